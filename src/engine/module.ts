@@ -1,0 +1,87 @@
+import type { Tensor } from './tensor.js';
+
+/** A learnable parameter: its value and the gradient that backward() accumulates into. */
+export interface Param {
+  /** PyTorch-style dotted name relative to the module it was read from, e.g. `branch.conv1.weight`. */
+  name: string;
+  value: Tensor;
+  grad: Tensor;
+}
+
+/** Non-learned state saved with the weights (BatchNorm running statistics). */
+export interface Buffer {
+  name: string;
+  value: Tensor;
+}
+
+/**
+ * The module API of the course statement, without autograd:
+ * - forward(x, training) computes the output and keeps what backward needs;
+ * - backward(gradOut) ADDS (+=) into parameter gradients and returns the gradient w.r.t. the input;
+ * - param() returns [value, gradient] pairs (empty for parameterless modules).
+ * Leaves declare their own parameters in ownParams(); containers declare children in namedChildren()
+ * and get prefixed names (`0.weight`, `branch.conv1.weight`) like PyTorch's state_dict.
+ */
+export abstract class Module {
+  training = true;
+
+  /** Class-level name used in error messages, e.g. `Linear(800, 100)`. */
+  abstract describe(): string;
+
+  abstract forward(x: Tensor, training?: boolean): Tensor;
+
+  abstract backward(gradOut: Tensor): Tensor;
+
+  protected ownParams(): Param[] {
+    return [];
+  }
+
+  protected ownBuffers(): Buffer[] {
+    return [];
+  }
+
+  namedChildren(): [string, Module][] {
+    return [];
+  }
+
+  params(): Param[] {
+    const out = this.ownParams();
+    for (const [prefix, child] of this.namedChildren()) {
+      for (const p of child.params()) out.push({ ...p, name: `${prefix}.${p.name}` });
+    }
+    return out;
+  }
+
+  buffers(): Buffer[] {
+    const out = this.ownBuffers();
+    for (const [prefix, child] of this.namedChildren()) {
+      for (const b of child.buffers()) out.push({ ...b, name: `${prefix}.${b.name}` });
+    }
+    return out;
+  }
+
+  /** The statement's name: [parameter, gradient] pairs. */
+  param(): [Tensor, Tensor][] {
+    return this.params().map((p) => [p.value, p.grad]);
+  }
+
+  zeroGrad(): void {
+    for (const p of this.params()) p.grad.data.fill(0);
+  }
+
+  train(on = true): this {
+    this.training = on;
+    for (const [, child] of this.namedChildren()) child.train(on);
+    return this;
+  }
+
+  eval(): this {
+    return this.train(false);
+  }
+
+  parameterCount(): number {
+    let n = 0;
+    for (const p of this.params()) n += p.value.data.length;
+    return n;
+  }
+}
