@@ -1,0 +1,58 @@
+import type { Param } from '../module.js';
+import { Optimizer, checkNonNegative } from './optimizer.js';
+
+export interface AdamOptions {
+  lr?: number;
+  betas?: [number, number];
+  eps?: number;
+  weightDecay?: number;
+}
+
+/**
+ * Adam as torch.optim.Adam (1.13, amsgrad off): L2 weight decay added to the gradient,
+ * bias corrections applied to the step size and to sqrt(v), eps added outside the square root:
+ *   w -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
+ */
+export class Adam extends Optimizer {
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** Number of steps taken (PyTorch's state['step']). */
+  stepCount = 0;
+  private readonly m: Float32Array[];
+  private readonly v: Float32Array[];
+
+  constructor(params: Param[], options: AdamOptions = {}) {
+    super('Adam', params, options.lr ?? 1e-3);
+    [this.beta1, this.beta2] = options.betas ?? [0.9, 0.999];
+    this.eps = options.eps ?? 1e-8;
+    this.weightDecay = options.weightDecay ?? 0;
+    for (const [field, b] of [['betas[0]', this.beta1], ['betas[1]', this.beta2]] as const) {
+      if (!(b >= 0 && b < 1)) throw new Error(`Adam: invalid ${field} ${b} (must be in [0, 1))`);
+    }
+    checkNonNegative('Adam', 'eps', this.eps);
+    checkNonNegative('Adam', 'weightDecay', this.weightDecay);
+    this.m = this.stateLike();
+    this.v = this.stateLike();
+  }
+
+  step(): void {
+    this.stepCount++;
+    const { beta1, beta2, eps, weightDecay } = this;
+    const stepSize = this.lr / (1 - beta1 ** this.stepCount);
+    const correction2Sqrt = Math.sqrt(1 - beta2 ** this.stepCount);
+    for (let p = 0; p < this.params.length; p++) {
+      const w = this.params[p].value.data;
+      const grad = this.params[p].grad.data;
+      const m = this.m[p];
+      const v = this.v[p];
+      for (let i = 0; i < w.length; i++) {
+        const g = grad[i] + weightDecay * w[i];
+        m[i] = beta1 * m[i] + (1 - beta1) * g;
+        v[i] = beta2 * v[i] + (1 - beta2) * g * g;
+        w[i] -= (stepSize * m[i]) / (Math.sqrt(v[i]) / correction2Sqrt + eps);
+      }
+    }
+  }
+}
