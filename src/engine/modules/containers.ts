@@ -1,0 +1,199 @@
+import { Module } from '../module.js';
+import { ensure, numel, sameShape, shapeString, type Tensor } from '../tensor.js';
+import { expectGradShape, shapeError } from './shape-check.js';
+
+/**
+ * Containers pass `training` (default: their own mode) down to every child, so `model.eval()` or
+ * `model.forward(x, false)` switch the whole tree.
+ */
+
+/** Children applied in order; named '0', '1', ... or explicitly with Sequential.named. */
+export class Sequential extends Module {
+  private readonly children: [string, Module][];
+
+  constructor(...modules: Module[]) {
+    super();
+    this.children = modules.map((m, i) => [String(i), m]);
+  }
+
+  static named(entries: [string, Module][]): Sequential {
+    const names = new Set<string>();
+    for (const [name] of entries) {
+      if (names.has(name)) throw new Error(`Sequential.named: duplicate child name '${name}'`);
+      if (name === '' || name.includes('.')) throw new Error(`Sequential.named: invalid child name '${name}'`);
+      names.add(name);
+    }
+    const s = new Sequential();
+    s.children.push(...entries);
+    return s;
+  }
+
+  get length(): number {
+    return this.children.length;
+  }
+
+  /** The child at position i. */
+  at(i: number): Module {
+    const c = this.children[i];
+    if (!c) throw new Error(`${this.describe()}: no child at index ${i}`);
+    return c[1];
+  }
+
+  describe(): string {
+    return `Sequential(${this.children.map(([n, m]) => `${n}: ${m.describe()}`).join(', ')})`;
+  }
+
+  override namedChildren(): [string, Module][] {
+    return this.children;
+  }
+
+  forward(x: Tensor, training = this.training): Tensor {
+    let y = x;
+    for (const [, m] of this.children) y = m.forward(y, training);
+    return y;
+  }
+
+  backward(gradOut: Tensor): Tensor {
+    let g = gradOut;
+    for (let i = this.children.length - 1; i >= 0; i--) g = this.children[i][1].backward(g);
+    return g;
+  }
+}
+
+/** out = after(body(x) + shortcut(x)); the shortcut defaults to the identity. Children: body, shortcut, after. */
+export class Residual extends Module {
+  readonly shortcut: Module | undefined;
+  readonly after: Module | undefined;
+  private sum: Tensor | undefined;
+  private gradIn: Tensor | undefined;
+
+  constructor(
+    readonly body: Module,
+    { shortcut, after }: { shortcut?: Module; after?: Module } = {},
+  ) {
+    super();
+    this.shortcut = shortcut;
+    this.after = after;
+  }
+
+  describe(): string {
+    const parts = [`body: ${this.body.describe()}`];
+    if (this.shortcut) parts.push(`shortcut: ${this.shortcut.describe()}`);
+    if (this.after) parts.push(`after: ${this.after.describe()}`);
+    return `Residual(${parts.join(', ')})`;
+  }
+
+  override namedChildren(): [string, Module][] {
+    const out: [string, Module][] = [['body', this.body]];
+    if (this.shortcut) out.push(['shortcut', this.shortcut]);
+    if (this.after) out.push(['after', this.after]);
+    return out;
+  }
+
+  forward(x: Tensor, training = this.training): Tensor {
+    const b = this.body.forward(x, training);
+    const s = this.shortcut ? this.shortcut.forward(x, training) : x;
+    if (!sameShape(b.shape, s.shape)) {
+      throw new Error(
+        `${this.describe()}: body output ${shapeString(b.shape)} and shortcut output ${shapeString(s.shape)} differ`,
+      );
+    }
+    const sum = (this.sum = ensure(this.sum, b.shape));
+    const bd = b.data;
+    const sd = s.data;
+    const y = sum.data;
+    for (let i = 0; i < y.length; i++) y[i] = bd[i] + sd[i];
+    return this.after ? this.after.forward(sum, training) : sum;
+  }
+
+  backward(gradOut: Tensor): Tensor {
+    const g = this.after ? this.after.backward(gradOut) : gradOut;
+    expectGradShape(this, g.shape, this.sum?.shape);
+    const gb = this.body.backward(g);
+    const gs = this.shortcut ? this.shortcut.backward(g) : g;
+    const gradIn = (this.gradIn = ensure(this.gradIn, gb.shape));
+    const a = gb.data;
+    const c = gs.data;
+    const d = gradIn.data;
+    for (let i = 0; i < d.length; i++) d[i] = a[i] + c[i];
+    return gradIn;
+  }
+}
+
+/**
+ * Weight sharing over the two images of a pair. Input [B, 2, ...rest]; the branch runs ONCE on a batch of 2B
+ * single-channel images [2B, 1, ...rest] (rows 0..B-1 = first images, B..2B-1 = second images), so a BatchNorm
+ * inside the branch takes its statistics over both images of every pair. The branch output [2B, ...] is flattened
+ * to F features per image and the result is [B, 2F]: columns 0..F-1 = branch(first), F..2F-1 = branch(second).
+ */
+export class PairShared extends Module {
+  private stacked: Tensor | undefined;
+  private out: Tensor | undefined;
+  private branchOutShape: number[] | undefined;
+  private gradBranch: Tensor | undefined;
+  private gradIn: Tensor | undefined;
+
+  constructor(readonly branch: Module) {
+    super();
+  }
+
+  describe(): string {
+    return `PairShared(branch: ${this.branch.describe()})`;
+  }
+
+  override namedChildren(): [string, Module][] {
+    return [['branch', this.branch]];
+  }
+
+  forward(x: Tensor, training = this.training): Tensor {
+    if (x.shape.length < 2 || x.shape[1] !== 2) throw shapeError(this, '[B, 2, ...]', x.shape);
+    const b = x.shape[0];
+    const rest = x.shape.slice(2);
+    const img = numel(rest);
+    const stacked = (this.stacked = ensure(this.stacked, [2 * b, 1, ...rest]));
+    const src = x.data;
+    const dst = stacked.data;
+    for (let i = 0; i < b; i++) {
+      dst.set(src.subarray((2 * i) * img, (2 * i + 1) * img), i * img);
+      dst.set(src.subarray((2 * i + 1) * img, (2 * i + 2) * img), (b + i) * img);
+    }
+    const y = this.branch.forward(stacked, training);
+    if (y.shape[0] !== 2 * b) {
+      throw new Error(`${this.describe()}: branch output ${shapeString(y.shape)} does not keep the batch of ${2 * b}`);
+    }
+    this.branchOutShape = y.shape;
+    const f = y.data.length / (2 * b);
+    const out = (this.out = ensure(this.out, [b, 2 * f]));
+    const yd = y.data;
+    const od = out.data;
+    for (let i = 0; i < b; i++) {
+      od.set(yd.subarray(i * f, (i + 1) * f), 2 * i * f);
+      od.set(yd.subarray((b + i) * f, (b + i + 1) * f), (2 * i + 1) * f);
+    }
+    return out;
+  }
+
+  backward(gradOut: Tensor): Tensor {
+    expectGradShape(this, gradOut.shape, this.out?.shape);
+    const b = gradOut.shape[0];
+    const f = gradOut.shape[1] / 2;
+    const gb = (this.gradBranch = ensure(this.gradBranch, this.branchOutShape as number[]));
+    const g = gradOut.data;
+    const d = gb.data;
+    for (let i = 0; i < b; i++) {
+      d.set(g.subarray(2 * i * f, (2 * i + 1) * f), i * f);
+      d.set(g.subarray((2 * i + 1) * f, (2 * i + 2) * f), (b + i) * f);
+    }
+    const gs = this.branch.backward(gb);
+    const stackedShape = (this.stacked as Tensor).shape;
+    const img = gs.data.length / (2 * b);
+    const gradIn = (this.gradIn = ensure(this.gradIn, [b, 2, ...stackedShape.slice(2)]));
+    const s = gs.data;
+    const o = gradIn.data;
+    for (let i = 0; i < b; i++) {
+      o.set(s.subarray(i * img, (i + 1) * img), 2 * i * img);
+      o.set(s.subarray((b + i) * img, (b + i + 1) * img), (2 * i + 1) * img);
+    }
+    return gradIn;
+  }
+}

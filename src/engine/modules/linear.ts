@@ -1,0 +1,78 @@
+import { gemm } from '../kernels/index.js';
+import { pytorchDefaultInit } from '../init.js';
+import { Module, type Param } from '../module.js';
+import type { Rng } from '../rng.js';
+import { ensure, zeros, type Tensor } from '../tensor.js';
+import { expectGradShape, expectShape } from './shape-check.js';
+
+/**
+ * y = x W^T + b on x [N, in]; weight [out, in], bias [out] (PyTorch layout and default init).
+ * The returned output and input-gradient tensors are buffers owned by the module: the next forward/backward
+ * overwrites them, so copy anything you need to keep across steps.
+ */
+export class Linear extends Module {
+  readonly weight: Param;
+  readonly bias: Param | undefined;
+  private input: Tensor | undefined;
+  private out: Tensor | undefined;
+  private gradIn: Tensor | undefined;
+
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    rng: Rng,
+    { bias = true }: { bias?: boolean } = {},
+  ) {
+    super();
+    this.weight = { name: 'weight', value: zeros([outFeatures, inFeatures]), grad: zeros([outFeatures, inFeatures]) };
+    this.bias = bias ? { name: 'bias', value: zeros([outFeatures]), grad: zeros([outFeatures]) } : undefined;
+    pytorchDefaultInit(this.weight.value, this.bias?.value, rng);
+  }
+
+  describe(): string {
+    return `Linear(${this.inFeatures}, ${this.outFeatures}${this.bias ? '' : ', bias=false'})`;
+  }
+
+  protected override ownParams(): Param[] {
+    return this.bias ? [this.weight, this.bias] : [this.weight];
+  }
+
+  forward(x: Tensor): Tensor {
+    expectShape(this, x.shape, [null, this.inFeatures], ['N', 'in']);
+    const n = x.shape[0];
+    const out = (this.out = ensure(this.out, [n, this.outFeatures]));
+    this.input = x;
+    gemm(n, this.outFeatures, this.inFeatures, x.data, this.weight.value.data, out.data, { transB: true });
+    if (this.bias) {
+      const b = this.bias.value.data;
+      const y = out.data;
+      const f = this.outFeatures;
+      for (let i = 0; i < n; i++) {
+        const row = i * f;
+        for (let j = 0; j < f; j++) y[row + j] += b[j];
+      }
+    }
+    return out;
+  }
+
+  backward(gradOut: Tensor): Tensor {
+    expectGradShape(this, gradOut.shape, this.out?.shape);
+    const x = this.input as Tensor;
+    const n = x.shape[0];
+    const f = this.outFeatures;
+    const g = gradOut.data;
+    // dW[out,in] += gy^T[out,N] x[N,in]
+    gemm(f, this.inFeatures, n, g, x.data, this.weight.grad.data, { transA: true, accumulate: true });
+    if (this.bias) {
+      const db = this.bias.grad.data;
+      for (let i = 0; i < n; i++) {
+        const row = i * f;
+        for (let j = 0; j < f; j++) db[j] += g[row + j];
+      }
+    }
+    // dx[N,in] = gy[N,out] W[out,in]
+    const gradIn = (this.gradIn = ensure(this.gradIn, x.shape));
+    gemm(n, this.inFeatures, f, g, this.weight.value.data, gradIn.data);
+    return gradIn;
+  }
+}

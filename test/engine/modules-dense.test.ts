@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { assertGradcheck, gradcheckModule } from '../../src/engine/gradcheck.js';
+import { LeakyReLU, ReLU, Sigmoid, Tanh } from '../../src/engine/modules/activations.js';
+import { Sequential } from '../../src/engine/modules/containers.js';
+import { Linear } from '../../src/engine/modules/linear.js';
+import { Rng } from '../../src/engine/rng.js';
+import { fromArray, zeros, type Tensor } from '../../src/engine/tensor.js';
+
+/** Standard normal values pushed at least `margin` away from 0 (keeps finite differences off the ReLU kink). */
+function awayFromZero(shape: number[], rng: Rng, margin = 0.05): Tensor {
+  const t = zeros(shape);
+  for (let i = 0; i < t.data.length; i++) {
+    const v = rng.normal();
+    t.data[i] = v + Math.sign(v || 1) * margin;
+  }
+  return t;
+}
+
+describe('Linear', () => {
+  it('computes x W^T + b', () => {
+    const lin = new Linear(3, 2, new Rng(1));
+    lin.weight.value.data.set([1, 2, 3, 4, 5, 6]);
+    lin.bias!.value.data.set([0.5, -1]);
+    const y = lin.forward(fromArray([2, 3], [1, 0, -1, 2, 1, 0]));
+    expect(Array.from(y.data)).toEqual([1 - 3 + 0.5, 4 - 6 - 1, 2 + 2 + 0.5, 8 + 5 - 1]);
+  });
+
+  it('passes a gradient check, with and without bias', () => {
+    assertGradcheck(gradcheckModule(new Linear(7, 5, new Rng(2)), [4, 7], { rng: new Rng(3) }), 'Linear');
+    assertGradcheck(gradcheckModule(new Linear(6, 3, new Rng(2), { bias: false }), [2, 6]), 'Linear no bias');
+  });
+
+  it('counts parameters like PyTorch and names them weight/bias', () => {
+    const lin = new Linear(800, 100, new Rng(0));
+    expect(lin.parameterCount()).toBe(80_100);
+    expect(lin.params().map((p) => p.name)).toEqual(['weight', 'bias']);
+    expect(new Linear(800, 100, new Rng(0), { bias: false }).parameterCount()).toBe(80_000);
+  });
+
+  it('returns the stable parameter tensors from params(), so loading data into them changes the module', () => {
+    const lin = new Linear(2, 1, new Rng(0));
+    const [w, b] = lin.params();
+    w.value.data.set([2, 3]);
+    b.value.data.set([1]);
+    expect(lin.forward(fromArray([1, 2], [1, 1])).data[0]).toBe(6);
+    expect(lin.params()[0].value).toBe(w.value);
+  });
+
+  it('accumulates parameter gradients over backward calls', () => {
+    const lin = new Linear(4, 3, new Rng(5));
+    const x = awayFromZero([2, 4], new Rng(6));
+    const g = awayFromZero([2, 3], new Rng(7));
+    lin.forward(x);
+    lin.backward(g);
+    const once = lin.params().map((p) => Float32Array.from(p.grad.data));
+    lin.backward(g);
+    lin.params().forEach((p, k) => p.grad.data.forEach((v, i) => expect(v).toBeCloseTo(2 * once[k][i], 5)));
+    lin.zeroGrad();
+    expect(lin.params().every((p) => p.grad.data.every((v) => v === 0))).toBe(true);
+  });
+
+  it('names the module and both shapes on a mismatch', () => {
+    const lin = new Linear(800, 100, new Rng(0));
+    expect(() => lin.forward(zeros([25, 784]))).toThrow('Linear(800, 100): expected input [N, 800], got [25, 784]');
+    expect(() => lin.forward(zeros([800]))).toThrow('got [800]');
+  });
+
+  it('reuses its output buffer between steps of the same shape', () => {
+    const lin = new Linear(3, 2, new Rng(0));
+    const a = lin.forward(zeros([4, 3]));
+    expect(lin.forward(zeros([4, 3]))).toBe(a);
+    expect(lin.forward(zeros([5, 3]))).not.toBe(a);
+  });
+});
+
+describe('activations', () => {
+  const cases: [string, () => ReLU | LeakyReLU | Tanh | Sigmoid][] = [
+    ['ReLU', () => new ReLU()],
+    ['LeakyReLU', () => new LeakyReLU(0.1)],
+    ['Tanh', () => new Tanh()],
+    ['Sigmoid', () => new Sigmoid()],
+  ];
+  for (const [name, make] of cases) {
+    it(`${name} passes a gradient check`, () => {
+      const input = awayFromZero([3, 2, 4], new Rng(11));
+      assertGradcheck(gradcheckModule(make(), [3, 2, 4], { input }), name);
+    });
+  }
+
+  it('compute the right values', () => {
+    const x = fromArray([4], [-2, -0.5, 0, 3]);
+    expect(Array.from(new ReLU().forward(x).data)).toEqual([0, 0, 0, 3]);
+    expect(Array.from(new LeakyReLU(0.1).forward(x).data)).toEqual([-0.2, -0.05, 0, 3].map(Math.fround));
+    expect(new Tanh().forward(x).data[3]).toBeCloseTo(Math.tanh(3), 6);
+    const s = new Sigmoid().forward(fromArray([3], [0, -100, 100])).data;
+    expect(Array.from(s)).toEqual([0.5, Math.fround(1 / (1 + Math.exp(100))), 1]);
+  });
+});
+
+describe('Sequential', () => {
+  const build = (rng: Rng) => new Sequential(new Linear(5, 4, rng), new Tanh(), new Linear(4, 3, rng), new ReLU());
+
+  it('chains forward/backward and passes a gradient check', () => {
+    const net = build(new Rng(1));
+    net.params()[3].value.data.fill(0.3); // positive last bias keeps most ReLU inputs away from 0
+    assertGradcheck(gradcheckModule(net, [3, 5], { rng: new Rng(4) }), 'Sequential');
+  });
+
+  it('names children 0, 1, ... or explicitly', () => {
+    const net = build(new Rng(1));
+    expect(net.params().map((p) => p.name)).toEqual(['0.weight', '0.bias', '2.weight', '2.bias']);
+    const named = Sequential.named([['fc1', new Linear(2, 2, new Rng(0))], ['act', new ReLU()]]);
+    expect(named.params().map((p) => p.name)).toEqual(['fc1.weight', 'fc1.bias']);
+    expect(() => Sequential.named([['a', new ReLU()], ['a', new ReLU()]])).toThrow("duplicate child name 'a'");
+    expect(net.parameterCount()).toBe(5 * 4 + 4 + 4 * 3 + 3);
+  });
+
+  it('reports the failing child in shape errors', () => {
+    const net = new Sequential(new Linear(5, 4, new Rng(0)), new Linear(3, 2, new Rng(0)));
+    expect(() => net.forward(zeros([2, 5]))).toThrow('Linear(3, 2): expected input [N, 3], got [2, 4]');
+  });
+});
