@@ -1,0 +1,69 @@
+/**
+ * The course's pair sets, as in dlc_practical_prologue.py:
+ *
+ *   input = avg_pool2d(input, kernel_size=2)            # 28x28 -> 14x14, values stay on 0..255
+ *   a = torch.randperm(input.size(0)); a = a[:2 * nb].view(nb, 2)
+ *   input = cat((input[a[:, 0]], input[a[:, 1]]), 1); classes = target[a]
+ *   target = (classes[:, 0] <= classes[:, 1]).long()
+ *
+ * The permutation comes from our seeded Rng, so the pairs are reproducible but not torch's. No Node imports.
+ */
+import { Rng, deriveSeed } from '../engine/rng.js';
+import { DataError } from './errors.js';
+import { MNIST_PIXELS, MNIST_SIDE, PAIR_PIXELS, PAIR_SIDE, allocPairSet } from './types.js';
+import type { DigitSet, MnistSource, PairSet } from './types.js';
+
+/** 2x2 average pooling of one 28x28 image (src offset in bytes) into 14x14 floats at dst offset. */
+export function avgPool28to14(src: Uint8Array, srcOffset: number, dst: Float32Array, dstOffset: number): void {
+  for (let y = 0; y < PAIR_SIDE; y++) {
+    const r0 = srcOffset + 2 * y * MNIST_SIDE;
+    const r1 = r0 + MNIST_SIDE;
+    for (let x = 0; x < PAIR_SIDE; x++) {
+      const c = 2 * x;
+      // The sum of four bytes divided by 4 is exact in float32, as in torch's float avg_pool2d.
+      dst[dstOffset + y * PAIR_SIDE + x] = (src[r0 + c] + src[r0 + c + 1] + src[r1 + c] + src[r1 + c + 1]) / 4;
+    }
+  }
+}
+
+/** Largest number of pairs a pool can give: each pair uses two distinct images. */
+export function maxPairs(set: DigitSet): number {
+  return Math.floor(set.count / 2);
+}
+
+/** `n` pairs from one random permutation of the pool: pair i = images perm[2i], perm[2i+1]. */
+export function makePairs(set: DigitSet, n: number, rng: Rng): PairSet {
+  if (!Number.isInteger(n) || n < 1) throw new DataError(`pairs: the number of pairs must be a positive integer, got ${n}`);
+  if (2 * n > set.count) {
+    throw new DataError(
+      `pairs: ${n} pairs need ${2 * n} distinct images but the pool has only ${set.count} (at most ${maxPairs(set)} pairs)`,
+    );
+  }
+  const perm = rng.permutation(set.count);
+  const out = allocPairSet(n);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < 2; k++) {
+      const img = perm[2 * i + k];
+      avgPool28to14(set.images, img * MNIST_PIXELS, out.input, (2 * i + k) * PAIR_PIXELS);
+      out.classes[2 * i + k] = set.labels[img];
+    }
+    out.target[i] = out.classes[2 * i] <= out.classes[2 * i + 1] ? 1 : 0;
+  }
+  return out;
+}
+
+/**
+ * Like the prologue's generate_pair_sets(nb): train pairs from the train pool, test pairs from the test pool.
+ * Each set has its own stream derived from the seed, so the test pairs of a seed do not depend on how many
+ * train pairs were asked for.
+ */
+export function generatePairSets(
+  source: Pick<MnistSource, 'train' | 'test'>,
+  counts: { train: number; test: number },
+  seed: number,
+): { train: PairSet; test: PairSet } {
+  return {
+    train: makePairs(source.train, counts.train, new Rng(deriveSeed(seed, 'train-pairs'))),
+    test: makePairs(source.test, counts.test, new Rng(deriveSeed(seed, 'test-pairs'))),
+  };
+}
