@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
+import { register as serve } from './serve.js';
 
 /** Each CLI command lives in its own file here and registers itself on the program. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [serve];

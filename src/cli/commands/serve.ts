@@ -1,0 +1,156 @@
+import type { Command } from 'commander';
+import { createServer, type Server } from 'node:http';
+import { existsSync, promises as fsp, statSync } from 'node:fs';
+import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The built page: `npm run build:web` writes it here (relative to the package root). */
+export const WEB_DIST = fileURLToPath(new URL('../../../../web/dist/', import.meta.url));
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.jsonl': 'application/x-ndjson; charset=utf-8',
+  '.md': 'text/markdown; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.csv': 'text/csv; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.wasm': 'application/wasm',
+  '.safetensors': 'application/octet-stream',
+  '.bin': 'application/octet-stream',
+  '.map': 'application/json; charset=utf-8',
+};
+
+export interface ServeOptions {
+  /** Directory of the built page. */
+  root: string;
+  /** Study output directory whose report.html files the page's report viewer lists under /reports/. */
+  reportsDir?: string;
+  port: number;
+  host?: string;
+}
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** `root` joined with the URL path, or null when the path escapes `root` (`..`, encoded or not). */
+function safeJoin(root: string, urlPath: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0')) return null;
+  const full = resolve(root, '.' + (decoded.startsWith('/') ? decoded : '/' + decoded));
+  const rel = relative(root, full);
+  if (rel === '..' || rel.startsWith('..' + sep) || isAbsolute(rel)) return null;
+  return full;
+}
+
+/** Study folders (up to 3 levels deep) holding a report.html, as paths relative to `dir`. */
+async function findReports(dir: string, depth = 3): Promise<string[]> {
+  const found: string[] = [];
+  async function walk(d: string, level: number): Promise<void> {
+    let entries;
+    try {
+      entries = await fsp.readdir(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    if (entries.some((e) => e.isFile() && e.name === 'report.html')) found.push(relative(dir, d).split(sep).join('/'));
+    if (level >= depth) return;
+    for (const e of entries) if (e.isDirectory() && !e.name.startsWith('.')) await walk(join(d, e.name), level + 1);
+  }
+  await walk(dir, 0);
+  return found.sort();
+}
+
+async function sendFile(res: import('node:http').ServerResponse, file: string, head: boolean): Promise<boolean> {
+  let target = file;
+  try {
+    if ((await fsp.stat(target)).isDirectory()) target = join(target, 'index.html');
+    const body = await fsp.readFile(target);
+    res.writeHead(200, {
+      'content-type': MIME[extname(target).toLowerCase()] ?? 'application/octet-stream',
+      'content-length': body.length,
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-cache',
+    });
+    res.end(head ? undefined : body);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts the static server; port 0 picks a free port (tests). Only serves GET/HEAD, only inside its folders. */
+export function startServer(options: ServeOptions): Promise<RunningServer> {
+  const root = resolve(options.root);
+  if (!existsSync(join(root, 'index.html'))) {
+    throw new Error(`serve: the page is not built (no ${join(root, 'index.html')}); run \`npm run build:web\` first`);
+  }
+  const reportsDir = options.reportsDir === undefined ? undefined : resolve(options.reportsDir);
+  const server: Server = createServer((req, res) => {
+    const fail = (code: number, text: string): void => {
+      res.writeHead(code, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(text);
+    };
+    if (req.method !== 'GET' && req.method !== 'HEAD') return fail(405, 'method not allowed\n');
+    const head = req.method === 'HEAD';
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    void (async () => {
+      if (path === '/reports/index.json') {
+        const list = reportsDir === undefined ? [] : await findReports(reportsDir);
+        const body = JSON.stringify({ reports: list });
+        res.writeHead(200, { 'content-type': MIME['.json'], 'cache-control': 'no-cache' });
+        return res.end(head ? undefined : body);
+      }
+      const underReports = path.startsWith('/reports/');
+      const base = underReports ? reportsDir : root;
+      const file = base === undefined ? null : safeJoin(base, underReports ? path.slice('/reports'.length) : path);
+      if (file === null) return fail(underReports && base === undefined ? 404 : 403, 'forbidden\n');
+      if (!(await sendFile(res, file, head))) fail(404, `not found: ${path}\n`);
+    })().catch((err: unknown) => fail(500, `${err instanceof Error ? err.message : String(err)}\n`));
+  });
+  return new Promise((resolvePromise, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(new Error(`serve: cannot listen on port ${options.port}: ${err.code ?? err.message}`)),
+    );
+    server.listen(options.port, options.host ?? '127.0.0.1', () => {
+      const addr = server.address();
+      const port = typeof addr === 'object' && addr !== null ? addr.port : options.port;
+      resolvePromise({
+        url: `http://${options.host ?? '127.0.0.1'}:${port}/`,
+        close: () => new Promise((done) => server.close(() => done())),
+      });
+    });
+  });
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`serve: --port must be an integer 0..65535, got "${value}"`);
+  return n;
+}
+
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the web page (draw two digits, compare them; open study reports) on localhost')
+    .option('--port <P>', 'port to listen on', parsePort, 8080)
+    .option('--reports <DIR>', 'study output folder whose reports the page lists', 'out')
+    .action(async (opts: { port: number; reports: string }) => {
+      const reportsDir = existsSync(opts.reports) && statSync(opts.reports).isDirectory() ? opts.reports : undefined;
+      const server = await startServer({ root: WEB_DIST, reportsDir, port: opts.port });
+      console.log(`pairnet: serving the page at ${server.url}  (Ctrl-C to stop)`);
+      if (reportsDir !== undefined) console.log(`pairnet: study reports from ${resolve(reportsDir)} under ${server.url}reports/`);
+    });
+}
