@@ -1,0 +1,61 @@
+import { Module } from '../module.js';
+import type { Rng } from '../rng.js';
+import { ensure, type Tensor } from '../tensor.js';
+import { expectGradShape } from './shape-check.js';
+
+/**
+ * Inverted dropout: in training mode each element is zeroed with probability p and the survivors are scaled by
+ * 1/(1-p), with the mask drawn from `rng`; in eval mode it is the identity (returns its input and, in backward,
+ * the incoming gradient, without copying). `rng` is public so a check can re-seed it to reuse one mask.
+ */
+export class Dropout extends Module {
+  private mask: Float32Array = new Float32Array(0);
+  private out: Tensor | undefined;
+  private gradIn: Tensor | undefined;
+  private lastTraining = false;
+  private outShape: number[] | undefined;
+
+  constructor(
+    readonly p: number,
+    public rng: Rng,
+  ) {
+    super();
+    if (!(p >= 0 && p <= 1)) throw new Error(`Dropout: p must be in [0, 1], got ${p}`);
+  }
+
+  describe(): string {
+    return `Dropout(p=${this.p})`;
+  }
+
+  forward(x: Tensor, training = this.training): Tensor {
+    this.lastTraining = training;
+    this.outShape = x.shape;
+    if (!training || this.p === 0) return x;
+    const out = (this.out = ensure(this.out, x.shape));
+    const n = x.data.length;
+    if (this.mask.length !== n) this.mask = new Float32Array(n);
+    const keep = 1 - this.p;
+    // p = 1 drops everything (as PyTorch) instead of scaling by 1/0.
+    const scale = keep > 0 ? 1 / keep : 0;
+    const m = this.mask;
+    const xd = x.data;
+    const y = out.data;
+    const rng = this.rng;
+    for (let i = 0; i < n; i++) {
+      m[i] = rng.uniform() < keep ? scale : 0;
+      y[i] = xd[i] * m[i];
+    }
+    return out;
+  }
+
+  backward(gradOut: Tensor): Tensor {
+    expectGradShape(this, gradOut.shape, this.outShape);
+    if (!this.lastTraining || this.p === 0) return gradOut;
+    const gradIn = (this.gradIn = ensure(this.gradIn, gradOut.shape));
+    const g = gradOut.data;
+    const d = gradIn.data;
+    const m = this.mask;
+    for (let i = 0; i < g.length; i++) d[i] = g[i] * m[i];
+    return gradIn;
+  }
+}

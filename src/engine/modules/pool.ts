@@ -1,0 +1,160 @@
+import { Module } from '../module.js';
+import { ensure, type Tensor } from '../tensor.js';
+import { expectGradShape, shapeError } from './shape-check.js';
+
+/** Shared geometry of the pooling layers: square window, no padding, floor mode (PyTorch defaults). */
+abstract class Pool2d extends Module {
+  readonly stride: number;
+  protected out: Tensor | undefined;
+  protected inShape: number[] | undefined;
+  private gradIn: Tensor | undefined;
+
+  /** `kind` is spelled out (not constructor.name) so messages survive minification in the browser build. */
+  constructor(
+    private readonly kind: string,
+    readonly kernel: number,
+    stride?: number,
+  ) {
+    super();
+    this.stride = stride ?? kernel;
+    for (const [name, v] of [['kernel', kernel], ['stride', this.stride]] as const) {
+      if (!Number.isInteger(v) || v < 1) throw new Error(`${kind}: ${name} must be an integer >= 1, got ${v}`);
+    }
+  }
+
+  describe(): string {
+    const name = this.kind;
+    return this.stride === this.kernel ? `${name}(${this.kernel})` : `${name}(${this.kernel}, stride=${this.stride})`;
+  }
+
+  protected outputShape(x: Tensor): number[] {
+    const s = x.shape;
+    if (s.length !== 4) throw shapeError(this, '[N, C, H, W]', s);
+    const outH = Math.floor((s[2] - this.kernel) / this.stride) + 1;
+    const outW = Math.floor((s[3] - this.kernel) / this.stride) + 1;
+    if (outH < 1 || outW < 1) throw shapeError(this, `[N, C, H, W] with H, W >= ${this.kernel}`, s);
+    this.inShape = s;
+    return [s[0], s[1], outH, outW];
+  }
+
+  protected gradInput(gradOut: Tensor): Tensor {
+    expectGradShape(this, gradOut.shape, this.out?.shape);
+    const gradIn = (this.gradIn = ensure(this.gradIn, this.inShape as number[]));
+    gradIn.data.fill(0);
+    return gradIn;
+  }
+}
+
+/** Max over each window; the gradient goes to the first maximal input of the window (PyTorch's choice on ties). */
+export class MaxPool2d extends Pool2d {
+  private argmax: Int32Array = new Int32Array(0);
+
+  constructor(kernel: number, stride = kernel) {
+    super('MaxPool2d', kernel, stride);
+  }
+
+  forward(x: Tensor): Tensor {
+    const shape = this.outputShape(x);
+    const out = (this.out = ensure(this.out, shape));
+    const [n, c, outH, outW] = shape;
+    const [, , h, w] = x.shape;
+    if (this.argmax.length !== out.data.length) this.argmax = new Int32Array(out.data.length);
+    const xd = x.data;
+    const y = out.data;
+    const arg = this.argmax;
+    const k = this.kernel;
+    const s = this.stride;
+    let o = 0;
+    for (let plane = 0; plane < n * c; plane++) {
+      const base = plane * h * w;
+      for (let oh = 0; oh < outH; oh++) {
+        for (let ow = 0; ow < outW; ow++, o++) {
+          let best = -Infinity;
+          let at = base + oh * s * w + ow * s;
+          for (let kh = 0; kh < k; kh++) {
+            const row = base + (oh * s + kh) * w + ow * s;
+            for (let kw = 0; kw < k; kw++) {
+              const v = xd[row + kw];
+              // `!(v <= best)` also picks a NaN, so it propagates as in PyTorch.
+              if (!(v <= best)) {
+                best = v;
+                at = row + kw;
+              }
+            }
+          }
+          y[o] = best;
+          arg[o] = at;
+        }
+      }
+    }
+    return out;
+  }
+
+  backward(gradOut: Tensor): Tensor {
+    const gradIn = this.gradInput(gradOut);
+    const dx = gradIn.data;
+    const g = gradOut.data;
+    const arg = this.argmax;
+    for (let i = 0; i < g.length; i++) dx[arg[i]] += g[i];
+    return gradIn;
+  }
+}
+
+/** Mean over each window. */
+export class AvgPool2d extends Pool2d {
+  constructor(kernel: number, stride = kernel) {
+    super('AvgPool2d', kernel, stride);
+  }
+
+  forward(x: Tensor): Tensor {
+    const shape = this.outputShape(x);
+    const out = (this.out = ensure(this.out, shape));
+    const [n, c, outH, outW] = shape;
+    const [, , h, w] = x.shape;
+    const xd = x.data;
+    const y = out.data;
+    const k = this.kernel;
+    const s = this.stride;
+    const inv = 1 / (k * k);
+    let o = 0;
+    for (let plane = 0; plane < n * c; plane++) {
+      const base = plane * h * w;
+      for (let oh = 0; oh < outH; oh++) {
+        for (let ow = 0; ow < outW; ow++, o++) {
+          let sum = 0;
+          for (let kh = 0; kh < k; kh++) {
+            const row = base + (oh * s + kh) * w + ow * s;
+            for (let kw = 0; kw < k; kw++) sum += xd[row + kw];
+          }
+          y[o] = sum * inv;
+        }
+      }
+    }
+    return out;
+  }
+
+  backward(gradOut: Tensor): Tensor {
+    const gradIn = this.gradInput(gradOut);
+    const [n, c, outH, outW] = gradOut.shape;
+    const [, , h, w] = gradIn.shape;
+    const dx = gradIn.data;
+    const g = gradOut.data;
+    const k = this.kernel;
+    const s = this.stride;
+    const inv = 1 / (k * k);
+    let o = 0;
+    for (let plane = 0; plane < n * c; plane++) {
+      const base = plane * h * w;
+      for (let oh = 0; oh < outH; oh++) {
+        for (let ow = 0; ow < outW; ow++, o++) {
+          const v = g[o] * inv;
+          for (let kh = 0; kh < k; kh++) {
+            const row = base + (oh * s + kh) * w + ow * s;
+            for (let kw = 0; kw < k; kw++) dx[row + kw] += v;
+          }
+        }
+      }
+    }
+    return gradIn;
+  }
+}
