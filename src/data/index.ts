@@ -1,9 +1,5 @@
-/** The data layer. Node-only loaders: mnist.ts, mnist-embedded.ts, mnist-idx.ts; the rest runs in a browser too. */
-export { DataError } from './errors.js';
-export * from './types.js';
-export { avgPool28to14, generatePairSets, makePairs, maxPairs } from './pairs.js';
-export { encodeIdx, parseIdx, parseIdxImages, parseIdxLabels } from './idx.js';
-export type { IdxArray } from './idx.js';
+/** The data layer: browser-safe parts (browser.ts) plus the Node-only loaders of MNIST files. */
+export * from './browser.js';
 export { EMBEDDED, loadMnist } from './mnist.js';
 export { loadEmbeddedMnist } from './mnist-embedded.js';
 export type { EmbeddedOptions } from './mnist-embedded.js';

@@ -1,0 +1,13 @@
+/** The browser-safe part of the data layer (no Node imports): what the web page reuses. */
+export { DataError } from './errors.js';
+export * from './types.js';
+export { avgPool28to14, generatePairSets, makePairs, maxPairs } from './pairs.js';
+export { encodeIdx, parseIdx, parseIdxImages, parseIdxLabels } from './idx.js';
+export type { IdxArray } from './idx.js';
+export { computeStandardization, standardize, standardizePairSets, standardizeValues } from './standardize.js';
+export type { Standardization } from './standardize.js';
+export { DISC_CENTER, DISC_RADIUS, discLabel, generateDiscSet } from './disc.js';
+export type { DiscSet } from './disc.js';
+export { augmentPairs, repairPairs, swapPairs, translatePairs } from './augment.js';
+export { holdoutSplit, kFold, subset, trainValidationSplit } from './splits.js';
+export type { Split } from './splits.js';
