@@ -1,0 +1,58 @@
+// Every module against PyTorch 1.13: output, input gradient, parameter gradients and buffers after one
+// forward/backward (fixture: tools/golden/make_fixtures.py -> modules.json).
+import { describe, expect, it } from 'vitest';
+import { type FixtureTensor, expectClose, readFixture, toTensor } from './golden-fixture.js';
+import { type ModuleSpec, buildModule } from './golden-spec.js';
+
+interface ModuleCase {
+  name: string;
+  spec: ModuleSpec;
+  training: boolean;
+  input: FixtureTensor;
+  params: Record<string, FixtureTensor>;
+  buffers: Record<string, FixtureTensor>;
+  gradOut: FixtureTensor;
+  output: FixtureTensor;
+  gradIn: FixtureTensor;
+  paramGrads: Record<string, FixtureTensor>;
+  buffersAfter: Record<string, FixtureTensor>;
+}
+
+const { cases } = readFixture<{ cases: ModuleCase[] }>('modules.json');
+const sorted = (names: string[]): string[] => [...names].sort();
+
+describe('modules match PyTorch 1.13', () => {
+  it('covers every module type of the engine API', () => {
+    const types = new Set<string>();
+    const visit = (s: ModuleSpec): void => {
+      types.add(s.type);
+      for (const v of Object.values(s)) {
+        if (Array.isArray(v)) v.forEach((c) => visit(c as ModuleSpec));
+        else if (v && typeof v === 'object') visit(v as ModuleSpec);
+      }
+    };
+    cases.forEach((c) => visit(c.spec));
+    expect(sorted([...types])).toEqual(
+      sorted([
+        'Linear', 'Conv2d', 'MaxPool2d', 'AvgPool2d', 'BatchNorm1d', 'BatchNorm2d', 'Dropout', 'ReLU', 'LeakyReLU',
+        'Tanh', 'Sigmoid', 'Flatten', 'Softmax', 'LogSoftmax', 'Sequential', 'Residual', 'PairShared',
+      ]),
+    );
+  });
+
+  it.each(cases.map((c) => [c.name, c] as const))('%s', (_, c) => {
+    const model = buildModule(c.spec);
+    // Same PyTorch-style names for parameters and buffers, then PyTorch's values copied in.
+    expect(sorted(model.params().map((p) => p.name))).toEqual(sorted(Object.keys(c.params)));
+    expect(sorted(model.buffers().map((b) => b.name))).toEqual(sorted(Object.keys(c.buffers)));
+    for (const p of model.params()) p.value.data.set(c.params[p.name].data);
+    for (const b of model.buffers()) b.value.data.set(c.buffers[b.name].data);
+    model.train(c.training);
+    model.zeroGrad();
+
+    expectClose(`${c.name} output`, model.forward(toTensor(c.input)), c.output);
+    expectClose(`${c.name} input gradient`, model.backward(toTensor(c.gradOut)), c.gradIn);
+    for (const p of model.params()) expectClose(`${c.name} grad of ${p.name}`, p.grad, c.paramGrads[p.name]);
+    for (const b of model.buffers()) expectClose(`${c.name} buffer ${b.name}`, b.value.data, c.buffersAfter[b.name]);
+  });
+});
