@@ -63,7 +63,15 @@ export function generatePairSets(
   seed: number,
 ): { train: PairSet; test: PairSet } {
   return {
-    train: makePairs(source.train, counts.train, new Rng(deriveSeed(seed, 'train-pairs'))),
-    test: makePairs(source.test, counts.test, new Rng(deriveSeed(seed, 'test-pairs'))),
+    train: poolPairs('train', source.train, counts.train, seed),
+    test: poolPairs('test', source.test, counts.test, seed),
   };
+}
+
+function poolPairs(pool: 'train' | 'test', set: DigitSet, n: number, seed: number): PairSet {
+  try {
+    return makePairs(set, n, new Rng(deriveSeed(seed, `${pool}-pairs`)));
+  } catch (err) {
+    throw err instanceof DataError ? new DataError(`${pool} ${err.message}`) : err;
+  }
 }

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { register as serve } from './serve.js';
+import { register as data } from './data.js';
 
 /** Each CLI command lives in its own file here and registers itself on the program. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [serve];
+export const commands: RegisterCommand[] = [data, serve];
