@@ -1,0 +1,151 @@
+/**
+ * The report's plots as vega-lite specs built from stored run records: curves over epochs with +-std bands, box
+ * plots per variant, accuracy vs a swept field with a loess fit, grid-search heat maps, training time per variant.
+ * Vega-lite does the aggregation (errorband extent "stdev", boxplot, loess), so the specs carry raw per-run data.
+ */
+import type { StudyConfig } from '../studies/config.js';
+import { pointLabel } from '../studies/plan.js';
+import type { RunResult, StudyStats } from '../studies/study-stats.js';
+
+export type VegaLiteSpec = Record<string, unknown>;
+
+export interface Chart {
+  /** File stem under plots/, e.g. "test-accuracy-curves". */
+  id: string;
+  title: string;
+  caption: string;
+  spec: VegaLiteSpec;
+}
+
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+const variantColor = (names: string[]): Record<string, unknown> => ({ field: 'variant', type: 'nominal', title: 'variant', sort: names });
+
+function curveChart(id: string, title: string, caption: string, field: string, yTitle: string, rows: Record<string, unknown>[], names: string[]): Chart {
+  const x = { field: 'epoch', type: 'quantitative', title: 'epoch' };
+  return {
+    id,
+    title,
+    caption,
+    spec: {
+      $schema: SCHEMA,
+      width: 520,
+      height: 280,
+      data: { values: rows },
+      layer: [
+        { mark: { type: 'errorband', extent: 'stdev', opacity: 0.25 }, encoding: { x, y: { field, type: 'quantitative', title: yTitle, scale: { zero: false } }, color: variantColor(names) } },
+        { mark: { type: 'line', strokeWidth: 1.5 }, encoding: { x, y: { aggregate: 'mean', field, type: 'quantitative', title: yTitle }, color: variantColor(names) } },
+      ],
+    },
+  };
+}
+
+export function buildCharts(study: StudyConfig, stats: StudyStats, results: RunResult[]): Chart[] {
+  const charts: Chart[] = [];
+  const names = study.variants.map((v) => v.name);
+  const rounds = results.filter((r) => r.spec.phase === 'rounds');
+
+  const epochRows = rounds.flatMap((r) =>
+    r.record.epochs
+      .filter((e) => e.testAccuracy !== null)
+      .map((e) => ({ variant: r.spec.variant, round: r.spec.round, epoch: e.epoch, testLoss: e.testLoss, testAccuracy: 100 * (e.testAccuracy as number) })),
+  );
+  if (epochRows.length > 0) {
+    charts.push(curveChart('test-loss-curves', 'Test loss over epochs', 'Main (comparison) test loss; line = mean over rounds, band = mean +- one sample std.', 'testLoss', 'test loss', epochRows, names));
+    charts.push(curveChart('test-accuracy-curves', 'Test accuracy over epochs', 'Line = mean over rounds, band = mean +- one sample std.', 'testAccuracy', 'test accuracy [%]', epochRows, names));
+  }
+
+  if (rounds.length > 0) {
+    const finals = rounds.map((r) => ({ variant: r.spec.variant, testAccuracy: 100 * r.record.final.testAccuracy, seconds: r.record.trainingSeconds }));
+    charts.push({
+      id: 'test-accuracy-boxplot',
+      title: 'Final test accuracy per variant',
+      caption: 'One point per round; box = quartiles, whiskers = min and max.',
+      spec: {
+        $schema: SCHEMA,
+        width: { step: 60 },
+        height: 280,
+        data: { values: finals },
+        layer: [
+          { mark: { type: 'boxplot', extent: 'min-max', opacity: 0.6 }, encoding: { x: { field: 'variant', type: 'nominal', sort: names, axis: { labelAngle: -30 } }, y: { field: 'testAccuracy', type: 'quantitative', title: 'test accuracy [%]', scale: { zero: false } }, color: { ...variantColor(names), legend: null } } },
+          { mark: { type: 'point', filled: true, size: 18, color: 'black', opacity: 0.6 }, encoding: { x: { field: 'variant', type: 'nominal', sort: names }, y: { field: 'testAccuracy', type: 'quantitative' } } },
+        ],
+      },
+    });
+    charts.push({
+      id: 'training-time',
+      title: 'Training time per variant',
+      caption: 'Bar = mean seconds per run on this machine (one run per worker thread), error bar = +- one sample std.',
+      spec: {
+        $schema: SCHEMA,
+        width: { step: 60 },
+        height: 220,
+        data: { values: finals },
+        layer: [
+          { mark: 'bar', encoding: { x: { field: 'variant', type: 'nominal', sort: names, axis: { labelAngle: -30 } }, y: { aggregate: 'mean', field: 'seconds', type: 'quantitative', title: 'training time [s]' }, color: { ...variantColor(names), legend: null } } },
+          { mark: { type: 'errorbar', extent: 'stdev' }, encoding: { x: { field: 'variant', type: 'nominal', sort: names }, y: { field: 'seconds', type: 'quantitative' } } },
+        ],
+      },
+    });
+  }
+
+  if (study.protocol.kind === 'sweep') {
+    const field = study.protocol.field;
+    const rows = results
+      .filter((r) => r.spec.phase === 'sweep')
+      .map((r) => ({ variant: r.spec.variant, value: r.spec.point[field], testAccuracy: 100 * r.record.final.testAccuracy }));
+    const x = { field: 'value', type: 'quantitative', title: field };
+    charts.push({
+      id: 'sweep',
+      title: `Test accuracy vs ${field}`,
+      caption: `One point per run (${study.rounds} rounds per value); lines are loess fits per variant.`,
+      spec: {
+        $schema: SCHEMA,
+        width: 520,
+        height: 300,
+        data: { values: rows },
+        layer: [
+          { mark: { type: 'point', filled: true, size: 20, opacity: 0.5 }, encoding: { x, y: { field: 'testAccuracy', type: 'quantitative', title: 'test accuracy [%]', scale: { zero: false } }, color: variantColor(names) } },
+          { transform: [{ loess: 'testAccuracy', on: 'value', groupby: ['variant'], bandwidth: 0.4 }], mark: { type: 'line', strokeDash: [6, 3] }, encoding: { x, y: { field: 'testAccuracy', type: 'quantitative' }, color: variantColor(names) } },
+        ],
+      },
+    });
+  }
+
+  if (study.protocol.kind === 'grid-search') {
+    for (const step of study.protocol.steps) {
+      const fields = Object.keys(step.grid);
+      const scores = stats.gridScores.filter((s) => s.step === step.name);
+      if (scores.length === 0) continue;
+      const [xField, ...rest] = fields;
+      const rows = scores.map((s) => {
+        const others: Record<string, unknown> = {};
+        for (const f of rest) others[f] = s.point[f];
+        return { variant: s.variant, x: String(s.point[xField]), y: rest.length > 0 ? pointLabel(others as Record<string, string>) : s.variant, cv: 100 * s.cvAccuracy };
+      });
+      const enc = {
+        x: { field: 'x', type: 'ordinal', title: xField, sort: step.grid[xField].map(String) },
+        y: { field: 'y', type: 'ordinal', title: rest.length > 0 ? rest.join(', ') : 'variant' },
+      };
+      const cvs = rows.map((r) => r.cv);
+      const mid = (Math.min(...cvs) + Math.max(...cvs)) / 2;
+      const inner = {
+        width: { step: 44 },
+        height: { step: 26 },
+        layer: [
+          { mark: 'rect', encoding: { ...enc, color: { field: 'cv', type: 'quantitative', title: 'CV acc [%]', scale: { scheme: 'viridis' } } } },
+          { mark: { type: 'text', fontSize: 9 }, encoding: { ...enc, text: { field: 'cv', type: 'quantitative', format: '.1f' }, color: { condition: { test: `datum.cv < ${mid}`, value: 'white' }, value: 'black' } } },
+        ],
+      };
+      charts.push({
+        id: `grid-${step.name}`,
+        title: `Grid search "${step.name}": ${study.protocol.folds}-fold CV accuracy`,
+        caption: 'Mean accuracy on the held-out fold of the training pairs (the test set is not used)' + (rest.length > 0 ? '; one panel per variant.' : '.'),
+        spec:
+          rest.length > 0
+            ? { $schema: SCHEMA, data: { values: rows }, facet: { field: 'variant', type: 'nominal', title: null, sort: names }, columns: 3, spec: inner }
+            : { $schema: SCHEMA, data: { values: rows }, ...inner },
+      });
+    }
+  }
+  return charts;
+}

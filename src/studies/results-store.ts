@@ -1,0 +1,133 @@
+/**
+ * The study's results: <dir>/results.jsonl, one JSON line per finished run, append-only. A line is
+ *   {"key": run key, "configHash": ..., "sha256": sha256(key \n configHash \n JSON(record)), "record": RunRecord}
+ * and counts only when it parses and its checksum matches. Each append is one write of the whole line followed by
+ * fsync, so an interruption leaves at worst one truncated last line. On open, corrupt or truncated lines are reported,
+ * moved to results.rejected.txt, and the file is rewritten without them (temp file + rename) so their runs are redone.
+ */
+import { createHash } from 'node:crypto';
+import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunRecord } from '../training/record.js';
+
+export interface StoredRun {
+  key: string;
+  configHash: string;
+  record: RunRecord;
+}
+
+export const RESULTS_FILE = 'results.jsonl';
+export const REJECTED_FILE = 'results.rejected.txt';
+
+function checksum(key: string, configHash: string, recordJson: string): string {
+  return createHash('sha256').update(`${key}\n${configHash}\n${recordJson}`).digest('hex');
+}
+
+/** Serializes one run as a results line (with its trailing newline). */
+export function encodeLine(run: StoredRun): string {
+  const recordJson = JSON.stringify(run.record);
+  const head = JSON.stringify({ key: run.key, configHash: run.configHash, sha256: checksum(run.key, run.configHash, recordJson) });
+  return `${head.slice(0, -1)},"record":${recordJson}}\n`;
+}
+
+/** Parses one line; returns the run, or a reason why the line does not count. */
+export function decodeLine(line: string): StoredRun | string {
+  let o: unknown;
+  try {
+    o = JSON.parse(line);
+  } catch {
+    return 'not valid JSON (truncated?)';
+  }
+  if (typeof o !== 'object' || o === null) return 'not a JSON object';
+  const { key, configHash, sha256, record } = o as Record<string, unknown>;
+  if (typeof key !== 'string' || typeof configHash !== 'string' || typeof sha256 !== 'string') return 'missing key, configHash or sha256';
+  if (typeof record !== 'object' || record === null) return 'missing record';
+  if (checksum(key, configHash, JSON.stringify(record)) !== sha256) return 'checksum mismatch';
+  const r = record as RunRecord;
+  if (typeof r.final?.testAccuracy !== 'number' || typeof r.config !== 'object') return 'record lacks final metrics or config';
+  return { key, configHash, record: r };
+}
+
+export class ResultsStore {
+  readonly file: string;
+  /** One message per line that did not count, e.g. "results.jsonl line 7: checksum mismatch". */
+  readonly problems: string[] = [];
+  private readonly runs = new Map<string, StoredRun>();
+  private readonly order: StoredRun[] = [];
+
+  private constructor(readonly dir: string) {
+    this.file = join(dir, RESULTS_FILE);
+  }
+
+  /** Opens (creating the directory) and validates the results; repairs the file if any line was rejected. */
+  static open(dir: string): ResultsStore {
+    mkdirSync(dir, { recursive: true });
+    const store = new ResultsStore(dir);
+    if (!existsSync(store.file)) return store;
+    const text = readFileSync(store.file, 'utf8');
+    const lines = text.split('\n');
+    // A file ending in '\n' splits into a last empty string; anything else there is an unterminated (truncated) line.
+    const last = lines.pop()!;
+    const rejected: string[] = [];
+    const keep: string[] = [];
+    lines.forEach((line, i) => {
+      if (line.trim() === '') return;
+      const run = decodeLine(line);
+      const where = `${RESULTS_FILE} line ${i + 1}`;
+      if (typeof run === 'string') {
+        store.problems.push(`${where}: ${run}; its run will be redone`);
+        rejected.push(line);
+      } else if (store.runs.has(`${run.key}\n${run.configHash}`)) {
+        store.problems.push(`${where}: duplicate of run "${run.key}"; ignored`);
+        rejected.push(line);
+      } else {
+        store.add(run);
+        keep.push(line);
+      }
+    });
+    if (last !== '') {
+      store.problems.push(`${RESULTS_FILE} line ${lines.length + 1}: truncated (no end of line); its run will be redone`);
+      rejected.push(last);
+    }
+    if (rejected.length > 0) {
+      appendFileSync(join(dir, REJECTED_FILE), rejected.map((l) => `${l}\n`).join(''));
+      const tmp = `${store.file}.tmp-${process.pid}`;
+      writeDurably(tmp, keep.map((l) => `${l}\n`).join(''), 'w');
+      renameSync(tmp, store.file);
+    }
+    return store;
+  }
+
+  private add(run: StoredRun): void {
+    this.runs.set(`${run.key}\n${run.configHash}`, run);
+    this.order.push(run);
+  }
+
+  /** The stored record of this run with this exact config, if any. */
+  get(key: string, configHash: string): RunRecord | undefined {
+    return this.runs.get(`${key}\n${configHash}`)?.record;
+  }
+
+  /** All valid runs, in file order. */
+  all(): readonly StoredRun[] {
+    return this.order;
+  }
+
+  /** Appends one run: a single write of the whole line, then fsync. */
+  append(run: StoredRun): void {
+    writeDurably(this.file, encodeLine(run), 'a');
+    this.add(run);
+  }
+}
+
+function writeDurably(file: string, text: string, flags: 'a' | 'w'): void {
+  const fd = openSync(file, flags);
+  try {
+    const buf = Buffer.from(text, 'utf8');
+    let off = 0;
+    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Runs a study: plans its runs, skips those already in the results store (same key, same config hash), runs the
+ * rest on the executor's slots and appends each finished run to the store. Aborting the signal stops scheduling:
+ * in-flight runs finish and are stored (closing the executor instead abandons them; nothing partial is written).
+ * Calling runStudy again on the same store resumes.
+ */
+import type { RunConfig } from '../training/config.js';
+import type { EpochMetrics, RunRecord } from '../training/record.js';
+import type { StudyConfig } from './config.js';
+import { RunAbandonedError, type Executor } from './executor.js';
+import { planStudy, type RunSpec, type StudyPlan } from './plan.js';
+import type { ResultsStore } from './results-store.js';
+
+/** What the runner tells a progress display. */
+export interface ProgressSink {
+  begin(info: { totalRuns: number; doneRuns: number; slots: number; epochsPerRun: number }): void;
+  runStarted(slot: number, spec: RunSpec): void;
+  epoch(slot: number, spec: RunSpec, metrics: EpochMetrics): void;
+  runFinished(slot: number, spec: RunSpec, record: RunRecord): void;
+  end(): void;
+}
+
+export interface RunnerOptions {
+  executor: Executor;
+  store: ResultsStore;
+  /** The trainer's default RunConfig, under the study's overrides. */
+  defaults: RunConfig;
+  /** Aborting stops scheduling new runs; runs in flight finish and are stored. */
+  signal?: AbortSignal;
+  progress?: ProgressSink;
+  onRunDone?: (spec: RunSpec, record: RunRecord) => void;
+}
+
+export interface StudyOutcome {
+  plan: StudyPlan;
+  /** Every planned run has a stored record. */
+  finished: boolean;
+  /** Runs trained by this call. */
+  ranNow: number;
+  /** Runs found in the store and skipped. */
+  skipped: number;
+}
+
+/** The study's plan given what the store holds. */
+export function currentPlan(study: StudyConfig, defaults: RunConfig, store: ResultsStore): StudyPlan {
+  return planStudy(study, defaults, (s) => store.get(s.key, s.configHash));
+}
+
+export async function runStudy(study: StudyConfig, opts: RunnerOptions): Promise<StudyOutcome> {
+  const { executor, store, defaults, signal, progress } = opts;
+  const done = (s: RunSpec): boolean => store.get(s.key, s.configHash) !== undefined;
+  let plan = currentPlan(study, defaults, store);
+  const skipped = plan.runs.filter(done).length;
+  let ranNow = 0;
+  let failure: Error | null = null;
+  const stopping = (): boolean => failure !== null || signal?.aborted === true;
+  const epochsPerRun = plan.runs.reduce((a, s) => a + s.config.epochs, 0) / Math.max(1, plan.runs.length);
+  progress?.begin({ totalRuns: plan.totalRuns, doneRuns: skipped, slots: executor.slots, epochsPerRun });
+
+  try {
+    for (;;) {
+      const queue = plan.runs.filter((s) => !done(s));
+      if (queue.length === 0 || stopping()) break;
+      const lane = async (slot: number): Promise<void> => {
+        while (!stopping() && queue.length > 0) {
+          const spec = queue.shift()!;
+          progress?.runStarted(slot, spec);
+          let record: RunRecord;
+          try {
+            record = await executor.run({ key: spec.key, config: spec.config }, slot, { onEpoch: (m) => progress?.epoch(slot, spec, m) });
+          } catch (e) {
+            if (!(e instanceof RunAbandonedError)) failure ??= e instanceof Error ? e : new Error(String(e));
+            return;
+          }
+          store.append({ key: spec.key, configHash: spec.configHash, record });
+          ranNow++;
+          progress?.runFinished(slot, spec, record);
+          opts.onRunDone?.(spec, record);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(executor.slots, queue.length) }, (_, slot) => lane(slot)));
+      // Finished grid-search steps unlock the next phase.
+      plan = currentPlan(study, defaults, store);
+    }
+  } finally {
+    progress?.end();
+  }
+  if (failure) throw failure;
+  return { plan, finished: plan.complete && plan.runs.every(done), ranNow, skipped };
+}
