@@ -7,7 +7,9 @@ import { shapeString, zeros, type Tensor } from './tensor.js';
  * Double-sided finite-difference gradient checks for any Module or Loss.
  * The modules compute in float32, so the check (a) sums the scalar objective in float64, (b) divides by the
  * perturbation actually stored in float32 rather than by 2*eps, and (c) compares with a relative error scaled by
- * the largest gradient of the tensor: max|analytic - numeric| / max(max|numeric|, max|analytic|).
+ * the largest gradient of the tensor: max|analytic - numeric| / max(max|numeric|, max|analytic|, gradFloor).
+ * The floor keeps a gradient that is exactly zero in theory (a conv bias before BatchNorm) from failing on
+ * float32 noise of 1e-5.
  * Kinks (ReLU at 0, MaxPool ties) break finite differences: pass inputs that keep away from them.
  */
 export interface GradcheckOptions {
@@ -17,6 +19,8 @@ export interface GradcheckOptions {
   tolerance?: number;
   /** Forward in training mode (default true). */
   training?: boolean;
+  /** Gradients smaller than this are compared absolutely (default 1e-2, so the absolute tolerance is 1e-4). */
+  gradFloor?: number;
   /** Check at most this many entries per tensor, chosen at random (default: all). */
   maxChecks?: number;
   /** Draws the input (if not given), the upstream gradient and the sampled entries (default new Rng(0)). */
@@ -50,6 +54,7 @@ function compare(
   indices: Int32Array,
   objective: () => number,
   eps: number,
+  gradFloor: number,
 ): GradcheckEntry {
   let maxErr = 0;
   let maxGrad = 0;
@@ -66,7 +71,7 @@ function compare(
     maxErr = Math.max(maxErr, Math.abs(numeric - analytic[i]));
     maxGrad = Math.max(maxGrad, Math.abs(numeric), Math.abs(analytic[i]));
   }
-  const relError = maxGrad === 0 ? 0 : maxErr / maxGrad;
+  const relError = maxErr / Math.max(maxGrad, gradFloor);
   return { name, checked: indices.length, maxAbsError: maxErr, maxAbsGrad: maxGrad, relError };
 }
 
@@ -91,7 +96,7 @@ function normalTensor(shape: readonly number[], rng: Rng): Tensor {
  * backward(w). The module's parameter gradients are zeroed first and left holding the analytic gradient.
  */
 export function gradcheckModule(module: Module, inputShape: readonly number[], opts: GradcheckOptions = {}): GradcheckReport {
-  const { eps = 1e-2, tolerance = 1e-2, training = true, maxChecks, beforeForward } = opts;
+  const { eps = 1e-2, tolerance = 1e-2, gradFloor = 1e-2, training = true, maxChecks, beforeForward } = opts;
   const rng = opts.rng ?? new Rng(0);
   const input = opts.input ?? normalTensor(inputShape, rng);
   if (opts.input && shapeString(opts.input.shape) !== shapeString(inputShape)) {
@@ -116,22 +121,22 @@ export function gradcheckModule(module: Module, inputShape: readonly number[], o
   const gradInput = Float32Array.from(module.backward(w).data);
   const params = module.params().map((p) => ({ name: p.name, value: p.value.data, grad: Float32Array.from(p.grad.data) }));
 
-  const entries = [compare('input', gradInput, x.data, pick(x.data.length, maxChecks, rng), objective, eps)];
+  const entries = [compare('input', gradInput, x.data, pick(x.data.length, maxChecks, rng), objective, eps, gradFloor)];
   for (const p of params) {
-    entries.push(compare(p.name, p.grad, p.value, pick(p.value.length, maxChecks, rng), objective, eps));
+    entries.push(compare(p.name, p.grad, p.value, pick(p.value.length, maxChecks, rng), objective, eps, gradFloor));
   }
   return report(entries, tolerance);
 }
 
 /** Checks a loss's backward(1) against central differences of forward(pred, target). */
 export function gradcheckLoss<T>(loss: Loss<T>, pred: Tensor, target: T, opts: GradcheckOptions = {}): GradcheckReport {
-  const { eps = 1e-2, tolerance = 1e-2, maxChecks } = opts;
+  const { eps = 1e-2, tolerance = 1e-2, gradFloor = 1e-2, maxChecks } = opts;
   const rng = opts.rng ?? new Rng(0);
   const p: Tensor = { data: Float32Array.from(pred.data), shape: [...pred.shape] };
   loss.forward(p, target);
   const analytic = Float32Array.from(loss.backward(1).data);
   const objective = (): number => loss.forward(p, target);
-  return report([compare('input', analytic, p.data, pick(p.data.length, maxChecks, rng), objective, eps)], tolerance);
+  return report([compare('input', analytic, p.data, pick(p.data.length, maxChecks, rng), objective, eps, gradFloor)], tolerance);
 }
 
 /** Throws a readable summary when a report fails (for tests and for other engineers' checks). */
