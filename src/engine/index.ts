@@ -15,3 +15,4 @@ export * from './modules/dropout.js';
 export * from './modules/shape.js';
 export * from './modules/softmax.js';
 export * from './optim/index.js';
+export * from './safetensors.js';

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Linear } from '../../src/engine/modules/linear.js';
 import { ReLU } from '../../src/engine/modules/activations.js';
 import { Sequential } from '../../src/engine/modules/containers.js';
+import { BatchNorm1d } from '../../src/engine/modules/batchnorm.js';
+import { fromArray } from '../../src/engine/tensor.js';
 import { Rng } from '../../src/engine/rng.js';
 import { encodeSafetensors, loadSafetensors, readSafetensors } from '../../src/engine/safetensors.js';
 
@@ -39,6 +41,19 @@ describe('safetensors', () => {
     expect(b.params()[0].value.data).not.toEqual(a.params()[0].value.data);
     expect(loadSafetensors(b, bytes)).toEqual({ format: 'pt', seed: '1' });
     a.params().forEach((p, i) => expect(b.params()[i].value.data).toEqual(p.value.data));
+  });
+
+  it('saves BatchNorm running statistics, num_batches_tracked as an I64 scalar like PyTorch', () => {
+    const bn = new BatchNorm1d(2);
+    bn.forward(fromArray([3, 2], [1, 2, 3, 5, 8, 13]), true);
+    bn.forward(fromArray([3, 2], [0, 1, 0, 1, 0, 1]), true);
+    const bytes = encodeSafetensors(bn);
+    const { json } = headerOf(bytes);
+    expect(json.num_batches_tracked).toEqual({ dtype: 'I64', shape: [], data_offsets: [8, 16] });
+    const copy = new BatchNorm1d(2);
+    loadSafetensors(copy, bytes);
+    expect(copy.buffers().map((b) => Array.from(b.value.data))).toEqual(bn.buffers().map((b) => Array.from(b.value.data)));
+    expect(copy.buffers().find((b) => b.name === 'num_batches_tracked')?.value.data[0]).toBe(2);
   });
 
   it('names every missing, unexpected and mis-shaped tensor in one error and loads nothing', () => {
