@@ -1,7 +1,7 @@
 /** The browser-safe part of the data layer (no Node imports): what the web page reuses. */
 export { DataError } from './errors.js';
 export * from './types.js';
-export { avgPool28to14, generatePairSets, makePairs, maxPairs } from './pairs.js';
+export { avgPool28to14, generatePairSets, makePairs, maxPairs, pairsFromPermutation } from './pairs.js';
 export { encodeIdx, parseIdx, parseIdxImages, parseIdxLabels } from './idx.js';
 export type { IdxArray } from './idx.js';
 export { computeStandardization, standardize, standardizePairSets, standardizeValues } from './standardize.js';

@@ -39,11 +39,20 @@ export function makePairs(set: DigitSet, n: number, rng: Rng): PairSet {
       `pairs: ${n} pairs need ${2 * n} distinct images but the pool has only ${set.count} (at most ${maxPairs(set)} pairs)`,
     );
   }
-  const perm = rng.permutation(set.count);
+  return pairsFromPermutation(set, n, rng.permutation(set.count));
+}
+
+/**
+ * The deterministic half of makePairs: pair i = images perm[2i], perm[2i+1] (torch's a[:2*nb].view(nb, 2)).
+ * Exposed so a golden test can feed torch.randperm's permutation and compare with the prologue bit for bit.
+ */
+export function pairsFromPermutation(set: DigitSet, n: number, perm: ArrayLike<number>): PairSet {
+  if (perm.length < 2 * n) throw new DataError(`pairs: a permutation of ${perm.length} indices cannot make ${n} pairs`);
   const out = allocPairSet(n);
   for (let i = 0; i < n; i++) {
     for (let k = 0; k < 2; k++) {
       const img = perm[2 * i + k];
+      if (!(img >= 0 && img < set.count)) throw new DataError(`pairs: permutation index ${img} is outside 0..${set.count - 1}`);
       avgPool28to14(set.images, img * MNIST_PIXELS, out.input, (2 * i + k) * PAIR_PIXELS);
       out.classes[2 * i + k] = set.labels[img];
     }
