@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { Rng, zeros } from '../../src/engine/index.js';
+import { buildModel, resolveModelOptions, ZOO } from '../../src/models/registry.js';
+
+function randomInput(b: number, rng: Rng) {
+  const x = zeros([b, 2, 14, 14]);
+  for (let i = 0; i < x.data.length; i++) x.data[i] = rng.normal();
+  return x;
+}
+
+describe('model zoo', () => {
+  it('report 000 parameter counts equal Table I exactly', () => {
+    const rng = new Rng(1);
+    const counts = Object.fromEntries(['fcnet', 'convnet', 'convsepnet', 'finalnet'].map((n) => [n, buildModel(n, {}, rng).parameterCount()]));
+    expect(counts).toEqual({ fcnet: 82662, convnet: 85878, convsepnet: 84950, finalnet: 365350 });
+  });
+
+  it('reports 002, 003 and 004 parameter counts match their tables', () => {
+    const rng = new Rng(2);
+    for (const e of ZOO.filter((z) => ['002', '003'].includes(z.report))) {
+      expect([e.name, buildModel(e.name, {}, rng).parameterCount()]).toEqual([e.name, e.reportParameters]);
+    }
+    expect(buildModel('digitcnn-ws', { batchNorm: true, dropout: true }, rng).parameterCount()).toBe(76846);
+    expect(buildModel('lrelu-mlp', {}, rng).parameterCount()).toBe(58690);
+  });
+
+  for (const entry of ZOO) {
+    it(`${entry.name}: forward shapes, backward runs, eval is deterministic`, () => {
+      const rng = new Rng(3);
+      const model = buildModel(entry.name, {}, rng);
+      const x = randomInput(3, rng);
+      const out = model.forward(x, true);
+      const mainWidth = model.mainLoss === 'bce' ? 1 : 2;
+      expect(out.main.shape).toEqual([3, mainWidth]);
+      expect(Boolean(out.digits)).toBe(model.hasDigits);
+      if (out.digits) for (const d of out.digits) expect(d.shape).toEqual([3, 10]);
+      if (out.auxMain) expect(out.auxMain.shape).toEqual([3, 2]);
+      const ones = (s: number[]) => ({ data: new Float32Array(s[0] * s[1]).fill(0.1), shape: s });
+      model.backward({ main: ones([3, mainWidth]), digits: out.digits && [ones([3, 10]), ones([3, 10])], auxMain: out.auxMain && ones([3, 2]) });
+      expect(model.params().some((p) => p.grad.data.some((g) => g !== 0))).toBe(true);
+      const a = Float32Array.from(model.forward(x, false).main.data);
+      const b = model.forward(x, false).main.data;
+      expect(Array.from(b)).toEqual(Array.from(a));
+      expect(a.every(Number.isFinite)).toBe(true);
+    });
+  }
+
+  it('the probabilistic comparator replaces the learned head without parameters', () => {
+    const rng = new Rng(4);
+    const learned = buildModel('convsepnet', {}, rng);
+    const prob = buildModel('convsepnet', { comparator: 'probabilistic' }, rng);
+    expect(learned.parameterCount() - prob.parameterCount()).toBe(20 * 10 + 10 + 10 * 2 + 2);
+    expect(prob.mainLoss).toBe('nll');
+    const out = prob.forward(randomInput(4, rng), false).main.data;
+    for (let i = 0; i < 4; i++) expect(Math.exp(out[2 * i]) + Math.exp(out[2 * i + 1])).toBeCloseTo(1, 5);
+  });
+
+  it('rejects unknown models and bad options by name', () => {
+    expect(() => buildModel('nope', {}, new Rng(0))).toThrow(/unknown model 'nope'.*convsepnet/);
+    expect(() => resolveModelOptions('convsepnet', { dropuot: 0.1 })).toThrow(/unknown option 'dropuot'.*dropout/);
+    expect(() => resolveModelOptions('convsepnet', { dropout: 2 })).toThrow(/option 'dropout' must be <= 1, got 2/);
+    expect(() => resolveModelOptions('digitcnn-ws', { auxAt: 'middle' })).toThrow(/auxAt.*late, early.*"middle"/);
+  });
+});
