@@ -11,3 +11,5 @@ export type { DiscSet } from './disc.js';
 export { augmentPairs, repairPairs, swapPairs, translatePairs } from './augment.js';
 export { holdoutSplit, kFold, subset, trainValidationSplit } from './splits.js';
 export type { Split } from './splits.js';
+export { prepareRunData } from './run-data.js';
+export type { RunData } from './run-data.js';
