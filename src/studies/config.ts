@@ -3,6 +3,7 @@
  * of the report it reproduces. validateStudyConfig turns untrusted JSON into a StudyConfig or throws an error that
  * names the file, the field and the bad value.
  */
+import { resolveModelOptions } from '../models/registry.js';
 import type { RunConfig } from '../training/config.js';
 import { checkOverrides, checkFieldPath, ConfigError, describeValue, type FieldValue } from './overrides.js';
 
@@ -105,6 +106,15 @@ export function validateStudyConfig(json: unknown, file: string, defaults: RunCo
     const overrides = v.overrides === undefined ? {} : isObj(v.overrides) ? v.overrides : fail(`${at}.overrides`, 'expected an object', v.overrides);
     checkOverrides(overrides, defaults, `${at}.overrides`, file);
     return { name: str(v.name, `${at}.name`), model: str(v.model, `${at}.model`), overrides };
+  });
+  const baseOptions = (isObj(base.modelOptions) ? base.modelOptions : {}) as Record<string, FieldValue>;
+  variants.forEach((v, i) => {
+    const options = { ...baseOptions, ...((v.overrides.modelOptions ?? {}) as Record<string, FieldValue>) };
+    try {
+      resolveModelOptions(v.model, options);
+    } catch (e) {
+      fail(`variants[${i}].model`, (e as Error).message, v.model);
+    }
   });
   const names = new Set<string>();
   variants.forEach((v, i) => {

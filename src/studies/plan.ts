@@ -136,7 +136,8 @@ export function planStudy(study: StudyConfig, defaults: RunConfig, lookup: Recor
       for (const point of gridPoints(step.grid))
         for (let fold = 0; fold < p.folds; fold++) {
           const c = withPoint(base, point);
-          const config = { ...c, seed, data: { ...c.data, holdout: { folds: p.folds, fold } } };
+          // CV runs are scored on their final holdout accuracy only: no per-epoch evaluation.
+          const config = { ...c, seed, evalEveryEpoch: false, data: { ...c.data, holdout: { folds: p.folds, fold } } };
           stepRuns.push(spec(`${phase}/${v.name}/${pointLabel(point)}/fold ${fold}`, phase, v.name, 0, fold, point, config));
         }
     }

@@ -1,0 +1,43 @@
+/** Reading a study config file, and the copy of it kept in the output directory so `pairnet report DIR` can rebuild. */
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunConfig } from '../training/config.js';
+import { ConfigError, validateStudyConfig, type StudyConfig } from './config.js';
+
+export const STUDY_COPY = 'study.json';
+
+export function loadStudyConfig(file: string, defaults: RunConfig): StudyConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`${file}: cannot read the study config (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  return validateStudyConfig(json, file, defaults);
+}
+
+/**
+ * Keeps the study config beside its results (temp file + rename). Returns true when an earlier copy differed:
+ * runs whose resolved config changed get new config hashes and are redone; unchanged runs are kept.
+ */
+export function saveStudyCopy(dir: string, study: StudyConfig): boolean {
+  const file = join(dir, STUDY_COPY);
+  const text = `${JSON.stringify(study, null, 2)}\n`;
+  const changed = existsSync(file) && readFileSync(file, 'utf8') !== text;
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+  return changed;
+}
+
+export function loadStudyCopy(dir: string, defaults: RunConfig): StudyConfig {
+  const file = join(dir, STUDY_COPY);
+  if (!existsSync(file)) throw new ConfigError(`${dir}: no ${STUDY_COPY} here: not a study output directory (run \`pairnet study CONFIG --out ${dir}\` first)`);
+  return loadStudyConfig(file, defaults);
+}

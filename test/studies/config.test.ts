@@ -1,0 +1,95 @@
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { validateStudyConfig } from '../../src/studies/config.js';
+import { planStudy } from '../../src/studies/plan.js';
+import { studyDefaults } from '../../src/studies/run-defaults.js';
+import { loadStudyConfig } from '../../src/studies/study-file.js';
+
+const defaults = studyDefaults();
+const minimal = (): Record<string, unknown> => ({
+  name: 'tiny',
+  description: 'test',
+  seed: 3,
+  rounds: 2,
+  epochs: 1,
+  variants: [
+    { name: 'A', model: 'fcnet' },
+    { name: 'B', model: 'fcnet', overrides: { loss: { main: 0.5, aux: 0.25 } } },
+  ],
+  protocol: { kind: 'multi-round' },
+});
+const check = (patch: (o: Record<string, unknown>) => void): (() => unknown) => () => {
+  const o = minimal();
+  patch(o);
+  return validateStudyConfig(o, 'x.json', defaults);
+};
+
+describe('study config', () => {
+  it('validates every study in studies/', () => {
+    const files = readdirSync('studies').filter((f) => f.endsWith('.json'));
+    expect(files).toContain('quick.json');
+    for (const f of files) {
+      const s = loadStudyConfig(`studies/${f}`, defaults);
+      expect(s.variants.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('names the bad field and value', () => {
+    expect(check((o) => (o.rounds = 0))).toThrow('x.json: rounds: expected an integer >= 1, got 0');
+    expect(check((o) => (o.name = 'Bad Name'))).toThrow(/name: expected lower-case words.*"Bad Name"/);
+    expect(check((o) => (o.variants = [{ name: 'A', model: 'nonet' }]))).toThrow(/variants\[0\]\.model: unknown model 'nonet'/);
+    expect(check((o) => ((o.variants as Record<string, unknown>[])[1].overrides = { optimizer: { lr: 'fast' } }))).toThrow(
+      'x.json: variants[1].overrides.optimizer.lr: expected a number, got "fast"',
+    );
+    expect(check((o) => (o.base = { optimiser: {} }))).toThrow(/base\.optimiser: unknown RunConfig field/);
+    expect(check((o) => (o.base = { batchSize: 2.5 }))).toThrow(/base\.batchSize: expected a positive integer, got 2.5/);
+    expect(check((o) => (o.base = { schedule: { kind: 'step' } }))).toThrow(/base\.schedule: expected/);
+    expect(check((o) => (o.variants = [{ name: 'A', model: 'fcnet', overrides: { modelOptions: { dropout: 2 } } }]))).toThrow(
+      /variants\[0\]\.model: model 'fcnet': option 'dropout' must be <= 1, got 2/,
+    );
+    expect(check((o) => (o.comparisons = [['A', 'C']]))).toThrow(/comparisons\[0\]\[1\]: no variant of that name.*"C"/);
+    expect(check((o) => (o.protocol = { kind: 'grid' }))).toThrow(/protocol\.kind: expected .* got "grid"/);
+    expect(check((o) => (o.protocol = { kind: 'grid-search', folds: 3, steps: [{ name: 's', grid: { 'optimizer.rate': [1] } }] }))).toThrow(
+      /protocol\.steps\[0\]\.grid\.optimizer\.rate\[0\]: cannot set field "optimizer\.rate"/,
+    );
+    expect(check((o) => (o.protocol = { kind: 'sweep', field: 'auxFraction', values: [0.5, 1.5] }))).toThrow(/protocol\.values\[1\]: auxFraction must be a number in \[0, 1\], got 1.5/);
+    expect(check((o) => (o.published = { source: 's', rounds: 5, rows: { A: { testAccuracy: [90] } } }))).toThrow(/published\.rows\.A\.testAccuracy: expected \[mean, sigma\]/);
+    expect(check((o) => (o.extra = 1))).toThrow(/extra: unknown field/);
+  });
+
+  it('derives every seed from the study seed: one seed per round, shared by the variants of a round', () => {
+    const study = validateStudyConfig(minimal(), 'x.json', defaults);
+    const plan = planStudy(study, defaults, () => undefined);
+    expect(plan.complete).toBe(true);
+    expect(plan.runs.map((r) => r.key)).toEqual(['rounds/A/round 0', 'rounds/A/round 1', 'rounds/B/round 0', 'rounds/B/round 1']);
+    const seeds = plan.runs.map((r) => r.config.seed);
+    expect(seeds[0]).toBe(seeds[2]);
+    expect(seeds[0]).not.toBe(seeds[1]);
+    expect(planStudy(study, defaults, () => undefined).runs).toEqual(plan.runs);
+    const other = validateStudyConfig({ ...minimal(), seed: 4 }, 'x.json', defaults);
+    expect(planStudy(other, defaults, () => undefined).runs[0].config.seed).not.toBe(seeds[0]);
+    expect(plan.runs[2].config.loss).toEqual({ main: 0.5, aux: 0.25, auxSchedule: 'constant' });
+    expect(plan.runs[0].configHash).not.toBe(plan.runs[2].configHash);
+  });
+
+  it('expands sweeps (auxFraction f sets main 1 - f, aux f/2) and plans grid steps one after another', () => {
+    const sweep = validateStudyConfig({ ...minimal(), protocol: { kind: 'sweep', field: 'auxFraction', range: { from: 0, to: 1, steps: 20 } } }, 'x.json', defaults);
+    const sp = planStudy(sweep, defaults, () => undefined);
+    expect(sp.runs).toHaveLength(2 * 21 * 2);
+    const r = sp.runs.find((s) => s.point.auxFraction === 0.15)!;
+    expect(r.config.loss.main).toBeCloseTo(0.85, 12);
+    expect(r.config.loss.aux).toBeCloseTo(0.075, 12);
+
+    const grid = validateStudyConfig(
+      { ...minimal(), protocol: { kind: 'grid-search', folds: 3, steps: [{ name: 'lr', grid: { 'optimizer.lr': [0.01, 0.001] } }, { name: 'aux', grid: { 'loss.aux': [0.5, 1] }, variants: ['B'] }] } },
+      'x.json',
+      defaults,
+    );
+    const first = planStudy(grid, defaults, () => undefined);
+    expect(first.complete).toBe(false);
+    expect(first.totalRuns).toBe(2 * 2 * 3 + 1 * 2 * 3 + 2 * 2);
+    expect(first.runs).toHaveLength(12);
+    expect(first.runs.every((s) => s.config.data.holdout !== null && s.config.seed === first.runs[0].config.seed)).toBe(true);
+    expect(first.runs.map((s) => s.fold)).toEqual([0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2]);
+  });
+});
