@@ -1,0 +1,139 @@
+/**
+ * Training section of `npm run bench`: ms/epoch of ConvSepNet with auxiliary losses (1000 pairs, batch 25,
+ * Adam 1e-3) on one thread, and epochs/s with every core busy (one run per core in worker threads, started
+ * together). When /usr/bin/python3 (or $PAIRNET_PYTHON) has torch, bench/training_torch.py trains the same model
+ * in PyTorch in the same invocation at 1 thread and at every thread count up to the core count, and the ratios
+ * are printed: pairnet/PyTorch(1 thread) ms per epoch, and pairnet whole-machine epochs/s over PyTorch at its
+ * best thread count. Medians over the timed epochs, after one warm-up epoch.
+ */
+import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { DEFAULT_SETUP, makeTrainer, type TrainingSetup } from './training-run.js';
+
+const TIMED_EPOCHS = 4;
+
+export interface TorchFigure {
+  threads: number;
+  msPerEpoch: number;
+}
+
+export interface TrainingFigures {
+  setup: TrainingSetup;
+  epochsTimed: number;
+  pairnetMsPerEpoch: number;
+  /** Resident set size after the single-thread run (MB). */
+  pairnetRssMb: number;
+  wholeMachine: { runs: number; epochsPerSecond: number };
+  torch: null | {
+    python: string;
+    version: string;
+    byThreads: TorchFigure[];
+    best: TorchFigure;
+    /** pairnet ms/epoch over PyTorch's at 1 thread (target <= 1/3). */
+    singleThreadRatio: number;
+    /** pairnet whole-machine epochs/s over PyTorch's at its best thread count (target >= 4). */
+    wholeMachineRatio: number;
+  };
+  /** Why PyTorch was not run, when it was not. */
+  torchSkipped?: string;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function singleRun(setup: TrainingSetup): number {
+  const trainer = makeTrainer(setup);
+  trainer.epoch();
+  return median(Array.from({ length: TIMED_EPOCHS }, () => trainer.epoch()));
+}
+
+/** `runs` concurrent runs in worker threads; epochs/s over all of them from the common start to the last end. */
+async function wholeMachine(setup: TrainingSetup, runs: number): Promise<number> {
+  const url = new URL('./training-worker.js', import.meta.url);
+  const workers = Array.from(
+    { length: runs },
+    (_, i) => new Worker(url, { workerData: { setup: { ...setup, seed: setup.seed + 1 + i }, epochs: TIMED_EPOCHS } }),
+  );
+  const message = (w: Worker, expected: string): Promise<void> =>
+    new Promise((resolve, reject) => {
+      w.once('error', reject);
+      w.once('message', (m) => (m === expected ? resolve() : reject(new Error(`training worker said ${String(m)}`))));
+    });
+  try {
+    await Promise.all(workers.map((w) => message(w, 'ready')));
+    const start = performance.now();
+    const done = workers.map((w) => message(w, 'done'));
+    for (const w of workers) w.postMessage('go');
+    await Promise.all(done);
+    return (runs * TIMED_EPOCHS) / ((performance.now() - start) / 1000);
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+function torchRun(python: string, script: string, threads: number, setup: TrainingSetup): TorchFigure {
+  const args = [script, '--threads', String(threads), '--epochs', String(TIMED_EPOCHS), '--pairs', String(setup.pairs), '--batch', String(setup.batch)];
+  const r = spawnSync(python, args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${python} ${args.join(' ')} failed: ${r.stderr || r.error?.message}`);
+  const out = JSON.parse(r.stdout.trim().split('\n').pop() as string) as { medianMs: number };
+  return { threads, msPerEpoch: out.medianMs };
+}
+
+export async function benchTraining(setup: TrainingSetup = DEFAULT_SETUP): Promise<TrainingFigures> {
+  const cores = availableParallelism();
+  const pairnetMsPerEpoch = singleRun(setup);
+  const pairnetRssMb = process.memoryUsage().rss / 2 ** 20;
+  const epochsPerSecond = await wholeMachine(setup, cores);
+  const figures: TrainingFigures = {
+    setup,
+    epochsTimed: TIMED_EPOCHS,
+    pairnetMsPerEpoch,
+    pairnetRssMb,
+    wholeMachine: { runs: cores, epochsPerSecond },
+    torch: null,
+  };
+  const python = process.env.PAIRNET_PYTHON ?? '/usr/bin/python3';
+  const probe = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+  if (probe.status !== 0) {
+    figures.torchSkipped = `${python} cannot import torch (${(probe.stderr || probe.error?.message || '').trim().split('\n').pop()})`;
+    return figures;
+  }
+  const script = fileURLToPath(new URL('../../bench/training_torch.py', import.meta.url));
+  const byThreads = Array.from({ length: cores }, (_, i) => torchRun(python, script, i + 1, setup));
+  const best = byThreads.reduce((a, b) => (b.msPerEpoch < a.msPerEpoch ? b : a));
+  figures.torch = {
+    python,
+    version: probe.stdout.trim(),
+    byThreads,
+    best,
+    singleThreadRatio: pairnetMsPerEpoch / byThreads[0].msPerEpoch,
+    wholeMachineRatio: epochsPerSecond / (1000 / best.msPerEpoch),
+  };
+  return figures;
+}
+
+export function formatTrainingTable(f: TrainingFigures): string {
+  const lines = [
+    `ConvSepNet + aux losses, ${f.setup.pairs} pairs, batch ${f.setup.batch}, Adam 1e-3; median of ${f.epochsTimed} epochs after a warm-up`,
+    `pairnet, 1 thread:            ${f.pairnetMsPerEpoch.toFixed(1)} ms/epoch (RSS ${f.pairnetRssMb.toFixed(0)} MB)`,
+    `pairnet, whole machine:       ${f.wholeMachine.epochsPerSecond.toFixed(2)} epochs/s (${f.wholeMachine.runs} runs at once in worker threads)`,
+  ];
+  if (!f.torch) {
+    lines.push(`PyTorch: not run: ${f.torchSkipped}`);
+    return lines.join('\n');
+  }
+  const t = f.torch;
+  for (const b of t.byThreads) {
+    lines.push(`PyTorch ${t.version}, ${b.threads} thread${b.threads > 1 ? 's' : ''}:`.padEnd(30) + ` ${b.msPerEpoch.toFixed(1)} ms/epoch = ${(1000 / b.msPerEpoch).toFixed(2)} epochs/s`);
+  }
+  lines.push(
+    `one thread each: pairnet/PyTorch ms per epoch = ${t.singleThreadRatio.toFixed(3)} (target <= 0.333)`,
+    `whole machine: pairnet/PyTorch(${t.best.threads} thread${t.best.threads > 1 ? 's' : ''}, its best) epochs/s = ${t.wholeMachineRatio.toFixed(2)}x (target >= 4x)`,
+  );
+  return lines.join('\n');
+}
