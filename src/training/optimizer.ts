@@ -1,0 +1,28 @@
+import { Adadelta, Adam, ExponentialLR, MultiStepLR, SGD, StepLR, type LRSchedule, type Optimizer, type Param } from '../engine/index.js';
+import type { LossConfig, OptimizerConfig, ScheduleConfig } from './config.js';
+
+export function makeOptimizer(c: OptimizerConfig, params: Param[]): Optimizer {
+  if (c.name === 'adam') return new Adam(params, { lr: c.lr, betas: c.betas, eps: c.eps, weightDecay: c.weightDecay });
+  if (c.name === 'sgd') {
+    return new SGD(params, { lr: c.lr, momentum: c.momentum, dampening: c.dampening, nesterov: c.nesterov, weightDecay: c.weightDecay });
+  }
+  return new Adadelta(params, { lr: c.lr, rho: c.rho, eps: c.eps, weightDecay: c.weightDecay });
+}
+
+/** The per-epoch learning-rate schedule, or null for a constant rate. */
+export function makeSchedule(c: ScheduleConfig, optimizer: Optimizer): LRSchedule | null {
+  if (c.kind === 'step') return new StepLR(optimizer, c.stepSize, c.gamma);
+  if (c.kind === 'multistep') return new MultiStepLR(optimizer, c.milestones, c.gamma);
+  if (c.kind === 'exponential') return new ExponentialLR(optimizer, c.gamma);
+  return null;
+}
+
+/**
+ * The auxiliary weight used during epoch `epoch` (0-based) of `epochs`: constant, or decaying from loss.aux at the
+ * first epoch to 0 at the last, linearly or along a half cosine (digits first, comparison later).
+ */
+export function auxWeightAt(loss: LossConfig, epoch: number, epochs: number): number {
+  if (loss.auxSchedule === 'constant' || epochs === 1) return loss.aux;
+  const t = epoch / (epochs - 1);
+  return loss.auxSchedule === 'linear' ? loss.aux * (1 - t) : loss.aux * 0.5 * (1 + Math.cos(Math.PI * t));
+}
