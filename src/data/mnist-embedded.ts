@@ -12,6 +12,7 @@
  * node_modules/.cache/pairnet/), written atomically and validated (magic, size, source file sizes, checksum)
  * on every read; a bad cache is rebuilt. Node only.
  */
+import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -161,7 +162,8 @@ export function readEmbeddedDigits(options: EmbeddedOptions = {}): EmbeddedDigit
   const decoded = cached && decodeCache(cached, sizes);
   if (decoded) return decoded;
   const digits = readEmbeddedJson(dir);
-  const tmp = `${file}.${process.pid}.tmp`;
+  // Unique per writer: worker threads share a pid, and concurrent runs may build the cache at once.
+  const tmp = `${file}.${randomUUID()}.tmp`;
   try {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(tmp, encodeCache(digits, sizes));
