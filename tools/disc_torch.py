@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The disc task's network (2 -> 25 -> 25 -> 25 -> 1 or 2, MSE, plain SGD) in PyTorch, for a side-by-side
+"""The disc task's network (2 -> 25 -> 25 -> 25 -> 1 or 2, MSE, plain SGD with one lr drop) in PyTorch, for a side-by-side
 with `pairnet disc`. Run it with Debian's PyTorch: /usr/bin/python3 tools/disc_torch.py [options].
 
 Without --data it draws its own disc sets (1000 train / 1000 test points uniform in [0,1]^2, label 1 inside the
@@ -44,8 +44,15 @@ def error_rate(model, x, y, outputs):
 
 def train_one(args, seed, train_x, train_y, test_x, test_y):
     torch.manual_seed(seed)
+    if args.standardize:
+        # One scalar mean and std over all training coordinates, as pairnet (and the course) does.
+        mu, sd = train_x.mean(), train_x.std()
+        train_x, test_x = (train_x - mu) / sd, (test_x - mu) / sd
     model = build(args.activation, args.outputs)
     opt = torch.optim.SGD(model.parameters(), lr=args.lr)
+    decay_epoch = args.epochs // 2 if args.decay_epoch is None else args.decay_epoch
+    milestones = [decay_epoch] if decay_epoch > 0 else []
+    schedule = torch.optim.lr_scheduler.MultiStepLR(opt, milestones, gamma=args.decay_factor)
     loss_fn = nn.MSELoss()
     train_t = targets_for(train_y, args.outputs)
     n = train_x.shape[0]
@@ -61,6 +68,7 @@ def train_one(args, seed, train_x, train_y, test_x, test_y):
             loss.backward()
             opt.step()
             total += loss.item() * idx.shape[0]
+        schedule.step()
         losses.append(total / n)
     seconds = time.perf_counter() - start
     return {
@@ -90,7 +98,10 @@ def load_sets(path):
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--epochs', type=int, default=100)
-    p.add_argument('--lr', type=float, default=0.1)
+    p.add_argument('--lr', type=float, default=0.2)
+    p.add_argument('--decay-epoch', type=int, default=None, help='lr *= decay-factor after this epoch (default epochs/2, 0 = constant)')
+    p.add_argument('--decay-factor', type=float, default=0.1)
+    p.add_argument('--no-standardize', dest='standardize', action='store_false')
     p.add_argument('--batch-size', type=int, default=10)
     p.add_argument('--activation', choices=['tanh', 'relu'], default='tanh')
     p.add_argument('--outputs', type=int, choices=[1, 2], default=1)
@@ -118,7 +129,7 @@ def main():
     print(json.dumps({
         'torch': torch.__version__,
         'threads': args.threads,
-        'config': {k: getattr(args, k) for k in ('epochs', 'lr', 'batch_size', 'activation', 'outputs')},
+        'config': {k: getattr(args, k) for k in ('epochs', 'lr', 'batch_size', 'activation', 'outputs', 'standardize', 'decay_epoch', 'decay_factor')},
         'runs': runs,
         'meanTestError': mean,
         'stdTestError': std,

@@ -85,7 +85,7 @@ export function accuracyCurveSpec(m: DiscMultiRun): TopLevelSpec {
 
 /** The first run's trained net over a grid of [0,1]^2, the true circle and the test points (wrong ones as crosses). */
 export function decisionMapSpec(m: DiscMultiRun, grid = 60): TopLevelSpec {
-  const { model, test, config } = m.first;
+  const { model, test, config, inputTransform } = m.first;
   const cell = 1 / grid;
   const points = new Float32Array(grid * grid * 2);
   for (let i = 0; i < grid; i++) {
@@ -94,7 +94,7 @@ export function decisionMapSpec(m: DiscMultiRun, grid = 60): TopLevelSpec {
       points[2 * (i * grid + j) + 1] = (j + 0.5) * cell;
     }
   }
-  const gridClass = predictDisc(model, points, config.outputs);
+  const gridClass = predictDisc(model, points, config.outputs, inputTransform);
   const cells = Array.from(gridClass, (c, k) => ({
     x: points[2 * k] - cell / 2,
     x2: points[2 * k] + cell / 2,
@@ -102,7 +102,7 @@ export function decisionMapSpec(m: DiscMultiRun, grid = 60): TopLevelSpec {
     y2: points[2 * k + 1] + cell / 2,
     predicted: c === 1 ? 'inside' : 'outside',
   }));
-  const testClass = predictDisc(model, test.input, config.outputs);
+  const testClass = predictDisc(model, test.input, config.outputs, inputTransform);
   const testPoints = Array.from({ length: test.count }, (_, k) => ({
     x: test.input[2 * k],
     y: test.input[2 * k + 1],

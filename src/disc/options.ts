@@ -12,6 +12,9 @@ export interface DiscCliOptions {
   activation?: string;
   outputs?: string;
   seed?: string;
+  decayEpoch?: string;
+  decayFactor?: string;
+  standardize?: boolean;
   runs?: string;
   sweepLrs?: string;
   report?: string;
@@ -59,6 +62,13 @@ export function planDisc(o: DiscCliOptions): DiscPlan {
   if (o.lr !== undefined) overrides.lr = parsePositive('--lr', o.lr);
   if (o.batchSize !== undefined) overrides.batchSize = parseIntOption('--batch-size', o.batchSize, 1);
   if (o.seed !== undefined) overrides.seed = parseIntOption('--seed', o.seed, 0);
+  if (o.decayEpoch !== undefined) overrides.decayEpoch = parseIntOption('--decay-epoch', o.decayEpoch, 0);
+  if (o.decayFactor !== undefined) {
+    const f = parsePositive('--decay-factor', o.decayFactor);
+    if (f > 1) throw new Error(`disc: --decay-factor must be in (0, 1], got '${o.decayFactor}'`);
+    overrides.decayFactor = f;
+  }
+  if (o.standardize !== undefined) overrides.standardize = o.standardize;
   if (o.activation !== undefined) {
     if (o.activation !== 'tanh' && o.activation !== 'relu') {
       throw new Error(`disc: --activation must be tanh or relu, got '${o.activation}'`);
@@ -70,6 +80,9 @@ export function planDisc(o: DiscCliOptions): DiscPlan {
     overrides.outputs = o.outputs === '1' ? 1 : 2;
   }
   const config = resolveDiscConfig(overrides);
+  if (config.decayEpoch >= config.epochs) {
+    throw new Error(`disc: --decay-epoch ${config.decayEpoch} must be below --epochs ${config.epochs} (0 = constant lr)`);
+  }
   if (config.batchSize > config.trainPoints) {
     throw new Error(`disc: --batch-size ${config.batchSize} exceeds the ${config.trainPoints} training points`);
   }

@@ -31,7 +31,9 @@ function writeAtomic(path: string, content: string): void {
 function configLine(m: DiscMultiRun): string {
   const c = m.config;
   return (
-    `network 2 -> 25 -> 25 -> 25 -> ${c.outputs} (${c.activation}), MSE, SGD lr ${c.lr}, batch ${c.batchSize}, ` +
+    `network 2 -> 25 -> 25 -> 25 -> ${c.outputs} (${c.activation}), MSE, SGD lr ${c.lr}` +
+    (c.decayEpoch > 0 ? ` (x${c.decayFactor} after epoch ${c.decayEpoch})` : ' (constant)') +
+    `, batch ${c.batchSize}, ${c.standardize ? 'standardised' : 'raw'} inputs, ` +
     `${c.epochs} epochs, ${c.trainPoints} train / ${c.testPoints} test points, seeds ${c.seed}..${c.seed + m.runs.length - 1}`
   );
 }

@@ -64,6 +64,9 @@ export function runTorchDisc(
       '--batch-size', String(config.batchSize),
       '--activation', config.activation,
       '--outputs', String(config.outputs),
+      '--decay-epoch', String(config.decayEpoch),
+      '--decay-factor', String(config.decayFactor),
+      ...(config.standardize ? [] : ['--no-standardize']),
     ];
     const r = spawnSync(python, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
     if (r.status !== 0) {

@@ -2,9 +2,10 @@
  * One training run of the disc task, written only against the public engine API (`pairnet/engine`):
  * forward, MSE loss, backward, SGD step, with no autograd anywhere.
  */
-import { Linear, MSELoss, ReLU, Rng, SGD, Sequential, Tanh, ensure } from '../engine/index.js';
+import { Linear, MSELoss, MultiStepLR, ReLU, Rng, SGD, Sequential, Tanh, ensure } from '../engine/index.js';
 import type { Module, Tensor } from '../engine/index.js';
 import { generateDiscSet, type DiscSet } from '../data/disc.js';
+import { computeStandardization, standardizeValues, type Standardization } from '../data/standardize.js';
 import { DISC_HIDDEN, type DiscActivation, type DiscConfig } from './config.js';
 
 export interface DiscEpoch {
@@ -24,9 +25,14 @@ export interface DiscRun {
   /** Wall time of the training loop (forward, backward, step), without the per-epoch evaluations. */
   trainingSeconds: number;
   model: Sequential;
+  /** The raw points (in [0,1]^2); the model sees them through `inputTransform`. */
   train: DiscSet;
   test: DiscSet;
+  /** Applied to raw points before the model (identity when the config does not standardise). */
+  inputTransform: Standardization;
 }
+
+const IDENTITY: Standardization = { mean: 0, std: 1 };
 
 /** The statement's network: 2 -> 25 -> 25 -> 25 -> outputs, with the activation after each hidden layer. */
 export function buildDiscNet(activation: DiscActivation, outputs: 1 | 2, rng: Rng): Sequential {
@@ -60,13 +66,14 @@ export function discClasses(out: Tensor, outputs: 1 | 2): Uint8Array {
   return cls;
 }
 
-/** Classes predicted by `model` for points given as a flat [x0, y0, x1, y1, ...] array. */
-export function predictDisc(model: Module, points: Float32Array, outputs: 1 | 2): Uint8Array {
-  return discClasses(model.forward({ data: points, shape: [points.length / 2, 2] }, false), outputs);
+/** Classes predicted by `model` for raw points given as a flat [x0, y0, x1, y1, ...] array. */
+export function predictDisc(model: Module, points: Float32Array, outputs: 1 | 2, transform: Standardization): Uint8Array {
+  const x = standardizeValues(points, transform);
+  return discClasses(model.forward({ data: x, shape: [points.length / 2, 2] }, false), outputs);
 }
 
-export function discErrorRate(model: Module, set: DiscSet, outputs: 1 | 2): number {
-  const cls = predictDisc(model, set.input, outputs);
+export function discErrorRate(model: Module, set: DiscSet, outputs: 1 | 2, transform: Standardization): number {
+  const cls = predictDisc(model, set.input, outputs, transform);
   let wrong = 0;
   for (let i = 0; i < set.count; i++) if (cls[i] !== set.target[i]) wrong++;
   return wrong / set.count;
@@ -87,10 +94,13 @@ export function trainDisc(config: DiscConfig, { curves = true, onEpoch }: TrainD
   const dataRng = rng.fork('data');
   const train = generateDiscSet(config.trainPoints, dataRng);
   const test = generateDiscSet(config.testPoints, dataRng);
+  const transform = config.standardize ? computeStandardization({ ...train, classes: new Int32Array(0) }) : IDENTITY;
+  const trainX = standardizeValues(train.input, transform);
   const model = buildDiscNet(config.activation, config.outputs, rng.fork('init'));
   const shuffleRng = rng.fork('shuffle');
   const lossFn = new MSELoss();
   const optimizer = new SGD(model.params(), { lr: config.lr });
+  const schedule = new MultiStepLR(optimizer, config.decayEpoch > 0 ? [config.decayEpoch] : [], config.decayFactor);
   const targets = discTargets(train.target, config.outputs);
   const k = config.outputs;
 
@@ -108,8 +118,8 @@ export function trainDisc(config: DiscConfig, { curves = true, onEpoch }: TrainD
       tb = ensure(tb, [b, k]);
       for (let j = 0; j < b; j++) {
         const i = order[start + j];
-        xb.data[2 * j] = train.input[2 * i];
-        xb.data[2 * j + 1] = train.input[2 * i + 1];
+        xb.data[2 * j] = trainX[2 * i];
+        xb.data[2 * j + 1] = trainX[2 * i + 1];
         for (let c = 0; c < k; c++) tb.data[k * j + c] = targets[k * i + c];
       }
       optimizer.zeroGrad();
@@ -117,13 +127,14 @@ export function trainDisc(config: DiscConfig, { curves = true, onEpoch }: TrainD
       model.backward(lossFn.backward());
       optimizer.step();
     }
+    schedule.step();
     trainingMs += performance.now() - started;
     const evaluate = curves || epoch === config.epochs;
     const metrics: DiscEpoch = {
       epoch,
       loss: lossSum / train.count,
-      trainError: evaluate ? discErrorRate(model, train, config.outputs) : null,
-      testError: evaluate ? discErrorRate(model, test, config.outputs) : null,
+      trainError: evaluate ? discErrorRate(model, train, config.outputs, transform) : null,
+      testError: evaluate ? discErrorRate(model, test, config.outputs, transform) : null,
     };
     epochs.push(metrics);
     onEpoch?.(metrics);
@@ -131,11 +142,12 @@ export function trainDisc(config: DiscConfig, { curves = true, onEpoch }: TrainD
   return {
     config,
     epochs,
-    trainError: discErrorRate(model, train, config.outputs),
-    testError: discErrorRate(model, test, config.outputs),
+    trainError: discErrorRate(model, train, config.outputs, transform),
+    testError: discErrorRate(model, test, config.outputs, transform),
     trainingSeconds: trainingMs / 1000,
     model,
     train,
     test,
+    inputTransform: transform,
   };
 }
