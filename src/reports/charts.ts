@@ -124,7 +124,7 @@ export function buildCharts(study: StudyConfig, stats: StudyStats, results: RunR
       });
       const enc = {
         x: { field: 'x', type: 'ordinal', title: xField, sort: step.grid[xField].map(String) },
-        y: { field: 'y', type: 'ordinal', title: rest.length > 0 ? rest.join(', ') : 'variant' },
+        y: { field: 'y', type: 'ordinal', title: rest.length > 0 ? rest.join(', ') : 'variant', sort: [...new Set(rows.map((r) => r.y))] },
       };
       const cvs = rows.map((r) => r.cv);
       const mid = (Math.min(...cvs) + Math.max(...cvs)) / 2;

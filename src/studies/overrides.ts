@@ -2,7 +2,8 @@
  * RunConfig overrides: partial objects merged over the trainer's defaults, and single fields set by dotted path
  * ("optimizer.lr") for grid searches and sweeps. Checked against the defaults' shape so a typo names the field.
  */
-import type { RunConfig } from '../training/config.js';
+import type { OptimizerName, RunConfig } from '../training/config.js';
+import { optimizerDefaults } from '../training/defaults.js';
 
 export type FieldValue = number | string | boolean;
 
@@ -121,6 +122,9 @@ function merge(base: Obj, partial: Obj, path: string): Obj {
   for (const [k, v] of Object.entries(partial)) {
     const p = path ? `${path}.${k}` : k;
     if (p === 'modelOptions' && isObj(v)) out[k] = { ...(out[k] as Obj), ...structuredClone(v) };
+    // Switching optimizer starts from that optimizer's PyTorch defaults (eps differs) for fields not given with it.
+    else if (p === 'optimizer' && isObj(v) && typeof v.name === 'string' && v.name !== (out[k] as Obj).name)
+      out[k] = merge(optimizerDefaults(v.name as OptimizerName) as unknown as Obj, v, p);
     else if (!WHOLE.has(p) && isObj(v) && isObj(out[k])) out[k] = merge(out[k] as Obj, v, p);
     else out[k] = structuredClone(v);
   }

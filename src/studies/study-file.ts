@@ -3,6 +3,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunConfig } from '../training/config.js';
 import { ConfigError, validateStudyConfig, type StudyConfig } from './config.js';
+import { checkPlannedRuns } from './run-defaults.js';
 
 export const STUDY_COPY = 'study.json';
 
@@ -19,7 +20,9 @@ export function loadStudyConfig(file: string, defaults: RunConfig): StudyConfig 
   } catch (e) {
     throw new ConfigError(`${file}: not valid JSON (${(e as Error).message})`);
   }
-  return validateStudyConfig(json, file, defaults);
+  const study = validateStudyConfig(json, file, defaults);
+  checkPlannedRuns(study, defaults, file);
+  return study;
 }
 
 /**

@@ -63,7 +63,8 @@ export interface RunResult {
 
 function stats(variant: string, results: RunResult[]): VariantStats {
   const recs = results.map((r) => r.record);
-  const digits = recs.map((r) => r.final.testDigitAccuracy).filter((x): x is number => x !== null);
+  // Digit heads trained without auxiliary loss are at chance level: report their accuracy only when trained.
+  const digits = recs.map((r) => (r.config.loss.aux > 0 ? r.final.testDigitAccuracy : null)).filter((x): x is number => x !== null);
   return {
     variant,
     model: recs[0].config.model,

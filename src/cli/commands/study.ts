@@ -1,0 +1,68 @@
+import type { Command } from 'commander';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { printTables, reportFromStore } from '../../reports/study-report.js';
+import { WorkerPoolExecutor } from '../../studies/executor.js';
+import { StudyProgress } from '../../studies/progress.js';
+import { ResultsStore } from '../../studies/results-store.js';
+import { runStudy } from '../../studies/runner.js';
+import { loadStudyConfig, saveStudyCopy } from '../../studies/study-file.js';
+import { studyDefaults } from '../../studies/run-defaults.js';
+
+function positiveInt(name: string): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${v}"`);
+    return n;
+  };
+}
+
+export function register(program: Command): void {
+  program
+    .command('study')
+    .description('run a study (resumes an interrupted one), print its table and write report.md/report.html')
+    .argument('<config>', 'study config JSON, e.g. studies/quick.json')
+    .option('--workers <n>', 'worker threads (default: one per core)', positiveInt('--workers'))
+    .option('--out <dir>', 'output directory (default: out/<study name>)')
+    .option('--json', 'print the statistics as JSON instead of tables')
+    .action(async (configFile: string, opts: { workers?: number; out?: string; json?: boolean }) => {
+      const defaults = studyDefaults();
+      const study = loadStudyConfig(configFile, defaults);
+      const dir = opts.out ?? join('out', study.name);
+      const store = ResultsStore.open(dir);
+      for (const p of store.problems) console.error(`pairnet: ${p}`);
+      if (saveStudyCopy(dir, study)) console.error(`pairnet: ${configFile} changed since the last run in ${dir}: runs whose config changed will be redone`);
+
+      const executor = new WorkerPoolExecutor(opts.workers ?? availableParallelism());
+      const stop = new AbortController();
+      let interrupts = 0;
+      const onSigint = (): void => {
+        interrupts++;
+        if (interrupts === 1) {
+          console.error('\npairnet: stopping after the runs in flight finish (Ctrl-C again to abandon them)');
+          stop.abort();
+        } else {
+          console.error('\npairnet: abandoning the runs in flight');
+          void executor.close();
+        }
+      };
+      process.on('SIGINT', onSigint);
+      const started = Date.now();
+      let outcome;
+      try {
+        outcome = await runStudy(study, { executor, store, defaults, signal: stop.signal, progress: new StudyProgress() });
+      } finally {
+        process.off('SIGINT', onSigint);
+        await executor.close();
+      }
+      const report = await reportFromStore(dir, study, defaults, store);
+      if (opts.json) console.log(JSON.stringify(report.stats, null, 2));
+      else console.log(`\n${printTables(report.tables)}\n`);
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      console.error(`pairnet: ${outcome.ranNow} runs trained in ${seconds} s, ${outcome.skipped} found stored; report: ${join(dir, 'report.html')} and report.md`);
+      if (!outcome.finished) {
+        console.error(`pairnet: study incomplete (${report.stats.runsDone} of ${report.stats.runsPlanned} runs stored): run the same command again to resume`);
+        process.exitCode = 130;
+      }
+    });
+}

@@ -1,0 +1,117 @@
+/**
+ * The executor: the one seam between a study and where its runs execute. A run is a pure function of its resolved
+ * RunConfig, so an executor only needs (key, config) in and a RunRecord out. Two implementations live here: in the
+ * calling thread (tests, debugging) and on a pool of worker threads (the CLI). A multi-machine executor on a queue
+ * engine would implement the same interface.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { RunConfig } from '../training/config.js';
+import type { EpochMetrics, RunRecord } from '../training/record.js';
+import { runTraining } from '../training/run.js';
+
+export interface RunJob {
+  key: string;
+  config: RunConfig;
+}
+
+export interface RunHooks {
+  onEpoch?: (metrics: EpochMetrics) => void;
+}
+
+export interface Executor {
+  /** How many runs may be in flight at once; the runner calls run() with slot = 0..slots-1. */
+  readonly slots: number;
+  run(job: RunJob, slot: number, hooks?: RunHooks): Promise<RunRecord>;
+  /** Abandons in-flight runs (their promises reject with RunAbandonedError) and releases threads. */
+  close(): Promise<void>;
+}
+
+export class RunAbandonedError extends Error {
+  override name = 'RunAbandonedError';
+}
+
+/** Runs in the calling thread, one at a time (blocks the event loop while a run trains). */
+export class InProcessExecutor implements Executor {
+  readonly slots = 1;
+  async run(job: RunJob, _slot: number, hooks: RunHooks = {}): Promise<RunRecord> {
+    return runTraining(job.config, { onEpoch: hooks.onEpoch });
+  }
+  async close(): Promise<void> {}
+}
+
+/** Messages between the pool and dist/src/studies/worker.js. */
+export type ToWorker = { type: 'run'; job: RunJob };
+export type FromWorker =
+  | { type: 'epoch'; metrics: EpochMetrics }
+  | { type: 'done'; record: RunRecord }
+  | { type: 'error'; message: string };
+
+/** The compiled worker script. Under vitest this module runs from src/, so it points at the build in dist/. */
+export function workerScript(): URL {
+  const here = import.meta.url;
+  const url = here.endsWith('.ts') ? new URL('../../dist/src/studies/worker.js', here) : new URL('./worker.js', here);
+  if (!existsSync(fileURLToPath(url))) throw new Error(`worker script ${fileURLToPath(url)} is missing: build with \`npx tsc -p tsconfig.json\``);
+  return url;
+}
+
+interface Pending {
+  resolve: (r: RunRecord) => void;
+  reject: (e: Error) => void;
+  hooks: RunHooks;
+}
+
+/** One worker thread per slot; each trains one run at a time. */
+export class WorkerPoolExecutor implements Executor {
+  private readonly workers: (Worker | null)[];
+  private readonly pending: (Pending | null)[];
+  private closed = false;
+
+  constructor(readonly slots: number) {
+    if (!Number.isInteger(slots) || slots < 1) throw new Error(`workers must be a positive integer, got ${slots}`);
+    this.workers = new Array<Worker | null>(slots).fill(null);
+    this.pending = new Array<Pending | null>(slots).fill(null);
+  }
+
+  private worker(slot: number): Worker {
+    const existing = this.workers[slot];
+    if (existing) return existing;
+    const w = new Worker(workerScript());
+    w.on('message', (m: FromWorker) => {
+      const p = this.pending[slot];
+      if (!p) return;
+      if (m.type === 'epoch') p.hooks.onEpoch?.(m.metrics);
+      else {
+        this.pending[slot] = null;
+        if (m.type === 'done') p.resolve(m.record);
+        else p.reject(new Error(m.message));
+      }
+    });
+    const fail = (err: Error): void => {
+      this.workers[slot] = null;
+      const p = this.pending[slot];
+      this.pending[slot] = null;
+      p?.reject(this.closed ? new RunAbandonedError('run abandoned') : err);
+    };
+    w.on('error', fail);
+    w.on('exit', (code) => fail(new Error(`worker ${slot} exited with code ${code}`)));
+    this.workers[slot] = w;
+    return w;
+  }
+
+  run(job: RunJob, slot: number, hooks: RunHooks = {}): Promise<RunRecord> {
+    if (this.closed) return Promise.reject(new RunAbandonedError('executor closed'));
+    if (this.pending[slot]) return Promise.reject(new Error(`worker ${slot} is busy`));
+    return new Promise((resolve, reject) => {
+      this.pending[slot] = { resolve, reject, hooks };
+      const msg: ToWorker = { type: 'run', job };
+      this.worker(slot).postMessage(msg);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.workers.map((w) => w?.terminate()));
+  }
+}

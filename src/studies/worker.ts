@@ -1,0 +1,19 @@
+/**
+ * Worker-thread entry of WorkerPoolExecutor (compiled to dist/src/studies/worker.js): trains one run per message,
+ * streaming epoch metrics back, then the run record.
+ */
+import { parentPort } from 'node:worker_threads';
+import type { FromWorker, ToWorker } from './executor.js';
+import { runTraining } from '../training/run.js';
+
+if (!parentPort) throw new Error('worker.js must run as a worker thread');
+const port = parentPort;
+
+port.on('message', (m: ToWorker) => {
+  try {
+    const record = runTraining(m.job.config, { onEpoch: (metrics) => port.postMessage({ type: 'epoch', metrics } satisfies FromWorker) });
+    port.postMessage({ type: 'done', record } satisfies FromWorker);
+  } catch (e) {
+    port.postMessage({ type: 'error', message: `run "${m.job.key}": ${e instanceof Error ? e.message : String(e)}` } satisfies FromWorker);
+  }
+});
