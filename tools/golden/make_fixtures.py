@@ -7,6 +7,7 @@ upstream gradient, and PyTorch's output, input gradient, parameter gradients and
 losses.json: predictions, targets, loss and gradient w.r.t. the predictions.
 optim.json: three steps of each optimizer from given gradients, and each schedule's lr sequence.
 weights.safetensors + weights.json: a trained-state model saved by PyTorch, an input and its eval-mode output.
+convsepnet.json + convsepnet_*.safetensors: three Adam steps of the zoo's ConvSepNet with auxiliary losses.
 """
 import json
 import os
@@ -19,6 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import safetensors_io  # noqa: E402
 from module_cases import MODULE_CASES  # noqa: E402
 from torch_specs import build  # noqa: E402
+from training_case import training_case  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "test", "fixtures", "golden")
 
@@ -161,6 +163,13 @@ def write_json(name, obj):
     os.replace(path + ".tmp", path)
 
 
+def write_bytes(name, data):
+    path = os.path.join(OUT, name)
+    with open(path + ".tmp", "wb") as f:
+        f.write(data)
+    os.replace(path + ".tmp", path)
+
+
 def main():
     torch.manual_seed(20240611)
     torch.set_num_threads(1)
@@ -170,10 +179,12 @@ def main():
     write_json("losses.json", {**meta, "cases": loss_cases()})
     write_json("optim.json", {**meta, **optim_fixture()})
     data, info = weights_fixture()
-    with open(os.path.join(OUT, "weights.safetensors.tmp"), "wb") as f:
-        f.write(data)
-    os.replace(os.path.join(OUT, "weights.safetensors.tmp"), os.path.join(OUT, "weights.safetensors"))
+    write_bytes("weights.safetensors", data)
     write_json("weights.json", {**meta, **info})
+    info, files = training_case(tensor, safetensors_io.encode)
+    for name, data in files.items():
+        write_bytes(name, data)
+    write_json("convsepnet.json", {**meta, **info})
 
 
 if __name__ == "__main__":
