@@ -113,6 +113,25 @@ describe('pooling', () => {
     assertGradcheck(gradcheckModule(overlapping, [1, 2, 7, 6], { input: distinct([1, 2, 7, 6], new Rng(2)) }), 'MaxPool2d(3, 2)');
   });
 
+  it('MaxPool2d sends the gradient of a tie to the first maximum and propagates NaN (k = 2 and k = 3 paths)', () => {
+    for (const k of [2, 3]) {
+      const pool = new MaxPool2d(k);
+      const x = zeros([1, 1, k, k]);
+      x.data.fill(1);
+      pool.forward(x);
+      const g = pool.backward(fromArray([1, 1, 1, 1], [5])).data;
+      expect(Array.from(g)).toEqual([5, ...new Array(k * k - 1).fill(0)]);
+      for (let at = 0; at < k * k; at++) {
+        x.data.fill(-1);
+        x.data[at] = NaN;
+        expect(Number.isNaN(pool.forward(x).data[0])).toBe(true);
+      }
+      x.data.fill(-Infinity);
+      x.data[k * k - 1] = -5;
+      expect(pool.forward(x).data[0]).toBe(-5);
+    }
+  });
+
   it('AvgPool2d averages windows and passes a gradient check', () => {
     const x = fromArray([1, 1, 2, 4], [1, 5, 2, 0, 3, 4, 8, 6]);
     expect(Array.from(new AvgPool2d(2).forward(x).data)).toEqual([13 / 4, 4]);
@@ -142,6 +161,17 @@ describe('Dropout', () => {
     expect(d.backward(g)).toBe(g);
     expect(() => new Dropout(1.5, new Rng(0))).toThrow('Dropout: p must be in [0, 1], got 1.5');
     expect(Array.from(new Dropout(1, new Rng(0)).forward(fromArray([2], [1, 2]), true).data)).toEqual([0, 0]);
+  });
+
+  it('draws its mask from the rng: same seed, same mask; another seed, another mask', () => {
+    const x = zeros([10, 20]);
+    x.data.fill(1);
+    const run = (seed: number) => Array.from(new Dropout(0.5, new Rng(seed)).forward(x, true).data);
+    expect(run(3)).toEqual(run(3));
+    expect(run(3)).not.toEqual(run(4));
+    const d = new Dropout(0.5, new Rng(3));
+    const a = Array.from(d.forward(x, true).data);
+    expect(Array.from(d.forward(x, true).data)).not.toEqual(a);
   });
 
   it('passes a gradient check with a fixed mask (re-seeded before every forward)', () => {

@@ -120,3 +120,31 @@ describe('Sequential', () => {
     expect(() => net.forward(zeros([2, 5]))).toThrow('Linear(3, 2): expected input [N, 3], got [2, 4]');
   });
 });
+
+describe('ReLU edge values', () => {
+  it('maps -0, -Infinity to 0, keeps +Infinity and NaN, and passes no gradient where the output is 0', () => {
+    const r = new ReLU();
+    const y = r.forward(fromArray([6], [-0, -Infinity, Infinity, NaN, -1e-30, 1e-30])).data;
+    expect(Object.is(y[0], 0)).toBe(true);
+    expect(Array.from(y.slice(0, 3))).toEqual([0, 0, Infinity]);
+    expect(Number.isNaN(y[3])).toBe(true);
+    expect(y[4]).toBe(0);
+    expect(y[5]).toBe(Math.fround(1e-30));
+    const g = r.backward(fromArray([6], [1, 2, 3, 4, 5, 6])).data;
+    expect(Array.from(g)).toEqual([0, 0, 3, 4, 0, 6]);
+  });
+
+  it('keeps a NaN with the sign bit set (the x86 default NaN) instead of hiding it as 0', () => {
+    const x = zeros([2]);
+    new Int32Array(x.data.buffer).set([0xffc00000 | 0, 0xff800001 | 0]);
+    const y = new ReLU().forward(x).data;
+    expect(Number.isNaN(y[0])).toBe(true);
+    expect(Number.isNaN(y[1])).toBe(true);
+  });
+
+  it('LeakyReLU keeps -Infinity scaled and passes the slope as gradient', () => {
+    const l = new LeakyReLU(0.1);
+    expect(Array.from(l.forward(fromArray([2], [-Infinity, Infinity])).data)).toEqual([-Infinity, Infinity]);
+    expect(Array.from(l.backward(fromArray([2], [1, 1])).data)).toEqual([Math.fround(0.1), 1]);
+  });
+});

@@ -37,13 +37,29 @@ export class Dropout extends Module {
     const keep = 1 - this.p;
     // p = 1 drops everything (as PyTorch) instead of scaling by 1/0.
     const scale = keep > 0 ? 1 / keep : 0;
+    // An element is kept when a uniform 32-bit draw is below keep * 2^32.
+    const threshold = keep * 4294967296;
+    // The mask comes from a local xoshiro128** stream seeded by 4 draws of `rng`: still fully determined by the
+    // run's seed, and ~10x faster than calling rng per element (its state lives in object fields).
+    let s0 = this.rng.nextUint32() | 1;
+    let s1 = this.rng.nextUint32();
+    let s2 = this.rng.nextUint32();
+    let s3 = this.rng.nextUint32();
     const m = this.mask;
     const xd = x.data;
     const y = out.data;
-    const rng = this.rng;
     for (let i = 0; i < n; i++) {
-      m[i] = rng.uniform() < keep ? scale : 0;
-      y[i] = xd[i] * m[i];
+      const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = rotl(s3, 11);
+      const v = scale * +(r < threshold);
+      m[i] = v;
+      y[i] = xd[i] * v;
     }
     return out;
   }
@@ -58,4 +74,8 @@ export class Dropout extends Module {
     for (let i = 0; i < g.length; i++) d[i] = g[i] * m[i];
     return gradIn;
   }
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
 }
