@@ -33,7 +33,7 @@ abstract class Elementwise extends Module {
 /** Int32 views of float buffers, cached by the buffer they view (buffers are reused between steps). */
 class BitsView {
   private f32: Float32Array | undefined;
-  private i32 = new Int32Array(0);
+  private i32: Int32Array = new Int32Array(0);
   of(a: Float32Array): Int32Array {
     if (a !== this.f32) {
       this.f32 = a;
