@@ -1,0 +1,178 @@
+/**
+ * End to end in real headless Chromium (Debian's /usr/bin/chromium driven by playwright-core): the built page,
+ * served by `pairnet serve`'s server, gets two real MNIST test digits painted onto its pads and must show the
+ * relation and digit predictions that the same model code gives offline on the same pixels. Also: an empty pad
+ * shows "draw a digit", corrupt or wrong-model weights give a clear message, a real mouse stroke is read.
+ * Saves a screenshot to out/web-e2e.png. Skipped only when /usr/bin/chromium is absent (.ci/run installs it).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startServer, type RunningServer } from '../../src/cli/commands/serve.js';
+import { Rng } from '../../src/engine/rng.js';
+import { encodeSafetensors } from '../../src/engine/safetensors.js';
+import { buildModel } from '../../src/models/registry.js';
+import { mnistDigitFromDrawing, networkInput, type GrayImage } from '../../web/src/preprocess.js';
+import { argmax, predictPair } from '../../web/src/pair-predict.js';
+import { digitImage, parseTestDigits } from '../../web/src/test-digits.js';
+import { modelFromWeights, parseManifest } from '../../web/src/model-store.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const repo = new URL('../../', import.meta.url).pathname;
+const webDist = join(repo, 'web', 'dist');
+const PAD = 280;
+
+const manifest = parseManifest(JSON.parse(readFileSync(join(repo, 'web/public/models/manifest.json'), 'utf8')), 'manifest.json');
+const entry = manifest[0];
+const model = modelFromWeights(entry, readFileSync(join(repo, 'web/public/models', entry.weights)), entry.weights);
+const digits = parseTestDigits(JSON.parse(readFileSync(join(repo, 'web/public/digits/mnist-test-sample.json'), 'utf8')), 'sample');
+
+/** What the pad holds after the test paints digit i: the 28x28 bytes scaled 10x, nearest neighbour. */
+function painted(i: number): GrayImage {
+  const src = digitImage(digits, i);
+  const f = PAD / 28;
+  const data = new Float32Array(PAD * PAD);
+  for (let y = 0; y < PAD; y++) for (let x = 0; x < PAD; x++) data[y * PAD + x] = src[Math.floor(y / f) * 28 + Math.floor(x / f)] / 255;
+  return { data, width: PAD, height: PAD };
+}
+
+/** Offline prediction of the page's pipeline on painted digits i and j. */
+function offline(i: number, j: number): { p: number; d: [number, number] | null } {
+  const input = (k: number) => networkInput(mnistDigitFromDrawing(painted(k))!, entry.standardization);
+  const pred = predictPair(model, input(i), input(j));
+  return { p: pred.pLessEqual, d: pred.digits ? [argmax(pred.digits[0]), argmax(pred.digits[1])] : null };
+}
+
+/** Pairs the model gets entirely right offline (relation and both digits), some "<=" and some ">". */
+function rightPairs(): [number, number][] {
+  const out: [number, number][] = [];
+  const wantLe = [true, false, true];
+  for (let i = 0; i < digits.count && out.length < wantLe.length; i++) {
+    const j = digits.count - 1 - i;
+    const a = digits.labels[i];
+    const b = digits.labels[j];
+    if (a === b || (a <= b) !== wantLe[out.length]) continue;
+    const o = offline(i, j);
+    if ((o.p >= 0.5) === (a <= b) && (o.d === null || (o.d[0] === a && o.d[1] === b))) out.push([i, j]);
+  }
+  return out;
+}
+
+async function paint(page: Page, padId: string, i: number): Promise<void> {
+  await page.evaluate(
+    ({ padId, pixels }) => {
+      const canvas = document.querySelector(`#${padId} canvas`) as HTMLCanvasElement;
+      const small = document.createElement('canvas');
+      small.width = small.height = 28;
+      const img = new ImageData(28, 28);
+      pixels.forEach((v, k) => img.data.set([v, v, v, 255], 4 * k));
+      small.getContext('2d')!.putImageData(img, 0, 0);
+      const ctx = canvas.getContext('2d')!;
+      ctx.imageSmoothingEnabled = false;
+      ctx.drawImage(small, 0, 0, canvas.width, canvas.height);
+      canvas.dispatchEvent(new Event('change'));
+    },
+    { padId, pixels: Array.from(digitImage(digits, i)) },
+  );
+}
+
+function buildPageIfMissing(): void {
+  if (existsSync(join(webDist, 'index.html'))) return;
+  execFileSync('npm', ['run', 'build:web'], { cwd: repo, stdio: 'pipe', timeout: 120_000 });
+}
+
+describe.skipIf(!existsSync(CHROMIUM))(`web page in headless Chromium (skipped when ${CHROMIUM} is absent)`, () => {
+  let server: RunningServer;
+  let context: BrowserContext;
+  let page: Page;
+  const profile = mkdtempSync(join(tmpdir(), 'pairnet-chromium-'));
+
+  beforeAll(async () => {
+    buildPageIfMissing();
+    server = await startServer({ root: webDist, port: 0 });
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1000, height: 1100 },
+      args: [
+        '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+        '--disable-quic', '--no-first-run', '--disable-sync',
+      ],
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(server.url);
+    await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('model ready'), null, {
+      timeout: 20_000,
+    }).catch(async () => {
+      throw new Error(`page did not get ready: status "${await page.textContent('#status')}", errors: ${errors.join('; ')}`);
+    });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.close();
+    rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('shows "draw a digit" on empty pads', async () => {
+    expect(await page.textContent('#relation')).toBe('draw a digit');
+    expect(await page.textContent('#pad-first .digit-guess')).toBe('draw a digit');
+    expect(await page.textContent('#pad-second .digit-guess')).toBe('draw a digit');
+  });
+
+  it('compares painted MNIST test digits as the model does offline', async () => {
+    const pairs = rightPairs();
+    expect(pairs.length).toBe(3);
+    for (const [i, j] of pairs) {
+      await paint(page, 'pad-first', i);
+      await paint(page, 'pad-second', j);
+      await page.waitForFunction(() => document.getElementById('relation')?.dataset.relation !== undefined);
+      const truthLe = digits.labels[i] <= digits.labels[j];
+      expect(await page.getAttribute('#relation', 'data-relation')).toBe(truthLe ? 'le' : 'gt');
+      const p = Number(await page.getAttribute('#probability', 'data-p'));
+      expect(p).toBeCloseTo(offline(i, j).p, 4);
+      if (model.hasDigits) {
+        expect(await page.getAttribute('#pad-first .digit-guess', 'data-digit')).toBe(String(digits.labels[i]));
+        expect(await page.getAttribute('#pad-second .digit-guess', 'data-digit')).toBe(String(digits.labels[j]));
+      }
+    }
+    mkdirSync(join(repo, 'out'), { recursive: true });
+    await page.screenshot({ path: join(repo, 'out', 'web-e2e.png'), fullPage: false });
+  });
+
+  it('clearing one pad goes back to "draw a digit"', async () => {
+    await page.click('#pad-second .clear');
+    await page.waitForFunction(() => document.getElementById('relation')?.textContent === 'draw a digit');
+    expect(await page.textContent('#pad-second .digit-guess')).toBe('draw a digit');
+  });
+
+  it('reads a real mouse stroke', async () => {
+    const box = (await page.locator('#pad-second canvas').boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.15);
+    await page.mouse.down();
+    for (let k = 1; k <= 10; k++) await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * (0.15 + 0.07 * k));
+    await page.mouse.up();
+    await page.waitForFunction(() => document.getElementById('relation')?.dataset.relation !== undefined);
+    expect(await page.textContent('#pad-second .source')).toBe('your drawing');
+  });
+
+  it('says clearly when a weights file is corrupt or of another model', async () => {
+    const corrupt = Buffer.from('this is not a safetensors file at all');
+    await page.setInputFiles('#weights-file', { name: 'corrupt.safetensors', mimeType: 'application/octet-stream', buffer: corrupt });
+    await page.waitForSelector('#status.error');
+    expect(await page.textContent('#status')).toContain('corrupt.safetensors: not a valid safetensors file');
+    expect(await page.textContent('#relation')).toBe('no model');
+
+    const other = manifest.find((m) => m.model !== entry.model)?.model ?? (entry.model === 'fcnet' ? 'convnet' : 'fcnet');
+    const wrong = Buffer.from(encodeSafetensors(buildModel(other, {}, new Rng(1)).module));
+    await page.setInputFiles('#weights-file', { name: 'wrong.safetensors', mimeType: 'application/octet-stream', buffer: wrong });
+    await page.waitForFunction(() => document.getElementById('status')?.textContent?.includes('wrong.safetensors'));
+    await page.waitForSelector('#status.error');
+    expect(await page.textContent('#status')).toMatch(/wrong\.safetensors: does not match .*(missing|unexpected|shape)/s);
+  });
+});

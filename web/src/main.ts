@@ -1,0 +1,217 @@
+/** The page: two drawing pads, the live comparison, the model picker, random test pairs and the report viewer. */
+import { DrawPad, type PadContent } from './draw-pad.js';
+import { mnistDigitFromDrawing, networkInput } from './preprocess.js';
+import { argmax, predictPair, type PairPrediction } from './pair-predict.js';
+import { fetchTestDigits, digitImage, type TestDigits } from './test-digits.js';
+import { fetchManifest, loadManifestModel, loadOwnWeights, type LoadedModel, type ModelEntry } from './model-store.js';
+import { setupReportViewer } from './report-viewer.js';
+
+function byId<T extends HTMLElement>(id: string): T {
+  const el = document.getElementById(id);
+  if (el === null) throw new Error(`page is missing #${id}`);
+  return el as T;
+}
+
+const status = byId<HTMLDivElement>('status');
+const relation = byId<HTMLDivElement>('relation');
+const probability = byId<HTMLDivElement>('probability');
+const meterFill = byId<HTMLDivElement>('meter-fill');
+const verdictNote = byId<HTMLDivElement>('verdict-note');
+const modelSelect = byId<HTMLSelectElement>('model-select');
+const modelInfo = byId<HTMLElement>('model-info');
+
+let loaded: LoadedModel | null = null;
+let testDigits: TestDigits | null = null;
+let scheduled = false;
+
+function setStatus(text: string, error = false): void {
+  status.textContent = text;
+  status.classList.toggle('error', error);
+}
+
+interface PadView {
+  pad: DrawPad;
+  guess: HTMLElement;
+  bars: HTMLElement;
+  source: HTMLElement;
+}
+
+function makePad(id: string): PadView {
+  const fig = byId<HTMLElement>(id);
+  const pad = new DrawPad(fig.querySelector('canvas') as HTMLCanvasElement, schedule);
+  (fig.querySelector('.clear') as HTMLButtonElement).addEventListener('click', () => pad.clear());
+  return {
+    pad,
+    guess: fig.querySelector('.digit-guess') as HTMLElement,
+    bars: fig.querySelector('.digit-bars') as HTMLElement,
+    source: fig.querySelector('.source') as HTMLElement,
+  };
+}
+
+const pads: [PadView, PadView] = [makePad('pad-first'), makePad('pad-second')];
+
+/** Coalesce many pointer moves into one prediction per animation frame. */
+function schedule(): void {
+  if (scheduled) return;
+  scheduled = true;
+  requestAnimationFrame(() => {
+    scheduled = false;
+    update();
+  });
+}
+
+function digitOf(content: PadContent): Uint8Array | null {
+  if (content.kind === 'empty') return null;
+  if (content.kind === 'mnist') return content.digit;
+  return mnistDigitFromDrawing(content.image);
+}
+
+function showDigit(view: PadView, content: PadContent, probs: Float64Array | null, hasModel: boolean): void {
+  view.source.textContent =
+    content.kind === 'mnist' ? `MNIST test digit, label ${content.label}` : content.kind === 'drawing' ? 'your drawing' : '';
+  view.bars.replaceChildren();
+  if (probs === null) {
+    view.guess.textContent = content.kind === 'empty' ? 'draw a digit' : hasModel ? 'this model predicts no digits' : '';
+    return;
+  }
+  const d = argmax(probs);
+  view.guess.innerHTML = `looks like <span class="digit">${d}</span> (${(100 * probs[d]).toFixed(1)}%)`;
+  view.guess.dataset.digit = String(d);
+  for (let k = 0; k < 10; k++) {
+    const bar = document.createElement('div');
+    bar.className = 'bar';
+    bar.title = `${k}: ${(100 * probs[k]).toFixed(1)}%`;
+    const fill = document.createElement('div');
+    fill.style.height = `${Math.max(1, 100 * probs[k]) * 0.45}px`;
+    bar.append(fill, String(k));
+    view.bars.append(bar);
+  }
+}
+
+function update(): void {
+  const contents = pads.map((v) => v.pad.content()) as [PadContent, PadContent];
+  const digits = contents.map(digitOf);
+  let prediction: PairPrediction | null = null;
+  if (loaded !== null && digits[0] !== null && digits[1] !== null) {
+    const std = loaded.entry.standardization;
+    try {
+      prediction = predictPair(loaded.model, networkInput(digits[0], std), networkInput(digits[1], std));
+    } catch (e) {
+      setStatus(`prediction failed: ${(e as Error).message}`, true);
+    }
+  }
+  pads.forEach((v, i) => {
+    delete v.guess.dataset.digit;
+    showDigit(v, contents[i], prediction?.digits?.[i] ?? null, loaded !== null);
+  });
+  for (const [i, d] of digits.entries()) if (d === null) pads[i].guess.textContent = 'draw a digit';
+
+  relation.classList.toggle('empty', prediction === null);
+  delete relation.dataset.relation;
+  if (prediction === null) {
+    const missing = digits.filter((d) => d === null).length;
+    relation.textContent = loaded === null ? 'no model' : missing > 0 ? 'draw a digit' : '?';
+    probability.textContent = '';
+    meterFill.style.width = '0';
+    verdictNote.textContent = missing > 0 ? `on ${missing === 2 ? 'both pads' : 'the empty pad'}` : '';
+    return;
+  }
+  const le = prediction.pLessEqual >= 0.5;
+  relation.textContent = le ? '≤' : '>';
+  relation.dataset.relation = le ? 'le' : 'gt';
+  probability.textContent = `P(first ≤ second) = ${prediction.pLessEqual.toFixed(3)}`;
+  probability.dataset.p = String(prediction.pLessEqual);
+  meterFill.style.width = `${(100 * prediction.pLessEqual).toFixed(1)}%`;
+  if (contents[0].kind === 'mnist' && contents[1].kind === 'mnist') {
+    const truth = contents[0].label <= contents[1].label;
+    verdictNote.innerHTML = `true labels ${contents[0].label} ${truth ? '≤' : '>'} ${contents[1].label}: ` +
+      (truth === le ? '<span class="ok">right</span>' : '<span class="bad">wrong</span>');
+  } else {
+    verdictNote.textContent = '';
+  }
+}
+
+function describeModel(m: LoadedModel): void {
+  const e = m.entry;
+  const rows: [string, string][] = [
+    ['weights', m.source],
+    ['model', `${e.model} ${JSON.stringify(e.options)}`],
+    ['parameters', m.model.parameterCount().toLocaleString('en')],
+    ['standardisation', e.standardization ? `mean ${e.standardization.mean.toFixed(3)}, std ${e.standardization.std.toFixed(3)}` : 'off'],
+  ];
+  if (e.testAccuracy !== undefined) rows.push(['test accuracy', `${(100 * e.testAccuracy).toFixed(2)}% (${e.testPairs ?? '?'} test pairs)`]);
+  if (e.digitAccuracy !== undefined) rows.push(['digit accuracy', `${(100 * e.digitAccuracy).toFixed(2)}%`]);
+  if (e.command !== undefined) rows.push(['made by', e.command]);
+  modelInfo.replaceChildren(
+    ...rows.flatMap(([k, v]) => {
+      const dt = document.createElement('dt');
+      dt.textContent = k;
+      const dd = document.createElement('dd');
+      if (k === 'made by') dd.append(Object.assign(document.createElement('code'), { textContent: v }));
+      else dd.textContent = v;
+      return [dt, dd];
+    }),
+  );
+}
+
+function use(m: LoadedModel): void {
+  loaded = m;
+  describeModel(m);
+  setStatus(`model ready: ${m.source}`);
+  update();
+}
+
+async function selectModel(entries: ModelEntry[]): Promise<void> {
+  const entry = entries.find((e) => e.id === modelSelect.value);
+  if (entry === undefined) return;
+  setStatus(`loading ${entry.label} ...`);
+  try {
+    use(await loadManifestModel(entry));
+  } catch (e) {
+    loaded = null;
+    setStatus((e as Error).message, true);
+    update();
+  }
+}
+
+async function start(): Promise<void> {
+  setupReportViewer(byId('report-select'), byId('report-file'), byId('report-frame'), byId('report-status'));
+  byId<HTMLButtonElement>('clear-both').addEventListener('click', () => pads.forEach((v) => v.pad.clear()));
+  byId<HTMLButtonElement>('random-pair').addEventListener('click', () => {
+    if (testDigits === null) return setStatus('the MNIST test digits are not loaded', true);
+    for (const v of pads) {
+      const i = Math.floor(Math.random() * testDigits.count);
+      v.pad.showMnist(digitImage(testDigits, i), testDigits.labels[i], i);
+    }
+  });
+  update();
+
+  const entries = await fetchManifest('./models/manifest.json');
+  for (const e of entries) modelSelect.append(new Option(e.label, e.id));
+  modelSelect.addEventListener('change', () => void selectModel(entries));
+
+  const weightsInput = byId<HTMLInputElement>('weights-file');
+  weightsInput.addEventListener('change', () => {
+    const file = weightsInput.files?.[0];
+    const entry = entries.find((e) => e.id === modelSelect.value);
+    if (file === undefined || entry === undefined) return;
+    setStatus(`loading ${file.name} ...`);
+    void file
+      .arrayBuffer()
+      .then((buf) => use(loadOwnWeights(new Uint8Array(buf), file.name, entry)))
+      .catch((e: unknown) => {
+        loaded = null;
+        setStatus((e as Error).message, true);
+        modelInfo.replaceChildren();
+        update();
+      });
+  });
+
+  testDigits = await fetchTestDigits('./digits/mnist-test-sample.json').catch((e: unknown) => {
+    setStatus(`random test pairs unavailable: ${(e as Error).message}`, true);
+    return null;
+  });
+  await selectModel(entries);
+}
+
+start().catch((e: unknown) => setStatus(`the page failed to start: ${(e as Error).message}`, true));

@@ -1,0 +1,111 @@
+/**
+ * The page's models: web/public/models/manifest.json lists weights trained by `pairnet train --save` (with the
+ * command that made them, their measured test accuracy and the standardisation of their training inputs);
+ * the user may also load their own .safetensors file for the selected architecture. Every failure becomes one
+ * message naming the file and the problem (missing, corrupt, or weights of another model).
+ */
+import { Rng } from '../../src/engine/rng.js';
+import { loadSafetensors, readSafetensors } from '../../src/engine/safetensors.js';
+import { buildModel } from '../../src/models/registry.js';
+import type { ModelOptions, PairModel } from '../../src/models/model.js';
+import type { Standardization } from './preprocess.js';
+
+export interface ModelEntry {
+  id: string;
+  label: string;
+  /** Zoo name and options, as `pairnet train --model NAME` took them. */
+  model: string;
+  options: ModelOptions;
+  /** Weights file, relative to the manifest. */
+  weights: string;
+  /** Mean and std of the training inputs when training standardised them, else null. */
+  standardization: Standardization | null;
+  testAccuracy?: number;
+  digitAccuracy?: number;
+  testPairs?: number;
+  /** The exact command that produced the weights. */
+  command?: string;
+}
+
+export interface LoadedModel {
+  entry: ModelEntry;
+  model: PairModel;
+  /** Where the weights came from (shown to the user). */
+  source: string;
+}
+
+function check(cond: boolean, where: string, what: string): void {
+  if (!cond) throw new Error(`${where}: ${what}`);
+}
+
+export function parseManifest(json: unknown, name: string): ModelEntry[] {
+  const models = (json as { models?: unknown }).models;
+  check(Array.isArray(models) && models.length > 0, name, 'needs a non-empty "models" list');
+  return (models as Partial<ModelEntry>[]).map((m, i) => {
+    const where = `${name}: models[${i}]`;
+    for (const key of ['id', 'label', 'model', 'weights'] as const) check(typeof m[key] === 'string', where, `"${key}" must be a string`);
+    check(typeof m.options === 'object' && m.options !== null, where, '"options" must be an object');
+    const s = m.standardization;
+    check(s === null || (typeof s === 'object' && s !== undefined && s.std > 0 && Number.isFinite(s.mean)), where,
+      '"standardization" must be null or {mean, std > 0}');
+    return m as ModelEntry;
+  });
+}
+
+export async function fetchManifest(url: string): Promise<ModelEntry[]> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}, no model list`);
+  return parseManifest(await res.json(), url);
+}
+
+/** Builds the entry's architecture and loads `bytes` into it (all-or-nothing: bad weights leave nothing loaded). */
+export function modelFromWeights(entry: ModelEntry, bytes: Uint8Array, source: string): PairModel {
+  let model: PairModel;
+  try {
+    // The seed only initialises weights that the file then overwrites.
+    model = buildModel(entry.model, entry.options, new Rng(0));
+  } catch (e) {
+    throw new Error(`model "${entry.model}" ${JSON.stringify(entry.options)}: ${(e as Error).message}`);
+  }
+  loadSafetensors(model.module, bytes, source);
+  model.module.eval();
+  return model;
+}
+
+export async function loadManifestModel(entry: ModelEntry): Promise<LoadedModel> {
+  const url = new URL(entry.weights, new URL('./models/', document.baseURI)).href;
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${entry.weights}: HTTP ${res.status}, cannot load the weights of ${entry.label}`);
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  return { entry, model: modelFromWeights(entry, bytes, entry.weights), source: `${entry.label} (${entry.weights})` };
+}
+
+/**
+ * The user's own weights. When the file's metadata names its model (pairnet train --save writes it), that model
+ * and its standardisation are used; otherwise the selected entry's architecture and standardisation.
+ */
+export function loadOwnWeights(bytes: Uint8Array, fileName: string, selected: ModelEntry): LoadedModel {
+  const { metadata } = readSafetensors(bytes, fileName);
+  let entry: ModelEntry = { ...selected, id: `file:${fileName}`, label: fileName, weights: fileName, command: undefined,
+    testAccuracy: undefined, digitAccuracy: undefined, testPairs: undefined };
+  if (metadata.model !== undefined) {
+    entry = { ...entry, model: metadata.model, options: parseJsonField(metadata, 'options', fileName) ?? {} };
+    entry.standardization = parseJsonField(metadata, 'standardization', fileName) ?? null;
+  }
+  try {
+    return { entry, model: modelFromWeights(entry, bytes, fileName), source: fileName };
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n(the file must hold weights of the selected model, ${selected.label}, ` +
+      'or name its model in its metadata as pairnet train --save does)');
+  }
+}
+
+function parseJsonField<T>(metadata: Record<string, string>, key: string, fileName: string): T | undefined {
+  const raw = metadata[key];
+  if (raw === undefined) return undefined;
+  try {
+    return JSON.parse(raw) as T;
+  } catch {
+    throw new Error(`${fileName}: metadata "${key}" is not JSON: ${raw.slice(0, 80)}`);
+  }
+}
