@@ -1,0 +1,119 @@
+/**
+ * GEMM section of `npm run bench`: GFLOPS per shape of the WebAssembly kernels (each variant this
+ * runtime supports), of the engine's dispatching gemm(), and of the TypeScript reference.
+ * Shapes are ConvSepNet's (DigitNet branch on a batch of 25 pairs = 50 images) forward and backward
+ * GEMMs plus the issue's target shapes. Timings include the copies into and out of wasm memory and
+ * are CPU time of this single-threaded process, so they are per-core figures even on a busy machine.
+ */
+import { gemm } from '../src/engine/kernels/index.js';
+import { gemmReference, type GemmOptions } from '../src/engine/kernels/reference.js';
+import { WasmKernels, relaxedSimdSupported, type KernelVariant } from '../src/engine/kernels/wasm-kernels.js';
+
+export interface GemmShape {
+  name: string;
+  M: number;
+  N: number;
+  K: number;
+  transA?: boolean;
+  transB?: boolean;
+}
+
+// conv1 1->12 k3 on 14x14 (50 images, 12x12 out), conv2 12->32 k3 (10x10 out), fc1 800->100, fc2 100->10.
+// Conv as GEMM: rows (n,oh,ow), K = (c,ki,kj); fwd out = cols W^T, dW = dY^T cols, dcols = dY W.
+export const GEMM_SHAPES: GemmShape[] = [
+  { name: 'target (2500,32,108)', M: 2500, N: 32, K: 108 },
+  { name: 'target (25,100,800)', M: 25, N: 100, K: 800 },
+  { name: 'target (50,800,100)', M: 50, N: 800, K: 100 },
+  { name: 'conv1 fwd', M: 7200, N: 12, K: 9, transB: true },
+  { name: 'conv1 dW', M: 12, N: 9, K: 7200, transA: true },
+  { name: 'conv2 fwd', M: 5000, N: 32, K: 108, transB: true },
+  { name: 'conv2 dW', M: 32, N: 108, K: 5000, transA: true },
+  { name: 'conv2 dcols', M: 5000, N: 108, K: 32 },
+  { name: 'fc1 fwd', M: 50, N: 100, K: 800, transB: true },
+  { name: 'fc1 dW', M: 100, N: 800, K: 50, transA: true },
+  { name: 'fc1 dX', M: 50, N: 800, K: 100 },
+  { name: 'fc2 fwd', M: 50, N: 10, K: 100, transB: true },
+  { name: 'fc2 dW', M: 10, N: 100, K: 50, transA: true },
+  { name: 'fc2 dX', M: 50, N: 100, K: 10 },
+];
+
+export interface GemmFigure {
+  name: string;
+  M: number;
+  N: number;
+  K: number;
+  transA: boolean;
+  transB: boolean;
+  /** GFLOPS (2MNK / time) per implementation: 'reference', 'gemm' (engine dispatch), 'wasm-simd', 'wasm-relaxed'. */
+  gflops: Record<string, number>;
+}
+
+type GemmFn = (M: number, N: number, K: number, A: Float32Array, B: Float32Array, C: Float32Array, o: GemmOptions) => void;
+
+/** CPU time of this process in ms: unlike wall time it does not count time the other processes on the machine took. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** Best of `rounds` timings, each averaging calls over at least `minMs` of CPU time. */
+function timeGflops(fn: GemmFn, s: GemmShape, A: Float32Array, B: Float32Array, C: Float32Array, minMs: number, rounds: number): number {
+  const opts = { transA: s.transA ?? false, transB: s.transB ?? false };
+  fn(s.M, s.N, s.K, A, B, C, opts);
+  let best = Infinity;
+  for (let r = 0; r < rounds; r++) {
+    let calls = 0;
+    const t0 = cpuMs();
+    let t = t0;
+    while (t - t0 < minMs || calls === 0) {
+      fn(s.M, s.N, s.K, A, B, C, opts);
+      calls++;
+      t = cpuMs();
+    }
+    best = Math.min(best, (t - t0) / calls);
+  }
+  return (2 * s.M * s.N * s.K) / (best * 1e6);
+}
+
+export interface GemmBenchOptions {
+  shapes?: GemmShape[];
+  /** Minimum time per timing round (ms). */
+  minMs?: number;
+  rounds?: number;
+  /** Also time the TypeScript reference (slow). */
+  reference?: boolean;
+}
+
+export function benchGemm(options: GemmBenchOptions = {}): GemmFigure[] {
+  const { shapes = GEMM_SHAPES, minMs = 30, rounds = 10, reference = true } = options;
+  const variants: KernelVariant[] = relaxedSimdSupported() ? ['simd', 'relaxed'] : ['simd'];
+  const impls: [string, GemmFn][] = [['gemm', gemm]];
+  for (const v of variants) {
+    const k = new WasmKernels(v);
+    impls.push([`wasm-${v}`, (M, N, K, A, B, C, o) => k.gemm(M, N, K, A, B, C, o)]);
+  }
+  if (reference) impls.push(['reference', gemmReference]);
+  return shapes.map((s) => {
+    const A = Float32Array.from({ length: s.M * s.K }, () => Math.random() - 0.5);
+    const B = Float32Array.from({ length: s.K * s.N }, () => Math.random() - 0.5);
+    const C = new Float32Array(s.M * s.N);
+    const gflops: Record<string, number> = {};
+    for (const [name, fn] of impls) {
+      gflops[name] = timeGflops(fn, s, A, B, C, name === 'reference' ? minMs / 2 : minMs, name === 'reference' ? 1 : rounds);
+    }
+    return { name: s.name, M: s.M, N: s.N, K: s.K, transA: s.transA ?? false, transB: s.transB ?? false, gflops };
+  });
+}
+
+export function formatGemmTable(figures: GemmFigure[]): string {
+  const cols = [...new Set(figures.flatMap((f) => Object.keys(f.gflops)))];
+  const head = ['shape', 'M', 'N', 'K', 'op', ...cols.map((c) => `${c} GF/s`)];
+  const rows = figures.map((f) => [
+    f.name, String(f.M), String(f.N), String(f.K),
+    `${f.transA ? 'At' : 'A'}${f.transB ? 'Bt' : 'B'}`,
+    ...cols.map((c) => (f.gflops[c] === undefined ? '-' : f.gflops[c].toFixed(1))),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(head), ...rows.map(line)].join('\n');
+}
