@@ -63,6 +63,9 @@ describe('Linear', () => {
     const lin = new Linear(800, 100, new Rng(0));
     expect(() => lin.forward(zeros([25, 784]))).toThrow('Linear(800, 100): expected input [N, 800], got [25, 784]');
     expect(() => lin.forward(zeros([800]))).toThrow('got [800]');
+    expect(() => new Linear(0, 3, new Rng(0))).toThrow('Linear: inFeatures must be an integer >= 1, got 0');
+    expect(() => new Linear(3, 2.5, new Rng(0))).toThrow('Linear: outFeatures must be an integer >= 1, got 2.5');
+    expect(() => lin.backward(zeros([25, 100]))).toThrow('Linear(800, 100): backward called before forward');
   });
 
   it('reuses its output buffer between steps of the same shape', () => {

@@ -71,6 +71,9 @@ describe('BatchNorm1d', () => {
     expect(() => bn.forward(zeros([4, 50]))).toThrow('BatchNorm1d(100): expected input [N, 100] or [N, 100, L], got [4, 50]');
     expect(() => bn.forward(zeros([1, 100]), true)).toThrow('BatchNorm1d(100): expected more than 1 value per channel when training');
     expect(() => bn.forward(zeros([1, 100]), false)).not.toThrow();
+    expect(() => bn.backward(zeros([2, 100]))).toThrow('BatchNorm1d(100): expected gradient of output shape [1, 100], got [2, 100]');
+    expect(() => new BatchNorm1d(4, { momentum: 2 })).toThrow('BatchNorm1d: momentum must be in [0, 1], got 2');
+    expect(() => new BatchNorm2d(4, { eps: -1 })).toThrow('BatchNorm2d: eps must be >= 0, got -1');
   });
 });
 

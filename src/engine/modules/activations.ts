@@ -82,6 +82,7 @@ export class ReLU extends Elementwise {
 export class LeakyReLU extends Elementwise {
   constructor(readonly negativeSlope = 0.01) {
     super();
+    if (!Number.isFinite(negativeSlope)) throw new Error(`LeakyReLU: negativeSlope must be finite, got ${negativeSlope}`);
   }
   describe(): string {
     return `LeakyReLU(${this.negativeSlope})`;

@@ -39,6 +39,8 @@ abstract class BatchNorm extends Module {
   ) {
     super();
     if (!Number.isInteger(features) || features < 1) throw new Error(`${kind}: features must be an integer >= 1, got ${features}`);
+    if (!(momentum >= 0 && momentum <= 1)) throw new Error(`${kind}: momentum must be in [0, 1], got ${momentum}`);
+    if (!(eps >= 0)) throw new Error(`${kind}: eps must be >= 0, got ${eps}`);
     this.momentum = momentum;
     this.eps = eps;
     this.weight = { name: 'weight', value: zeros([features]), grad: zeros([features]) };

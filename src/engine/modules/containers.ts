@@ -125,6 +125,8 @@ export class Residual extends Module {
  * single-channel images [2B, 1, ...rest] (rows 0..B-1 = first images, B..2B-1 = second images), so a BatchNorm
  * inside the branch takes its statistics over both images of every pair. The branch output [2B, ...] is flattened
  * to F features per image and the result is [B, 2F]: columns 0..F-1 = branch(first), F..2F-1 = branch(second).
+ * Viewed as [2B, F] (reshape, no copy), row 2b is the first image of pair b and row 2b+1 the second: the order of
+ * PairSet.classes, so per-image auxiliary losses need no copy.
  */
 export class PairShared extends Module {
   private stacked: Tensor | undefined;

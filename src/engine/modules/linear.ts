@@ -24,6 +24,9 @@ export class Linear extends Module {
     { bias = true }: { bias?: boolean } = {},
   ) {
     super();
+    for (const [name, v] of [['inFeatures', inFeatures], ['outFeatures', outFeatures]] as const) {
+      if (!Number.isInteger(v) || v < 1) throw new Error(`Linear: ${name} must be an integer >= 1, got ${v}`);
+    }
     this.weight = { name: 'weight', value: zeros([outFeatures, inFeatures]), grad: zeros([outFeatures, inFeatures]) };
     this.bias = bias ? { name: 'bias', value: zeros([outFeatures]), grad: zeros([outFeatures]) } : undefined;
     pytorchDefaultInit(this.weight.value, this.bias?.value, rng);
