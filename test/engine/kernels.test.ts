@@ -1,0 +1,124 @@
+import { setFlagsFromString } from 'node:v8';
+import { describe, expect, it } from 'vitest';
+import { gemm, gemmReference, relaxedSimdSupported, WasmKernels, type KernelVariant } from '../../src/engine/kernels/index.js';
+import { Rng } from '../../src/engine/rng.js';
+
+// Node 20 keeps relaxed SIMD behind a flag; enabling it here lets both kernel builds be tested.
+setFlagsFromString('--experimental-wasm-relaxed-simd');
+
+const rng = new Rng(2024);
+const rand = (n: number): Float32Array => Float32Array.from({ length: n }, () => rng.uniform() - 0.5);
+
+/** Values are in [-0.5, 0.5), so float32 rounding over K terms stays far below 1e-6 * (K + 1). */
+function expectClose(actual: Float32Array, expected: Float32Array, K: number, what: string): void {
+  expect(actual.length).toBe(expected.length);
+  const tol = 1e-6 * (K + 1);
+  let worst = 0;
+  let at = -1;
+  for (let i = 0; i < actual.length; i++) {
+    const err = Math.abs(actual[i] - expected[i]) / (1 + Math.abs(expected[i]));
+    if (!(err <= worst)) {
+      worst = err;
+      at = i;
+    }
+  }
+  if (!(worst <= tol)) throw new Error(`${what}: element ${at} is ${actual[at]}, expected ${expected[at]}`);
+}
+
+type Gemm = typeof gemmReference;
+
+function checkAgainstReference(fn: Gemm, M: number, N: number, K: number, transA: boolean, transB: boolean, accumulate: boolean, label: string): void {
+  const A = rand(M * K);
+  const B = rand(K * N);
+  const C0 = rand(M * N);
+  const want = C0.slice();
+  const got = C0.slice();
+  const opts = { transA, transB, accumulate };
+  gemmReference(M, N, K, A, B, want, opts);
+  fn(M, N, K, A, B, got, opts);
+  expectClose(got, want, K, `${label} M=${M} N=${N} K=${K} transA=${transA} transB=${transB} accumulate=${accumulate}`);
+}
+
+const variants: KernelVariant[] = ['simd', 'relaxed'];
+const bools = [false, true];
+
+describe('relaxed SIMD detection', () => {
+  it('reports relaxed SIMD once the flag is set (so the relaxed build below is really tested)', () => {
+    expect(relaxedSimdSupported()).toBe(true);
+  });
+});
+
+describe.each(variants)('WasmKernels(%s).gemm vs gemmReference', (variant) => {
+  const k = new WasmKernels(variant);
+  const fn: Gemm = (M, N, K, A, B, C, o) => k.gemm(M, N, K, A, B, C, o);
+
+  it('matches on edge shapes: 1, odd sizes, N not a multiple of 8, M not a multiple of the tile, K = 0 and 1', () => {
+    for (const M of [1, 2, 5, 6, 7, 11, 13, 30]) {
+      for (const N of [1, 3, 8, 9, 12, 17, 33]) {
+        for (const K of [0, 1, 2, 7, 64]) {
+          for (const transA of bools) for (const transB of bools) for (const acc of bools) checkAgainstReference(fn, M, N, K, transA, transB, acc, variant);
+        }
+      }
+    }
+  });
+
+  it('matches on the engine shapes and a large odd shape, all transposes', () => {
+    const shapes: [number, number, number][] = [[2500, 32, 108], [25, 100, 800], [50, 800, 100], [97, 45, 301]];
+    for (const [M, N, K] of shapes) {
+      for (const transA of bools) for (const transB of bools) checkAgainstReference(fn, M, N, K, transA, transB, transA !== transB, variant);
+    }
+  });
+
+  it('reads and writes only the first M*K, K*N, M*N elements of subarray views with offsets', () => {
+    const M = 13, N = 11, K = 9;
+    for (const transA of bools) {
+      for (const transB of bools) {
+        const bigA = rand(M * K + 20), bigB = rand(K * N + 20), bigC = rand(M * N + 20);
+        const A = bigA.subarray(7, 7 + M * K + 5); // longer than needed: the extra 5 must be ignored
+        const B = bigB.subarray(3, 3 + K * N);
+        const C = bigC.subarray(5, 5 + M * N);
+        const before = bigC.slice();
+        const want = C.slice();
+        gemmReference(M, N, K, A.slice(0, M * K), B.slice(), want, { transA, transB, accumulate: true });
+        k.gemm(M, N, K, A, B, C, { transA, transB, accumulate: true });
+        expectClose(C.slice(), want, K, `views transA=${transA} transB=${transB}`);
+        expect(Array.from(bigC.subarray(0, 5))).toEqual(Array.from(before.subarray(0, 5)));
+        expect(Array.from(bigC.subarray(5 + M * N))).toEqual(Array.from(before.subarray(5 + M * N)));
+      }
+    }
+  });
+
+  it('stays correct across growth of its linear memory (small, large, small)', () => {
+    const kk = new WasmKernels(variant);
+    const f: Gemm = (M, N, K, A, B, C, o) => kk.gemm(M, N, K, A, B, C, o);
+    checkAgainstReference(f, 3, 5, 4, false, false, false, `${variant} fresh`);
+    checkAgainstReference(f, 700, 300, 40, true, false, true, `${variant} grown`);
+    checkAgainstReference(f, 3, 5, 4, false, true, true, `${variant} after growth`);
+  });
+});
+
+describe('gemm (engine entry point)', () => {
+  it('matches the reference on the conv and linear shapes of ConvSepNet', () => {
+    const shapes: [number, number, number, boolean, boolean][] = [
+      [7200, 12, 9, false, true], [12, 9, 7200, true, false], [5000, 32, 108, false, true],
+      [32, 108, 500, true, false], [500, 108, 32, false, false], [50, 10, 100, false, true],
+    ];
+    for (const [M, N, K, ta, tb] of shapes) checkAgainstReference(gemm, M, N, K, ta, tb, ta, 'gemm');
+  });
+
+  it('leaves C untouched for M = 0 or N = 0 and zeroes it for K = 0', () => {
+    const C = Float32Array.of(1, 2, 3);
+    gemm(0, 3, 4, new Float32Array(0), rand(12), C);
+    gemm(3, 0, 4, rand(12), new Float32Array(0), C);
+    expect(Array.from(C)).toEqual([1, 2, 3]);
+    gemm(1, 3, 0, new Float32Array(0), new Float32Array(0), C);
+    expect(Array.from(C)).toEqual([0, 0, 0]);
+  });
+
+  it('rejects operands that are too short and bad dimensions, naming them', () => {
+    expect(() => gemm(2, 2, 2, rand(3), rand(4), rand(4))).toThrow(/A has 3 elements, needs 4/);
+    expect(() => gemm(2, 2, 2, rand(4), rand(4), rand(3))).toThrow(/C has 3 elements, needs 4/);
+    expect(() => gemm(2, -1, 2, rand(4), rand(4), rand(4))).toThrow(/N must be a non-negative integer/);
+    expect(() => gemm(2.5, 1, 2, rand(4), rand(4), rand(4))).toThrow(/M must be a non-negative integer/);
+  });
+});
