@@ -61,7 +61,7 @@ export function buildDigitCnnWs(o: ModelOptions, rng: Rng): PairModel {
   const lateTap = new AuxTap();
   const { entries, mainLoss } = comparison(o, rng);
   const body = layers([['branch', new PairShared(branch)], ['digits', lateTap], ...entries]);
-  const name = `digitcnn-ws${o.batchNorm ? '-bn' : ''}${o.dropout ? '-dropout' : ''}`;
+  const name = `digitcnn-ws${o.batchNorm ? '-bn' : ''}${o.dropout ? '-dropout' : ''}${early ? '-early' : ''}`;
   const digits = earlyTap ? ({ layout: 'rows', tap: earlyTap } as const) : ({ layout: 'columns', tap: lateTap } as const);
   return new PairNetwork({ name, body, mainLoss, digits });
 }

@@ -53,23 +53,32 @@ const entries: ZooEntry[] = [
   ),
 
   { name: 'digitcnn-basic', report: '004', reportName: 'Basic model', summary: 'conv 32, pool, conv 64, pool, 256-204-2', options: {}, build: buildDigitCnnBasic, reportParameters: null, discrepancy: 'hidden width 204 taken from the complete model' },
-  {
-    name: 'digitcnn-ws',
+  digitCnnWs('digitcnn-ws', 'W.S.+A.L.', false, false, null),
+  digitCnnWs('digitcnn-ws-dropout', 'W.S.+A.L.+D.', false, true, null),
+  digitCnnWs('digitcnn-ws-bn', 'W.S.+A.L.+B.', true, false, null),
+  digitCnnWs('digitcnn-ws-bn-dropout', 'W.S.+A.L.+B.+D.', true, true, 76846),
+  { name: 'resnet10-ws', report: '004', reportName: 'RN', summary: 'shared ResNet (10 blocks, 32 channels, global avg pool) -> 10 digit logits, 20-2', options: RESNET(10), build: buildResNet10Ws, reportParameters: null, discrepancy: 'input, pooling and head not stated' },
+];
+
+/** Report 004's complex CNN: one builder, named entries for the report's rows (the options still switch freely). */
+function digitCnnWs(name: string, reportName: string, batchNorm: boolean, dropout: boolean, reportParameters: number | null): ZooEntry {
+  const parts = [batchNorm ? 'BatchNorm after each conv' : '', dropout ? 'dropout 0.1 + 0.2' : ''].filter(Boolean).join(', ');
+  return {
+    name,
     report: '004',
-    reportName: 'W.S.+A.L. (+D., +B.)',
-    summary: 'shared digit CNN 256-204-10 per image, 20-146-2; options add BatchNorm / dropout 0.1+0.2 / early aux',
+    reportName,
+    summary: `shared digit CNN 256-204-10 per image, 20-146-2${parts ? `; ${parts}` : ''}`,
     options: {
-      batchNorm: { default: false, description: 'BatchNorm2d after each convolution' },
-      dropout: { default: false, description: 'dropout 0.1 after the convolutions and 0.2 after the first linear layer' },
-      auxAt: { default: 'late', choices: ['late', 'early'], description: 'digit losses on the 10 outputs (late) or on the 256 conv features via Linear(256, 10) (early)' },
+      batchNorm: { default: batchNorm, description: 'BatchNorm2d after each convolution' },
+      dropout: { default: dropout, description: 'dropout 0.1 after the convolutions and 0.2 after the first linear layer' },
+      auxAt: { default: 'late', choices: ['late', 'early'], description: 'digit losses on the 10 outputs (late) or on the 256 conv features via Linear(256, 10) (early, +2,570 parameters)' },
       comparator: COMPARATOR_OPTION,
     },
     build: buildDigitCnnWs,
-    reportParameters: 76846,
-    discrepancy: 'widths 204 and 146 solved from the count of the +B.+D. model (76,846 with batchNorm and dropout on)',
-  },
-  { name: 'resnet10-ws', report: '004', reportName: 'RN', summary: 'shared ResNet (10 blocks, 32 channels, global avg pool) -> 10 digit logits, 20-2', options: RESNET(10), build: buildResNet10Ws, reportParameters: null, discrepancy: 'input, pooling and head not stated' },
-];
+    reportParameters,
+    discrepancy: 'widths 204 and 146 solved from the count of the +B.+D. model (76,846)',
+  };
+}
 
 function bceEntry(arch: BceArch, variant: BceVariant): ZooEntry {
   const reportArch = { mlp: 'MLP', cnn: 'CNN', resnet: 'ResNet' }[arch];

@@ -15,13 +15,13 @@ describe('model zoo', () => {
     expect(counts).toEqual({ fcnet: 82662, convnet: 85878, convsepnet: 84950, finalnet: 365350 });
   });
 
-  it('reports 002, 003 and 004 parameter counts match their tables', () => {
+  it('every count a report prints matches, except report 001 whose table contradicts its layer list', () => {
     const rng = new Rng(2);
-    for (const e of ZOO.filter((z) => ['002', '003'].includes(z.report))) {
+    for (const e of ZOO.filter((z) => z.reportParameters !== null && (z.report !== '001' || z.name === 'lrelu-mlp'))) {
       expect([e.name, buildModel(e.name, {}, rng).parameterCount()]).toEqual([e.name, e.reportParameters]);
     }
+    expect(buildModel('digitcnn-ws-bn-dropout', {}, rng).parameterCount()).toBe(76846);
     expect(buildModel('digitcnn-ws', { batchNorm: true, dropout: true }, rng).parameterCount()).toBe(76846);
-    expect(buildModel('lrelu-mlp', {}, rng).parameterCount()).toBe(58690);
   });
 
   for (const entry of ZOO) {

@@ -1,0 +1,53 @@
+import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { Rng } from '../../engine/index.js';
+import { loadSafetensors, readSafetensors } from '../../engine/safetensors.js';
+import { generatePairSets, loadMnist, standardize } from '../../data/index.js';
+import { buildModel } from '../../models/registry.js';
+import { evaluate } from '../../training/evaluate.js';
+import { parseModelOptions, parseNumber } from './train.js';
+
+interface EvalCliOptions {
+  model: string;
+  weights: string;
+  option: string[];
+  mnist: string;
+  seed: string;
+  pairs: string;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('eval')
+    .description('Evaluate saved weights (pairnet train --save) on fresh test pairs')
+    .requiredOption('--model <name>', 'zoo model name the weights belong to')
+    .requiredOption('--weights <file>', 'safetensors file written by pairnet train --save')
+    .option('--option <key=value>', 'model option (default: the ones stored with the weights)', (v: string, acc: string[]) => [...acc, v], [])
+    .option('--mnist <dir>', 'directory of MNIST IDX files, or "embedded"', 'embedded')
+    .option('--seed <s>', 'seed of the test pairs', '1')
+    .option('--pairs <n>', 'number of test pairs', '1000')
+    .option('--json', 'print the result as JSON')
+    .action((o: EvalCliOptions) => {
+      const seed = parseNumber('--seed', o.seed, (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer');
+      const pairs = parseNumber('--pairs', o.pairs, (n) => Number.isInteger(n) && n > 0, 'a positive integer');
+      const bytes = new Uint8Array(readFileSync(o.weights));
+      const meta = readSafetensors(bytes, o.weights).metadata;
+      if (meta.model !== undefined && meta.model !== o.model) {
+        throw new Error(`${o.weights}: holds weights of '${meta.model}', not '${o.model}'`);
+      }
+      const stored = meta.modelOptions ? (JSON.parse(meta.modelOptions) as Record<string, string | number | boolean>) : {};
+      const model = buildModel(o.model, { ...stored, ...parseModelOptions(o.option) }, new Rng(0));
+      loadSafetensors(model.module, bytes, o.weights);
+      const source = loadMnist(o.mnist);
+      let test = generatePairSets(source, { train: 1, test: pairs }, seed).test;
+      if (meta.standardize === 'true') test = standardize(test, { mean: Number(meta.mean), std: Number(meta.std) });
+      const r = evaluate(model, test);
+      if (o.json) {
+        console.log(JSON.stringify({ model: o.model, weights: o.weights, seed, pairs, ...r }, null, 2));
+        return;
+      }
+      const digits = r.digitAccuracy === null ? '' : `, digit accuracy ${(100 * r.digitAccuracy).toFixed(2)}%`;
+      console.log(`${o.model} (${o.weights}): test accuracy ${(100 * r.accuracy).toFixed(2)}%${digits}, loss ${r.loss.toFixed(4)} on ${pairs} fresh pairs (seed ${seed})`);
+    });
+}

@@ -1,0 +1,133 @@
+import type { Command } from 'commander';
+import { renameSync, writeFileSync } from 'node:fs';
+import { encodeSafetensors } from '../../engine/safetensors.js';
+import type { ModelOptionValue } from '../../models/model.js';
+import type { OptimizerName, RunConfig } from '../../training/config.js';
+import { defaultRunConfig, optimizerDefaults } from '../../training/defaults.js';
+import type { EpochMetrics } from '../../training/record.js';
+import { trainRun } from '../../training/run.js';
+import { resolveRunConfig } from '../../training/validate.js';
+
+export interface TrainCliOptions {
+  model: string;
+  option: string[];
+  auxWeight?: string;
+  auxFraction?: string;
+  epochs?: string;
+  batchSize?: string;
+  optimizer?: string;
+  lr?: string;
+  seed?: string;
+  mnist?: string;
+  save?: string;
+  json?: boolean;
+}
+
+export function parseNumber(flag: string, v: string, check: (n: number) => boolean, want: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || !check(n)) throw new Error(`${flag}: expected ${want}, got "${v}"`);
+  return n;
+}
+
+const isInt = (n: number): boolean => Number.isInteger(n) && n >= 0;
+
+/** `key=value` model options; values parse as number, true/false, or stay strings. */
+export function parseModelOptions(pairs: string[]): Record<string, ModelOptionValue> {
+  const out: Record<string, ModelOptionValue> = {};
+  for (const p of pairs) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) throw new Error(`--option: expected key=value, got "${p}"`);
+    const raw = p.slice(eq + 1);
+    out[p.slice(0, eq)] = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+  }
+  return out;
+}
+
+/** The RunConfig the flags describe: defaults, then each flag given. */
+export function configFromFlags(o: TrainCliOptions): RunConfig {
+  const over: Record<string, unknown> = { model: o.model, modelOptions: parseModelOptions(o.option) };
+  if (o.optimizer !== undefined) {
+    if (!['adam', 'sgd', 'adadelta'].includes(o.optimizer)) throw new Error(`--optimizer: expected adam, sgd or adadelta, got "${o.optimizer}"`);
+    over.optimizer = optimizerDefaults(o.optimizer as OptimizerName);
+  }
+  const c = resolveRunConfig(defaultRunConfig(), over);
+  if (o.lr !== undefined) c.optimizer.lr = parseNumber('--lr', o.lr, (n) => n > 0, 'a number > 0');
+  if (o.auxWeight !== undefined && o.auxFraction !== undefined) throw new Error('--aux-weight and --aux-fraction: give one of them');
+  if (o.auxWeight !== undefined) c.loss.aux = parseNumber('--aux-weight', o.auxWeight, (n) => n >= 0, 'a number >= 0');
+  if (o.auxFraction !== undefined) {
+    const f = parseNumber('--aux-fraction', o.auxFraction, (n) => n >= 0 && n <= 1, 'a number in [0, 1]');
+    c.loss.main = 1 - f;
+    c.loss.aux = f / 2;
+  }
+  if (o.epochs !== undefined) c.epochs = parseNumber('--epochs', o.epochs, (n) => isInt(n) && n > 0, 'a positive integer');
+  if (o.batchSize !== undefined) c.batchSize = parseNumber('--batch-size', o.batchSize, (n) => isInt(n) && n > 0, 'a positive integer');
+  if (o.seed !== undefined) c.seed = parseNumber('--seed', o.seed, isInt, 'a non-negative integer');
+  if (o.mnist !== undefined) c.data.source = o.mnist;
+  return resolveRunConfig(c);
+}
+
+/** Writes bytes to `file` via a temporary file and a rename, so a failure never leaves a partial file. */
+export function writeAtomic(file: string, bytes: Uint8Array | string): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, bytes);
+  renameSync(tmp, file);
+}
+
+const pct = (x: number | null): string => (x === null ? '-' : `${(100 * x).toFixed(2)}%`);
+
+function epochLine(m: EpochMetrics, total: number): string {
+  const test = m.testAccuracy === null ? '' : `  test acc ${pct(m.testAccuracy)}${m.testDigitAccuracy === null ? '' : `  digits ${pct(m.testDigitAccuracy)}`}`;
+  return `epoch ${String(m.epoch).padStart(String(total).length)}/${total}  loss ${m.trainLoss.toFixed(4)}  train acc ${pct(m.trainAccuracy)}${test}  ${m.seconds.toFixed(1)} s`;
+}
+
+export function register(program: Command): void {
+  program
+    .command('train')
+    .description('Train one zoo model on MNIST pairs and report test accuracy (see `pairnet models`)')
+    .requiredOption('--model <name>', 'zoo model name')
+    .option('--option <key=value>', 'model option (repeatable), e.g. --option comparator=probabilistic', (v: string, acc: string[]) => [...acc, v], [])
+    .option('--aux-weight <w>', 'weight of each auxiliary loss: loss = main + w (aux1 + aux2)')
+    .option('--aux-fraction <f>', "report 000's f: loss = (1 - f) main + f/2 (aux1 + aux2)")
+    .option('--epochs <n>', 'epochs (default 25)')
+    .option('--batch-size <b>', 'minibatch size (default 25)')
+    .option('--optimizer <name>', 'adam | sgd | adadelta (default adam; PyTorch defaults for the others)')
+    .option('--lr <x>', 'learning rate')
+    .option('--seed <s>', 'seed of pairs, weights, dropout and shuffling (default 0)')
+    .option('--mnist <dir>', 'directory of MNIST IDX files, or "embedded"')
+    .option('--save <file>', 'write the trained weights (safetensors, with the standardisation in its metadata)')
+    .option('--json', 'print the run record as JSON')
+    .action((o: TrainCliOptions) => {
+      const config = configFromFlags(o);
+      const tty = Boolean(process.stderr.isTTY) && !o.json;
+      const log = (s: string): void => void process.stderr.write(`${s}\n`);
+      const { record, model, data } = trainRun(config, {
+        onStep: tty
+          ? (step, steps, epoch) => {
+              const w = 30;
+              const done = Math.round((w * step) / steps);
+              process.stderr.write(`\repoch ${epoch}/${config.epochs} [${'#'.repeat(done)}${'.'.repeat(w - done)}] ${step}/${steps}`);
+            }
+          : undefined,
+        onEpoch: (m) => (o.json ? undefined : tty ? process.stderr.write(`\r\x1b[K${epochLine(m, config.epochs)}\n`) : log(epochLine(m, config.epochs))),
+      });
+      if (o.save) {
+        const meta: Record<string, string> = {
+          model: config.model,
+          modelOptions: JSON.stringify(config.modelOptions),
+          standardize: String(data.stats !== null),
+          mean: String(data.stats?.mean ?? 0),
+          std: String(data.stats?.std ?? 1),
+          config: JSON.stringify(config),
+          pairnetVersion: record.pairnetVersion,
+        };
+        writeAtomic(o.save, encodeSafetensors(model.module, meta));
+      }
+      if (o.json) {
+        console.log(JSON.stringify(record, null, 2));
+        return;
+      }
+      const f = record.final;
+      console.log(`${config.model}: test accuracy ${pct(f.testAccuracy)} (${data.evaluatedOn}), digit accuracy ${pct(f.testDigitAccuracy)}, train accuracy ${pct(f.trainAccuracy)}`);
+      console.log(`parameters ${record.parameterCount.toLocaleString('en-US')}, training ${record.trainingSeconds.toFixed(1)} s, seed ${config.seed}${o.save ? `, weights -> ${o.save}` : ''}`);
+    });
+}
