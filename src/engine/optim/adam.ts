@@ -41,7 +41,8 @@ export class Adam extends Optimizer {
     this.stepCount++;
     const { beta1, beta2, eps, weightDecay } = this;
     const stepSize = this.lr / (1 - beta1 ** this.stepCount);
-    const correction2Sqrt = Math.sqrt(1 - beta2 ** this.stepCount);
+    // sqrt(v) / sqrt(1 - b2^t) as a product: one division per element instead of two.
+    const invCorrection2Sqrt = 1 / Math.sqrt(1 - beta2 ** this.stepCount);
     for (let p = 0; p < this.params.length; p++) {
       const w = this.params[p].value.data;
       const grad = this.params[p].grad.data;
@@ -51,7 +52,7 @@ export class Adam extends Optimizer {
         const g = grad[i] + weightDecay * w[i];
         m[i] = beta1 * m[i] + (1 - beta1) * g;
         v[i] = beta2 * v[i] + (1 - beta2) * g * g;
-        w[i] -= (stepSize * m[i]) / (Math.sqrt(v[i]) / correction2Sqrt + eps);
+        w[i] -= (stepSize * m[i]) / (Math.sqrt(v[i]) * invCorrection2Sqrt + eps);
       }
     }
   }

@@ -39,20 +39,28 @@ export class SGD extends Optimizer {
   }
 
   step(): void {
-    const { lr, momentum, weightDecay, nesterov } = this;
+    const { lr, momentum, weightDecay, nesterov, started } = this;
     const keep = 1 - this.dampening;
+    // One loop per case: a loop-invariant flag tested inside the loop makes V8's loop ~4x slower.
     for (let p = 0; p < this.params.length; p++) {
       const w = this.params[p].value.data;
       const grad = this.params[p].grad.data;
-      const buf = momentum !== 0 ? this.buffers[p] : undefined;
-      for (let i = 0; i < w.length; i++) {
-        let g = grad[i] + weightDecay * w[i];
-        if (buf) {
-          const b = this.started ? momentum * buf[i] + keep * g : g;
-          buf[i] = b;
-          g = nesterov ? g + momentum * buf[i] : buf[i];
-        }
-        w[i] -= lr * g;
+      const n = w.length;
+      if (momentum === 0) {
+        for (let i = 0; i < n; i++) w[i] -= lr * (grad[i] + weightDecay * w[i]);
+        continue;
+      }
+      // The buffer is read back after its float32 store, as PyTorch keeps it in float32.
+      const buf = this.buffers[p];
+      if (!started) {
+        for (let i = 0; i < n; i++) buf[i] = grad[i] + weightDecay * w[i];
+      } else {
+        for (let i = 0; i < n; i++) buf[i] = momentum * buf[i] + keep * (grad[i] + weightDecay * w[i]);
+      }
+      if (nesterov) {
+        for (let i = 0; i < n; i++) w[i] -= lr * (grad[i] + weightDecay * w[i] + momentum * buf[i]);
+      } else {
+        for (let i = 0; i < n; i++) w[i] -= lr * buf[i];
       }
     }
     this.started = true;
