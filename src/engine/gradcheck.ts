@@ -11,6 +11,7 @@ import { shapeString, zeros, type Tensor } from './tensor.js';
  * The floor keeps a gradient that is exactly zero in theory (a conv bias before BatchNorm) from failing on
  * float32 noise of 1e-5.
  * Kinks (ReLU at 0, MaxPool ties) break finite differences: pass inputs that keep away from them.
+ * Every evaluation is a real forward: a BatchNorm in training mode updates its running statistics each time.
  */
 export interface GradcheckOptions {
   /** Half-width of the central difference (default 1e-2, suitable for float32). */
