@@ -28,7 +28,7 @@ export function lrSweepSpec(cells: readonly SweepCell[]): TopLevelSpec {
     data: { values },
     layer: [
       { mark: { type: 'line', point: true }, encoding: { x, y: { field: 'mean', type: 'quantitative', title: 'test error (%)' }, color } },
-      { mark: { type: 'errorbar', ticks: true }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color } },
+      { mark: { type: 'errorbar', ticks: true }, encoding: { x, y: { field: 'lo', type: 'quantitative', title: 'test error (%)' }, y2: { field: 'hi' }, color } },
     ],
   };
 }
@@ -67,7 +67,7 @@ export function accuracyCurveSpec(m: DiscMultiRun): TopLevelSpec {
   const values = [
     ...epochBands(m, (e) => (e.trainError === null ? null : 100 * (1 - e.trainError))).map((b) => ({ ...b, split: 'train' })),
     ...epochBands(m, (e) => (e.testError === null ? null : 100 * (1 - e.testError))).map((b) => ({ ...b, split: 'test' })),
-  ];
+  ].map((b) => ({ ...b, hi: Math.min(b.hi, 100) }));
   const x = { field: 'epoch', type: 'quantitative', title: 'epoch' } as const;
   const color = { field: 'split', type: 'nominal', title: 'set' } as const;
   return {
@@ -84,7 +84,7 @@ export function accuracyCurveSpec(m: DiscMultiRun): TopLevelSpec {
 }
 
 /** The first run's trained net over a grid of [0,1]^2, the true circle and the test points (wrong ones as crosses). */
-export function decisionMapSpec(m: DiscMultiRun, grid = 60): TopLevelSpec {
+export function decisionMapSpec(m: DiscMultiRun, grid = 200): TopLevelSpec {
   const { model, test, config, inputTransform } = m.first;
   const cell = 1 / grid;
   const points = new Float32Array(grid * grid * 2);
@@ -95,19 +95,23 @@ export function decisionMapSpec(m: DiscMultiRun, grid = 60): TopLevelSpec {
     }
   }
   const gridClass = predictDisc(model, points, config.outputs, inputTransform);
-  const cells = Array.from(gridClass, (c, k) => ({
-    x: points[2 * k] - cell / 2,
-    x2: points[2 * k] + cell / 2,
-    y: points[2 * k + 1] - cell / 2,
-    y2: points[2 * k + 1] + cell / 2,
-    predicted: c === 1 ? 'inside' : 'outside',
-  }));
+  // One rect per run of equal predictions down each column (a few per column instead of `grid`): keeps the SVG small.
+  const cells: { x: number; x2: number; y: number; y2: number; kind: string }[] = [];
+  for (let i = 0; i < grid; i++) {
+    let start = 0;
+    for (let j = 1; j <= grid; j++) {
+      if (j < grid && gridClass[i * grid + j] === gridClass[i * grid + start]) continue;
+      const kind = gridClass[i * grid + start] === 1 ? 'predicted inside' : 'predicted outside';
+      // Each column overlaps the next by half a cell: closes the anti-aliasing seams between neighbouring rects.
+      cells.push({ x: i * cell, x2: Math.min(1, (i + 1.5) * cell), y: start * cell, y2: j * cell, kind });
+      start = j;
+    }
+  }
   const testClass = predictDisc(model, test.input, config.outputs, inputTransform);
   const testPoints = Array.from({ length: test.count }, (_, k) => ({
     x: test.input[2 * k],
     y: test.input[2 * k + 1],
-    label: test.target[k] === 1 ? 'inside' : 'outside',
-    result: testClass[k] === test.target[k] ? 'right' : 'wrong',
+    kind: testClass[k] !== test.target[k] ? 'misclassified test point' : test.target[k] === 1 ? 'test point inside' : 'test point outside',
   }));
   const circle = Array.from({ length: 121 }, (_, k) => ({
     order: k,
@@ -115,7 +119,19 @@ export function decisionMapSpec(m: DiscMultiRun, grid = 60): TopLevelSpec {
     y: DISC_CENTER + DISC_RADIUS * Math.sin((2 * Math.PI * k) / 120),
   }));
   const unit = { type: 'quantitative' as const, scale: { domain: [0, 1], nice: false } };
-  const colors = { domain: ['inside', 'outside'], range: ['#f2b880', '#9ecae1'] };
+  // One colour scale (and legend) for the regions and the points; misclassified points are drawn last, as crosses.
+  const color = {
+    field: 'kind',
+    type: 'nominal' as const,
+    title: null,
+    legend: { labelLimit: 220 },
+    scale: {
+      domain: ['predicted inside', 'predicted outside', 'test point inside', 'test point outside', 'misclassified test point'],
+      range: ['#fdd9b5', '#cfe3f3', '#c2410c', '#1d4ed8', '#000000'],
+    },
+  };
+  const right = testPoints.filter((p) => p.kind !== 'misclassified test point');
+  const wrong = testPoints.filter((p) => p.kind === 'misclassified test point');
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: `Decision map of one trained net (${config.activation}, lr ${config.lr}, seed ${config.seed}), test error ${(100 * m.first.testError).toFixed(1)}%`,
@@ -130,19 +146,18 @@ export function decisionMapSpec(m: DiscMultiRun, grid = 60): TopLevelSpec {
           x2: { field: 'x2' },
           y: { field: 'y', ...unit, title: 'y' },
           y2: { field: 'y2' },
-          color: { field: 'predicted', type: 'nominal', scale: colors, title: 'predicted' },
+          color,
         },
       },
       {
-        data: { values: testPoints },
-        mark: { type: 'point', size: 12, filled: true },
-        encoding: {
-          x: { field: 'x', ...unit },
-          y: { field: 'y', ...unit },
-          fill: { field: 'label', type: 'nominal', scale: { domain: ['inside', 'outside'], range: ['#d95f02', '#1f78b4'] }, title: 'true class' },
-          shape: { field: 'result', type: 'nominal', scale: { domain: ['right', 'wrong'], range: ['circle', 'cross'] }, title: 'test point' },
-          size: { field: 'result', type: 'nominal', scale: { domain: ['right', 'wrong'], range: [10, 60] }, legend: null },
-        },
+        data: { values: right },
+        mark: { type: 'circle', size: 10, opacity: 0.9 },
+        encoding: { x: { field: 'x', ...unit }, y: { field: 'y', ...unit }, color },
+      },
+      {
+        data: { values: wrong },
+        mark: { type: 'point', shape: 'cross', filled: true, size: 70 },
+        encoding: { x: { field: 'x', ...unit }, y: { field: 'y', ...unit }, color },
       },
       {
         data: { values: circle },
