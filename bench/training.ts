@@ -7,7 +7,7 @@
  * best thread count. Medians over the timed epochs, after one warm-up epoch.
  */
 import { spawnSync } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_SETUP, makeTrainer, type TrainingSetup } from './training-run.js';
@@ -21,6 +21,8 @@ export interface TorchFigure {
 
 export interface TrainingFigures {
   setup: TrainingSetup;
+  /** 1-minute load average before the run: other processes on the machine skew every figure. */
+  loadAverage: number;
   epochsTimed: number;
   pairnetMsPerEpoch: number;
   /** Resident set size after the single-thread run (MB). */
@@ -86,11 +88,13 @@ function torchRun(python: string, script: string, threads: number, setup: Traini
 
 export async function benchTraining(setup: TrainingSetup = DEFAULT_SETUP): Promise<TrainingFigures> {
   const cores = availableParallelism();
+  const loadAverage = loadavg()[0];
   const pairnetMsPerEpoch = singleRun(setup);
   const pairnetRssMb = process.memoryUsage().rss / 2 ** 20;
   const epochsPerSecond = await wholeMachine(setup, cores);
   const figures: TrainingFigures = {
     setup,
+    loadAverage,
     epochsTimed: TIMED_EPOCHS,
     pairnetMsPerEpoch,
     pairnetRssMb,
@@ -120,6 +124,7 @@ export async function benchTraining(setup: TrainingSetup = DEFAULT_SETUP): Promi
 export function formatTrainingTable(f: TrainingFigures): string {
   const lines = [
     `ConvSepNet + aux losses, ${f.setup.pairs} pairs, batch ${f.setup.batch}, Adam 1e-3; median of ${f.epochsTimed} epochs after a warm-up`,
+    `machine load average before the run: ${f.loadAverage.toFixed(2)} (figures are only comparable on an idle machine)`,
     `pairnet, 1 thread:            ${f.pairnetMsPerEpoch.toFixed(1)} ms/epoch (RSS ${f.pairnetRssMb.toFixed(0)} MB)`,
     `pairnet, whole machine:       ${f.wholeMachine.epochsPerSecond.toFixed(2)} epochs/s (${f.wholeMachine.runs} runs at once in worker threads)`,
   ];

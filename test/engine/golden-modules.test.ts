@@ -54,5 +54,14 @@ describe('modules match PyTorch 1.13', () => {
     expectClose(`${c.name} input gradient`, model.backward(toTensor(c.gradOut)), c.gradIn);
     for (const p of model.params()) expectClose(`${c.name} grad of ${p.name}`, p.grad, c.paramGrads[p.name]);
     for (const b of model.buffers()) expectClose(`${c.name} buffer ${b.name}`, b.value.data, c.buffersAfter[b.name]);
+
+    // A second pass through the reused buffers gives the same results, and backward accumulates (+=) into
+    // the parameter gradients as PyTorch's .grad does.
+    expectClose(`${c.name} output, second pass`, model.forward(toTensor(c.input)), c.output);
+    expectClose(`${c.name} input gradient, second pass`, model.backward(toTensor(c.gradOut)), c.gradIn);
+    for (const p of model.params()) {
+      const twice = { shape: c.paramGrads[p.name].shape, data: c.paramGrads[p.name].data.map((g) => 2 * g) };
+      expectClose(`${c.name} accumulated grad of ${p.name}`, p.grad, twice);
+    }
   });
 });
