@@ -64,7 +64,7 @@ function rightPairs(): [number, number][] {
 async function paint(page: Page, padId: string, i: number): Promise<void> {
   await page.evaluate(
     ({ padId, pixels }) => {
-      const canvas = document.querySelector(`#${padId} canvas`) as HTMLCanvasElement;
+      const canvas = document.querySelector(`#${padId} .pad-canvas`) as HTMLCanvasElement;
       const small = document.createElement('canvas');
       small.width = small.height = 28;
       const img = new ImageData(28, 28);
@@ -152,13 +152,15 @@ describe.skipIf(!existsSync(CHROMIUM))(`web page in headless Chromium (skipped w
   });
 
   it('reads a real mouse stroke', async () => {
-    const box = (await page.locator('#pad-second canvas').boundingBox())!;
+    const box = (await page.locator('#pad-second .pad-canvas').boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.15);
     await page.mouse.down();
     for (let k = 1; k <= 10; k++) await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * (0.15 + 0.07 * k));
     await page.mouse.up();
     await page.waitForFunction(() => document.getElementById('relation')?.dataset.relation !== undefined);
     expect(await page.textContent('#pad-second .source')).toBe('your drawing');
+    // A single vertical stroke, centred and scaled like MNIST, is a 1 for any model worth shipping.
+    if (model.hasDigits) expect(await page.getAttribute('#pad-second .digit-guess', 'data-digit')).toBe('1');
   });
 
   it('says clearly when a weights file is corrupt or of another model', async () => {
@@ -174,5 +176,10 @@ describe.skipIf(!existsSync(CHROMIUM))(`web page in headless Chromium (skipped w
     await page.waitForFunction(() => document.getElementById('status')?.textContent?.includes('wrong.safetensors'));
     await page.waitForSelector('#status.error');
     expect(await page.textContent('#status')).toMatch(/wrong\.safetensors: does not match .*(missing|unexpected|shape)/s);
+
+    // A good file from `pairnet train --save` loads, whatever model is selected: its metadata names the model.
+    await page.setInputFiles('#weights-file', join(repo, 'web/public/models', entry.weights));
+    await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('model ready'));
+    expect(await page.textContent('#status')).toBe(`model ready: ${entry.weights}`);
   });
 });

@@ -34,17 +34,19 @@ interface PadView {
   guess: HTMLElement;
   bars: HTMLElement;
   source: HTMLElement;
+  seen: HTMLCanvasElement;
 }
 
 function makePad(id: string): PadView {
   const fig = byId<HTMLElement>(id);
-  const pad = new DrawPad(fig.querySelector('canvas') as HTMLCanvasElement, schedule);
+  const pad = new DrawPad(fig.querySelector('.pad-canvas') as HTMLCanvasElement, schedule);
   (fig.querySelector('.clear') as HTMLButtonElement).addEventListener('click', () => pad.clear());
   return {
     pad,
     guess: fig.querySelector('.digit-guess') as HTMLElement,
     bars: fig.querySelector('.digit-bars') as HTMLElement,
     source: fig.querySelector('.source') as HTMLElement,
+    seen: fig.querySelector('.seen') as HTMLCanvasElement,
   };
 }
 
@@ -64,6 +66,15 @@ function digitOf(content: PadContent): Uint8Array | null {
   if (content.kind === 'empty') return null;
   if (content.kind === 'mnist') return content.digit;
   return mnistDigitFromDrawing(content.image);
+}
+
+/** Draws the pooled 14x14 input (before standardisation) so the user sees what the network gets. */
+function showSeen(canvas: HTMLCanvasElement, digit: Uint8Array | null): void {
+  const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
+  const img = ctx.createImageData(14, 14);
+  const pooled = digit === null ? new Float32Array(196) : networkInput(digit, null);
+  pooled.forEach((v, i) => img.data.set([v, v, v, 255], 4 * i));
+  ctx.putImageData(img, 0, 0);
 }
 
 function showDigit(view: PadView, content: PadContent, probs: Float64Array | null, hasModel: boolean): void {
@@ -101,6 +112,7 @@ function update(): void {
     }
   }
   pads.forEach((v, i) => {
+    showSeen(v.seen, digits[i]);
     delete v.guess.dataset.digit;
     showDigit(v, contents[i], prediction?.digits?.[i] ?? null, loaded !== null);
   });
@@ -139,6 +151,7 @@ function describeModel(m: LoadedModel): void {
     ['parameters', m.model.parameterCount().toLocaleString('en')],
     ['standardisation', e.standardization ? `mean ${e.standardization.mean.toFixed(3)}, std ${e.standardization.std.toFixed(3)}` : 'off'],
   ];
+  if (e.trainPairs !== undefined) rows.push(['trained on', `${e.trainPairs} pairs of MNIST digits`]);
   if (e.testAccuracy !== undefined) rows.push(['test accuracy', `${(100 * e.testAccuracy).toFixed(2)}% (${e.testPairs ?? '?'} test pairs)`]);
   if (e.digitAccuracy !== undefined) rows.push(['digit accuracy', `${(100 * e.digitAccuracy).toFixed(2)}%`]);
   if (e.command !== undefined) rows.push(['made by', e.command]);

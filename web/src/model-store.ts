@@ -23,6 +23,7 @@ export interface ModelEntry {
   testAccuracy?: number;
   digitAccuracy?: number;
   testPairs?: number;
+  trainPairs?: number;
   /** The exact command that produced the weights. */
   command?: string;
 }
@@ -81,31 +82,43 @@ export async function loadManifestModel(entry: ModelEntry): Promise<LoadedModel>
 }
 
 /**
- * The user's own weights. When the file's metadata names its model (pairnet train --save writes it), that model
- * and its standardisation are used; otherwise the selected entry's architecture and standardisation.
+ * The user's own weights. `pairnet train --save` names the model and its standardisation in the file's metadata
+ * (model, modelOptions, standardize, mean, std); those are used when present, otherwise the selected entry's.
  */
 export function loadOwnWeights(bytes: Uint8Array, fileName: string, selected: ModelEntry): LoadedModel {
   const { metadata } = readSafetensors(bytes, fileName);
-  let entry: ModelEntry = { ...selected, id: `file:${fileName}`, label: fileName, weights: fileName, command: undefined,
+  const entry: ModelEntry = { ...selected, id: `file:${fileName}`, label: fileName, weights: fileName, command: undefined,
     testAccuracy: undefined, digitAccuracy: undefined, testPairs: undefined };
   if (metadata.model !== undefined) {
-    entry = { ...entry, model: metadata.model, options: parseJsonField(metadata, 'options', fileName) ?? {} };
-    entry.standardization = parseJsonField(metadata, 'standardization', fileName) ?? null;
+    entry.model = metadata.model;
+    entry.options = metadataOptions(metadata, fileName);
+    entry.standardization = metadataStandardization(metadata, fileName);
   }
   try {
     return { entry, model: modelFromWeights(entry, bytes, fileName), source: fileName };
   } catch (e) {
-    throw new Error(`${(e as Error).message}\n(the file must hold weights of the selected model, ${selected.label}, ` +
-      'or name its model in its metadata as pairnet train --save does)');
+    const which = metadata.model !== undefined ? `its metadata's model "${metadata.model}"` : `the selected model, ${selected.label}`;
+    throw new Error(`${(e as Error).message}\n(the weights must fit ${which})`);
   }
 }
 
-function parseJsonField<T>(metadata: Record<string, string>, key: string, fileName: string): T | undefined {
-  const raw = metadata[key];
-  if (raw === undefined) return undefined;
+function metadataOptions(metadata: Record<string, string>, fileName: string): ModelOptions {
+  if (metadata.modelOptions === undefined) return {};
   try {
-    return JSON.parse(raw) as T;
+    const o = JSON.parse(metadata.modelOptions) as unknown;
+    if (typeof o === 'object' && o !== null && !Array.isArray(o)) return o as ModelOptions;
   } catch {
-    throw new Error(`${fileName}: metadata "${key}" is not JSON: ${raw.slice(0, 80)}`);
+    // reported below
   }
+  throw new Error(`${fileName}: metadata "modelOptions" is not a JSON object: ${metadata.modelOptions.slice(0, 80)}`);
+}
+
+function metadataStandardization(metadata: Record<string, string>, fileName: string): Standardization | null {
+  if (metadata.standardize !== 'true') return null;
+  const mean = Number(metadata.mean);
+  const std = Number(metadata.std);
+  if (!Number.isFinite(mean) || !(std > 0)) {
+    throw new Error(`${fileName}: metadata standardisation needs a finite mean and std > 0, got mean "${metadata.mean}", std "${metadata.std}"`);
+  }
+  return { mean, std };
 }
