@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { fromArray } from '../../src/engine/index.js';
+import { PairLoss, predictTarget } from '../../src/training/pair-loss.js';
+
+const ce = (logits: number[], k: number): number => Math.log(logits.reduce((s, v) => s + Math.exp(v), 0)) - logits[k];
+const softplus = (x: number): number => Math.log1p(Math.exp(x));
+
+describe('PairLoss', () => {
+  const main = fromArray([2, 2], [0.5, -0.5, 1, 2]);
+  const d1 = fromArray([2, 10], Array.from({ length: 20 }, (_, i) => Math.sin(i)));
+  const d2 = fromArray([2, 10], Array.from({ length: 20 }, (_, i) => Math.cos(i)));
+  const targets = { target: Int32Array.from([0, 1]), first: Int32Array.from([3, 9]), second: Int32Array.from([1, 9]) };
+  const rows = (t: { data: Float32Array }, r: number): number[] => Array.from(t.data.subarray(r * 10, r * 10 + 10));
+
+  it("report 000's (1 - f) main + f/2 (aux1 + aux2) on known numbers", () => {
+    const f = 0.5;
+    const v = new PairLoss('ce').forward({ main, digits: [d1, d2] }, targets, { main: 1 - f, aux: f / 2 });
+    const mainLoss = (ce([0.5, -0.5], 0) + ce([1, 2], 1)) / 2;
+    const aux1 = (ce(rows(d1, 0), 3) + ce(rows(d1, 1), 9)) / 2;
+    const aux2 = (ce(rows(d2, 0), 1) + ce(rows(d2, 1), 9)) / 2;
+    expect(v.main).toBeCloseTo(mainLoss, 6);
+    expect(v.aux).toBeCloseTo(aux1 + aux2, 6);
+    expect(v.total).toBeCloseTo(0.5 * mainLoss + 0.25 * (aux1 + aux2), 6);
+  });
+
+  it("report 003's BCE on two sigmoid outputs + alpha CE, and the gradients scale with the weights", () => {
+    const loss = new PairLoss('bce-onehot');
+    const v = loss.forward({ main, digits: [d1, d2] }, targets, { main: 1, aux: 0.7 });
+    // one-hot targets [1, 0] and [0, 1]; BCE(x, t) = softplus(x) - x t, mean over the 4 values
+    const bce = (softplus(0.5) - 0.5 + softplus(-0.5) + softplus(1) + softplus(2) - 2) / 4;
+    expect(v.main).toBeCloseTo(bce, 6);
+    const g = loss.backward();
+    const sig = (x: number): number => 1 / (1 + Math.exp(-x));
+    expect(g.main.data[0]).toBeCloseTo((sig(0.5) - 1) / 4, 6);
+    expect(g.main.shape).toEqual([2, 2]);
+    const p = Math.exp(d1.data[0]) / rows(d1, 0).reduce((s, x) => s + Math.exp(x), 0);
+    expect(g.digits![0].data[0]).toBeCloseTo((0.7 * p) / 2, 6);
+  });
+
+  it('skips the digit losses when their weight is 0, and predicts from either output kind', () => {
+    const loss = new PairLoss('nll');
+    const v = loss.forward({ main: fromArray([2, 2], [-0.1, -2.3, -1.6, -0.2]), digits: [d1, d2] }, targets, { main: 1, aux: 0 });
+    expect(v).toEqual({ total: expect.closeTo(0.15, 6), main: expect.closeTo(0.15, 6), aux: 0 });
+    expect(loss.backward().digits).toBeUndefined();
+    expect(predictTarget('ce', main, 0)).toBe(0);
+    expect(predictTarget('ce', main, 1)).toBe(1);
+    expect(predictTarget('bce', fromArray([2, 1], [-0.2, 0.3]), 1)).toBe(1);
+  });
+});
