@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -89,10 +89,13 @@ describe.skipIf(!existsSync(CHROMIUM))(`web page in headless Chromium (skipped w
   let context: BrowserContext;
   let page: Page;
   const profile = mkdtempSync(join(tmpdir(), 'pairnet-chromium-'));
+  const reports = mkdtempSync(join(tmpdir(), 'pairnet-reports-'));
 
   beforeAll(async () => {
     buildPageIfMissing();
-    server = await startServer({ root: webDist, port: 0 });
+    mkdirSync(join(reports, 'demo-study'));
+    writeFileSync(join(reports, 'demo-study', 'report.html'), '<!doctype html><h1>demo study</h1><table><tr><td>convsepnet</td></tr></table>');
+    server = await startServer({ root: webDist, port: 0, reportsDir: reports });
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
@@ -117,6 +120,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`web page in headless Chromium (skipped w
     await context?.close();
     await server?.close();
     rmSync(profile, { recursive: true, force: true });
+    rmSync(reports, { recursive: true, force: true });
   });
 
   it('shows "draw a digit" on empty pads', async () => {
@@ -161,6 +165,20 @@ describe.skipIf(!existsSync(CHROMIUM))(`web page in headless Chromium (skipped w
     expect(await page.textContent('#pad-second .source')).toBe('your drawing');
     // A single vertical stroke, centred and scaled like MNIST, is a 1 for any model worth shipping.
     if (model.hasDigits) expect(await page.getAttribute('#pad-second .digit-guess', 'data-digit')).toBe('1');
+  });
+
+  it('loads a random pair of MNIST test digits and says whether the model got it right', async () => {
+    await page.click('#random-pair');
+    await page.waitForFunction(() => document.getElementById('relation')?.dataset.relation !== undefined);
+    expect(await page.textContent('#pad-first .source')).toMatch(/^MNIST test digit, label \d$/);
+    expect(await page.textContent('#verdict-note')).toMatch(/^true labels \d [≤>] \d: (right|wrong)$/);
+  });
+
+  it('lists the served study reports and opens one', async () => {
+    await page.waitForFunction(() => (document.getElementById('report-select') as HTMLSelectElement).options.length > 1);
+    await page.selectOption('#report-select', 'demo-study');
+    const frame = page.frameLocator('#report-frame');
+    expect(await frame.locator('h1').textContent()).toBe('demo study');
   });
 
   it('says clearly when a weights file is corrupt or of another model', async () => {
