@@ -16,3 +16,4 @@ export * from './modules/shape.js';
 export * from './modules/softmax.js';
 export * from './optim/index.js';
 export * from './safetensors.js';
+export * from './modules/slots.js';

@@ -92,7 +92,7 @@ describe('a ConvSepNet-sized model', () => {
     ]);
   });
 
-  it('reuses every output and gradient buffer once warm (no per-step tensor allocation)', () => {
+  it('reuses every output and gradient buffer once warm, also across train/eval batch sizes', () => {
     const pair = new PairShared(digitNet(new Rng(1)));
     const loss = new CrossEntropyLoss();
     const x = normal([5, 2, 14, 14], new Rng(2));
@@ -107,6 +107,11 @@ describe('a ConvSepNet-sized model', () => {
     const first = step();
     const second = step();
     second.forEach((t, i) => expect(t).toBe(first[i]));
+    // An evaluation batch of another size in between keeps both sets of buffers (no reallocation per epoch).
+    const evalX = normal([7, 2, 14, 14], new Rng(3));
+    const evalOut = pair.forward(evalX, false);
+    step().forEach((t, i) => expect(t).toBe(first[i]));
+    expect(pair.forward(evalX, false)).toBe(evalOut);
     expect(pair.params().every((p) => p.grad.data.some((v) => v !== 0))).toBe(true);
   });
 

@@ -1,5 +1,6 @@
 import { Module } from '../module.js';
-import { ensure, type Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
+import { TensorSlots } from './slots.js';
 import { expectGradShape } from './shape-check.js';
 
 /**
@@ -9,18 +10,19 @@ import { expectGradShape } from './shape-check.js';
 abstract class Elementwise extends Module {
   protected input: Tensor | undefined;
   protected out: Tensor | undefined;
-  private gradIn: Tensor | undefined;
+  private readonly outSlots = new TensorSlots();
+  private readonly gradInSlots = new TensorSlots();
 
   forward(x: Tensor): Tensor {
     this.input = x;
-    const out = (this.out = ensure(this.out, x.shape));
+    const out = (this.out = this.outSlots.get(x.shape));
     this.apply(x.data, out.data);
     return out;
   }
 
   backward(gradOut: Tensor): Tensor {
     expectGradShape(this, gradOut.shape, this.out?.shape);
-    const gradIn = (this.gradIn = ensure(this.gradIn, gradOut.shape));
+    const gradIn = this.gradInSlots.get(gradOut.shape);
     this.derive(gradOut.data, gradIn.data);
     return gradIn;
   }

@@ -1,5 +1,6 @@
 import { Module, type Buffer, type Param } from '../module.js';
-import { ensure, zeros, type Tensor } from '../tensor.js';
+import { zeros, type Tensor } from '../tensor.js';
+import { float32Slots, TensorSlots } from './slots.js';
 import { expectGradShape, shapeError } from './shape-check.js';
 
 export interface BatchNormOptions {
@@ -25,9 +26,11 @@ abstract class BatchNorm extends Module {
   readonly momentum: number;
   readonly eps: number;
   private out: Tensor | undefined;
-  private gradIn: Tensor | undefined;
+  private readonly outSlots = new TensorSlots();
+  private readonly gradInSlots = new TensorSlots();
   /** Normalised input x_hat of the last forward (what backward needs). */
   private xhat: Float32Array = new Float32Array(0);
+  private readonly xhatSlots = float32Slots();
   /** 1 / sqrt(var + eps) per channel of the last forward (batch or running variance). */
   private readonly invStd: Float64Array;
   private lastTraining = true;
@@ -82,8 +85,8 @@ abstract class BatchNorm extends Module {
       throw new Error(`${this.describe()}: expected more than 1 value per channel when training, got input [${x.shape.join(', ')}]`);
     }
     this.lastTraining = training;
-    const out = (this.out = ensure(this.out, x.shape));
-    if (this.xhat.length !== x.data.length) this.xhat = new Float32Array(x.data.length);
+    const out = (this.out = this.outSlots.get(x.shape));
+    this.xhat = this.xhatSlots.get(x.data.length);
     const xd = x.data;
     const y = out.data;
     const xh = this.xhat;
@@ -140,7 +143,7 @@ abstract class BatchNorm extends Module {
     const c = this.features;
     const s = gradOut.data.length / (n * c);
     const m = n * s;
-    const gradIn = (this.gradIn = ensure(this.gradIn, shape));
+    const gradIn = this.gradInSlots.get(shape);
     const gy = gradOut.data;
     const dx = gradIn.data;
     const xh = this.xhat;

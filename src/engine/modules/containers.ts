@@ -1,5 +1,6 @@
 import { Module } from '../module.js';
-import { ensure, numel, sameShape, shapeString, type Tensor } from '../tensor.js';
+import { numel, sameShape, shapeString, type Tensor } from '../tensor.js';
+import { TensorSlots } from './slots.js';
 import { expectGradShape, shapeError } from './shape-check.js';
 
 /**
@@ -65,7 +66,8 @@ export class Residual extends Module {
   readonly shortcut: Module | undefined;
   readonly after: Module | undefined;
   private sum: Tensor | undefined;
-  private gradIn: Tensor | undefined;
+  private readonly sumSlots = new TensorSlots();
+  private readonly gradInSlots = new TensorSlots();
 
   constructor(
     readonly body: Module,
@@ -98,7 +100,7 @@ export class Residual extends Module {
         `${this.describe()}: body output ${shapeString(b.shape)} and shortcut output ${shapeString(s.shape)} differ`,
       );
     }
-    const sum = (this.sum = ensure(this.sum, b.shape));
+    const sum = (this.sum = this.sumSlots.get(b.shape));
     const bd = b.data;
     const sd = s.data;
     const y = sum.data;
@@ -111,7 +113,7 @@ export class Residual extends Module {
     expectGradShape(this, g.shape, this.sum?.shape);
     const gb = this.body.backward(g);
     const gs = this.shortcut ? this.shortcut.backward(g) : g;
-    const gradIn = (this.gradIn = ensure(this.gradIn, gb.shape));
+    const gradIn = this.gradInSlots.get(gb.shape);
     const a = gb.data;
     const c = gs.data;
     const d = gradIn.data;
@@ -130,10 +132,12 @@ export class Residual extends Module {
  */
 export class PairShared extends Module {
   private stacked: Tensor | undefined;
+  private readonly stackedSlots = new TensorSlots();
   private out: Tensor | undefined;
+  private readonly outSlots = new TensorSlots();
   private branchOutShape: number[] | undefined;
-  private gradBranch: Tensor | undefined;
-  private gradIn: Tensor | undefined;
+  private readonly gradBranchSlots = new TensorSlots();
+  private readonly gradInSlots = new TensorSlots();
 
   constructor(readonly branch: Module) {
     super();
@@ -152,7 +156,7 @@ export class PairShared extends Module {
     const b = x.shape[0];
     const rest = x.shape.slice(2);
     const img = numel(rest);
-    const stacked = (this.stacked = ensure(this.stacked, [2 * b, 1, ...rest]));
+    const stacked = (this.stacked = this.stackedSlots.get([2 * b, 1, ...rest]));
     const src = x.data;
     const dst = stacked.data;
     for (let i = 0; i < b; i++) {
@@ -165,7 +169,7 @@ export class PairShared extends Module {
     }
     this.branchOutShape = y.shape;
     const f = y.data.length / (2 * b);
-    const out = (this.out = ensure(this.out, [b, 2 * f]));
+    const out = (this.out = this.outSlots.get([b, 2 * f]));
     const yd = y.data;
     const od = out.data;
     for (let i = 0; i < b; i++) {
@@ -179,7 +183,7 @@ export class PairShared extends Module {
     expectGradShape(this, gradOut.shape, this.out?.shape);
     const b = gradOut.shape[0];
     const f = gradOut.shape[1] / 2;
-    const gb = (this.gradBranch = ensure(this.gradBranch, this.branchOutShape as number[]));
+    const gb = this.gradBranchSlots.get(this.branchOutShape as number[]);
     const g = gradOut.data;
     const d = gb.data;
     for (let i = 0; i < b; i++) {
@@ -189,7 +193,7 @@ export class PairShared extends Module {
     const gs = this.branch.backward(gb);
     const stackedShape = (this.stacked as Tensor).shape;
     const img = gs.data.length / (2 * b);
-    const gradIn = (this.gradIn = ensure(this.gradIn, [b, 2, ...stackedShape.slice(2)]));
+    const gradIn = this.gradInSlots.get([b, 2, ...stackedShape.slice(2)]);
     const s = gs.data;
     const o = gradIn.data;
     for (let i = 0; i < b; i++) {

@@ -2,7 +2,8 @@ import { gemm } from '../kernels/index.js';
 import { pytorchDefaultInit } from '../init.js';
 import { Module, type Param } from '../module.js';
 import type { Rng } from '../rng.js';
-import { ensure, zeros, type Tensor } from '../tensor.js';
+import { zeros, type Tensor } from '../tensor.js';
+import { float32Slots, TensorSlots } from './slots.js';
 import { expectGradShape, shapeError } from './shape-check.js';
 
 export interface ConvGeometry {
@@ -153,10 +154,14 @@ export class Conv2d extends Module {
   readonly padding: number;
   private geom: ConvGeometry | undefined;
   private col: Float32Array = new Float32Array(0);
+  private readonly colSlots = float32Slots();
   private rows: Float32Array = new Float32Array(0);
+  private readonly rowsSlots = float32Slots();
   private dcol: Float32Array = new Float32Array(0);
+  private readonly dcolSlots = float32Slots();
   private out: Tensor | undefined;
-  private gradIn: Tensor | undefined;
+  private readonly outSlots = new TensorSlots();
+  private readonly gradInSlots = new TensorSlots();
 
   constructor(
     readonly inChannels: number,
@@ -217,11 +222,11 @@ export class Conv2d extends Module {
     const ckk = g.c * g.k * g.k;
     const o = this.outChannels;
     const np = g.n * p;
-    if (this.col.length !== np * ckk) this.col = new Float32Array(np * ckk);
-    if (this.rows.length !== np * o) this.rows = new Float32Array(np * o);
+    this.col = this.colSlots.get(np * ckk);
+    this.rows = this.rowsSlots.get(np * o);
     im2col(x.data, g, this.col);
     gemm(np, o, ckk, this.col, this.weight.value.data, this.rows, { transB: true });
-    const out = (this.out = ensure(this.out, [g.n, o, g.outH, g.outW]));
+    const out = (this.out = this.outSlots.get([g.n, o, g.outH, g.outW]));
     const y = out.data;
     const rows = this.rows;
     const b = this.bias?.value.data;
@@ -263,9 +268,9 @@ export class Conv2d extends Module {
     // dW[out, CKK] += rows^T col
     gemm(o, ckk, np, rows, this.col, this.weight.grad.data, { transA: true, accumulate: true });
     // dcol[N*P, CKK] = rows W (own buffer: col stays valid, so backward may be called again)
-    if (this.dcol.length !== this.col.length) this.dcol = new Float32Array(this.col.length);
+    this.dcol = this.dcolSlots.get(this.col.length);
     gemm(np, ckk, o, rows, this.weight.value.data, this.dcol);
-    const gradIn = (this.gradIn = ensure(this.gradIn, [g.n, g.c, g.h, g.w]));
+    const gradIn = this.gradInSlots.get([g.n, g.c, g.h, g.w]);
     col2im(this.dcol, g, gradIn.data);
     return gradIn;
   }

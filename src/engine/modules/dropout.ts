@@ -1,6 +1,7 @@
 import { Module } from '../module.js';
 import type { Rng } from '../rng.js';
-import { ensure, type Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
+import { float32Slots, TensorSlots } from './slots.js';
 import { expectGradShape } from './shape-check.js';
 
 /**
@@ -10,8 +11,9 @@ import { expectGradShape } from './shape-check.js';
  */
 export class Dropout extends Module {
   private mask: Float32Array = new Float32Array(0);
-  private out: Tensor | undefined;
-  private gradIn: Tensor | undefined;
+  private readonly maskSlots = float32Slots();
+  private readonly outSlots = new TensorSlots();
+  private readonly gradInSlots = new TensorSlots();
   private lastTraining = false;
   private outShape: number[] | undefined;
 
@@ -31,9 +33,9 @@ export class Dropout extends Module {
     this.lastTraining = training;
     this.outShape = x.shape;
     if (!training || this.p === 0) return x;
-    const out = (this.out = ensure(this.out, x.shape));
+    const out = this.outSlots.get(x.shape);
     const n = x.data.length;
-    if (this.mask.length !== n) this.mask = new Float32Array(n);
+    this.mask = this.maskSlots.get(n);
     const keep = 1 - this.p;
     // p = 1 drops everything (as PyTorch) instead of scaling by 1/0.
     const scale = keep > 0 ? 1 / keep : 0;
@@ -67,7 +69,7 @@ export class Dropout extends Module {
   backward(gradOut: Tensor): Tensor {
     expectGradShape(this, gradOut.shape, this.outShape);
     if (!this.lastTraining || this.p === 0) return gradOut;
-    const gradIn = (this.gradIn = ensure(this.gradIn, gradOut.shape));
+    const gradIn = this.gradInSlots.get(gradOut.shape);
     const g = gradOut.data;
     const d = gradIn.data;
     const m = this.mask;

@@ -2,7 +2,8 @@ import { gemm } from '../kernels/index.js';
 import { pytorchDefaultInit } from '../init.js';
 import { Module, type Param } from '../module.js';
 import type { Rng } from '../rng.js';
-import { ensure, zeros, type Tensor } from '../tensor.js';
+import { zeros, type Tensor } from '../tensor.js';
+import { TensorSlots } from './slots.js';
 import { expectGradShape, expectShape } from './shape-check.js';
 
 /**
@@ -15,7 +16,8 @@ export class Linear extends Module {
   readonly bias: Param | undefined;
   private input: Tensor | undefined;
   private out: Tensor | undefined;
-  private gradIn: Tensor | undefined;
+  private readonly outSlots = new TensorSlots();
+  private readonly gradInSlots = new TensorSlots();
 
   constructor(
     readonly inFeatures: number,
@@ -43,7 +45,7 @@ export class Linear extends Module {
   forward(x: Tensor): Tensor {
     expectShape(this, x.shape, [null, this.inFeatures], ['N', 'in']);
     const n = x.shape[0];
-    const out = (this.out = ensure(this.out, [n, this.outFeatures]));
+    const out = (this.out = this.outSlots.get([n, this.outFeatures]));
     this.input = x;
     gemm(n, this.outFeatures, this.inFeatures, x.data, this.weight.value.data, out.data, { transB: true });
     if (this.bias) {
@@ -74,7 +76,7 @@ export class Linear extends Module {
       }
     }
     // dx[N,in] = gy[N,out] W[out,in]
-    const gradIn = (this.gradIn = ensure(this.gradIn, x.shape));
+    const gradIn = this.gradInSlots.get(x.shape);
     gemm(n, this.inFeatures, f, g, this.weight.value.data, gradIn.data);
     return gradIn;
   }

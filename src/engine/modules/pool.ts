@@ -1,13 +1,15 @@
 import { Module } from '../module.js';
-import { ensure, type Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
+import { int32Slots, TensorSlots } from './slots.js';
 import { expectGradShape, shapeError } from './shape-check.js';
 
 /** Shared geometry of the pooling layers: square window, no padding, floor mode (PyTorch defaults). */
 abstract class Pool2d extends Module {
   readonly stride: number;
   protected out: Tensor | undefined;
+  protected readonly outSlots = new TensorSlots();
   protected inShape: number[] | undefined;
-  private gradIn: Tensor | undefined;
+  private readonly gradInSlots = new TensorSlots();
 
   /** `kind` is spelled out (not constructor.name) so messages survive minification in the browser build. */
   constructor(
@@ -39,7 +41,7 @@ abstract class Pool2d extends Module {
 
   protected gradInput(gradOut: Tensor): Tensor {
     expectGradShape(this, gradOut.shape, this.out?.shape);
-    const gradIn = (this.gradIn = ensure(this.gradIn, this.inShape as number[]));
+    const gradIn = this.gradInSlots.get(this.inShape as number[]);
     gradIn.data.fill(0);
     return gradIn;
   }
@@ -52,6 +54,7 @@ abstract class Pool2d extends Module {
  */
 export class MaxPool2d extends Pool2d {
   private argmax: Int32Array = new Int32Array(0);
+  private readonly argmaxSlots = int32Slots();
 
   constructor(kernel: number, stride = kernel) {
     super('MaxPool2d', kernel, stride);
@@ -59,10 +62,10 @@ export class MaxPool2d extends Pool2d {
 
   forward(x: Tensor): Tensor {
     const shape = this.outputShape(x);
-    const out = (this.out = ensure(this.out, shape));
+    const out = (this.out = this.outSlots.get(shape));
     const [n, c, outH, outW] = shape;
     const [, , h, w] = x.shape;
-    if (this.argmax.length !== out.data.length) this.argmax = new Int32Array(out.data.length);
+    this.argmax = this.argmaxSlots.get(out.data.length);
     const xd = x.data;
     const y = out.data;
     const arg = this.argmax;
@@ -121,7 +124,7 @@ export class AvgPool2d extends Pool2d {
 
   forward(x: Tensor): Tensor {
     const shape = this.outputShape(x);
-    const out = (this.out = ensure(this.out, shape));
+    const out = (this.out = this.outSlots.get(shape));
     const [n, c, outH, outW] = shape;
     const [, , h, w] = x.shape;
     const xd = x.data;

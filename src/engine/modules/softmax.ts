@@ -1,16 +1,18 @@
 import { Module } from '../module.js';
-import { ensure, type Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
+import { TensorSlots } from './slots.js';
 import { expectGradShape, shapeError } from './shape-check.js';
 
 /** Softmax and LogSoftmax over dim 1 of [N, C], with the max subtracted for stability. */
 abstract class SoftmaxBase extends Module {
   protected out: Tensor | undefined;
-  private gradIn: Tensor | undefined;
+  private readonly outSlots = new TensorSlots();
+  private readonly gradInSlots = new TensorSlots();
 
   forward(x: Tensor): Tensor {
     if (x.shape.length !== 2) throw shapeError(this, '[N, C]', x.shape);
     const [n, c] = x.shape;
-    const out = (this.out = ensure(this.out, x.shape));
+    const out = (this.out = this.outSlots.get(x.shape));
     const xd = x.data;
     const y = out.data;
     for (let i = 0; i < n; i++) {
@@ -27,7 +29,7 @@ abstract class SoftmaxBase extends Module {
   backward(gradOut: Tensor): Tensor {
     expectGradShape(this, gradOut.shape, this.out?.shape);
     const [n, c] = gradOut.shape;
-    const gradIn = (this.gradIn = ensure(this.gradIn, gradOut.shape));
+    const gradIn = this.gradInSlots.get(gradOut.shape);
     for (let i = 0; i < n; i++) this.derive(gradOut.data, (this.out as Tensor).data, gradIn.data, i * c, c);
     return gradIn;
   }
