@@ -100,6 +100,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`web page in headless Chromium (skipped w
       executablePath: CHROMIUM,
       headless: true,
       viewport: { width: 1000, height: 1100 },
+      hasTouch: true,
       args: [
         '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
         '--disable-quic', '--no-first-run', '--disable-sync',
@@ -165,6 +166,22 @@ describe.skipIf(!existsSync(CHROMIUM))(`web page in headless Chromium (skipped w
     expect(await page.textContent('#pad-second .source')).toBe('your drawing');
     // A single vertical stroke, centred and scaled like MNIST, is a 1 for any model worth shipping.
     if (model.hasDigits) expect(await page.getAttribute('#pad-second .digit-guess', 'data-digit')).toBe('1');
+  });
+
+  it('reads a finger stroke (touch events)', async () => {
+    await page.click('#pad-first .clear');
+    const box = (await page.locator('#pad-first .pad-canvas').boundingBox())!;
+    const at = (k: number) => ({ x: box.x + box.width * 0.45, y: box.y + box.height * (0.15 + 0.07 * k) });
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [at(0)] });
+    for (let k = 1; k <= 10; k++) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [at(k)] });
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    await page.waitForFunction(() => document.getElementById('relation')?.dataset.relation !== undefined);
+    expect(await page.textContent('#pad-first .source')).toBe('your drawing');
+    if (model.hasDigits) {
+      expect(await page.getAttribute('#pad-first .digit-guess', 'data-digit')).toBe('1');
+      expect(await page.getAttribute('#relation', 'data-relation')).toBe('le'); // 1 <= 1
+    }
   });
 
   it('loads a random pair of MNIST test digits and says whether the model got it right', async () => {
