@@ -69,6 +69,13 @@ describe.each(variants)('WasmKernels(%s).gemm vs gemmReference', (variant) => {
     }
   });
 
+  it('matches when K is split into blocks (long K) and with mixed 5- and 6-row tiles', () => {
+    for (const [M, N, K] of [[31, 200, 3000], [25, 9, 17000]] as const) {
+      checkAgainstReference(fn, M, N, K, true, false, true, variant);
+      checkAgainstReference(fn, M, N, K, false, true, false, variant);
+    }
+  });
+
   it('reads and writes only the first M*K, K*N, M*N elements of subarray views with offsets', () => {
     const M = 13, N = 11, K = 9;
     for (const transA of bools) {

@@ -21,7 +21,7 @@ const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 interface KernelExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
   scratchBase(): number;
-  packedBytes(N: number, K: number): number;
+  gemmScratchBytes(M: number, N: number, K: number): number;
   gemm(M: number, N: number, K: number, pA: number, transA: number, pB: number, transB: number, pC: number, pP: number): void;
   addTo(n: number, src: number, dst: number): void;
 }
@@ -99,7 +99,7 @@ export class WasmKernels {
     const offC = align64(offB + 4 * sizeB);
     const offOld = align64(offC + 4 * sizeC);
     const offP = align64(offOld + (accumulate ? 4 * sizeC : 0));
-    this.reserve(offP - this.base + this.exports.packedBytes(N, K));
+    this.reserve(offP - this.base + this.exports.gemmScratchBytes(M, N, K));
     const f32 = this.f32;
     f32.set(A.length === sizeA ? A : A.subarray(0, sizeA), offA >> 2);
     f32.set(B.length === sizeB ? B : B.subarray(0, sizeB), offB >> 2);
