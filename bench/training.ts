@@ -10,6 +10,8 @@ import { spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { defaultRunConfig } from '../src/training/defaults.js';
+import { runTraining } from '../src/training/run.js';
 import { DEFAULT_SETUP, makeTrainer, type TrainingSetup } from './training-run.js';
 
 const TIMED_EPOCHS = 4;
@@ -25,6 +27,8 @@ export interface TrainingFigures {
   loadAverage: number;
   epochsTimed: number;
   pairnetMsPerEpoch: number;
+  /** The same model through the real trainer (runTraining) on embedded-MNIST pairs, as a study runs it. */
+  pairnetTrainerMsPerEpoch: number;
   /** Resident set size after the single-thread run (MB). */
   pairnetRssMb: number;
   wholeMachine: { runs: number; epochsPerSecond: number };
@@ -52,6 +56,14 @@ function singleRun(setup: TrainingSetup): number {
   const trainer = makeTrainer(setup);
   trainer.epoch();
   return median(Array.from({ length: TIMED_EPOCHS }, () => trainer.epoch()));
+}
+
+/** runTraining on the default run (1000 embedded-MNIST pairs, batch 25, Adam 1e-3) with report 000's aux losses. */
+function trainerRun(): number {
+  const config = { ...defaultRunConfig(), loss: { main: 0.5, aux: 0.25, auxSchedule: 'constant' as const } };
+  const record = runTraining({ ...config, epochs: TIMED_EPOCHS + 2, evalEveryEpoch: false });
+  // Skip the first epoch (warm-up) and the last (its time includes the final evaluation).
+  return median(record.epochs.slice(1, -1).map((e) => e.seconds * 1000));
 }
 
 /** `runs` concurrent runs in worker threads; epochs/s over all of them from the common start to the last end. */
@@ -91,6 +103,7 @@ export async function benchTraining(setup: TrainingSetup = DEFAULT_SETUP): Promi
   const loadAverage = loadavg()[0];
   const pairnetMsPerEpoch = singleRun(setup);
   const pairnetRssMb = process.memoryUsage().rss / 2 ** 20;
+  const pairnetTrainerMsPerEpoch = trainerRun();
   const epochsPerSecond = await wholeMachine(setup, cores);
   const figures: TrainingFigures = {
     setup,
@@ -98,6 +111,7 @@ export async function benchTraining(setup: TrainingSetup = DEFAULT_SETUP): Promi
     epochsTimed: TIMED_EPOCHS,
     pairnetMsPerEpoch,
     pairnetRssMb,
+    pairnetTrainerMsPerEpoch,
     wholeMachine: { runs: cores, epochsPerSecond },
     torch: null,
   };
@@ -126,6 +140,7 @@ export function formatTrainingTable(f: TrainingFigures): string {
     `ConvSepNet + aux losses, ${f.setup.pairs} pairs, batch ${f.setup.batch}, Adam 1e-3; median of ${f.epochsTimed} epochs after a warm-up`,
     `machine load average before the run: ${f.loadAverage.toFixed(2)} (figures are only comparable on an idle machine)`,
     `pairnet, 1 thread:            ${f.pairnetMsPerEpoch.toFixed(1)} ms/epoch (RSS ${f.pairnetRssMb.toFixed(0)} MB)`,
+    `pairnet trainer, MNIST pairs: ${f.pairnetTrainerMsPerEpoch.toFixed(1)} ms/epoch (runTraining, as a study runs it)`,
     `pairnet, whole machine:       ${f.wholeMachine.epochsPerSecond.toFixed(2)} epochs/s (${f.wholeMachine.runs} runs at once in worker threads)`,
   ];
   if (!f.torch) {
