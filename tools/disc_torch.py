@@ -57,6 +57,7 @@ def train_one(args, seed, train_x, train_y, test_x, test_y):
     train_t = targets_for(train_y, args.outputs)
     n = train_x.shape[0]
     start = time.perf_counter()
+    cpu_start = time.process_time()
     losses = []
     for _ in range(args.epochs):
         perm = torch.randperm(n)
@@ -71,12 +72,14 @@ def train_one(args, seed, train_x, train_y, test_x, test_y):
         schedule.step()
         losses.append(total / n)
     seconds = time.perf_counter() - start
+    cpu_seconds = time.process_time() - cpu_start
     return {
         'seed': seed,
         'trainError': error_rate(model, train_x, train_y, args.outputs),
         'testError': error_rate(model, test_x, test_y, args.outputs),
         'finalLoss': losses[-1],
         'seconds': seconds,
+        'cpuSeconds': cpu_seconds,
     }
 
 
@@ -134,6 +137,7 @@ def main():
         'meanTestError': mean,
         'stdTestError': std,
         'meanSeconds': sum(r['seconds'] for r in runs) / len(runs),
+        'meanCpuSeconds': sum(r['cpuSeconds'] for r in runs) / len(runs),
     }))
 
 

@@ -12,6 +12,7 @@ export interface DiscRunSummary {
   trainError: number;
   testError: number;
   trainingSeconds: number;
+  trainingCpuSeconds: number;
   epochs: DiscEpoch[];
 }
 
@@ -21,6 +22,7 @@ export interface DiscMultiRun {
   test: Summary;
   train: Summary;
   meanTrainingSeconds: number;
+  meanTrainingCpuSeconds: number;
   /** The first run in full (model and data), for the decision map and the PyTorch side-by-side. */
   first: DiscRun;
   /** Data of every run, so the PyTorch side-by-side can train on exactly the same points. */
@@ -52,6 +54,7 @@ export function runDiscMany(
       trainError: run.trainError,
       testError: run.testError,
       trainingSeconds: run.trainingSeconds,
+      trainingCpuSeconds: run.trainingCpuSeconds,
       epochs: run.epochs,
     });
     onRun?.(i, run);
@@ -62,6 +65,7 @@ export function runDiscMany(
     test: summarize(summaries.map((r) => r.testError)),
     train: summarize(summaries.map((r) => r.trainError)),
     meanTrainingSeconds: summaries.reduce((a, r) => a + r.trainingSeconds, 0) / runs,
+    meanTrainingCpuSeconds: summaries.reduce((a, r) => a + r.trainingCpuSeconds, 0) / runs,
     first: first as DiscRun,
     sets,
   };
@@ -73,6 +77,7 @@ export interface SweepCell {
   test: Summary;
   train: Summary;
   meanTrainingSeconds: number;
+  meanTrainingCpuSeconds: number;
 }
 
 /**
@@ -93,7 +98,14 @@ export function discSweep(
       const config = { ...base, activation, lr };
       const same = reuse && reuse.runs.length === runs && JSON.stringify(reuse.config) === JSON.stringify(config);
       const m = same ? reuse : runDiscMany(config, runs);
-      const cell = { activation, lr, test: m.test, train: m.train, meanTrainingSeconds: m.meanTrainingSeconds };
+      const cell = {
+        activation,
+        lr,
+        test: m.test,
+        train: m.train,
+        meanTrainingSeconds: m.meanTrainingSeconds,
+        meanTrainingCpuSeconds: m.meanTrainingCpuSeconds,
+      };
       cells.push(cell);
       onCell?.(cell);
     }

@@ -21,6 +21,7 @@ export interface DiscReportInput {
 }
 
 const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
+const secs = (wall: number, cpu: number): string => `${wall.toFixed(3)} / ${cpu.toFixed(3)}`;
 
 function writeAtomic(path: string, content: string): void {
   const tmp = `${path}.tmp-${process.pid}`;
@@ -44,27 +45,27 @@ function tables(input: DiscReportInput): { title: string; header: string[]; rows
   const out = [
     {
       title: 'Main configuration',
-      header: ['runs', 'test error (mean +- std)', 'train error (mean +- std)', 'min..max test error', 'training s/run'],
+      header: ['runs', 'test error (mean +- std)', 'train error (mean +- std)', 'min..max test error', 'training s/run (wall / CPU)'],
       rows: [
         [
           String(m.test.n),
           `${pct(m.test.mean)} +- ${pct(m.test.std)}`,
           `${pct(m.train.mean)} +- ${pct(m.train.std)}`,
           `${pct(m.test.min)}..${pct(m.test.max)}`,
-          m.meanTrainingSeconds.toFixed(3),
+          secs(m.meanTrainingSeconds, m.meanTrainingCpuSeconds),
         ],
       ],
     },
     {
       title: 'Learning-rate sweep',
-      header: ['activation', 'lr', 'runs', 'test error (mean +- std)', 'train error (mean +- std)', 'training s/run'],
+      header: ['activation', 'lr', 'runs', 'test error (mean +- std)', 'train error (mean +- std)', 'training s/run (wall / CPU)'],
       rows: input.sweep.map((c) => [
         c.activation,
         String(c.lr),
         String(c.test.n),
         `${pct(c.test.mean)} +- ${pct(c.test.std)}`,
         `${pct(c.train.mean)} +- ${pct(c.train.std)}`,
-        c.meanTrainingSeconds.toFixed(3),
+        secs(c.meanTrainingSeconds, c.meanTrainingCpuSeconds),
       ]),
     },
   ];
@@ -72,10 +73,10 @@ function tables(input: DiscReportInput): { title: string; header: string[]; rows
     const t = input.torch;
     out.push({
       title: `Side by side with PyTorch ${t.torch} (${t.threads} thread, same data sets and hyper-parameters)`,
-      header: ['framework', 'runs', 'test error (mean +- std)', 'training s/run'],
+      header: ['framework', 'runs', 'test error (mean +- std)', 'training s/run (wall / CPU)'],
       rows: [
-        ['pairnet', String(m.test.n), `${pct(m.test.mean)} +- ${pct(m.test.std)}`, m.meanTrainingSeconds.toFixed(3)],
-        ['PyTorch', String(t.runs.length), `${pct(t.meanTestError)} +- ${pct(t.stdTestError)}`, t.meanSeconds.toFixed(3)],
+        ['pairnet', String(m.test.n), `${pct(m.test.mean)} +- ${pct(m.test.std)}`, secs(m.meanTrainingSeconds, m.meanTrainingCpuSeconds)],
+        ['PyTorch', String(t.runs.length), `${pct(t.meanTestError)} +- ${pct(t.stdTestError)}`, secs(t.meanSeconds, t.meanCpuSeconds)],
       ],
     });
   }

@@ -10,6 +10,7 @@ import { runTorchDisc, torchVersion, type TorchDiscResult } from './torch.js';
 import type { DiscEpoch } from './train.js';
 
 const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
+const secs = (wall: number, cpu: number): string => `${wall.toFixed(2)} s wall / ${cpu.toFixed(2)} s CPU`;
 
 function epochLine(e: DiscEpoch, epochs: number): string {
   const errors = e.trainError === null || e.testError === null ? '' : `  train error ${pct(e.trainError)}  test error ${pct(e.testError)}`;
@@ -23,6 +24,7 @@ function multiRunJson(m: DiscMultiRun) {
     test: m.test,
     train: m.train,
     meanTrainingSeconds: m.meanTrainingSeconds,
+    meanTrainingCpuSeconds: m.meanTrainingCpuSeconds,
     runs: m.runs.map((r) => (m.runs.length === 1 ? r : { ...r, epochs: undefined })),
   };
 }
@@ -66,18 +68,18 @@ export async function runDisc(plan: DiscPlan, print: (line: string) => void, com
   if (plan.json) {
     print(JSON.stringify({ ...multiRunJson(main), sweep, torch: torchResult }, null, 2));
   } else if (runs === 1) {
-    print(`final: train error ${pct(main.train.mean)}  test error ${pct(main.test.mean)}  (${main.meanTrainingSeconds.toFixed(2)} s training)`);
+    print(`final: train error ${pct(main.train.mean)}  test error ${pct(main.test.mean)}  (${secs(main.meanTrainingSeconds, main.meanTrainingCpuSeconds)} training)`);
   } else {
     print(
       `test error over ${runs} runs: ${pct(main.test.mean)} +- ${pct(main.test.std)} ` +
-        `(train ${pct(main.train.mean)} +- ${pct(main.train.std)}; ${main.meanTrainingSeconds.toFixed(2)} s training per run)`,
+        `(train ${pct(main.train.mean)} +- ${pct(main.train.std)}; ${secs(main.meanTrainingSeconds, main.meanTrainingCpuSeconds)} training per run)`,
     );
   }
   if (torchResult && !plan.json) {
     const t = torchResult;
     print(`side by side (${runs} run(s), same data sets; PyTorch ${t.torch}, ${t.threads} thread):`);
-    print(`  pairnet  test error ${pct(main.test.mean)} +- ${pct(main.test.std)}  ${main.meanTrainingSeconds.toFixed(3)} s/run`);
-    print(`  PyTorch  test error ${pct(t.meanTestError)} +- ${pct(t.stdTestError)}  ${t.meanSeconds.toFixed(3)} s/run`);
+    print(`  pairnet  test error ${pct(main.test.mean)} +- ${pct(main.test.std)}  ${secs(main.meanTrainingSeconds, main.meanTrainingCpuSeconds)} training per run`);
+    print(`  PyTorch  test error ${pct(t.meanTestError)} +- ${pct(t.stdTestError)}  ${secs(t.meanSeconds, t.meanCpuSeconds)} training per run`);
   }
 
   if (plan.reportDir !== null) {

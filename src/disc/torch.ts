@@ -15,10 +15,11 @@ export const DEFAULT_PYTHON = '/usr/bin/python3';
 export interface TorchDiscResult {
   torch: string;
   threads: number;
-  runs: { seed: number; trainError: number; testError: number; finalLoss: number; seconds: number }[];
+  runs: { seed: number; trainError: number; testError: number; finalLoss: number; seconds: number; cpuSeconds: number }[];
   meanTestError: number;
   stdTestError: number;
   meanSeconds: number;
+  meanCpuSeconds: number;
 }
 
 /** tools/disc_torch.py, found by walking up from this file (works from src/ under vitest and from dist/src/). */

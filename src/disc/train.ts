@@ -24,6 +24,8 @@ export interface DiscRun {
   testError: number;
   /** Wall time of the training loop (forward, backward, step), without the per-epoch evaluations. */
   trainingSeconds: number;
+  /** CPU time of the same loop (user + system): robust to other processes sharing the machine. */
+  trainingCpuSeconds: number;
   model: Sequential;
   /** The raw points (in [0,1]^2); the model sees them through `inputTransform`. */
   train: DiscSet;
@@ -108,8 +110,10 @@ export function trainDisc(config: DiscConfig, { curves = true, onEpoch }: TrainD
   let tb: Tensor | undefined;
   const epochs: DiscEpoch[] = [];
   let trainingMs = 0;
+  let cpuMicros = 0;
   for (let epoch = 1; epoch <= config.epochs; epoch++) {
     const started = performance.now();
+    const cpuStart = process.cpuUsage();
     const order = shuffleRng.permutation(train.count);
     let lossSum = 0;
     for (let start = 0; start < train.count; start += config.batchSize) {
@@ -129,6 +133,8 @@ export function trainDisc(config: DiscConfig, { curves = true, onEpoch }: TrainD
     }
     schedule.step();
     trainingMs += performance.now() - started;
+    const cpu = process.cpuUsage(cpuStart);
+    cpuMicros += cpu.user + cpu.system;
     const evaluate = curves || epoch === config.epochs;
     const metrics: DiscEpoch = {
       epoch,
@@ -145,6 +151,7 @@ export function trainDisc(config: DiscConfig, { curves = true, onEpoch }: TrainD
     trainError: discErrorRate(model, train, config.outputs, transform),
     testError: discErrorRate(model, test, config.outputs, transform),
     trainingSeconds: trainingMs / 1000,
+    trainingCpuSeconds: cpuMicros / 1e6,
     model,
     train,
     test,
