@@ -217,4 +217,17 @@ describe.skipIf(!existsSync(CHROMIUM))(`web page in headless Chromium (skipped w
     await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('model ready'));
     expect(await page.textContent('#status')).toBe(`model ready: ${entry.weights}`);
   });
+
+  it('trains a model in the page with live curves and then uses it', async () => {
+    await page.selectOption('#train-arch', 'convsepnet-probabilistic');
+    await page.fill('#train-epochs', '2');
+    await page.selectOption('#train-pairs', '250');
+    await page.click('#train-start');
+    await page.waitForFunction(() => document.getElementById('train-progress')?.dataset.epoch === '1', null, { timeout: 30_000 });
+    await page.waitForFunction(() => document.getElementById('train-progress')?.dataset.done === 'true', null, { timeout: 30_000 });
+    expect(await page.textContent('#train-progress')).toMatch(/^done: test accuracy \d+\.\d% on 100 test pairs/);
+    expect(await page.textContent('#status')).toContain('trained in this page');
+    await page.waitForFunction(() => document.getElementById('relation')?.dataset.relation !== undefined);
+    await page.locator('.train').screenshot({ path: join(repo, 'out', 'web-e2e-training.png') });
+  });
 });

@@ -5,6 +5,7 @@ import { argmax, predictPair, type PairPrediction } from './pair-predict.js';
 import { fetchTestDigits, digitImage, type TestDigits } from './test-digits.js';
 import { fetchManifest, loadManifestModel, loadOwnWeights, type LoadedModel, type ModelEntry } from './model-store.js';
 import { setupReportViewer } from './report-viewer.js';
+import { setupTrainPanel } from './train-panel.js';
 
 function byId<T extends HTMLElement>(id: string): T {
   const el = document.getElementById(id);
@@ -197,6 +198,14 @@ async function start(): Promise<void> {
       v.pad.showMnist(digitImage(testDigits, i), testDigits.labels[i], i);
     }
   });
+  setupTrainPanel(
+    {
+      arch: byId('train-arch'), epochs: byId('train-epochs'), pairs: byId('train-pairs'), start: byId('train-start'),
+      stop: byId('train-stop'), progress: byId('train-progress'), chart: byId('train-chart'),
+    },
+    () => testDigits,
+    use,
+  );
   update();
 
   const entries = await fetchManifest('./models/manifest.json');
