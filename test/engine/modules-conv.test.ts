@@ -92,6 +92,24 @@ describe('Conv2d', () => {
     expect(Array.from(dx2)).toEqual(Array.from(dx1));
   });
 
+  it('convolves a large evaluation batch in chunks with the same result, and backward still works after it', () => {
+    const conv = new Conv2d(12, 32, 3, new Rng(7)); // 10,800 column floats per image: chunks of 97 images
+    const x = normal([200, 12, 12, 12], new Rng(8));
+    const train = Float32Array.from(conv.forward(x, true).data);
+    const g = normal([200, 32, 10, 10], new Rng(9));
+    const dxTrain = Float32Array.from(conv.backward(g).data);
+    const dwTrain = Float32Array.from(conv.weight.grad.data);
+    conv.zeroGrad();
+    const evaluated = conv.forward(x, false).data;
+    // Chunks may change the GEMM's blocking, hence a tolerance rather than bit equality.
+    const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+    expect(maxDiff(evaluated, train)).toBeLessThan(1e-5);
+    expect(maxDiff(conv.backward(g).data, dxTrain)).toBeLessThan(1e-5);
+    expect(maxDiff(conv.weight.grad.data, dwTrain)).toBeLessThan(1e-3);
+    const ref = naiveConv({ data: x.data.subarray(150 * 1728, 151 * 1728), shape: [1, 12, 12, 12] }, conv);
+    ref.forEach((v, i) => expect(evaluated[150 * 3200 + i]).toBeCloseTo(v, 4));
+  });
+
   it('names channel and size mismatches', () => {
     const conv = new Conv2d(12, 32, 3, new Rng(0));
     expect(() => conv.forward(zeros([25, 1, 12, 12]))).toThrow('Conv2d(12, 32, 3): expected input [N, 12, H, W], got [25, 1, 12, 12]');
