@@ -3,11 +3,12 @@
  * served by `pairnet serve`'s server, gets two real MNIST test digits painted onto its pads and must show the
  * relation and digit predictions that the same model code gives offline on the same pixels. Also: an empty pad
  * shows "draw a digit", corrupt or wrong-model weights give a clear message, a real mouse stroke is read.
- * Saves a screenshot to out/web-e2e.png. Skipped only when /usr/bin/chromium is absent (.ci/run installs it).
+ * Builds the page first when web/dist is missing or stale. Saves screenshots to out/web-e2e*.png.
+ * Skipped only when /usr/bin/chromium is absent (.ci/run installs it).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -79,8 +80,21 @@ async function paint(page: Page, padId: string, i: number): Promise<void> {
   );
 }
 
-function buildPageIfMissing(): void {
-  if (existsSync(join(webDist, 'index.html'))) return;
+/** Newest modification time of the files under `dir` (skipping build output). */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === 'dist' || e.name === 'node_modules') continue;
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the page when web/dist is missing or older than the page's or the library's sources. */
+function buildPageIfStale(): void {
+  const built = join(webDist, 'index.html');
+  if (existsSync(built) && statSync(built).mtimeMs > Math.max(newestMtime(join(repo, 'web')), newestMtime(join(repo, 'src')))) return;
   execFileSync('npm', ['run', 'build:web'], { cwd: repo, stdio: 'pipe', timeout: 120_000 });
 }
 
@@ -92,7 +106,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`web page in headless Chromium (skipped w
   const reports = mkdtempSync(join(tmpdir(), 'pairnet-reports-'));
 
   beforeAll(async () => {
-    buildPageIfMissing();
+    buildPageIfStale();
     mkdirSync(join(reports, 'demo-study'));
     writeFileSync(join(reports, 'demo-study', 'report.html'), '<!doctype html><h1>demo study</h1><table><tr><td>convsepnet</td></tr></table>');
     server = await startServer({ root: webDist, port: 0, reportsDir: reports });
@@ -134,6 +148,8 @@ describe.skipIf(!existsSync(CHROMIUM))(`web page in headless Chromium (skipped w
     const pairs = rightPairs();
     expect(pairs.length).toBe(3);
     for (const [i, j] of pairs) {
+      await page.click('#clear-both'); // so that waiting for a relation below waits for this pair's
+      await page.waitForFunction(() => document.getElementById('relation')?.textContent === 'draw a digit');
       await paint(page, 'pad-first', i);
       await paint(page, 'pad-second', j);
       await page.waitForFunction(() => document.getElementById('relation')?.dataset.relation !== undefined);
@@ -170,6 +186,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`web page in headless Chromium (skipped w
 
   it('reads a finger stroke (touch events)', async () => {
     await page.click('#pad-first .clear');
+    await page.waitForFunction(() => document.getElementById('relation')?.textContent === 'draw a digit');
     const box = (await page.locator('#pad-first .pad-canvas').boundingBox())!;
     const at = (k: number) => ({ x: box.x + box.width * 0.45, y: box.y + box.height * (0.15 + 0.07 * k) });
     const cdp = await context.newCDPSession(page);
@@ -186,7 +203,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`web page in headless Chromium (skipped w
 
   it('loads a random pair of MNIST test digits and says whether the model got it right', async () => {
     await page.click('#random-pair');
-    await page.waitForFunction(() => document.getElementById('relation')?.dataset.relation !== undefined);
+    await page.waitForFunction(() => document.querySelector('#pad-second .source')?.textContent?.startsWith('MNIST'));
     expect(await page.textContent('#pad-first .source')).toMatch(/^MNIST test digit, label \d$/);
     expect(await page.textContent('#verdict-note')).toMatch(/^true labels \d [≤>] \d: (right|wrong)$/);
   });
