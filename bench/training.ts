@@ -6,7 +6,7 @@
  * are printed: pairnet/PyTorch(1 thread) ms per epoch, and pairnet whole-machine epochs/s over PyTorch at its
  * best thread count. Medians over the timed epochs, after one warm-up epoch.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -41,6 +41,8 @@ export interface TrainingFigures {
     singleThreadRatio: number;
     /** pairnet whole-machine epochs/s over PyTorch's at its best thread count (target >= 4). */
     wholeMachineRatio: number;
+    /** For reference: one 1-thread PyTorch process per core at once (summed epochs/s; starts are not synchronised). */
+    concurrent: { runs: number; epochsPerSecond: number };
   };
   /** Why PyTorch was not run, when it was not. */
   torchSkipped?: string;
@@ -91,11 +93,41 @@ async function wholeMachine(setup: TrainingSetup, runs: number): Promise<number>
 }
 
 function torchRun(python: string, script: string, threads: number, setup: TrainingSetup): TorchFigure {
-  const args = [script, '--threads', String(threads), '--epochs', String(TIMED_EPOCHS), '--pairs', String(setup.pairs), '--batch', String(setup.batch)];
+  const args = torchArgs(script, threads, setup);
   const r = spawnSync(python, args, { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${python} ${args.join(' ')} failed: ${r.stderr || r.error?.message}`);
-  const out = JSON.parse(r.stdout.trim().split('\n').pop() as string) as { medianMs: number };
-  return { threads, msPerEpoch: out.medianMs };
+  return { threads, msPerEpoch: parseTorch(python, args, r.status, r.stdout, r.stderr || (r.error?.message ?? '')) };
+}
+
+function torchArgs(script: string, threads: number, setup: TrainingSetup): string[] {
+  return [script, '--threads', String(threads), '--epochs', String(TIMED_EPOCHS), '--pairs', String(setup.pairs), '--batch', String(setup.batch)];
+}
+
+function parseTorch(python: string, args: string[], status: number | null, stdout: string, stderr: string): number {
+  if (status !== 0) throw new Error(`${python} ${args.join(' ')} failed: ${stderr}`);
+  return (JSON.parse(stdout.trim().split('\n').pop() as string) as { medianMs: number }).medianMs;
+}
+
+/** `runs` one-thread PyTorch processes at once; the sum of their epochs/s. */
+async function torchConcurrent(python: string, script: string, runs: number, setup: TrainingSetup): Promise<number> {
+  const args = torchArgs(script, 1, setup);
+  const one = (): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const child = spawn(python, args);
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d: Uint8Array) => (out += String(d)));
+      child.stderr.on('data', (d: Uint8Array) => (err += String(d)));
+      child.on('error', reject);
+      child.on('close', (code) => {
+        try {
+          resolve(parseTorch(python, args, code, out, err));
+        } catch (e) {
+          reject(e as Error);
+        }
+      });
+    });
+  const ms = await Promise.all(Array.from({ length: runs }, one));
+  return ms.reduce((sum, m) => sum + 1000 / m, 0);
 }
 
 export async function benchTraining(setup: TrainingSetup = DEFAULT_SETUP): Promise<TrainingFigures> {
@@ -131,6 +163,7 @@ export async function benchTraining(setup: TrainingSetup = DEFAULT_SETUP): Promi
     best,
     singleThreadRatio: pairnetMsPerEpoch / byThreads[0].msPerEpoch,
     wholeMachineRatio: epochsPerSecond / (1000 / best.msPerEpoch),
+    concurrent: { runs: cores, epochsPerSecond: await torchConcurrent(python, script, cores, setup) },
   };
   return figures;
 }
@@ -154,6 +187,8 @@ export function formatTrainingTable(f: TrainingFigures): string {
   lines.push(
     `one thread each: pairnet/PyTorch ms per epoch = ${t.singleThreadRatio.toFixed(3)} (target <= 0.333)`,
     `whole machine: pairnet/PyTorch(${t.best.threads} thread${t.best.threads > 1 ? 's' : ''}, its best) epochs/s = ${t.wholeMachineRatio.toFixed(2)}x (target >= 4x)`,
+    `for reference, PyTorch ${t.concurrent.runs} runs at once, 1 thread each: ${t.concurrent.epochsPerSecond.toFixed(2)} epochs/s` +
+      ` (pairnet whole machine / this = ${(f.wholeMachine.epochsPerSecond / t.concurrent.epochsPerSecond).toFixed(2)}x)`,
   );
   return lines.join('\n');
 }
