@@ -40,13 +40,7 @@ export function buildConvNet(o: ModelOptions, rng: Rng): PairModel {
   const drop = rng.fork('dropout');
   const p = o.dropout as number;
   const body = layers([
-    ['conv1', new Conv2d(2, 12, 3, rng)],
-    ['relu1', new ReLU()],
-    ['conv2', new Conv2d(12, 32, 3, rng)],
-    ['relu2', new ReLU()],
-    ['pool', new MaxPool2d(2)],
-    ['drop1', new Dropout(p, drop)],
-    ['flatten', new Flatten()],
+    ...convStack(2, p, drop, rng),
     ['fc1', new Linear(800, 100, rng)],
     ['relu3', new ReLU()],
     ['drop2', new Dropout(p, drop)],
@@ -58,11 +52,10 @@ export function buildConvNet(o: ModelOptions, rng: Rng): PairModel {
   return new PairNetwork({ name: 'convnet', body, mainLoss: 'ce', digits: { layout: 'columns', tap } });
 }
 
-/** DigitNet (Table V) or FinalDigitNet (Table VI, hidden = [400, 100]) on one 1x14x14 image -> 10 logits. */
-function digitNet(hidden: number[], p: number, rng: Rng): Module {
-  const drop = rng.fork('dropout');
-  const entries: Entry[] = [
-    ['conv1', new Conv2d(1, 12, 3, rng)],
+/** The convolutions shared by ConvNet (2 channels) and DigitNet (1): 12 and 32 channels, k 3, pool 2 -> 800. */
+function convStack(inChannels: number, p: number, drop: Rng, rng: Rng): Entry[] {
+  return [
+    ['conv1', new Conv2d(inChannels, 12, 3, rng)],
     ['relu1', new ReLU()],
     ['conv2', new Conv2d(12, 32, 3, rng)],
     ['relu2', new ReLU()],
@@ -70,6 +63,12 @@ function digitNet(hidden: number[], p: number, rng: Rng): Module {
     ['drop1', new Dropout(p, drop)],
     ['flatten', new Flatten()],
   ];
+}
+
+/** DigitNet (Table V) or FinalDigitNet (Table VI, hidden = [400, 100]) on one 1x14x14 image -> 10 logits. */
+function digitNet(hidden: number[], p: number, rng: Rng): Module {
+  const drop = rng.fork('dropout');
+  const entries = convStack(1, p, drop, rng);
   let width = 800;
   hidden.forEach((h, i) => {
     entries.push([`fc${i + 1}`, new Linear(width, h, rng)], [`relu${i + 3}`, new ReLU()], [`drop${i + 2}`, new Dropout(p, drop)]);
