@@ -1,0 +1,33 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { configFromFlags, parseModelOptions, writeAtomic, type TrainCliOptions } from '../../src/cli/commands/train.js';
+
+const flags = (o: Partial<TrainCliOptions>): TrainCliOptions => ({ model: 'convsepnet', option: [], ...o });
+
+describe('pairnet train flags -> RunConfig', () => {
+  it("maps report 000's aux fraction and the optimizer's PyTorch defaults", () => {
+    const c = configFromFlags(flags({ auxFraction: '0.5', optimizer: 'adadelta', epochs: '3', batchSize: '100', seed: '7' }));
+    expect(c.loss).toEqual({ main: 0.5, aux: 0.25, auxSchedule: 'constant' });
+    expect(c.optimizer).toMatchObject({ name: 'adadelta', lr: 1, eps: 1e-6 });
+    expect([c.epochs, c.batchSize, c.seed]).toEqual([3, 100, 7]);
+    expect(configFromFlags(flags({ optimizer: 'sgd', lr: '0.05', auxWeight: '1' }))).toMatchObject({ optimizer: { name: 'sgd', lr: 0.05 }, loss: { main: 1, aux: 1 } });
+  });
+
+  it('parses model options and rejects bad flags by name', () => {
+    expect(parseModelOptions(['comparator=probabilistic', 'dropout=0.25', 'batchNorm=true'])).toEqual({ comparator: 'probabilistic', dropout: 0.25, batchNorm: true });
+    expect(() => configFromFlags(flags({ epochs: '2.5' }))).toThrow('--epochs: expected a positive integer, got "2.5"');
+    expect(() => configFromFlags(flags({ optimizer: 'lbfgs' }))).toThrow('--optimizer: expected adam, sgd or adadelta, got "lbfgs"');
+    expect(() => configFromFlags(flags({ auxFraction: '1.5' }))).toThrow('--aux-fraction: expected a number in [0, 1], got "1.5"');
+    expect(() => configFromFlags(flags({ auxFraction: '0.5', auxWeight: '1' }))).toThrow(/give one of them/);
+    expect(() => configFromFlags(flags({ option: ['dropout'] }))).toThrow('--option: expected key=value, got "dropout"');
+    expect(() => configFromFlags(flags({ option: ['width=3'] }))).toThrow(/unknown option 'width'/);
+  });
+
+  it('writes files whole, through a temporary name', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'pairnet-')), 'w.bin');
+    writeAtomic(file, 'abc');
+    expect(readFileSync(file, 'utf8')).toBe('abc');
+  });
+});
