@@ -98,7 +98,8 @@ export function register(program: Command): void {
     .option('--json', 'print the run record as JSON')
     .action((o: TrainCliOptions) => {
       const config = configFromFlags(o);
-      const tty = Boolean(process.stderr.isTTY) && !o.json;
+      // Progress goes to stderr (a bar on a terminal), so --json output on stdout stays clean.
+      const tty = Boolean(process.stderr.isTTY);
       const log = (s: string): void => void process.stderr.write(`${s}\n`);
       const { record, model, data } = trainRun(config, {
         onStep: tty
@@ -108,7 +109,7 @@ export function register(program: Command): void {
               process.stderr.write(`\repoch ${epoch}/${config.epochs} [${'#'.repeat(done)}${'.'.repeat(w - done)}] ${step}/${steps}`);
             }
           : undefined,
-        onEpoch: (m) => (o.json ? undefined : tty ? process.stderr.write(`\r\x1b[K${epochLine(m, config.epochs)}\n`) : log(epochLine(m, config.epochs))),
+        onEpoch: (m) => (tty ? process.stderr.write(`\r\x1b[K${epochLine(m, config.epochs)}\n`) : log(epochLine(m, config.epochs))),
       });
       if (o.save) {
         const meta: Record<string, string> = {
