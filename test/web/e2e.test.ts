@@ -92,6 +92,32 @@ function newestMtime(dir: string): number {
 }
 
 /** Builds the page when web/dist is missing or older than the page's or the library's sources. */
+/** Mouse-drawn digits: polylines in pad coordinates (0..1), one stroke each. */
+const DRAWN: [number, number][][] = [
+  [[0.5, 0.15], [0.3, 0.25], [0.25, 0.5], [0.3, 0.75], [0.5, 0.85], [0.7, 0.75], [0.75, 0.5], [0.7, 0.25], [0.5, 0.15]],
+  [[0.5, 0.15], [0.5, 0.85]],
+  [[0.3, 0.3], [0.4, 0.17], [0.6, 0.17], [0.7, 0.3], [0.65, 0.45], [0.3, 0.82], [0.75, 0.82]],
+  [[0.3, 0.2], [0.6, 0.17], [0.7, 0.3], [0.5, 0.48], [0.7, 0.62], [0.65, 0.8], [0.3, 0.82]],
+  [[0.6, 0.85], [0.6, 0.15], [0.25, 0.6], [0.75, 0.6]],
+  [[0.7, 0.17], [0.35, 0.17], [0.32, 0.45], [0.6, 0.45], [0.7, 0.62], [0.6, 0.82], [0.3, 0.8]],
+  [[0.65, 0.15], [0.4, 0.35], [0.3, 0.65], [0.45, 0.85], [0.65, 0.75], [0.6, 0.55], [0.35, 0.6]],
+  [[0.25, 0.18], [0.75, 0.18], [0.45, 0.85]],
+  [[0.65, 0.25], [0.5, 0.15], [0.35, 0.25], [0.4, 0.42], [0.6, 0.58], [0.65, 0.75], [0.5, 0.85], [0.35, 0.75], [0.4, 0.58], [0.6, 0.42], [0.65, 0.25]],
+  [[0.65, 0.3], [0.5, 0.17], [0.35, 0.3], [0.45, 0.45], [0.65, 0.35], [0.65, 0.85]],
+];
+
+async function drawWithMouse(page: Page, padId: string, stroke: [number, number][]): Promise<void> {
+  const box = (await page.locator(`#${padId} .pad-canvas`).boundingBox())!;
+  const at = ([x, y]: [number, number]): [number, number] => [box.x + x * box.width, box.y + y * box.height];
+  await page.mouse.move(...at(stroke[0]));
+  await page.mouse.down();
+  for (let k = 1; k < stroke.length; k++) {
+    const [a, b] = [at(stroke[k - 1]), at(stroke[k])];
+    for (let t = 1; t <= 3; t++) await page.mouse.move(a[0] + ((b[0] - a[0]) * t) / 3, a[1] + ((b[1] - a[1]) * t) / 3);
+  }
+  await page.mouse.up();
+}
+
 function buildPageIfStale(): void {
   const built = join(webDist, 'index.html');
   if (existsSync(built) && statSync(built).mtimeMs > Math.max(newestMtime(join(repo, 'web')), newestMtime(join(repo, 'src')))) return;
@@ -182,6 +208,19 @@ describe.skipIf(!existsSync(CHROMIUM))(`web page in headless Chromium (skipped w
     expect(await page.textContent('#pad-second .source')).toBe('your drawing');
     // A single vertical stroke, centred and scaled like MNIST, is a 1 for any model worth shipping.
     if (model.hasDigits) expect(await page.getAttribute('#pad-second .digit-guess', 'data-digit')).toBe('1');
+  });
+
+  it('recognises digits drawn with the mouse (at least 9 of 10)', async () => {
+    const seen: string[] = [];
+    for (const [digit, stroke] of DRAWN.entries()) {
+      await page.click('#pad-first .clear');
+      await page.waitForFunction(() => document.querySelector('#pad-first .digit-guess')?.textContent === 'draw a digit');
+      await drawWithMouse(page, 'pad-first', stroke);
+      await page.waitForFunction(() => document.querySelector<HTMLElement>('#pad-first .digit-guess')?.dataset.digit !== undefined);
+      seen.push(`${digit}->${await page.getAttribute('#pad-first .digit-guess', 'data-digit')}`);
+    }
+    const right = seen.filter((s) => s[0] === s[3]).length;
+    expect(right, seen.join(' ')).toBeGreaterThanOrEqual(model.hasDigits ? 9 : 0);
   });
 
   it('reads a finger stroke (touch events)', async () => {

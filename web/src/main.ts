@@ -103,19 +103,23 @@ function showDigit(view: PadView, content: PadContent, probs: Float64Array | nul
 function update(): void {
   const contents = pads.map((v) => v.pad.content()) as [PadContent, PadContent];
   const digits = contents.map(digitOf);
-  let prediction: PairPrediction | null = null;
-  if (loaded !== null && digits[0] !== null && digits[1] !== null) {
+  let run: PairPrediction | null = null;
+  if (loaded !== null && (digits[0] !== null || digits[1] !== null)) {
+    // With one pad still empty, a blank image stands in for it so the drawn digit is recognised live
+    // (exact for weight-shared branches; the comparison itself waits for both digits).
     const std = loaded.entry.standardization;
+    const blank = new Uint8Array(784);
     try {
-      prediction = predictPair(loaded.model, networkInput(digits[0], std), networkInput(digits[1], std));
+      run = predictPair(loaded.model, networkInput(digits[0] ?? blank, std), networkInput(digits[1] ?? blank, std));
     } catch (e) {
       setStatus(`prediction failed: ${(e as Error).message}`, true);
     }
   }
+  const prediction = digits[0] !== null && digits[1] !== null ? run : null;
   pads.forEach((v, i) => {
     showSeen(v.seen, digits[i]);
     delete v.guess.dataset.digit;
-    showDigit(v, contents[i], prediction?.digits?.[i] ?? null, loaded !== null);
+    showDigit(v, contents[i], digits[i] === null ? null : (run?.digits?.[i] ?? null), loaded !== null);
   });
   for (const [i, d] of digits.entries()) if (d === null) pads[i].guess.textContent = 'draw a digit';
 
