@@ -1,13 +1,15 @@
 /**
  * `npm run bench` (node dist/bench/main.js): runs each benchmark section and prints its table,
- * or with `--json` one JSON object keyed by section name. Each section lives in its own file
- * and is added to `sections` below.
+ * or with `--json` one JSON object keyed by section name; `--only=gemm,im2col` runs just those
+ * sections. Each section lives in its own file and is added to `sections` below.
  */
 import { setFlagsFromString } from 'node:v8';
 import { benchGemm, formatGemmTable } from './gemm.js';
+import { benchIm2col, formatIm2colTable } from './im2col.js';
 import { benchTraining, formatTrainingTable } from './training.js';
 
-// Lets the bench also measure the relaxed-SIMD kernels on Node 20 (they stay opt-in for the engine).
+// Node 20 keeps relaxed SIMD behind a flag: set before the first kernel call, the engine picks its
+// relaxed build here (the GEMM table also times the plain build on its own).
 setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 interface Section {
@@ -26,6 +28,14 @@ const sections: Section[] = [
     },
   },
   {
+    name: 'im2col',
+    title: 'im2col / col2im ms per call (lower is better; engine kernel vs TypeScript reference)',
+    run: async () => {
+      const figures = benchIm2col();
+      return { table: formatIm2colTable(figures), figures };
+    },
+  },
+  {
     name: 'training',
     title: 'Training ConvSepNet: pairnet vs PyTorch (same invocation)',
     run: async () => {
@@ -37,8 +47,10 @@ const sections: Section[] = [
 
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
   const out: Record<string, unknown> = {};
   for (const s of sections) {
+    if (only && !only.includes(s.name)) continue;
     const { table, figures } = await s.run();
     if (json) out[s.name] = figures;
     else console.log(`\n== ${s.title}\n${table}`);

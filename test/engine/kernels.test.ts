@@ -1,6 +1,9 @@
 import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { gemm, gemmReference, relaxedSimdSupported, WasmKernels, type KernelVariant } from '../../src/engine/kernels/index.js';
+import {
+  col2im, col2imReference, convOutSize, gemm, gemmReference, im2col, im2colReference, relaxedSimdSupported, WasmKernels,
+  type KernelVariant,
+} from '../../src/engine/kernels/index.js';
 import { Rng } from '../../src/engine/rng.js';
 
 // Node 20 keeps relaxed SIMD behind a flag; enabling it here lets both kernel builds be tested.
@@ -23,6 +26,14 @@ function expectClose(actual: Float32Array, expected: Float32Array, K: number, wh
     }
   }
   if (!(worst <= tol)) throw new Error(`${what}: element ${at} is ${actual[at]}, expected ${expected[at]}`);
+}
+
+/** Bit-identical (a pure copy); a plain loop, since deep equality on big typed arrays is slow. */
+function expectSame(actual: Float32Array, expected: Float32Array, what: string): void {
+  expect(actual.length).toBe(expected.length);
+  for (let i = 0; i < actual.length; i++) {
+    if (!Object.is(actual[i], expected[i])) throw new Error(`${what}: element ${i} is ${actual[i]}, expected ${expected[i]}`);
+  }
 }
 
 type Gemm = typeof gemmReference;
@@ -127,5 +138,58 @@ describe('gemm (engine entry point)', () => {
     expect(() => gemm(2, 2, 2, rand(4), rand(4), rand(3))).toThrow(/C has 3 elements, needs 4/);
     expect(() => gemm(2, -1, 2, rand(4), rand(4), rand(4))).toThrow(/N must be a non-negative integer/);
     expect(() => gemm(2.5, 1, 2, rand(4), rand(4), rand(4))).toThrow(/M must be a non-negative integer/);
+  });
+});
+
+describe('im2col / col2im vs their references', () => {
+  // [N, C, H, W, k, stride, pad]: the ConvSepNet convs, padding, stride 2, k = 1, 2, 4, 5, 1x1 output.
+  const geometries: [number, number, number, number, number, number, number][] = [
+    [6, 1, 14, 14, 3, 1, 0], [5, 12, 12, 12, 3, 1, 0], [2, 3, 7, 6, 3, 1, 1], [1, 2, 9, 9, 3, 2, 1],
+    [2, 1, 5, 5, 1, 1, 0], [1, 2, 6, 7, 2, 2, 0], [1, 2, 8, 8, 5, 1, 2], [2, 2, 6, 6, 4, 1, 1], [1, 1, 3, 3, 3, 1, 0],
+  ];
+
+  it.each(geometries)('matches for N=%i C=%i H=%i W=%i k=%i stride=%i pad=%i', (N, C, H, W, k, stride, pad) => {
+    const rows = N * convOutSize(H, k, stride, pad) * convOutSize(W, k, stride, pad);
+    const x = rand(N * C * H * W);
+    const want = new Float32Array(rows * C * k * k);
+    const got = rand(want.length); // stale content must be overwritten
+    im2colReference(x, N, C, H, W, k, stride, pad, want);
+    im2col(x, N, C, H, W, k, stride, pad, got);
+    expectSame(got, want, 'im2col');
+    const cols = rand(want.length);
+    const dxWant = new Float32Array(x.length);
+    const dxGot = rand(x.length);
+    col2imReference(cols, N, C, H, W, k, stride, pad, dxWant);
+    col2im(cols, N, C, H, W, k, stride, pad, dxGot);
+    expectClose(dxGot, dxWant, 0, 'col2im');
+  });
+
+  it('works on subarray views and leaves the rest of the output buffer alone', () => {
+    const [N, C, H, W, k] = [2, 3, 6, 6, 3];
+    const bigX = rand(N * C * H * W + 8);
+    const x = bigX.subarray(3, 3 + N * C * H * W);
+    const big = rand(N * 16 * C * 9 + 8);
+    const out = big.subarray(4, 4 + N * 16 * C * 9);
+    const before = big.slice();
+    const want = new Float32Array(out.length);
+    im2colReference(x, N, C, H, W, k, 1, 0, want);
+    im2col(x, N, C, H, W, k, 1, 0, out);
+    expectSame(out, want, 'im2col view');
+    expect(Array.from(big.subarray(0, 4))).toEqual(Array.from(before.subarray(0, 4)));
+    expect(Array.from(big.subarray(4 + out.length))).toEqual(Array.from(before.subarray(4 + out.length)));
+    const dx = bigX.subarray(3, 3 + N * C * H * W);
+    const dxWant = new Float32Array(dx.length);
+    col2imReference(want, N, C, H, W, k, 1, 0, dxWant);
+    const tail = Array.from(bigX.subarray(3 + dx.length));
+    col2im(want, N, C, H, W, k, 1, 0, dx);
+    expectClose(dx.slice(), dxWant, 0, 'col2im view');
+    expect(Array.from(bigX.subarray(3 + dx.length))).toEqual(tail);
+  });
+
+  it('rejects impossible geometry and short buffers, naming them', () => {
+    expect(() => im2col(rand(9), 1, 1, 3, 3, 5, 1, 0, rand(100))).toThrow(/kernel 5, stride 1, padding 0 does not fit input size 3/);
+    expect(() => im2col(rand(9), 1, 1, 3, 3, 3, 1, 0, rand(8))).toThrow(/im2col: out has 8 elements, needs 9/);
+    expect(() => col2im(rand(9), 1, 1, 3, 3, 3, 1, 0, rand(4))).toThrow(/col2im: gradInput has 4 elements, needs 9/);
+    expect(() => im2col(rand(9), 1, 1, 3, 3, 3, 0, 0, rand(9))).toThrow(/stride 0/);
   });
 });

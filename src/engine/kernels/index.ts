@@ -1,27 +1,52 @@
-// The kernel entry points the engine calls. Each dispatches to the fastest available implementation;
-// reference.ts holds the plain TypeScript definitions they are tested against.
+// The kernel entry points the engine calls. Each dispatches to the fastest available implementation
+// (WebAssembly SIMD, asm/kernels.ts); reference.ts holds the plain TypeScript definitions they are
+// tested against (test/engine/kernels.test.ts). All operands are row-major Float32Arrays; subarray
+// views are fine and only the leading elements an operation needs are read or written.
 import { type GemmOptions } from './reference.js';
 import { WasmKernels, relaxedSimdSupported } from './wasm-kernels.js';
 
 export type { GemmOptions } from './reference.js';
-export { gemmReference } from './reference.js';
+export { gemmReference, im2colReference, col2imReference, convOutSize } from './reference.js';
 export { WasmKernels, relaxedSimdSupported, type KernelVariant } from './wasm-kernels.js';
 
 let kernels: WasmKernels | undefined;
 
-/** The shared kernel instance, chosen on first use: relaxed SIMD if the runtime enables it, else plain SIMD. */
+/**
+ * The shared kernel instance, chosen on first use: relaxed SIMD (6x8 fused multiply-add tiles) if
+ * the runtime enables it, else plain SIMD (5x8 tiles). Node 20 enables relaxed SIMD only with
+ * --experimental-wasm-relaxed-simd, or v8.setFlagsFromString of that flag before the first kernel call.
+ */
 export function wasmKernels(): WasmKernels {
   kernels ??= new WasmKernels(relaxedSimdSupported() ? 'relaxed' : 'simd');
   return kernels;
 }
 
 /**
- * C[M,N] (+)= op(A)[M,K] * op(B)[K,N], row-major Float32Arrays (subarray views fine; only the first
- * M*K, K*N, M*N elements are used). transA: A is stored K x M; transB: B is stored N x K;
- * accumulate: add into C instead of overwriting it.
+ * C[M,N] (+)= op(A)[M,K] * op(B)[K,N]. transA: A is stored K x M (use A^T); transB: B is stored N x K;
+ * accumulate: C += instead of C =. Transposes cost nothing extra (packing absorbs them).
  */
 export function gemm(
   M: number, N: number, K: number, A: Float32Array, B: Float32Array, C: Float32Array, opts: GemmOptions = {},
 ): void {
   wasmKernels().gemm(M, N, K, A, B, C, opts);
+}
+
+/**
+ * im2col of NCHW input [N, C, H, W] for a k x k window (stride, zero padding) into
+ * out [N*OH*OW, C*k*k]: row (n*OH + oh)*OW + ow, column (c*k + ki)*k + kj. Conv forward is then
+ * gemm(N*OH*OW, Cout, C*k*k, out, weight, rows, { transB: true }) giving rows [N*OH*OW, Cout];
+ * dW += gemm(Cout, C*k*k, N*OH*OW, gradRows, cols, dW, { transA: true, accumulate: true });
+ * dcols = gemm(N*OH*OW, C*k*k, Cout, gradRows, weight, dcols). OH = floor((H + 2pad - k)/stride) + 1.
+ */
+export function im2col(
+  input: Float32Array, N: number, C: number, H: number, W: number, k: number, stride: number, pad: number, out: Float32Array,
+): void {
+  wasmKernels().im2col(input, N, C, H, W, k, stride, pad, out);
+}
+
+/** The adjoint of im2col (same layouts): gradInput [N, C, H, W] is overwritten with the sum of the cols entries read from each element. */
+export function col2im(
+  cols: Float32Array, N: number, C: number, H: number, W: number, k: number, stride: number, pad: number, gradInput: Float32Array,
+): void {
+  wasmKernels().col2im(cols, N, C, H, W, k, stride, pad, gradInput);
 }

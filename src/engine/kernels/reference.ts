@@ -35,3 +35,70 @@ export function gemmReference(
     }
   }
 }
+
+/** Output size of a convolution / pooling window along one axis; throws on impossible geometry. */
+export function convOutSize(size: number, k: number, stride: number, pad: number): number {
+  const out = Math.floor((size + 2 * pad - k) / stride) + 1;
+  if (!(k >= 1 && stride >= 1 && pad >= 0) || out < 1) {
+    throw new Error(`conv geometry: kernel ${k}, stride ${stride}, padding ${pad} does not fit input size ${size}`);
+  }
+  return out;
+}
+
+/**
+ * im2col for NCHW input [N, C, H, W] with a k x k window, stride and zero padding. Output layout
+ * (row-major [N*OH*OW, C*k*k]): row (n*OH + oh)*OW + ow, column (c*k + ki)*k + kj holds
+ * input[n, c, oh*stride - pad + ki, ow*stride - pad + kj] (0 outside the image). Columns follow the
+ * weight's [Cout, C, k, k] order, so conv forward is gemm(N*OH*OW, Cout, C*k*k, cols, W, out, { transB: true }).
+ */
+export function im2colReference(
+  input: Float32Array, N: number, C: number, H: number, W: number, k: number, stride: number, pad: number, out: Float32Array,
+): void {
+  const OH = convOutSize(H, k, stride, pad);
+  const OW = convOutSize(W, k, stride, pad);
+  let r = 0;
+  for (let n = 0; n < N; n++) {
+    for (let oh = 0; oh < OH; oh++) {
+      for (let ow = 0; ow < OW; ow++) {
+        for (let c = 0; c < C; c++) {
+          for (let ki = 0; ki < k; ki++) {
+            for (let kj = 0; kj < k; kj++) {
+              const ih = oh * stride - pad + ki;
+              const iw = ow * stride - pad + kj;
+              const inside = ih >= 0 && ih < H && iw >= 0 && iw < W;
+              out[r++] = inside ? input[((n * C + c) * H + ih) * W + iw] : 0;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * The adjoint of im2col (same layouts): gradInput = 0, then each cols entry is added to the input
+ * element it was read from (entries from the zero padding are dropped).
+ */
+export function col2imReference(
+  cols: Float32Array, N: number, C: number, H: number, W: number, k: number, stride: number, pad: number, gradInput: Float32Array,
+): void {
+  const OH = convOutSize(H, k, stride, pad);
+  const OW = convOutSize(W, k, stride, pad);
+  gradInput.fill(0, 0, N * C * H * W);
+  let r = 0;
+  for (let n = 0; n < N; n++) {
+    for (let oh = 0; oh < OH; oh++) {
+      for (let ow = 0; ow < OW; ow++) {
+        for (let c = 0; c < C; c++) {
+          for (let ki = 0; ki < k; ki++) {
+            for (let kj = 0; kj < k; kj++, r++) {
+              const ih = oh * stride - pad + ki;
+              const iw = ow * stride - pad + kj;
+              if (ih >= 0 && ih < H && iw >= 0 && iw < W) gradInput[((n * C + c) * H + ih) * W + iw] += cols[r];
+            }
+          }
+        }
+      }
+    }
+  }
+}

@@ -4,7 +4,7 @@
  * instance's linear memory (a memcpy via Float32Array.set), runs the kernel and copies the result out.
  * Loading is synchronous (new WebAssembly.Module/Instance) so Node and browsers behave the same.
  */
-import type { GemmOptions } from './reference.js';
+import { convOutSize, type GemmOptions } from './reference.js';
 import { kernelsRelaxedBase64, kernelsSimdBase64 } from './wasm-binary.js';
 
 /** 'relaxed' uses f32x4.relaxed_madd (6x8 tiles); 'simd' uses mul+add (5x8 tiles). */
@@ -24,6 +24,8 @@ interface KernelExports {
   gemmScratchBytes(M: number, N: number, K: number): number;
   gemm(M: number, N: number, K: number, pA: number, transA: number, pB: number, transB: number, pC: number, pP: number): void;
   addTo(n: number, src: number, dst: number): void;
+  im2col(pX: number, N: number, C: number, H: number, W: number, k: number, stride: number, pad: number, pOut: number): void;
+  col2im(pCols: number, N: number, C: number, H: number, W: number, k: number, stride: number, pad: number, pDx: number): void;
 }
 
 function decodeBase64(b64: string): Uint8Array {
@@ -56,6 +58,24 @@ function checkLength(name: string, arr: Float32Array, need: number, M: number, N
     throw new Error(`gemm(M=${M}, N=${N}, K=${K}): ${name} has ${arr.length} elements, needs ${need}`);
   }
 }
+
+/** Validates an im2col/col2im geometry; returns [input elements, cols elements]. */
+function convSizes(
+  fn: string, N: number, C: number, H: number, W: number, k: number, stride: number, pad: number,
+): [number, number] {
+  for (const [name, v] of [['N', N], ['C', C], ['H', H], ['W', W], ['k', k], ['stride', stride], ['pad', pad]] as const) {
+    if (!Number.isInteger(v) || v < 0) throw new Error(`${fn}: ${name} must be a non-negative integer, got ${v}`);
+  }
+  const rows = N * convOutSize(H, k, stride, pad) * convOutSize(W, k, stride, pad);
+  return [N * C * H * W, rows * C * k * k];
+}
+
+function checkConvLength(fn: string, name: string, arr: Float32Array, need: number): void {
+  if (arr.length < need) throw new Error(`${fn}: ${name} has ${arr.length} elements, needs ${need}`);
+}
+
+/** The wasm im2col/col2im may touch up to 3 floats past their buffers. */
+const SLACK = 64;
 
 /** One instance of the kernels with its own linear memory. */
 export class WasmKernels {
@@ -107,5 +127,33 @@ export class WasmKernels {
     this.exports.gemm(M, N, K, offA, transA ? 1 : 0, offB, transB ? 1 : 0, offC, offP);
     if (accumulate) this.exports.addTo(sizeC, offOld, offC);
     C.set(f32.subarray(offC >> 2, (offC >> 2) + sizeC));
+  }
+
+  /** im2col with im2colReference's layouts (see reference.ts). */
+  im2col(input: Float32Array, N: number, C: number, H: number, W: number, k: number, stride: number, pad: number, out: Float32Array): void {
+    const [sizeX, sizeCols] = convSizes('im2col', N, C, H, W, k, stride, pad);
+    checkConvLength('im2col', 'input', input, sizeX);
+    checkConvLength('im2col', 'out', out, sizeCols);
+    const offX = this.base;
+    const offCols = align64(offX + 4 * sizeX + SLACK);
+    this.reserve(offCols - this.base + 4 * sizeCols + SLACK);
+    const f32 = this.f32;
+    f32.set(input.length === sizeX ? input : input.subarray(0, sizeX), offX >> 2);
+    this.exports.im2col(offX, N, C, H, W, k, stride, pad, offCols);
+    out.set(f32.subarray(offCols >> 2, (offCols >> 2) + sizeCols));
+  }
+
+  /** col2im (the adjoint of im2col, overwriting gradInput) with im2colReference's layouts. */
+  col2im(cols: Float32Array, N: number, C: number, H: number, W: number, k: number, stride: number, pad: number, gradInput: Float32Array): void {
+    const [sizeX, sizeCols] = convSizes('col2im', N, C, H, W, k, stride, pad);
+    checkConvLength('col2im', 'cols', cols, sizeCols);
+    checkConvLength('col2im', 'gradInput', gradInput, sizeX);
+    const offCols = this.base;
+    const offX = align64(offCols + 4 * sizeCols + SLACK);
+    this.reserve(offX - this.base + 4 * sizeX + SLACK);
+    const f32 = this.f32;
+    f32.set(cols.length === sizeCols ? cols : cols.subarray(0, sizeCols), offCols >> 2);
+    this.exports.col2im(offCols, N, C, H, W, k, stride, pad, offX);
+    gradInput.set(f32.subarray(offX >> 2, (offX >> 2) + sizeX));
   }
 }
