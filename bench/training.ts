@@ -4,7 +4,8 @@
  * together). When /usr/bin/python3 (or $PAIRNET_PYTHON) has torch, bench/training_torch.py trains the same model
  * in PyTorch in the same invocation at 1 thread and at every thread count up to the core count, and the ratios
  * are printed: pairnet/PyTorch(1 thread) ms per epoch, and pairnet whole-machine epochs/s over PyTorch at its
- * best thread count. Medians over the timed epochs, after one warm-up epoch.
+ * best thread count. Medians over the timed epochs, after one warm-up epoch. With --memory it also trains a
+ * 200-epoch run in a separate process and reports its peak RSS.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
@@ -44,6 +45,8 @@ export interface TrainingFigures {
     /** For reference: one 1-thread PyTorch process per core at once (summed epochs/s; starts are not synchronised). */
     concurrent: { runs: number; epochsPerSecond: number };
   };
+  /** Peak RSS of a separate 200-epoch training process (only with --memory; target < 200 MB). */
+  memory: null | { epochs: number; seconds: number; maxRssMb: number };
   /** Why PyTorch was not run, when it was not. */
   torchSkipped?: string;
 }
@@ -66,6 +69,14 @@ function trainerRun(): number {
   const record = runTraining({ ...config, epochs: TIMED_EPOCHS + 2, evalEveryEpoch: false });
   // Skip the first epoch (warm-up) and the last (its time includes the final evaluation).
   return median(record.epochs.slice(1, -1).map((e) => e.seconds * 1000));
+}
+
+/** bench/memory-run.ts in a fresh node process, so its peak RSS is the run's alone. */
+function memoryRun(epochs: number): { epochs: number; seconds: number; maxRssMb: number } {
+  const script = fileURLToPath(new URL('./memory-run.js', import.meta.url));
+  const r = spawnSync(process.execPath, [script, String(epochs)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`memory run (${script} ${epochs}) failed: ${r.stderr || r.error?.message}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop() as string) as { epochs: number; seconds: number; maxRssMb: number };
 }
 
 /** `runs` concurrent runs in worker threads; epochs/s over all of them from the common start to the last end. */
@@ -145,6 +156,7 @@ export async function benchTraining(setup: TrainingSetup = DEFAULT_SETUP): Promi
     pairnetRssMb,
     pairnetTrainerMsPerEpoch,
     wholeMachine: { runs: cores, epochsPerSecond },
+    memory: process.argv.includes('--memory') ? memoryRun(200) : null,
     torch: null,
   };
   const python = process.env.PAIRNET_PYTHON ?? '/usr/bin/python3';
@@ -176,6 +188,11 @@ export function formatTrainingTable(f: TrainingFigures): string {
     `pairnet trainer, MNIST pairs: ${f.pairnetTrainerMsPerEpoch.toFixed(1)} ms/epoch (runTraining, as a study runs it)`,
     `pairnet, whole machine:       ${f.wholeMachine.epochsPerSecond.toFixed(2)} epochs/s (${f.wholeMachine.runs} runs at once in worker threads)`,
   ];
+  if (f.memory) {
+    lines.push(`peak RSS of a ${f.memory.epochs}-epoch training process: ${f.memory.maxRssMb.toFixed(1)} MB (target < 200 MB; ${f.memory.seconds.toFixed(0)} s)`);
+  } else {
+    lines.push('peak RSS of a 200-epoch run: not measured (npm run bench -- --memory)');
+  }
   if (!f.torch) {
     lines.push(`PyTorch: not run: ${f.torchSkipped}`);
     return lines.join('\n');
