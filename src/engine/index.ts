@@ -17,4 +17,3 @@ export * from './modules/softmax.js';
 export * from './optim/index.js';
 export * from './safetensors.js';
 export * from './modules/slots.js';
-export * from './modules/im2col.js';

@@ -1,11 +1,22 @@
-import { gemm } from '../kernels/index.js';
+import { col2im, gemm, im2col } from '../kernels/index.js';
 import { pytorchDefaultInit } from '../init.js';
 import { Module, type Param } from '../module.js';
 import type { Rng } from '../rng.js';
 import { zeros, type Tensor } from '../tensor.js';
 import { float32Slots, TensorSlots } from './slots.js';
-import { col2im, im2col, type ConvGeometry } from './im2col.js';
 import { expectGradShape, shapeError } from './shape-check.js';
+
+interface ConvGeometry {
+  n: number;
+  c: number;
+  h: number;
+  w: number;
+  k: number;
+  stride: number;
+  padding: number;
+  outH: number;
+  outW: number;
+}
 
 /** In evaluation, im2col buffers stay under this many floats (4 MB): large batches are convolved in chunks. */
 const EVAL_COL_LIMIT = 1 << 20;
@@ -113,7 +124,7 @@ export class Conv2d extends Module {
     const np = g.n * p;
     const col = (this.col = this.colSlots.get(np * ckk));
     const rows = this.rowsSlots.get(np * o);
-    im2col(x, g, col);
+    im2col(x, g.n, g.c, g.h, g.w, g.k, g.stride, g.padding, col);
     gemm(np, o, ckk, col, this.weight.value.data, rows, { transB: true });
     const b = this.bias?.value.data;
     for (let nb = 0; nb < g.n; nb++) {
@@ -136,7 +147,7 @@ export class Conv2d extends Module {
     if (!this.colComplete) {
       // The last forward was a chunked evaluation: rebuild the whole batch's columns.
       this.col = this.colSlots.get(np * ckk);
-      im2col((this.input as Tensor).data, g, this.col);
+      im2col((this.input as Tensor).data, g.n, g.c, g.h, g.w, g.k, g.stride, g.padding, this.col);
       this.colComplete = true;
     }
     // rows[N*P, out] = gradOut transposed from NCHW; the bias gradient is its column sum.
@@ -162,7 +173,7 @@ export class Conv2d extends Module {
     const dcol = this.dcolSlots.get(np * ckk);
     gemm(np, ckk, o, rows, this.weight.value.data, dcol);
     const gradIn = this.gradInSlots.get([g.n, g.c, g.h, g.w]);
-    col2im(dcol, g, gradIn.data);
+    col2im(dcol, g.n, g.c, g.h, g.w, g.k, g.stride, g.padding, gradIn.data);
     return gradIn;
   }
 }
