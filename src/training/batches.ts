@@ -7,7 +7,8 @@ export class Batch {
   input: Tensor | undefined;
   targets: BatchTargets = { target: new Int32Array(0), first: new Int32Array(0), second: new Int32Array(0) };
 
-  fill(set: PairSet, indices: ArrayLike<number>, from: number, to: number): void {
+  /** Fills rows indices[from..to) of `set` and returns the input tensor. */
+  fill(set: PairSet, indices: ArrayLike<number>, from: number, to: number): Tensor {
     const b = to - from;
     const x = (this.input = ensure(this.input, [b, 2, 14, 14]));
     if (this.targets.target.length !== b) this.targets = { target: new Int32Array(b), first: new Int32Array(b), second: new Int32Array(b) };
@@ -20,5 +21,6 @@ export class Batch {
       first[j] = set.classes[2 * i];
       second[j] = set.classes[2 * i + 1];
     }
+    return x;
   }
 }

@@ -21,8 +21,7 @@ export function evaluate(model: PairModel, set: PairSet, batchSize = 500): Evalu
   let digitsCorrect = 0;
   for (let from = 0; from < set.count; from += batchSize) {
     const to = Math.min(set.count, from + batchSize);
-    batch.fill(set, order, from, to);
-    const out = model.forward(batch.input!, false);
+    const out = model.forward(batch.fill(set, order, from, to), false);
     lossSum += loss.forward(out, batch.targets, { main: 1, aux: 0 }).main * (to - from);
     const { target, first, second } = batch.targets;
     for (let j = 0; j < to - from; j++) {

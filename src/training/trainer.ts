@@ -68,9 +68,9 @@ export function trainModel(config: RunConfig, hooks: TrainingHooks): TrainedRun 
     for (let step = 0; step < steps; step++) {
       const from = step * config.batchSize;
       const to = Math.min(n, from + config.batchSize);
-      batch.fill(train, order, from, to);
+      const x = batch.fill(train, order, from, to);
       optimizer.zeroGrad();
-      const out = model.forward(batch.input!, true);
+      const out = model.forward(x, true);
       const v = loss.forward(out, batch.targets, weights);
       if (!Number.isFinite(v.total)) {
         throw new Error(`${config.model}: loss is ${v.total} at epoch ${epoch + 1}, step ${step + 1} (main ${v.main}, aux ${v.aux}); lower optimizer.lr?`);
