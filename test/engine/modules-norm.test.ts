@@ -77,6 +77,22 @@ describe('BatchNorm1d', () => {
   });
 });
 
+describe('BatchNorm backward', () => {
+  it('accumulates parameter gradients: two backward calls give twice the gradients and the same input gradient', () => {
+    for (const bn of [new BatchNorm1d(3), new BatchNorm2d(3)]) {
+      const shape = bn instanceof BatchNorm1d ? [4, 3] : [2, 3, 2, 2];
+      randomAffine(bn, new Rng(5));
+      bn.forward(normal(shape, new Rng(6)), true);
+      const g = normal(shape, new Rng(7));
+      const dx1 = Float32Array.from(bn.backward(g).data);
+      const once = bn.params().map((p) => Float32Array.from(p.grad.data));
+      const dx2 = bn.backward(g).data;
+      bn.params().forEach((p, k) => p.grad.data.forEach((v, i) => expect(v).toBeCloseTo(2 * once[k][i], 5)));
+      expect(Array.from(dx2)).toEqual(Array.from(dx1));
+    }
+  });
+});
+
 describe('BatchNorm2d', () => {
   it('takes statistics over N, H and W per channel', () => {
     const bn = new BatchNorm2d(2);

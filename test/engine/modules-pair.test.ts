@@ -77,6 +77,13 @@ describe('a ConvSepNet-sized model', () => {
       ['fc2', new Linear(100, 10, rng)],
     ]);
 
+  it('names parameters of an unnamed Sequential branch branch.0.weight, ...', () => {
+    const rng = new Rng(4);
+    const pair = new PairShared(new Sequential(new Conv2d(1, 2, 3, rng), new ReLU(), new Flatten(), new Linear(2 * 4 * 4, 5, rng)));
+    expect(pair.params().map((p) => p.name)).toEqual(['branch.0.weight', 'branch.0.bias', 'branch.3.weight', 'branch.3.bias']);
+    expect(pair.forward(zeros([3, 2, 6, 6])).shape).toEqual([3, 10]);
+  });
+
   it('has the parameter names and count of the PyTorch model', () => {
     const pair = new PairShared(digitNet(new Rng(1)));
     expect(pair.parameterCount()).toBe(120 + 3_488 + 80_100 + 1_010);
