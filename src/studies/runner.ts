@@ -53,7 +53,8 @@ export async function runStudy(study: StudyConfig, opts: RunnerOptions): Promise
   const skipped = plan.runs.filter(done).length;
   let ranNow = 0;
   let failure: Error | null = null;
-  const stopping = (): boolean => failure !== null || signal?.aborted === true;
+  let abandoned = false;
+  const stopping = (): boolean => failure !== null || abandoned || signal?.aborted === true;
   const epochsPerRun = plan.runs.reduce((a, s) => a + s.config.epochs, 0) / Math.max(1, plan.runs.length);
   progress?.begin({ totalRuns: plan.totalRuns, doneRuns: skipped, slots: executor.slots, epochsPerRun });
 
@@ -69,7 +70,8 @@ export async function runStudy(study: StudyConfig, opts: RunnerOptions): Promise
           try {
             record = await executor.run({ key: spec.key, config: spec.config }, slot, { onEpoch: (m) => progress?.epoch(slot, spec, m) });
           } catch (e) {
-            if (!(e instanceof RunAbandonedError)) failure ??= e instanceof Error ? e : new Error(String(e));
+            if (e instanceof RunAbandonedError) abandoned = true;
+            else failure ??= e instanceof Error ? e : new Error(String(e));
             return;
           }
           store.append({ key: spec.key, configHash: spec.configHash, record });

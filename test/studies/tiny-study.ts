@@ -1,0 +1,31 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { validateStudyConfig, type StudyConfig } from '../../src/studies/config.js';
+import { studyDefaults } from '../../src/studies/run-defaults.js';
+
+/** A real study small enough for tests: fcnet, 100 pairs, 2 epochs, 2 variants x 2 rounds. */
+export function tinyStudy(patch: Record<string, unknown> = {}): StudyConfig {
+  return validateStudyConfig(
+    {
+      name: 'tiny',
+      description: 'A tiny real study for tests.',
+      seed: 11,
+      rounds: 2,
+      epochs: 2,
+      base: { data: { trainPairs: 100, testPairs: 100 }, batchSize: 20 },
+      variants: [
+        { name: 'FC', model: 'fcnet' },
+        { name: 'FC + AL', model: 'fcnet', overrides: { loss: { main: 0.5, aux: 0.25 } } },
+      ],
+      protocol: { kind: 'multi-round' },
+      comparisons: [['FC + AL', 'FC']],
+      published: { source: 'made up for the test', rounds: 5, note: '', rows: { FC: { testAccuracy: [60, 5] } } },
+      ...patch,
+    },
+    'tiny.json',
+    studyDefaults(),
+  );
+}
+
+export const tempDir = (): string => mkdtempSync(join(tmpdir(), 'pairnet-study-'));
