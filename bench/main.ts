@@ -1,11 +1,11 @@
 /**
  * `npm run bench` (node dist/bench/main.js): runs each benchmark section and prints its table,
- * or with `--json` one JSON object keyed by section name; `--only=gemm,im2col` runs just those
+ * or with `--json` one JSON object keyed by section name; `--only=gemm,kernels` runs just those
  * sections. Each section lives in its own file and is added to `sections` below.
  */
 import { setFlagsFromString } from 'node:v8';
 import { benchGemm, formatGemmTable } from './gemm.js';
-import { benchIm2col, formatIm2colTable } from './im2col.js';
+import { benchKernels, formatKernelTable } from './kernels.js';
 import { benchTraining, formatTrainingTable } from './training.js';
 
 // Node 20 keeps relaxed SIMD behind a flag: set before the first kernel call, the engine picks its
@@ -28,11 +28,11 @@ const sections: Section[] = [
     },
   },
   {
-    name: 'im2col',
-    title: 'im2col / col2im ms per call (lower is better; engine kernel vs TypeScript reference)',
+    name: 'kernels',
+    title: 'Conv and activation kernels, ms per call (lower is better; wasm kernel vs TypeScript reference)',
     run: async () => {
-      const figures = benchIm2col();
-      return { table: formatIm2colTable(figures), figures };
+      const figures = benchKernels();
+      return { table: formatKernelTable(figures), figures };
     },
   },
   {

@@ -1,8 +1,8 @@
 import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import {
-  col2im, col2imReference, convOutSize, gemm, gemmReference, im2col, im2colReference, relaxedSimdSupported, WasmKernels,
-  type KernelVariant,
+  col2im, col2imReference, convOutSize, gemm, gemmReference, im2col, im2colReference, relaxedSimdSupported, relu,
+  reluBackward, reluBackwardReference, reluReference, WasmKernels, type KernelVariant,
 } from '../../src/engine/kernels/index.js';
 import { Rng } from '../../src/engine/rng.js';
 
@@ -191,5 +191,34 @@ describe('im2col / col2im vs their references', () => {
     expect(() => im2col(rand(9), 1, 1, 3, 3, 3, 1, 0, rand(8))).toThrow(/im2col: out has 8 elements, needs 9/);
     expect(() => col2im(rand(9), 1, 1, 3, 3, 3, 1, 0, rand(4))).toThrow(/col2im: gradInput has 4 elements, needs 9/);
     expect(() => im2col(rand(9), 1, 1, 3, 3, 3, 0, 0, rand(9))).toThrow(/stride 0/);
+  });
+});
+
+describe('relu / reluBackward vs their references', () => {
+  it('match bit for bit on every length mod 4, with NaN, -0, +-Infinity and views', () => {
+    const special = [NaN, -0, 0, Infinity, -Infinity, 1e-40, -1e-40];
+    for (const n of [0, 1, 2, 3, 4, 5, 7, 8, 33, 1001]) {
+      const big = rand(n + 6);
+      for (let i = 0; i < Math.min(n, special.length); i++) big[3 + i] = special[i];
+      const x = big.subarray(3, 3 + n);
+      const want = new Float32Array(n);
+      const got = rand(n + 2); // longer output: the tail must stay as it was
+      const tail = Array.from(got.subarray(n));
+      reluReference(x, want);
+      relu(x, got);
+      expectSame(got.subarray(0, n), want, `relu n=${n}`);
+      expect(Array.from(got.subarray(n))).toEqual(tail);
+      const dy = rand(n);
+      const dxWant = new Float32Array(n);
+      const dxGot = rand(n);
+      reluBackwardReference(want, dy, dxWant);
+      reluBackward(want, dy, dxGot);
+      expectSame(dxGot, dxWant, `reluBackward n=${n}`);
+    }
+  });
+
+  it('rejects short outputs', () => {
+    expect(() => relu(rand(5), rand(4))).toThrow(/relu: y has 4 elements, needs 5/);
+    expect(() => reluBackward(rand(5), rand(5), rand(4))).toThrow(/reluBackward: dx has 4 elements, needs 5/);
   });
 });

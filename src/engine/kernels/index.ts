@@ -6,7 +6,9 @@ import { type GemmOptions } from './reference.js';
 import { WasmKernels, relaxedSimdSupported } from './wasm-kernels.js';
 
 export type { GemmOptions } from './reference.js';
-export { gemmReference, im2colReference, col2imReference, convOutSize } from './reference.js';
+export {
+  gemmReference, im2colReference, col2imReference, convOutSize, reluReference, reluBackwardReference,
+} from './reference.js';
 export { WasmKernels, relaxedSimdSupported, type KernelVariant } from './wasm-kernels.js';
 
 let kernels: WasmKernels | undefined;
@@ -49,4 +51,14 @@ export function col2im(
   cols: Float32Array, N: number, C: number, H: number, W: number, k: number, stride: number, pad: number, gradInput: Float32Array,
 ): void {
   wasmKernels().col2im(cols, N, C, H, W, k, stride, pad, gradInput);
+}
+
+/** y[i] = max(x[i], 0) for i < x.length; NaN stays NaN, -0 and -Infinity give +0 (PyTorch's relu). */
+export function relu(x: Float32Array, y: Float32Array): void {
+  wasmKernels().relu(x, y);
+}
+
+/** dx[i] = y[i] != 0 ? dy[i] : 0 for i < dy.length, where y is relu's output (NaN passes the gradient). */
+export function reluBackward(y: Float32Array, dy: Float32Array, dx: Float32Array): void {
+  wasmKernels().reluBackward(y, dy, dx);
 }

@@ -102,3 +102,13 @@ export function col2imReference(
     }
   }
 }
+
+/** y[i] = max(x[i], 0) for i < x.length; NaN stays NaN, -0 and -Infinity give +0. */
+export function reluReference(x: Float32Array, y: Float32Array): void {
+  for (let i = 0; i < x.length; i++) y[i] = x[i] > 0 || x[i] !== x[i] ? x[i] : 0;
+}
+
+/** dx[i] = y[i] != 0 ? dy[i] : 0 for i < dy.length (y is relu's output; NaN passes the gradient). */
+export function reluBackwardReference(y: Float32Array, dy: Float32Array, dx: Float32Array): void {
+  for (let i = 0; i < dy.length; i++) dx[i] = y[i] !== 0 ? dy[i] : 0;
+}

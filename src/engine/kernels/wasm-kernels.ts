@@ -26,6 +26,8 @@ interface KernelExports {
   addTo(n: number, src: number, dst: number): void;
   im2col(pX: number, N: number, C: number, H: number, W: number, k: number, stride: number, pad: number, pOut: number): void;
   col2im(pCols: number, N: number, C: number, H: number, W: number, k: number, stride: number, pad: number, pDx: number): void;
+  relu(n: number, pX: number, pY: number): void;
+  reluBackward(n: number, pY: number, pDy: number, pDx: number): void;
 }
 
 function decodeBase64(b64: string): Uint8Array {
@@ -155,5 +157,34 @@ export class WasmKernels {
     f32.set(cols.length === sizeCols ? cols : cols.subarray(0, sizeCols), offCols >> 2);
     this.exports.col2im(offCols, N, C, H, W, k, stride, pad, offX);
     gradInput.set(f32.subarray(offX >> 2, (offX >> 2) + sizeX));
+  }
+
+  /** y[i] = max(x[i], 0) for i < x.length (NaN stays NaN). */
+  relu(x: Float32Array, y: Float32Array): void {
+    const n = x.length;
+    checkConvLength('relu', 'y', y, n);
+    const offX = this.base;
+    const offY = align64(offX + 4 * n + SLACK);
+    this.reserve(offY - this.base + 4 * n + SLACK);
+    const f32 = this.f32;
+    f32.set(x, offX >> 2);
+    this.exports.relu(n, offX, offY);
+    y.set(f32.subarray(offY >> 2, (offY >> 2) + n));
+  }
+
+  /** dx[i] = y[i] != 0 ? dy[i] : 0 for i < dy.length, y being relu's output. */
+  reluBackward(y: Float32Array, dy: Float32Array, dx: Float32Array): void {
+    const n = dy.length;
+    checkConvLength('reluBackward', 'y', y, n);
+    checkConvLength('reluBackward', 'dx', dx, n);
+    const offY = this.base;
+    const offDy = align64(offY + 4 * n + SLACK);
+    const offDx = align64(offDy + 4 * n + SLACK);
+    this.reserve(offDx - this.base + 4 * n + SLACK);
+    const f32 = this.f32;
+    f32.set(y.length === n ? y : y.subarray(0, n), offY >> 2);
+    f32.set(dy, offDy >> 2);
+    this.exports.reluBackward(n, offY, offDy, offDx);
+    dx.set(f32.subarray(offDx >> 2, (offDx >> 2) + n));
   }
 }

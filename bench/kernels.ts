@@ -1,0 +1,73 @@
+/**
+ * Conv and activation kernels section of `npm run bench`: ms per call of the engine's kernels
+ * (WebAssembly, 'kernel') and the TypeScript references ('reference') for im2col, col2im and ReLU on
+ * ConvSepNet's sizes (batch of 25 pairs = 50 images). CPU time of this process, best of several rounds.
+ */
+import {
+  col2im, col2imReference, convOutSize, im2col, im2colReference, relu, reluBackward, reluBackwardReference, reluReference,
+} from '../src/engine/kernels/index.js';
+
+export interface KernelFigure {
+  name: string;
+  ms: { kernel: number; reference: number };
+}
+
+type Geometry = [number, number, number, number, number, number, number];
+
+const GEOMETRIES: [string, Geometry][] = [
+  ['conv1 (50,1,14,14) k3', [50, 1, 14, 14, 3, 1, 0]],
+  ['conv2 (50,12,12,12) k3', [50, 12, 12, 12, 3, 1, 0]],
+];
+
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+function bestMs(fn: () => void, minMs: number, rounds: number): number {
+  fn();
+  let best = Infinity;
+  for (let r = 0; r < rounds; r++) {
+    let calls = 0;
+    const t0 = cpuMs();
+    let t = t0;
+    while (t - t0 < minMs || calls === 0) {
+      fn();
+      calls++;
+      t = cpuMs();
+    }
+    best = Math.min(best, (t - t0) / calls);
+  }
+  return best;
+}
+
+export function benchKernels(minMs = 30, rounds = 8): KernelFigure[] {
+  const figures: KernelFigure[] = [];
+  const time = (name: string, kernel: () => void, reference: () => void) =>
+    figures.push({ name, ms: { kernel: bestMs(kernel, minMs, rounds), reference: bestMs(reference, minMs, 2) } });
+  for (const [name, [N, C, H, W, k, s, p]] of GEOMETRIES) {
+    const rows = N * convOutSize(H, k, s, p) * convOutSize(W, k, s, p);
+    const x = Float32Array.from({ length: N * C * H * W }, () => Math.random());
+    const cols = new Float32Array(rows * C * k * k);
+    const dx = new Float32Array(x.length);
+    time(`im2col ${name}`, () => im2col(x, N, C, H, W, k, s, p, cols), () => im2colReference(x, N, C, H, W, k, s, p, cols));
+    time(`col2im ${name}`, () => col2im(cols, N, C, H, W, k, s, p, dx), () => col2imReference(cols, N, C, H, W, k, s, p, dx));
+  }
+  const n = 50 * 32 * 10 * 10; // conv2's output
+  const x = Float32Array.from({ length: n }, () => Math.random() - 0.5);
+  const y = new Float32Array(n);
+  const dy = Float32Array.from({ length: n }, () => Math.random() - 0.5);
+  const dx = new Float32Array(n);
+  relu(x, y);
+  time(`relu ${n}`, () => relu(x, y), () => reluReference(x, y));
+  time(`reluBackward ${n}`, () => reluBackward(y, dy, dx), () => reluBackwardReference(y, dy, dx));
+  return figures;
+}
+
+export function formatKernelTable(figures: KernelFigure[]): string {
+  const head = ['kernel', 'wasm ms', 'reference ms'];
+  const rows = figures.map((f) => [f.name, f.ms.kernel.toFixed(3), f.ms.reference.toFixed(3)]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(head), ...rows.map(line)].join('\n');
+}
