@@ -7,6 +7,7 @@ import { register } from '../../src/cli/commands/disc.js';
 import { DISC_DEFAULTS } from '../../src/disc/config.js';
 import { planDisc } from '../../src/disc/options.js';
 import { runDisc } from '../../src/disc/run.js';
+import { DEFAULT_PYTHON, torchVersion } from '../../src/disc/torch.js';
 
 /** Runs `pairnet disc ...args` in-process and collects what it prints. */
 async function cli(args: string[]): Promise<string[]> {
@@ -55,6 +56,20 @@ describe('pairnet disc options', () => {
   it('the command rejects bad values before training, naming the option', async () => {
     await expect(cli(['--outputs', '4'])).rejects.toThrow("--outputs must be 1 or 2, got '4'");
     await expect(cli(['--activation', 'gelu'])).rejects.toThrow('--activation must be tanh or relu');
+  });
+
+  it('--compare-torch fails up front, naming the python, when it cannot import torch', async () => {
+    const plan = planDisc({ compareTorch: true, python: '/nonexistent/python3' });
+    await expect(runDisc(plan, () => {}, 'pairnet disc --compare-torch')).rejects.toThrow(
+      '/nonexistent/python3 cannot import torch',
+    );
+  });
+
+  // Only where Debian's python3-torch is installed (never in CI): the script trains on the very points pairnet used.
+  it.skipIf(torchVersion(DEFAULT_PYTHON) === null)('--compare-torch prints the PyTorch side by side', async () => {
+    const lines = await cli(['--epochs', '2', '--compare-torch', '--quiet']);
+    expect(lines[1]).toMatch(/^side by side \(1 run\(s\), same data sets; PyTorch 1\./);
+    expect(lines[3]).toMatch(/^ {2}PyTorch {2}test error \d+\.\d\d% \+- 0\.00% {2}\d+\.\d\d s wall/);
   });
 
   it('one run logs the loss every epoch, then the final errors', async () => {
