@@ -2,13 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { assertGradcheck, gradcheckLoss } from '../../src/engine/gradcheck.js';
 import { BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss } from '../../src/engine/losses.js';
 import { Rng } from '../../src/engine/rng.js';
-import { fromArray, zeros, type Tensor } from '../../src/engine/tensor.js';
-
-function normal(shape: number[], rng: Rng, scale = 1): Tensor {
-  const t = zeros(shape);
-  for (let i = 0; i < t.data.length; i++) t.data[i] = scale * rng.normal();
-  return t;
-}
+import { fromArray, zeros } from '../../src/engine/tensor.js';
+import { normal } from './module-checks.js';
 
 describe('MSELoss', () => {
   it('is the mean squared error and its gradient', () => {

@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { assertGradcheck, gradcheckModule } from '../../src/engine/gradcheck.js';
 import { LeakyReLU, ReLU, Sigmoid, Tanh } from '../../src/engine/modules/activations.js';
-import { Sequential } from '../../src/engine/modules/containers.js';
+import type { Module } from '../../src/engine/module.js';
+import { BatchNorm1d, BatchNorm2d } from '../../src/engine/modules/batchnorm.js';
+import { PairShared, Residual, Sequential } from '../../src/engine/modules/containers.js';
+import { Conv2d } from '../../src/engine/modules/conv.js';
+import { Flatten } from '../../src/engine/modules/shape.js';
 import { Linear } from '../../src/engine/modules/linear.js';
 import { Rng } from '../../src/engine/rng.js';
 import { fromArray, zeros, type Tensor } from '../../src/engine/tensor.js';
+import { expectBackwardAccumulates, normal } from './module-checks.js';
 
 /** Standard normal values pushed at least `margin` away from 0 (keeps finite differences off the ReLU kink). */
 function awayFromZero(shape: number[], rng: Rng, margin = 0.05): Tensor {
@@ -46,19 +51,6 @@ describe('Linear', () => {
     expect(lin.params()[0].value).toBe(w.value);
   });
 
-  it('accumulates parameter gradients over backward calls', () => {
-    const lin = new Linear(4, 3, new Rng(5));
-    const x = awayFromZero([2, 4], new Rng(6));
-    const g = awayFromZero([2, 3], new Rng(7));
-    lin.forward(x);
-    lin.backward(g);
-    const once = lin.params().map((p) => Float32Array.from(p.grad.data));
-    lin.backward(g);
-    lin.params().forEach((p, k) => p.grad.data.forEach((v, i) => expect(v).toBeCloseTo(2 * once[k][i], 5)));
-    lin.zeroGrad();
-    expect(lin.params().every((p) => p.grad.data.every((v) => v === 0))).toBe(true);
-  });
-
   it('names the module and both shapes on a mismatch', () => {
     const lin = new Linear(800, 100, new Rng(0));
     expect(() => lin.forward(zeros([25, 784]))).toThrow('Linear(800, 100): expected input [N, 800], got [25, 784]');
@@ -73,6 +65,22 @@ describe('Linear', () => {
     const a = lin.forward(zeros([4, 3]));
     expect(lin.forward(zeros([4, 3]))).toBe(a);
     expect(lin.forward(zeros([5, 3]))).not.toBe(a);
+  });
+});
+
+describe('backward accumulates', () => {
+  it('for every module with parameters, alone and inside containers', () => {
+    const rng = new Rng(5);
+    const cases: [Module, number[]][] = [
+      [new Linear(4, 3, rng), [2, 4]],
+      [new Conv2d(2, 3, 3, rng, { padding: 1 }), [2, 2, 4, 4]],
+      [new BatchNorm1d(3), [4, 3]],
+      [new BatchNorm2d(3), [2, 3, 2, 2]],
+      [new Sequential(new Linear(4, 3, rng), new Tanh(), new Linear(3, 2, rng)), [2, 4]],
+      [new Residual(new Conv2d(2, 2, 3, rng, { padding: 1 }), { shortcut: new Conv2d(2, 2, 1, rng) }), [2, 2, 3, 3]],
+      [new PairShared(new Sequential(new Conv2d(1, 2, 3, rng), new Flatten())), [2, 2, 4, 4]],
+    ];
+    for (const [m, shape] of cases) expectBackwardAccumulates(m, normal(shape, rng), rng);
   });
 });
 

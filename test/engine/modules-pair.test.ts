@@ -10,13 +10,8 @@ import { Linear } from '../../src/engine/modules/linear.js';
 import { AvgPool2d, MaxPool2d } from '../../src/engine/modules/pool.js';
 import { Flatten } from '../../src/engine/modules/shape.js';
 import { Rng } from '../../src/engine/rng.js';
-import { zeros, type Tensor } from '../../src/engine/tensor.js';
-
-function normal(shape: number[], rng: Rng): Tensor {
-  const t = zeros(shape);
-  for (let i = 0; i < t.data.length; i++) t.data[i] = rng.normal();
-  return t;
-}
+import { zeros } from '../../src/engine/tensor.js';
+import { normal } from './module-checks.js';
 
 describe('PairShared with BatchNorm inside', () => {
   it('takes BatchNorm statistics over both images of every pair (one batch of 2B)', () => {
