@@ -111,6 +111,8 @@ export function trainDisc(config: DiscConfig, { curves = true, onEpoch }: TrainD
   const epochs: DiscEpoch[] = [];
   let trainingMs = 0;
   let cpuMicros = 0;
+  let trainError = 0;
+  let testError = 0;
   for (let epoch = 1; epoch <= config.epochs; epoch++) {
     const started = performance.now();
     const cpuStart = process.cpuUsage();
@@ -136,11 +138,15 @@ export function trainDisc(config: DiscConfig, { curves = true, onEpoch }: TrainD
     const cpu = process.cpuUsage(cpuStart);
     cpuMicros += cpu.user + cpu.system;
     const evaluate = curves || epoch === config.epochs;
+    if (evaluate) {
+      trainError = discErrorRate(model, train, config.outputs, transform);
+      testError = discErrorRate(model, test, config.outputs, transform);
+    }
     const metrics: DiscEpoch = {
       epoch,
       loss: lossSum / train.count,
-      trainError: evaluate ? discErrorRate(model, train, config.outputs, transform) : null,
-      testError: evaluate ? discErrorRate(model, test, config.outputs, transform) : null,
+      trainError: evaluate ? trainError : null,
+      testError: evaluate ? testError : null,
     };
     epochs.push(metrics);
     onEpoch?.(metrics);
@@ -148,8 +154,8 @@ export function trainDisc(config: DiscConfig, { curves = true, onEpoch }: TrainD
   return {
     config,
     epochs,
-    trainError: discErrorRate(model, train, config.outputs, transform),
-    testError: discErrorRate(model, test, config.outputs, transform),
+    trainError,
+    testError,
     trainingSeconds: trainingMs / 1000,
     trainingCpuSeconds: cpuMicros / 1e6,
     model,

@@ -1,6 +1,10 @@
 // The framework as the course statement asks for it, imported only from the public engine entry point
 // (what `pairnet/engine` resolves to): param() pairs, accumulating backward, and the statement's network trained.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import * as engine from '../../src/engine/index.js';
 import {
   Linear,
   MSELoss,
@@ -22,7 +26,22 @@ function statementNet(rng: Rng): Sequential {
   );
 }
 
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const STATEMENT_NAMES = ['Module', 'Linear', 'ReLU', 'Tanh', 'Sequential', 'MSELoss', 'SGD'];
+
 describe('engine API of the statement', () => {
+  it('exports the statement names from the engine entry point', () => {
+    for (const n of STATEMENT_NAMES) expect(engine).toHaveProperty(n);
+  });
+
+  // `npm test` builds dist/ first (pretest); the package's self-reference then resolves `pairnet/engine` to it.
+  it.skipIf(!existsSync(`${root}dist/src/engine/index.js`))("resolves as 'pairnet/engine' from the built package", () => {
+    const code = "import * as e from 'pairnet/engine'; console.log(JSON.stringify(Object.keys(e)));";
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: root, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual(expect.arrayContaining(STATEMENT_NAMES));
+  });
+
   it('param() gives [parameter, gradient] pairs, empty for parameterless modules', () => {
     expect(new Tanh().param()).toEqual([]);
     expect(new ReLU().param()).toEqual([]);
