@@ -427,3 +427,20 @@ export function reluBackward(n: i32, pY: usize, pDy: usize, pDx: usize): void {
     v128.store(pDx, v128.andnot(v128.load(pDy), f32x4.eq(v128.load(pY), zero)));
   }
 }
+
+/**
+ * Strided batched GEMM: for i < batch, C_i = op(A_i) op(B_i) with X_i at pX + i*sX (byte strides;
+ * 0 reuses one operand). sC = 0 sums all products into C (partials via pT, M*N floats of scratch);
+ * pS as for gemm.
+ */
+export function gemmBatched(
+  batch: i32, M: i32, N: i32, K: i32, pA: usize, sA: usize, transA: bool, pB: usize, sB: usize, transB: bool,
+  pC: usize, sC: usize, pS: usize, pT: usize,
+): void {
+  for (let i = 0; i < batch; i++) {
+    const sum = sC == 0 && i > 0;
+    const dst = sum ? pT : pC + <usize>i * sC;
+    gemm(M, N, K, pA + <usize>i * sA, transA, pB + <usize>i * sB, transB, dst, pS);
+    if (sum) addTo(M * N, pT, pC);
+  }
+}

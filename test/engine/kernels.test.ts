@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import {
-  col2im, col2imReference, convOutSize, gemm, gemmReference, im2col, im2colReference, relaxedSimdSupported, relu,
+  col2im, col2imReference, convOutSize, gemm, gemmBatched, gemmBatchedReference, gemmReference, im2col, im2colReference, relaxedSimdSupported, relu,
   reluBackward, reluBackwardReference, reluReference, WasmKernels, type KernelVariant,
 } from '../../src/engine/kernels/index.js';
 import { Rng } from '../../src/engine/rng.js';
@@ -115,6 +115,48 @@ describe.each(variants)('WasmKernels(%s).gemm vs gemmReference', (variant) => {
   });
 });
 
+describe.each(variants)('WasmKernels(%s).gemmBatched vs gemmBatchedReference', (variant) => {
+  const k = new WasmKernels(variant);
+
+  function check(batch: number, M: number, N: number, K: number, sA: number, sB: number, sC: number, transA: boolean, transB: boolean, accumulate: boolean): void {
+    const span = (size: number, stride: number) => (stride === 0 ? size : (batch - 1) * stride + size);
+    const A = rand(span(M * K, sA));
+    const B = rand(span(K * N, sB));
+    const C0 = rand(span(M * N, sC) + 3);
+    const want = C0.slice();
+    const got = C0.slice();
+    const opts = { transA, transB, accumulate };
+    gemmBatchedReference(batch, M, N, K, A, sA, B, sB, want, sC, opts);
+    k.gemmBatched(batch, M, N, K, A, sA, B, sB, got, sC, opts);
+    expectClose(got, want, batch * K, `${variant} batch=${batch} M=${M} N=${N} K=${K} strides ${sA},${sB},${sC} ${transA},${transB},${accumulate}`);
+  }
+
+  it('matches for separate, shared (stride 0) and summed (strideC 0) operands, gaps between C_i, all transposes', () => {
+    for (const transA of bools) {
+      for (const transB of bools) {
+        for (const accumulate of bools) {
+          check(4, 7, 10, 9, 63, 90, 70, transA, transB, accumulate); // dense
+          check(3, 6, 9, 5, 0, 50, 60, transA, transB, accumulate); // shared A, gaps in C
+          check(5, 11, 3, 8, 88, 0, 0, transA, transB, accumulate); // shared B, products summed
+          check(1, 13, 17, 4, 0, 0, 0, transA, transB, accumulate);
+        }
+      }
+    }
+  });
+
+  it('computes a convolution straight into NCHW (forward, dW, dcols) like the per-image loop', () => {
+    const [n, cout, p, ckk] = [4, 32, 100, 108];
+    check(n, cout, p, ckk, 0, p * ckk, cout * p, false, true, false);
+    check(n, cout, ckk, p, cout * p, p * ckk, 0, false, false, true);
+    check(n, p, ckk, cout, cout * p, 0, p * ckk, true, false, false);
+  });
+
+  it('rejects overlapping outputs and short operands', () => {
+    expect(() => k.gemmBatched(2, 2, 2, 2, rand(8), 4, rand(8), 4, rand(8), 3)).toThrow(/strideC 3 would overlap outputs/);
+    expect(() => k.gemmBatched(2, 2, 2, 2, rand(7), 4, rand(8), 4, rand(8), 4)).toThrow(/A has 7 elements, needs 8/);
+  });
+});
+
 describe('gemm (engine entry point)', () => {
   it('matches the reference on the conv and linear shapes of ConvSepNet', () => {
     const shapes: [number, number, number, boolean, boolean][] = [
@@ -122,6 +164,13 @@ describe('gemm (engine entry point)', () => {
       [32, 108, 500, true, false], [500, 108, 32, false, false], [50, 10, 100, false, true],
     ];
     for (const [M, N, K, ta, tb] of shapes) checkAgainstReference(gemm, M, N, K, ta, tb, ta, 'gemm');
+  });
+
+  it('gemmBatched (engine entry point) matches the reference', () => {
+    const A = rand(3 * 20), B = rand(4 * 5), want = rand(3 * 25), got = want.slice();
+    gemmBatchedReference(3, 5, 5, 4, A, 20, B, 0, want, 25, { transA: true, accumulate: true });
+    gemmBatched(3, 5, 5, 4, A, 20, B, 0, got, 25, { transA: true, accumulate: true });
+    expectClose(got, want, 4, 'gemmBatched');
   });
 
   it('leaves C untouched for M = 0 or N = 0 and zeroes it for K = 0', () => {

@@ -7,7 +7,7 @@ import { WasmKernels, relaxedSimdSupported } from './wasm-kernels.js';
 
 export type { GemmOptions } from './reference.js';
 export {
-  gemmReference, im2colReference, col2imReference, convOutSize, reluReference, reluBackwardReference,
+  gemmReference, gemmBatchedReference, im2colReference, col2imReference, convOutSize, reluReference, reluBackwardReference,
 } from './reference.js';
 export { WasmKernels, relaxedSimdSupported, type KernelVariant } from './wasm-kernels.js';
 
@@ -31,6 +31,23 @@ export function gemm(
   M: number, N: number, K: number, A: Float32Array, B: Float32Array, C: Float32Array, opts: GemmOptions = {},
 ): void {
   wasmKernels().gemm(M, N, K, A, B, C, opts);
+}
+
+/**
+ * Strided batched GEMM, one call for many small products: for i < batch,
+ * C_i (+)= op(A_i)[M,K] op(B_i)[K,N] where X_i starts at element i*strideX of X (stride 0 = the same
+ * matrix every time). strideC = 0 sums all products into C (C = sum, or C += sum with accumulate);
+ * otherwise strideC >= M*N and elements between the C_i are left alone.
+ * E.g. a convolution straight into NCHW, per image n (P = OH*OW, CKK = C*k*k, cols from im2col):
+ *   forward  out_n[Cout,P] = W cols_n^T:  gemmBatched(N, Cout, P, CKK, W, 0, cols, P*CKK, out, Cout*P, { transB: true })
+ *   dW += sum_n gradOut_n cols_n:         gemmBatched(N, Cout, CKK, P, gradOut, Cout*P, cols, P*CKK, dW, 0, { accumulate: true })
+ *   dcols_n[P,CKK] = gradOut_n^T W:       gemmBatched(N, P, CKK, Cout, gradOut, Cout*P, W, 0, dcols, P*CKK, { transA: true })
+ */
+export function gemmBatched(
+  batch: number, M: number, N: number, K: number, A: Float32Array, strideA: number, B: Float32Array, strideB: number,
+  C: Float32Array, strideC: number, opts: GemmOptions = {},
+): void {
+  wasmKernels().gemmBatched(batch, M, N, K, A, strideA, B, strideB, C, strideC, opts);
 }
 
 /**

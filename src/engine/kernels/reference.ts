@@ -112,3 +112,20 @@ export function reluReference(x: Float32Array, y: Float32Array): void {
 export function reluBackwardReference(y: Float32Array, dy: Float32Array, dx: Float32Array): void {
   for (let i = 0; i < dy.length; i++) dx[i] = y[i] !== 0 ? dy[i] : 0;
 }
+
+/**
+ * Strided batched GEMM: for i < batch, C_i (+)= op(A_i) op(B_i), where X_i is the matrix starting at
+ * element i*strideX of X (stride 0: the same matrix for every i). strideC = 0 sums all the products
+ * into one C (with accumulate: adds the sum); otherwise strideC must be >= M*N.
+ */
+export function gemmBatchedReference(
+  batch: number, M: number, N: number, K: number, A: Float32Array, strideA: number, B: Float32Array, strideB: number,
+  C: Float32Array, strideC: number, opts: GemmOptions = {},
+): void {
+  for (let i = 0; i < batch; i++) {
+    const accumulate = (opts.accumulate ?? false) || (strideC === 0 && i > 0);
+    gemmReference(
+      M, N, K, A.subarray(i * strideA), B.subarray(i * strideB), C.subarray(i * strideC), { ...opts, accumulate },
+    );
+  }
+}

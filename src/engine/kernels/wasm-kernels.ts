@@ -22,7 +22,10 @@ interface KernelExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
   scratchBase(): number;
   gemmScratchBytes(M: number, N: number, K: number): number;
-  gemm(M: number, N: number, K: number, pA: number, transA: number, pB: number, transB: number, pC: number, pP: number): void;
+  gemmBatched(
+    batch: number, M: number, N: number, K: number, pA: number, sA: number, transA: number, pB: number, sB: number,
+    transB: number, pC: number, sC: number, pS: number, pT: number,
+  ): void;
   addTo(n: number, src: number, dst: number): void;
   im2col(pX: number, N: number, C: number, H: number, W: number, k: number, stride: number, pad: number, pOut: number): void;
   col2im(pCols: number, N: number, C: number, H: number, W: number, k: number, stride: number, pad: number, pDx: number): void;
@@ -49,16 +52,9 @@ export function relaxedSimdSupported(): boolean {
 
 const align64 = (n: number): number => (n + 63) & ~63;
 
-function checkDims(M: number, N: number, K: number): void {
-  for (const [name, v] of [['M', M], ['N', N], ['K', K]] as const) {
-    if (!Number.isInteger(v) || v < 0) throw new Error(`gemm: ${name} must be a non-negative integer, got ${v}`);
-  }
-}
-
-function checkLength(name: string, arr: Float32Array, need: number, M: number, N: number, K: number): void {
-  if (arr.length < need) {
-    throw new Error(`gemm(M=${M}, N=${N}, K=${K}): ${name} has ${arr.length} elements, needs ${need}`);
-  }
+/** Elements a strided operand spans: `batch` matrices of `size`, `stride` apart (0: one shared matrix). */
+function span(batch: number, size: number, stride: number): number {
+  return stride === 0 ? size : (batch - 1) * stride + size;
 }
 
 /** Validates an im2col/col2im geometry; returns [input elements, cols elements]. */
@@ -109,26 +105,58 @@ export class WasmKernels {
 
   /** C[M,N] (+)= op(A)[M,K] op(B)[K,N]; same contract as gemmReference. */
   gemm(M: number, N: number, K: number, A: Float32Array, B: Float32Array, C: Float32Array, opts: GemmOptions = {}): void {
+    this.run('gemm', 1, M, N, K, A, 0, B, 0, C, 0, opts);
+  }
+
+  /** Strided batched GEMM; same contract as gemmBatchedReference. */
+  gemmBatched(
+    batch: number, M: number, N: number, K: number, A: Float32Array, strideA: number, B: Float32Array, strideB: number,
+    C: Float32Array, strideC: number, opts: GemmOptions = {},
+  ): void {
+    this.run('gemmBatched', batch, M, N, K, A, strideA, B, strideB, C, strideC, opts);
+  }
+
+  private run(
+    fn: string, batch: number, M: number, N: number, K: number, A: Float32Array, strideA: number, B: Float32Array,
+    strideB: number, C: Float32Array, strideC: number, opts: GemmOptions,
+  ): void {
     const { transA = false, transB = false, accumulate = false } = opts;
-    checkDims(M, N, K);
-    const sizeA = M * K, sizeB = K * N, sizeC = M * N;
-    checkLength('A', A, sizeA, M, N, K);
-    checkLength('B', B, sizeB, M, N, K);
-    checkLength('C', C, sizeC, M, N, K);
-    if (sizeC === 0) return;
+    const where = `${fn}(${batch === 1 && fn === 'gemm' ? '' : `batch=${batch}, `}M=${M}, N=${N}, K=${K})`;
+    for (const [name, v] of [['batch', batch], ['M', M], ['N', N], ['K', K], ['strideA', strideA], ['strideB', strideB], ['strideC', strideC]] as const) {
+      if (!Number.isInteger(v) || v < 0) throw new Error(`${fn}: ${name} must be a non-negative integer, got ${v}`);
+    }
+    if (strideC !== 0 && strideC < M * N && batch > 1) {
+      throw new Error(`${where}: strideC ${strideC} would overlap outputs (use 0 to sum, or >= M*N = ${M * N})`);
+    }
+    const sizeA = span(batch, M * K, strideA), sizeB = span(batch, K * N, strideB), sizeC = span(batch, M * N, strideC);
+    for (const [name, arr, need] of [['A', A, sizeA], ['B', B, sizeB], ['C', C, sizeC]] as const) {
+      if (arr.length < need) throw new Error(`${where}: ${name} has ${arr.length} elements, needs ${need}`);
+    }
+    if (batch === 0 || M * N === 0) return;
     const offA = this.base;
     const offB = align64(offA + 4 * sizeA);
     const offC = align64(offB + 4 * sizeB);
     const offOld = align64(offC + 4 * sizeC);
-    const offP = align64(offOld + (accumulate ? 4 * sizeC : 0));
-    this.reserve(offP - this.base + this.exports.gemmScratchBytes(M, N, K));
+    const offT = align64(offOld + (accumulate ? 4 * sizeC : 0));
+    const offS = align64(offT + (strideC === 0 && batch > 1 ? 4 * M * N : 0));
+    this.reserve(offS - this.base + this.exports.gemmScratchBytes(M, N, K));
     const f32 = this.f32;
     f32.set(A.length === sizeA ? A : A.subarray(0, sizeA), offA >> 2);
     f32.set(B.length === sizeB ? B : B.subarray(0, sizeB), offB >> 2);
     if (accumulate) f32.set(C.length === sizeC ? C : C.subarray(0, sizeC), offOld >> 2);
-    this.exports.gemm(M, N, K, offA, transA ? 1 : 0, offB, transB ? 1 : 0, offC, offP);
+    this.exports.gemmBatched(
+      batch, M, N, K, offA, 4 * strideA, transA ? 1 : 0, offB, 4 * strideB, transB ? 1 : 0, offC, 4 * strideC, offS, offT,
+    );
     if (accumulate) this.exports.addTo(sizeC, offOld, offC);
-    C.set(f32.subarray(offC >> 2, (offC >> 2) + sizeC));
+    if (batch > 1 && strideC > M * N) {
+      // Only the matrices are results: C's elements between them stay as they were.
+      for (let i = 0; i < batch; i++) {
+        const at = (offC >> 2) + i * strideC;
+        C.set(f32.subarray(at, at + M * N), i * strideC);
+      }
+    } else {
+      C.set(f32.subarray(offC >> 2, (offC >> 2) + sizeC));
+    }
   }
 
   /** im2col with im2colReference's layouts (see reference.ts). */
