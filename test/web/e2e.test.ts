@@ -254,6 +254,14 @@ describe.skipIf(!existsSync(CHROMIUM))(`web page in headless Chromium (skipped w
     expect(await frame.locator('h1').textContent()).toBe('demo study');
   });
 
+  it('switches between the shipped models', async () => {
+    for (const m of [...manifest.slice(1), manifest[0]]) {
+      await page.selectOption('#model-select', m.id);
+      await page.waitForFunction((label) => document.getElementById('status')?.textContent?.startsWith(`model ready: ${label}`), m.label);
+      expect(await page.textContent('#model-info')).toContain(m.command ?? '');
+    }
+  });
+
   it('says clearly when a weights file is corrupt or of another model', async () => {
     const corrupt = Buffer.from('this is not a safetensors file at all');
     await page.setInputFiles('#weights-file', { name: 'corrupt.safetensors', mimeType: 'application/octet-stream', buffer: corrupt });
