@@ -40,7 +40,7 @@ function configLine(m: DiscMultiRun): string {
 }
 
 /** Tables shared by the markdown and the HTML report, as [header, rows]. */
-function tables(input: DiscReportInput): { title: string; header: string[]; rows: string[][] }[] {
+function tables(input: DiscReportInput): { title: string; header: string[]; rows: string[][]; note?: string }[] {
   const m = input.main;
   const out = [
     {
@@ -58,6 +58,9 @@ function tables(input: DiscReportInput): { title: string; header: string[]; rows
     },
     {
       title: 'Learning-rate sweep',
+      note:
+        'Each cell changes only the activation and the (initial) lr of the main configuration: same epochs, batch, ' +
+        'inputs, lr drop and seeds.',
       header: ['activation', 'lr', 'runs', 'test error (mean +- std)', 'train error (mean +- std)', 'training s/run (wall / CPU)'],
       rows: input.sweep.map((c) => [
         c.activation,
@@ -118,6 +121,7 @@ export async function writeDiscReport(dir: string, input: DiscReportInput): Prom
     md.push(`## ${t.title}`, '', `| ${t.header.join(' | ')} |`, `|${t.header.map(() => '---').join('|')}|`);
     for (const r of t.rows) md.push(`| ${r.join(' | ')} |`);
     md.push('');
+    if (t.note) md.push(t.note, '');
   }
   md.push('## Figures', '');
   for (const f of FIGURES) md.push(`![${f.caption}](${f.file})`, '', `*${f.caption}*`, '');
@@ -135,6 +139,7 @@ export async function writeDiscReport(dir: string, input: DiscReportInput): Prom
     html.push(`<h2>${escapeHtml(t.title)}</h2><table><tr>${t.header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>`);
     for (const r of t.rows) html.push(`<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`);
     html.push('</table>');
+    if (t.note) html.push(`<p>${escapeHtml(t.note)}</p>`);
   }
   html.push('<h2>Figures</h2>');
   FIGURES.forEach((f, i) => html.push(`<figure>${svgs[i]}<figcaption>${escapeHtml(f.caption)}</figcaption></figure>`));
