@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assertGradcheck, gradcheckLoss } from '../../src/engine/gradcheck.js';
 import { BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss } from '../../src/engine/losses.js';
+import { LogSoftmax } from '../../src/engine/modules/softmax.js';
 import { Rng } from '../../src/engine/rng.js';
 import { fromArray, zeros } from '../../src/engine/tensor.js';
 import { normal } from './module-checks.js';
@@ -68,6 +69,21 @@ describe('NLLLoss', () => {
     expect(Array.from(l.backward().data)).toEqual([0, -0.5, -0.5, 0]);
     assertGradcheck(gradcheckLoss(new NLLLoss(), normal([3, 5], new Rng(3)), Int32Array.from([4, 0, 2])), 'NLLLoss');
     expect(() => l.forward(zeros([2, 3]), Int32Array.from([0, 3]))).toThrow('NLLLoss(): target[1] = 3 is out of range');
+  });
+});
+
+describe('NLLLoss after LogSoftmax', () => {
+  it('equals CrossEntropyLoss on the logits, value and gradient', () => {
+    const logits = normal([6, 5], new Rng(8), 3);
+    const t = Int32Array.from([0, 4, 2, 2, 1, 3]);
+    const ce = new CrossEntropyLoss();
+    const expected = ce.forward(logits, t);
+    const gradCe = ce.backward().data;
+    const ls = new LogSoftmax();
+    const nll = new NLLLoss();
+    expect(nll.forward(ls.forward(logits), t)).toBeCloseTo(expected, 5);
+    const grad = ls.backward(nll.backward()).data;
+    grad.forEach((v, i) => expect(v).toBeCloseTo(gradCe[i], 6));
   });
 });
 
