@@ -5,8 +5,8 @@
  * GEMMs plus the issue's target shapes. Timings include the copies into and out of wasm memory and
  * are CPU time of this single-threaded process, so they are per-core figures even on a busy machine.
  */
-import { gemm } from '../src/engine/kernels/index.js';
-import { gemmReference, type GemmOptions } from '../src/engine/kernels/reference.js';
+import { gemm, gemmBatched } from '../src/engine/kernels/index.js';
+import { gemmBatchedReference, gemmReference } from '../src/engine/kernels/reference.js';
 import { WasmKernels, relaxedSimdSupported, type KernelVariant } from '../src/engine/kernels/wasm-kernels.js';
 
 export interface GemmShape {
@@ -16,6 +16,9 @@ export interface GemmShape {
   K: number;
   transA?: boolean;
   transB?: boolean;
+  /** A strided batched product (gemmBatched) of this many matrices, with element strides [A, B, C]. */
+  batch?: number;
+  strides?: [number, number, number];
 }
 
 // conv1 1->12 k3 on 14x14 (50 images, 12x12 out), conv2 12->32 k3 (10x10 out), fc1 800->100, fc2 100->10.
@@ -29,6 +32,10 @@ export const GEMM_SHAPES: GemmShape[] = [
   { name: 'conv2 fwd', M: 5000, N: 32, K: 108, transB: true },
   { name: 'conv2 dW', M: 32, N: 108, K: 5000, transA: true },
   { name: 'conv2 dcols', M: 5000, N: 108, K: 32 },
+  // The same conv2 products per image, straight into NCHW with gemmBatched (no transposes needed).
+  { name: 'conv2 fwd NCHW', batch: 50, M: 32, N: 100, K: 108, transB: true, strides: [0, 10800, 3200] },
+  { name: 'conv2 dW NCHW', batch: 50, M: 32, N: 108, K: 100, strides: [3200, 10800, 0] },
+  { name: 'conv2 dcols NCHW', batch: 50, M: 100, N: 108, K: 32, transA: true, strides: [3200, 0, 10800] },
   { name: 'fc1 fwd', M: 50, N: 100, K: 800, transB: true },
   { name: 'fc1 dW', M: 100, N: 800, K: 50, transA: true },
   { name: 'fc1 dX', M: 50, N: 800, K: 100 },
@@ -39,6 +46,7 @@ export const GEMM_SHAPES: GemmShape[] = [
 
 export interface GemmFigure {
   name: string;
+  batch: number;
   M: number;
   N: number;
   K: number;
@@ -48,7 +56,18 @@ export interface GemmFigure {
   gflops: Record<string, number>;
 }
 
-type GemmFn = (M: number, N: number, K: number, A: Float32Array, B: Float32Array, C: Float32Array, o: GemmOptions) => void;
+type GemmFn = (s: GemmShape, A: Float32Array, B: Float32Array, C: Float32Array) => void;
+type Batched = typeof gemmBatchedReference;
+type Single = typeof gemmReference;
+
+/** Runs a shape through a gemm / gemmBatched pair of one implementation. */
+function runner(single: Single, batched: Batched): GemmFn {
+  return (s, A, B, C) => {
+    const opts = { transA: s.transA ?? false, transB: s.transB ?? false };
+    if (s.batch === undefined) single(s.M, s.N, s.K, A, B, C, opts);
+    else batched(s.batch, s.M, s.N, s.K, A, s.strides?.[0] ?? 0, B, s.strides?.[1] ?? 0, C, s.strides?.[2] ?? 0, opts);
+  };
+}
 
 /** CPU time of this process in ms: unlike wall time it does not count time the other processes on the machine took. */
 function cpuMs(): number {
@@ -58,21 +77,20 @@ function cpuMs(): number {
 
 /** Best of `rounds` timings, each averaging calls over at least `minMs` of CPU time. */
 function timeGflops(fn: GemmFn, s: GemmShape, A: Float32Array, B: Float32Array, C: Float32Array, minMs: number, rounds: number): number {
-  const opts = { transA: s.transA ?? false, transB: s.transB ?? false };
-  fn(s.M, s.N, s.K, A, B, C, opts);
+  fn(s, A, B, C);
   let best = Infinity;
   for (let r = 0; r < rounds; r++) {
     let calls = 0;
     const t0 = cpuMs();
     let t = t0;
     while (t - t0 < minMs || calls === 0) {
-      fn(s.M, s.N, s.K, A, B, C, opts);
+      fn(s, A, B, C);
       calls++;
       t = cpuMs();
     }
     best = Math.min(best, (t - t0) / calls);
   }
-  return (2 * s.M * s.N * s.K) / (best * 1e6);
+  return (2 * (s.batch ?? 1) * s.M * s.N * s.K) / (best * 1e6);
 }
 
 export interface GemmBenchOptions {
@@ -87,29 +105,31 @@ export interface GemmBenchOptions {
 export function benchGemm(options: GemmBenchOptions = {}): GemmFigure[] {
   const { shapes = GEMM_SHAPES, minMs = 30, rounds = 10, reference = true } = options;
   const variants: KernelVariant[] = relaxedSimdSupported() ? ['simd', 'relaxed'] : ['simd'];
-  const impls: [string, GemmFn][] = [['gemm', gemm]];
+  const impls: [string, GemmFn][] = [['gemm', runner(gemm, gemmBatched)]];
   for (const v of variants) {
     const k = new WasmKernels(v);
-    impls.push([`wasm-${v}`, (M, N, K, A, B, C, o) => k.gemm(M, N, K, A, B, C, o)]);
+    impls.push([`wasm-${v}`, runner(k.gemm.bind(k), k.gemmBatched.bind(k))]);
   }
-  if (reference) impls.push(['reference', gemmReference]);
+  if (reference) impls.push(['reference', runner(gemmReference, gemmBatchedReference)]);
   return shapes.map((s) => {
-    const A = Float32Array.from({ length: s.M * s.K }, () => Math.random() - 0.5);
-    const B = Float32Array.from({ length: s.K * s.N }, () => Math.random() - 0.5);
-    const C = new Float32Array(s.M * s.N);
+    const batch = s.batch ?? 1;
+    const span = (size: number, i: number) => (batch === 1 || s.strides?.[i] === 0 ? size : (batch - 1) * (s.strides?.[i] ?? 0) + size);
+    const A = Float32Array.from({ length: span(s.M * s.K, 0) }, () => Math.random() - 0.5);
+    const B = Float32Array.from({ length: span(s.K * s.N, 1) }, () => Math.random() - 0.5);
+    const C = new Float32Array(span(s.M * s.N, 2));
     const gflops: Record<string, number> = {};
     for (const [name, fn] of impls) {
       gflops[name] = timeGflops(fn, s, A, B, C, name === 'reference' ? minMs / 2 : minMs, name === 'reference' ? 1 : rounds);
     }
-    return { name: s.name, M: s.M, N: s.N, K: s.K, transA: s.transA ?? false, transB: s.transB ?? false, gflops };
+    return { name: s.name, batch, M: s.M, N: s.N, K: s.K, transA: s.transA ?? false, transB: s.transB ?? false, gflops };
   });
 }
 
 export function formatGemmTable(figures: GemmFigure[]): string {
   const cols = [...new Set(figures.flatMap((f) => Object.keys(f.gflops)))];
-  const head = ['shape', 'M', 'N', 'K', 'op', ...cols.map((c) => `${c} GF/s`)];
+  const head = ['shape', 'batch', 'M', 'N', 'K', 'op', ...cols.map((c) => `${c} GF/s`)];
   const rows = figures.map((f) => [
-    f.name, String(f.M), String(f.N), String(f.K),
+    f.name, String(f.batch), String(f.M), String(f.N), String(f.K),
     `${f.transA ? 'At' : 'A'}${f.transB ? 'Bt' : 'B'}`,
     ...cols.map((c) => (f.gflops[c] === undefined ? '-' : f.gflops[c].toFixed(1))),
   ]);
