@@ -64,6 +64,11 @@ describe('pairnet serve', () => {
     expect((await get(server.url, '/reports/quick/report.html')).body).toBe('<p>report</p>');
   });
 
+  it('says which port it cannot listen on', async () => {
+    const port = Number(new URL(server.url).port);
+    await expect(startServer({ root, port })).rejects.toThrow(`serve: cannot listen on port ${port}: EADDRINUSE`);
+  });
+
   it('says how to build the page when it is missing', () => {
     expect(() => startServer({ root: join(dir, 'missing'), port: 0 })).toThrow(/npm run build:web/);
   });
