@@ -69,7 +69,7 @@ describe('pairnet serve', () => {
     await expect(startServer({ root, port })).rejects.toThrow(`serve: cannot listen on port ${port}: EADDRINUSE`);
   });
 
-  it('says how to build the page when it is missing', () => {
-    expect(() => startServer({ root: join(dir, 'missing'), port: 0 })).toThrow(/npm run build:web/);
+  it('says how to build the page when it is missing', async () => {
+    await expect(startServer({ root: join(dir, 'missing'), port: 0 })).rejects.toThrow(/npm run build:web/);
   });
 });

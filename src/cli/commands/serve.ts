@@ -92,7 +92,7 @@ async function sendFile(res: import('node:http').ServerResponse, file: string, h
 }
 
 /** Starts the static server; port 0 picks a free port (tests). Only serves GET/HEAD, only inside its folders. */
-export function startServer(options: ServeOptions): Promise<RunningServer> {
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const root = resolve(options.root);
   if (!existsSync(join(root, 'index.html'))) {
     throw new Error(`serve: the page is not built (no ${join(root, 'index.html')}); run \`npm run build:web\` first`);
