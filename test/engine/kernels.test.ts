@@ -1,13 +1,15 @@
 import { setFlagsFromString } from 'node:v8';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   col2im, col2imReference, convOutSize, gemm, gemmBatched, gemmBatchedReference, gemmReference, im2col, im2colReference, relaxedSimdSupported, relu,
   reluBackward, reluBackwardReference, reluReference, WasmKernels, type KernelVariant,
 } from '../../src/engine/kernels/index.js';
 import { Rng } from '../../src/engine/rng.js';
 
-// Node 20 keeps relaxed SIMD behind a flag; enabling it here lets both kernel builds be tested.
+// Node 20 keeps relaxed SIMD behind a flag; enabling it here lets both kernel builds be tested. The
+// flag is process-wide, so it is switched off again for test files that run later in this process.
 setFlagsFromString('--experimental-wasm-relaxed-simd');
+afterAll(() => setFlagsFromString('--no-experimental-wasm-relaxed-simd'));
 
 const rng = new Rng(2024);
 const rand = (n: number): Float32Array => Float32Array.from({ length: n }, () => rng.uniform() - 0.5);
