@@ -99,7 +99,7 @@ export class StudyProgress implements ProgressSink {
             (l.last ? `  train ${pct(l.last.trainAccuracy)}  test ${pct(l.last.testAccuracy)}` : ''),
       ),
     ];
-    const cols = this.out.columns ?? 120;
+    const cols = this.out.columns > 0 ? this.out.columns : 120;
     let text = this.drawnLines > 0 ? `\x1b[${this.drawnLines}F` : '';
     for (const line of lines) text += `\x1b[2K${line.slice(0, cols - 1)}\n`;
     this.out.write(text);
