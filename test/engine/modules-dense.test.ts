@@ -128,7 +128,10 @@ describe('Sequential', () => {
 
   it('reports the failing child in shape errors', () => {
     const net = new Sequential(new Linear(5, 4, new Rng(0)), new Linear(3, 2, new Rng(0)));
-    expect(() => net.forward(zeros([2, 5]))).toThrow('Linear(3, 2): expected input [N, 3], got [2, 4]');
+    expect(() => net.forward(zeros([2, 5]))).toThrow('1: Linear(3, 2): expected input [N, 3], got [2, 4]');
+    const outer = Sequential.named([['head', net]]);
+    expect(() => outer.forward(zeros([2, 5]))).toThrow(/^head\.1: Linear\(3, 2\): expected input \[N, 3\], got \[2, 4\]$/);
+    expect(() => outer.backward(zeros([2, 9]))).toThrow('head.1: Linear(3, 2): backward called before forward');
   });
 });
 

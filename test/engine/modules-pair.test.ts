@@ -117,8 +117,10 @@ describe('a ConvSepNet-sized model', () => {
     expect(pair.params().every((p) => p.grad.data.some((v) => v !== 0))).toBe(true);
   });
 
-  it('fails with a message naming the layer when the image size does not fit fc1', () => {
+  it('fails with a message naming the layer and its path when the image size does not fit fc1', () => {
     const pair = new PairShared(digitNet(new Rng(1)));
-    expect(() => pair.forward(zeros([2, 2, 28, 28]))).toThrow('Linear(800, 100): expected input [N, 800], got [4, 4608]');
+    expect(() => pair.forward(zeros([2, 2, 28, 28]))).toThrow(
+      'branch.fc1: Linear(800, 100): expected input [N, 800], got [4, 4608]',
+    );
   });
 });

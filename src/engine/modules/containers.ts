@@ -4,6 +4,36 @@ import { TensorSlots } from './slots.js';
 import { expectGradShape, shapeError } from './shape-check.js';
 
 /**
+ * An error raised inside a container's child, with the child's dotted path (`branch.fc1`, as in params()) before
+ * its own message: "branch.fc1: Linear(800, 100): expected input [N, 800], got [4, 4608]".
+ */
+export class ModuleError extends Error {
+  constructor(
+    readonly path: string[],
+    readonly detail: string,
+    cause?: unknown,
+  ) {
+    super(`${path.join('.')}: ${detail}`, cause === undefined ? undefined : { cause });
+    this.name = 'ModuleError';
+  }
+}
+
+function inChild(name: string, e: unknown): unknown {
+  if (e instanceof ModuleError) return new ModuleError([name, ...e.path], e.detail, e.cause);
+  if (e instanceof Error) return new ModuleError([name], e.message, e);
+  return e;
+}
+
+/** Runs a child's forward or backward, prefixing the child's name to any error it throws (Sequential inlines this). */
+function child<T>(name: string, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    throw inChild(name, e);
+  }
+}
+
+/**
  * Containers pass `training` (default: their own mode) down to every child, so `model.eval()` or
  * `model.forward(x, false)` switch the whole tree.
  */
@@ -50,13 +80,26 @@ export class Sequential extends Module {
 
   forward(x: Tensor, training = this.training): Tensor {
     let y = x;
-    for (const [, m] of this.children) y = m.forward(y, training);
+    for (const [name, m] of this.children) {
+      try {
+        y = m.forward(y, training);
+      } catch (e) {
+        throw inChild(name, e);
+      }
+    }
     return y;
   }
 
   backward(gradOut: Tensor): Tensor {
     let g = gradOut;
-    for (let i = this.children.length - 1; i >= 0; i--) g = this.children[i][1].backward(g);
+    for (let i = this.children.length - 1; i >= 0; i--) {
+      const [name, m] = this.children[i];
+      try {
+        g = m.backward(g);
+      } catch (e) {
+        throw inChild(name, e);
+      }
+    }
     return g;
   }
 }
@@ -93,8 +136,9 @@ export class Residual extends Module {
   }
 
   forward(x: Tensor, training = this.training): Tensor {
-    const b = this.body.forward(x, training);
-    const s = this.shortcut ? this.shortcut.forward(x, training) : x;
+    const b = child('body', () => this.body.forward(x, training));
+    const shortcut = this.shortcut;
+    const s = shortcut ? child('shortcut', () => shortcut.forward(x, training)) : x;
     if (!sameShape(b.shape, s.shape)) {
       throw new Error(
         `${this.describe()}: body output ${shapeString(b.shape)} and shortcut output ${shapeString(s.shape)} differ`,
@@ -105,14 +149,17 @@ export class Residual extends Module {
     const sd = s.data;
     const y = sum.data;
     for (let i = 0; i < y.length; i++) y[i] = bd[i] + sd[i];
-    return this.after ? this.after.forward(sum, training) : sum;
+    const after = this.after;
+    return after ? child('after', () => after.forward(sum, training)) : sum;
   }
 
   backward(gradOut: Tensor): Tensor {
-    const g = this.after ? this.after.backward(gradOut) : gradOut;
+    const after = this.after;
+    const g = after ? child('after', () => after.backward(gradOut)) : gradOut;
     expectGradShape(this, g.shape, this.sum?.shape);
-    const gb = this.body.backward(g);
-    const gs = this.shortcut ? this.shortcut.backward(g) : g;
+    const gb = child('body', () => this.body.backward(g));
+    const shortcut = this.shortcut;
+    const gs = shortcut ? child('shortcut', () => shortcut.backward(g)) : g;
     const gradIn = this.gradInSlots.get(gb.shape);
     const a = gb.data;
     const c = gs.data;
@@ -163,7 +210,7 @@ export class PairShared extends Module {
       dst.set(src.subarray((2 * i) * img, (2 * i + 1) * img), i * img);
       dst.set(src.subarray((2 * i + 1) * img, (2 * i + 2) * img), (b + i) * img);
     }
-    const y = this.branch.forward(stacked, training);
+    const y = child('branch', () => this.branch.forward(stacked, training));
     if (y.shape[0] !== 2 * b) {
       throw new Error(`${this.describe()}: branch output ${shapeString(y.shape)} does not keep the batch of ${2 * b}`);
     }
@@ -190,7 +237,7 @@ export class PairShared extends Module {
       d.set(g.subarray(2 * i * f, (2 * i + 1) * f), i * f);
       d.set(g.subarray((2 * i + 1) * f, (2 * i + 2) * f), (b + i) * f);
     }
-    const gs = this.branch.backward(gb);
+    const gs = child('branch', () => this.branch.backward(gb));
     const stackedShape = (this.stacked as Tensor).shape;
     const img = gs.data.length / (2 * b);
     const gradIn = this.gradInSlots.get([b, 2, ...stackedShape.slice(2)]);
