@@ -78,12 +78,14 @@ function showSeen(canvas: HTMLCanvasElement, digit: Uint8Array | null): void {
   ctx.putImageData(img, 0, 0);
 }
 
-function showDigit(view: PadView, content: PadContent, probs: Float64Array | null, hasModel: boolean): void {
+/** `digit` null: no ink on the pad (or too faint to count). */
+function showDigit(view: PadView, content: PadContent, digit: Uint8Array | null, probs: Float64Array | null): void {
   view.source.textContent =
     content.kind === 'mnist' ? `MNIST test digit, label ${content.label}` : content.kind === 'drawing' ? 'your drawing' : '';
   view.bars.replaceChildren();
-  if (probs === null) {
-    view.guess.textContent = content.kind === 'empty' ? 'draw a digit' : hasModel ? 'this model predicts no digits' : '';
+  delete view.guess.dataset.digit;
+  if (digit === null || probs === null) {
+    view.guess.textContent = digit === null ? 'draw a digit' : loaded !== null ? 'this model predicts no digits' : '';
     return;
   }
   const d = argmax(probs);
@@ -118,10 +120,8 @@ function update(): void {
   const prediction = digits[0] !== null && digits[1] !== null ? run : null;
   pads.forEach((v, i) => {
     showSeen(v.seen, digits[i]);
-    delete v.guess.dataset.digit;
-    showDigit(v, contents[i], digits[i] === null ? null : (run?.digits?.[i] ?? null), loaded !== null);
+    showDigit(v, contents[i], digits[i], run?.digits?.[i] ?? null);
   });
-  for (const [i, d] of digits.entries()) if (d === null) pads[i].guess.textContent = 'draw a digit';
 
   relation.classList.toggle('empty', prediction === null);
   delete relation.dataset.relation;
