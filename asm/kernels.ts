@@ -3,10 +3,11 @@
 // Built twice by tools/build-wasm.mjs: plain SIMD, and with relaxed SIMD (fused multiply-add).
 //
 // GEMM layout: C[M,N] = op(A)[M,K] * op(B)[K,N], row-major, dense.
-//  - B is packed, one block of at most KC rows of op(B) at a time, into panels of NR = 8 columns:
-//    panel p holds, for each k of the block, the 8 values op(B)[k, 8p..8p+7] (zero beyond N).
-//    Packing absorbs transB (4x4 SIMD transposes). K blocks keep packed B in L2; their partial
-//    products are summed into C.
+//  - Row-major B is read in place: a micro-tile reads 8 columns per k at a stride of N floats (a
+//    last partial panel reads past the row; those columns are discarded). B^T is packed, one K
+//    block at a time, into panels of NR = 8 columns: panel p holds, for each k of the block, the 8
+//    values op(B)[k, 8p..8p+7] (zero beyond N), via 4x4 SIMD transposes. K is split into blocks
+//    whose B fits in L2; their partial products are summed into C.
 //  - A is read in place: row-major (lda = K floats) or, for transA, stored K x M so that the rows
 //    a micro-tile needs at step k are contiguous. Either way no transpose is materialised.
 //  - A rows x 8 micro-tile (rows = 5, or 6 with relaxed madd) keeps its accumulators in v128
@@ -107,7 +108,9 @@ function packB(N: i32, K: i32, k0: i32, kc: i32, pB: usize, transB: bool, pP: us
  * tile at pc (row stride ldc bytes). trans: A[k, r] at pa + k*lda + 4r (one pointer, constant
  * offsets); else A row r at pa + r*lda, stepping 4 bytes per k (one pointer per row).
  */
-@inline function tile(rows: i32, trans: bool, kc: i32, pa: usize, lda: usize, pb: usize, pc: usize, ldc: usize): void {
+@inline function tile(
+  rows: i32, trans: bool, kc: i32, pa: usize, lda: usize, pb: usize, ldb: usize, pc: usize, ldc: usize,
+): void {
   let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
   let c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
   let a0 = pa, a1 = pa + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
@@ -134,7 +137,7 @@ function packB(N: i32, K: i32, k0: i32, kc: i32, pB: usize, transB: bool, pP: us
       c50 = fma(a, b0, c50);
       c51 = fma(a, b1, c51);
     }
-    pb += 32;
+    pb += ldb;
     if (trans) {
       a0 += lda;
     } else {
@@ -162,26 +165,28 @@ function packB(N: i32, K: i32, k0: i32, kc: i32, pB: usize, transB: bool, pP: us
   }
 }
 
-function tile5RowMajorA(kc: i32, pa: usize, lda: usize, pb: usize, pc: usize, ldc: usize): void {
-  tile(5, false, kc, pa, lda, pb, pc, ldc);
+function tile5RowMajorA(kc: i32, pa: usize, lda: usize, pb: usize, ldb: usize, pc: usize, ldc: usize): void {
+  tile(5, false, kc, pa, lda, pb, ldb, pc, ldc);
 }
-function tile5TransA(kc: i32, pa: usize, lda: usize, pb: usize, pc: usize, ldc: usize): void {
-  tile(5, true, kc, pa, lda, pb, pc, ldc);
+function tile5TransA(kc: i32, pa: usize, lda: usize, pb: usize, ldb: usize, pc: usize, ldc: usize): void {
+  tile(5, true, kc, pa, lda, pb, ldb, pc, ldc);
 }
-function tile6RowMajorA(kc: i32, pa: usize, lda: usize, pb: usize, pc: usize, ldc: usize): void {
-  tile(6, false, kc, pa, lda, pb, pc, ldc);
+function tile6RowMajorA(kc: i32, pa: usize, lda: usize, pb: usize, ldb: usize, pc: usize, ldc: usize): void {
+  tile(6, false, kc, pa, lda, pb, ldb, pc, ldc);
 }
-function tile6TransA(kc: i32, pa: usize, lda: usize, pb: usize, pc: usize, ldc: usize): void {
-  tile(6, true, kc, pa, lda, pb, pc, ldc);
+function tile6TransA(kc: i32, pa: usize, lda: usize, pb: usize, ldb: usize, pc: usize, ldc: usize): void {
+  tile(6, true, kc, pa, lda, pb, ldb, pc, ldc);
 }
 
-@inline function runTile(h: i32, trans: bool, kc: i32, pa: usize, lda: usize, pb: usize, pc: usize, ldc: usize): void {
+@inline function runTile(
+  h: i32, trans: bool, kc: i32, pa: usize, lda: usize, pb: usize, ldb: usize, pc: usize, ldc: usize,
+): void {
   if (MR > 5 && h == 6) {
-    if (trans) tile6TransA(kc, pa, lda, pb, pc, ldc);
-    else tile6RowMajorA(kc, pa, lda, pb, pc, ldc);
+    if (trans) tile6TransA(kc, pa, lda, pb, ldb, pc, ldc);
+    else tile6RowMajorA(kc, pa, lda, pb, ldb, pc, ldc);
   } else {
-    if (trans) tile5TransA(kc, pa, lda, pb, pc, ldc);
-    else tile5RowMajorA(kc, pa, lda, pb, pc, ldc);
+    if (trans) tile5TransA(kc, pa, lda, pb, ldb, pc, ldc);
+    else tile5RowMajorA(kc, pa, lda, pb, ldb, pc, ldc);
   }
 }
 
@@ -225,8 +230,8 @@ export function gemmScratchBytes(M: i32, N: i32, K: i32): usize {
 
 /**
  * C[M,N] = op(A) op(B). A at pA (M x K, or K x M if transA), B at pB (K x N, or N x K if transB),
- * C at pC (M x N); pS is gemmScratchBytes(M, N, K) bytes of scratch. Edge tiles of a transA product
- * may read up to 5 floats past the end of A (results discarded): A must not end memory.
+ * C at pC (M x N); pS is gemmScratchBytes(M, N, K) bytes of scratch. Edge tiles may read up to 7 floats
+ * past the end of A or B (results discarded): neither may end linear memory.
  */
 export function gemm(
   M: i32, N: i32, K: i32, pA: usize, transA: bool, pB: usize, transB: bool, pC: usize, pS: usize,
@@ -244,10 +249,12 @@ export function gemm(
   let k0 = 0;
   do {
     const kc = min(kcb, K - k0);
-    packB(N, K, k0, kc, pB, transB, pP);
+    // Row-major B is read in place (8 columns at a stride of N floats); B^T is packed.
+    if (transB) packB(N, K, k0, kc, pB, true, pP);
     const dst = k0 == 0 ? pC : pT;
     const pAk = transA ? pA + <usize>k0 * lda : pA + (<usize>k0 << 2);
-    const panelBytes = <usize>kc * (NR << 2);
+    const panelBytes: usize = transB ? <usize>kc * (NR << 2) : NR << 2;
+    const ldb: usize = transB ? NR << 2 : <usize>N << 2;
     for (let i0 = 0; i0 < M; ) {
       const h = i0 < 5 * n5 ? 5 : MR;
       const rows = min(h, M - i0);
@@ -259,14 +266,14 @@ export function gemm(
         pa = edgeA;
         ldaTile = <usize>kc * 4;
       }
-      let pb = pP;
+      let pb = transB ? pP : pB + <usize>k0 * ldb;
       let pc = dst + <usize>i0 * ldc;
       for (let j0 = 0; j0 < N; j0 += NR) {
         const nc = min(NR, N - j0);
         if (rows == h && nc == NR) {
-          runTile(h, transA, kc, pa, ldaTile, pb, pc, ldc);
+          runTile(h, transA, kc, pa, ldaTile, pb, ldb, pc, ldc);
         } else {
-          runTile(h, transA, kc, pa, ldaTile, pb, spill, 32);
+          runTile(h, transA, kc, pa, ldaTile, pb, ldb, spill, 32);
           mergeSpill(rows, nc, pc, ldc);
         }
         pb += panelBytes;
