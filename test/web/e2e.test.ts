@@ -143,7 +143,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`web page in headless Chromium (skipped w
       hasTouch: true,
       args: [
         '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--disable-quic', '--no-first-run', '--disable-sync',
+        '--disable-quic', '--no-first-run', '--disable-sync', '--disable-dev-shm-usage',
       ],
     });
     page = context.pages()[0] ?? (await context.newPage());
