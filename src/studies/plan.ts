@@ -102,12 +102,13 @@ export function planStudy(study: StudyConfig, defaults: RunConfig, lookup: Recor
   const choices: Record<string, Record<string, FieldValue>> = {};
   for (const v of study.variants) choices[v.name] = {};
   const p = study.protocol;
+  // Round-major order: an interrupted study has every variant on (nearly) the same number of rounds.
   const roundsRuns = (): void => {
-    for (const v of study.variants) {
-      const base = withPoint(variantConfig(study, v, defaults), choices[v.name]);
-      for (let r = 0; r < study.rounds; r++)
-        runs.push(spec(`rounds/${v.name}/round ${r}`, 'rounds', v.name, r, null, choices[v.name], { ...base, seed: roundSeed(study, r) }));
-    }
+    const bases = study.variants.map((v) => withPoint(variantConfig(study, v, defaults), choices[v.name]));
+    for (let r = 0; r < study.rounds; r++)
+      study.variants.forEach((v, i) =>
+        runs.push(spec(`rounds/${v.name}/round ${r}`, 'rounds', v.name, r, null, choices[v.name], { ...bases[i], seed: roundSeed(study, r) })),
+      );
   };
 
   if (p.kind === 'multi-round') {
@@ -115,13 +116,13 @@ export function planStudy(study: StudyConfig, defaults: RunConfig, lookup: Recor
     return { runs, complete: true, totalRuns: runs.length, gridScores, choices };
   }
   if (p.kind === 'sweep') {
-    for (const v of study.variants)
-      for (const value of p.values) {
-        const point = { [p.field]: value };
-        const base = withPoint(variantConfig(study, v, defaults), point);
-        for (let r = 0; r < study.rounds; r++)
-          runs.push(spec(`sweep/${v.name}/${pointLabel(point)}/round ${r}`, 'sweep', v.name, r, null, point, { ...base, seed: roundSeed(study, r) }));
-      }
+    for (let r = 0; r < study.rounds; r++)
+      for (const v of study.variants)
+        for (const value of p.values) {
+          const point = { [p.field]: value };
+          const config = withPoint(variantConfig(study, v, defaults), point);
+          runs.push(spec(`sweep/${v.name}/${pointLabel(point)}/round ${r}`, 'sweep', v.name, r, null, point, { ...config, seed: roundSeed(study, r) }));
+        }
     return { runs, complete: true, totalRuns: runs.length, gridScores, choices };
   }
 

@@ -61,15 +61,15 @@ describe('study config', () => {
     const study = validateStudyConfig(minimal(), 'x.json', defaults);
     const plan = planStudy(study, defaults, () => undefined);
     expect(plan.complete).toBe(true);
-    expect(plan.runs.map((r) => r.key)).toEqual(['rounds/A/round 0', 'rounds/A/round 1', 'rounds/B/round 0', 'rounds/B/round 1']);
+    expect(plan.runs.map((r) => r.key)).toEqual(['rounds/A/round 0', 'rounds/B/round 0', 'rounds/A/round 1', 'rounds/B/round 1']);
     const seeds = plan.runs.map((r) => r.config.seed);
-    expect(seeds[0]).toBe(seeds[2]);
-    expect(seeds[0]).not.toBe(seeds[1]);
+    expect(seeds[0]).toBe(seeds[1]);
+    expect(seeds[0]).not.toBe(seeds[2]);
     expect(planStudy(study, defaults, () => undefined).runs).toEqual(plan.runs);
     const other = validateStudyConfig({ ...minimal(), seed: 4 }, 'x.json', defaults);
     expect(planStudy(other, defaults, () => undefined).runs[0].config.seed).not.toBe(seeds[0]);
-    expect(plan.runs[2].config.loss).toEqual({ main: 0.5, aux: 0.25, auxSchedule: 'constant' });
-    expect(plan.runs[0].configHash).not.toBe(plan.runs[2].configHash);
+    expect(plan.runs[1].config.loss).toEqual({ main: 0.5, aux: 0.25, auxSchedule: 'constant' });
+    expect(plan.runs[0].configHash).not.toBe(plan.runs[1].configHash);
   });
 
   it('expands sweeps (auxFraction f sets main 1 - f, aux f/2) and plans grid steps one after another', () => {
