@@ -1,8 +1,9 @@
 import { setFlagsFromString } from 'node:v8';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  col2im, col2imReference, convOutSize, gemm, gemmBatched, gemmBatchedReference, gemmReference, im2col, im2colReference, relaxedSimdSupported, relu,
-  reluBackward, reluBackwardReference, reluReference, WasmKernels, type KernelVariant,
+  col2im, col2imReference, conv2dBackward, conv2dBackwardReference, conv2dForward, conv2dForwardReference, convDims,
+  convOutSize, gemm, gemmBatched, gemmBatchedReference, gemmReference, im2col, im2colReference, relaxedSimdSupported, relu,
+  reluBackward, reluBackwardReference, reluReference, WasmKernels, type ConvShape, type KernelVariant,
 } from '../../src/engine/kernels/index.js';
 import { Rng } from '../../src/engine/rng.js';
 
@@ -271,5 +272,42 @@ describe('relu / reluBackward vs their references', () => {
   it('rejects short outputs', () => {
     expect(() => relu(rand(5), rand(4))).toThrow(/relu: y has 4 elements, needs 5/);
     expect(() => reluBackward(rand(5), rand(5), rand(4))).toThrow(/reluBackward: dx has 4 elements, needs 5/);
+  });
+});
+
+describe('conv2dForward / conv2dBackward vs their references', () => {
+  const shapes: ConvShape[] = [
+    { N: 6, C: 12, H: 12, W: 12, Cout: 32, k: 3, stride: 1, pad: 0 }, // ConvSepNet's conv2 (fewer images)
+    { N: 6, C: 1, H: 14, W: 14, Cout: 12, k: 3, stride: 1, pad: 0 }, // conv1
+    { N: 3, C: 2, H: 7, W: 6, Cout: 5, k: 3, stride: 1, pad: 1 },
+    { N: 2, C: 3, H: 9, W: 9, Cout: 7, k: 3, stride: 2, pad: 1 },
+    { N: 2, C: 2, H: 8, W: 8, Cout: 3, k: 5, stride: 1, pad: 2 },
+  ];
+
+  it.each(shapes)('match for %o, with and without bias / input gradient', (s) => {
+    const [P, ckk] = convDims(s);
+    const x = rand(s.N * s.C * s.H * s.W), w = rand(s.Cout * ckk), b = rand(s.Cout);
+    for (const withBias of bools) {
+      const want = new Float32Array(s.N * s.Cout * P), got = rand(want.length);
+      conv2dForwardReference(s, x, w, withBias ? b : undefined, want);
+      conv2dForward(s, x, w, withBias ? b : undefined, got);
+      expectClose(got, want, ckk, `conv2dForward bias=${withBias}`);
+      const gy = rand(want.length);
+      const dw0 = rand(w.length), db0 = rand(s.Cout);
+      const [dwWant, dwGot, dbWant, dbGot] = [dw0.slice(), dw0.slice(), db0.slice(), db0.slice()];
+      const dxWant = new Float32Array(x.length), dxGot = rand(x.length);
+      conv2dBackwardReference(s, x, gy, w, dwWant, withBias ? dbWant : undefined, withBias ? dxWant : undefined);
+      conv2dBackward(s, x, gy, w, dwGot, withBias ? dbGot : undefined, withBias ? dxGot : undefined);
+      expectClose(dwGot, dwWant, s.N * P, 'gradWeight');
+      expectClose(dbGot, dbWant, s.N * P, 'gradBias');
+      if (withBias) expectClose(dxGot, dxWant, s.Cout * ckk, 'gradInput');
+    }
+  });
+
+  it('rejects bad geometry and short buffers, naming them', () => {
+    const s = { N: 1, C: 1, H: 4, W: 4, Cout: 2, k: 3, stride: 1, pad: 0 };
+    expect(() => conv2dForward(s, rand(16), rand(18), undefined, rand(7))).toThrow(/conv2dForward: out has 7 elements, needs 8/);
+    expect(() => conv2dForward({ ...s, k: 5 }, rand(16), rand(50), undefined, rand(8))).toThrow(/does not fit input size 4/);
+    expect(() => conv2dBackward(s, rand(16), rand(8), rand(18), rand(17), undefined, undefined)).toThrow(/gradWeight has 17 elements, needs 18/);
   });
 });

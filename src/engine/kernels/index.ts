@@ -2,12 +2,13 @@
 // (WebAssembly SIMD, asm/kernels.ts); reference.ts holds the plain TypeScript definitions they are
 // tested against (test/engine/kernels.test.ts). All operands are row-major Float32Arrays; subarray
 // views are fine and only the leading elements an operation needs are read or written.
-import { type GemmOptions } from './reference.js';
+import { type ConvShape, type GemmOptions } from './reference.js';
 import { WasmKernels, relaxedSimdSupported } from './wasm-kernels.js';
 
-export type { GemmOptions } from './reference.js';
+export type { ConvShape, GemmOptions } from './reference.js';
 export {
-  gemmReference, gemmBatchedReference, im2colReference, col2imReference, convOutSize, reluReference, reluBackwardReference,
+  gemmReference, gemmBatchedReference, im2colReference, col2imReference, convOutSize, convDims, reluReference,
+  reluBackwardReference, conv2dForwardReference, conv2dBackwardReference,
 } from './reference.js';
 export { WasmKernels, relaxedSimdSupported, type KernelVariant } from './wasm-kernels.js';
 
@@ -78,4 +79,26 @@ export function relu(x: Float32Array, y: Float32Array): void {
 /** dx[i] = y[i] != 0 ? dy[i] : 0 for i < dy.length, where y is relu's output (NaN passes the gradient). */
 export function reluBackward(y: Float32Array, dy: Float32Array, dx: Float32Array): void {
   wasmKernels().reluBackward(y, dy, dx);
+}
+
+/**
+ * Conv2d forward on NCHW in one call: out [N, Cout, OH, OW] = conv(input [N, C, H, W], weight
+ * [Cout, C, k, k]) + bias [Cout] (bias optional). im2col and per-image GEMMs run inside WebAssembly
+ * and write NCHW directly, so no transposes or im2col buffers are needed on the JS side.
+ */
+export function conv2dForward(
+  s: ConvShape, input: Float32Array, weight: Float32Array, bias: Float32Array | undefined, out: Float32Array,
+): void {
+  wasmKernels().conv2dForward(s, input, weight, bias, out);
+}
+
+/**
+ * Conv2d backward in one call, for gradOut [N, Cout, OH, OW]: gradWeight += dL/dW, gradBias += dL/db
+ * (if given), gradInput = dL/dx (if given; skip it for a first layer). Recomputes im2col from input.
+ */
+export function conv2dBackward(
+  s: ConvShape, input: Float32Array, gradOut: Float32Array, weight: Float32Array, gradWeight: Float32Array,
+  gradBias: Float32Array | undefined, gradInput: Float32Array | undefined,
+): void {
+  wasmKernels().conv2dBackward(s, input, gradOut, weight, gradWeight, gradBias, gradInput);
 }

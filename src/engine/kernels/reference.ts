@@ -129,3 +129,65 @@ export function gemmBatchedReference(
     );
   }
 }
+
+/** A Conv2d problem on NCHW: N images of C x H x W, Cout filters of C x k x k, stride, zero padding. */
+export interface ConvShape {
+  N: number;
+  C: number;
+  H: number;
+  W: number;
+  Cout: number;
+  k: number;
+  stride: number;
+  pad: number;
+}
+
+/** [P = OH*OW, CKK = C*k*k, N*P*CKK (im2col size)]. */
+export function convDims(s: ConvShape): [number, number, number] {
+  const P = convOutSize(s.H, s.k, s.stride, s.pad) * convOutSize(s.W, s.k, s.stride, s.pad);
+  const ckk = s.C * s.k * s.k;
+  return [P, ckk, s.N * P * ckk];
+}
+
+/** out [N, Cout, OH, OW] = conv(input [N, C, H, W], weight [Cout, C, k, k]) + bias [Cout] (if given). */
+export function conv2dForwardReference(
+  s: ConvShape, input: Float32Array, weight: Float32Array, bias: Float32Array | undefined, out: Float32Array,
+): void {
+  const [P, ckk, colSize] = convDims(s);
+  const cols = new Float32Array(colSize);
+  im2colReference(input, s.N, s.C, s.H, s.W, s.k, s.stride, s.pad, cols);
+  gemmBatchedReference(s.N, s.Cout, P, ckk, weight, 0, cols, P * ckk, out, s.Cout * P, { transB: true });
+  if (!bias) return;
+  for (let n = 0; n < s.N; n++) {
+    for (let o = 0; o < s.Cout; o++) {
+      for (let p = 0, at = (n * s.Cout + o) * P; p < P; p++) out[at + p] += bias[o];
+    }
+  }
+}
+
+/**
+ * Gradients of conv2dForward for gradOut [N, Cout, OH, OW]: gradWeight += dL/dW, gradBias += dL/db
+ * (if given), gradInput = dL/dx (if given).
+ */
+export function conv2dBackwardReference(
+  s: ConvShape, input: Float32Array, gradOut: Float32Array, weight: Float32Array, gradWeight: Float32Array,
+  gradBias: Float32Array | undefined, gradInput: Float32Array | undefined,
+): void {
+  const [P, ckk, colSize] = convDims(s);
+  const cols = new Float32Array(colSize);
+  im2colReference(input, s.N, s.C, s.H, s.W, s.k, s.stride, s.pad, cols);
+  gemmBatchedReference(s.N, s.Cout, ckk, P, gradOut, s.Cout * P, cols, P * ckk, gradWeight, 0, { accumulate: true });
+  if (gradBias) {
+    for (let n = 0; n < s.N; n++) {
+      for (let o = 0; o < s.Cout; o++) {
+        let sum = 0;
+        for (let p = 0, at = (n * s.Cout + o) * P; p < P; p++) sum += gradOut[at + p];
+        gradBias[o] += sum;
+      }
+    }
+  }
+  if (!gradInput) return;
+  const dcols = new Float32Array(colSize);
+  gemmBatchedReference(s.N, P, ckk, s.Cout, gradOut, s.Cout * P, weight, 0, dcols, P * ckk, { transA: true });
+  col2imReference(dcols, s.N, s.C, s.H, s.W, s.k, s.stride, s.pad, gradInput);
+}

@@ -4,7 +4,7 @@
  * instance's linear memory (a memcpy via Float32Array.set), runs the kernel and copies the result out.
  * Loading is synchronous (new WebAssembly.Module/Instance) so Node and browsers behave the same.
  */
-import { convOutSize, type GemmOptions } from './reference.js';
+import { convDims, convOutSize, type ConvShape, type GemmOptions } from './reference.js';
 import { kernelsRelaxedBase64, kernelsSimdBase64 } from './wasm-binary.js';
 
 /** 'relaxed' uses f32x4.relaxed_madd (6x8 tiles); 'simd' uses mul+add (5x8 tiles). */
@@ -30,6 +30,15 @@ interface KernelExports {
   im2col(pX: number, N: number, C: number, H: number, W: number, k: number, stride: number, pad: number, pOut: number): void;
   col2im(pCols: number, N: number, C: number, H: number, W: number, k: number, stride: number, pad: number, pDx: number): void;
   relu(n: number, pX: number, pY: number): void;
+  conv2dForward(
+    N: number, C: number, H: number, W: number, Cout: number, k: number, stride: number, pad: number,
+    pX: number, pWt: number, pBias: number, pOut: number, pCols: number, pS: number, pT: number,
+  ): void;
+  conv2dBackward(
+    N: number, C: number, H: number, W: number, Cout: number, k: number, stride: number, pad: number,
+    pCols: number, pGy: number, pWt: number, pDw: number, pDwNew: number, pDb: number, pDx: number, pDcols: number,
+    pS: number, pT: number,
+  ): void;
   reluBackward(n: number, pY: number, pDy: number, pDx: number): void;
 }
 
@@ -215,4 +224,80 @@ export class WasmKernels {
     this.exports.reluBackward(n, offY, offDy, offDx);
     dx.set(f32.subarray(offDx >> 2, (offDx >> 2) + n));
   }
+
+  /** Lays out consecutive regions of the given float counts (each followed by slack) above the base. */
+  private layout(sizes: number[]): number[] {
+    const offs: number[] = [];
+    let at = this.base;
+    for (const n of sizes) {
+      offs.push(at);
+      at = align64(at + 4 * n + SLACK);
+    }
+    this.reserve(at - this.base);
+    return offs;
+  }
+
+  private checkConv(fn: string, s: ConvShape, arrays: [string, Float32Array | undefined, number][]): [number, number, number] {
+    const { N, C, H, W, Cout, k, stride, pad } = s;
+    convSizes(fn, N, C, H, W, k, stride, pad);
+    if (!Number.isInteger(Cout) || Cout < 1) throw new Error(`${fn}: Cout must be a positive integer, got ${Cout}`);
+    for (const [name, arr, need] of arrays) if (arr) checkConvLength(fn, name, arr, need);
+    return convDims(s);
+  }
+
+  private gemmScratch(shapes: [number, number, number][]): number {
+    return Math.max(...shapes.map(([M, N, K]) => this.exports.gemmScratchBytes(M, N, K))) / 4;
+  }
+
+  /** out [N, Cout, OH, OW] = conv(input, weight [Cout, C, k, k]) + bias; as conv2dForwardReference. */
+  conv2dForward(s: ConvShape, input: Float32Array, weight: Float32Array, bias: Float32Array | undefined, out: Float32Array): void {
+    const { N, C, H, W, Cout, k, stride, pad } = s;
+    const [P, ckk, colSize] = this.checkConv('conv2dForward', s, [
+      ['input', input, N * C * H * W], ['weight', weight, Cout * ckkOf(s)], ['bias', bias, Cout], ['out', out, N * Cout * outPlane(s)],
+    ]);
+    const sizeX = N * C * H * W, sizeW = Cout * ckk, sizeOut = N * Cout * P;
+    const [offX, offW, offB, offOut, offCols, offS, offT] = this.layout([
+      sizeX, sizeW, Cout, sizeOut, colSize, this.gemmScratch([[Cout, P, ckk]]), Cout * P,
+    ]);
+    const f32 = this.f32;
+    f32.set(input.subarray(0, sizeX), offX >> 2);
+    f32.set(weight.subarray(0, sizeW), offW >> 2);
+    if (bias) f32.set(bias.subarray(0, Cout), offB >> 2);
+    this.exports.conv2dForward(N, C, H, W, Cout, k, stride, pad, offX, offW, bias ? offB : 0, offOut, offCols, offS, offT);
+    out.set(f32.subarray(offOut >> 2, (offOut >> 2) + sizeOut));
+  }
+
+  /** gradWeight += , gradBias += (if given), gradInput = (if given); as conv2dBackwardReference. */
+  conv2dBackward(
+    s: ConvShape, input: Float32Array, gradOut: Float32Array, weight: Float32Array, gradWeight: Float32Array,
+    gradBias: Float32Array | undefined, gradInput: Float32Array | undefined,
+  ): void {
+    const { N, C, H, W, Cout, k, stride, pad } = s;
+    const sizeX = N * C * H * W, sizeW = Cout * ckkOf(s), sizeGy = N * Cout * outPlane(s);
+    const [P, ckk, colSize] = this.checkConv('conv2dBackward', s, [
+      ['input', input, sizeX], ['gradOut', gradOut, sizeGy], ['weight', weight, sizeW], ['gradWeight', gradWeight, sizeW],
+      ['gradBias', gradBias, Cout], ['gradInput', gradInput, sizeX],
+    ]);
+    const [offX, offGy, offW, offDw, offDwNew, offDb, offDx, offCols, offDcols, offS, offT] = this.layout([
+      sizeX, sizeGy, sizeW, sizeW, sizeW, Cout, sizeX, colSize, gradInput ? colSize : 0,
+      this.gemmScratch([[Cout, ckk, P], [P, ckk, Cout]]), sizeW,
+    ]);
+    const f32 = this.f32;
+    f32.set(input.subarray(0, sizeX), offX >> 2);
+    f32.set(gradOut.subarray(0, sizeGy), offGy >> 2);
+    f32.set(weight.subarray(0, sizeW), offW >> 2);
+    f32.set(gradWeight.subarray(0, sizeW), offDw >> 2);
+    if (gradBias) f32.set(gradBias.subarray(0, Cout), offDb >> 2);
+    this.exports.im2col(offX, N, C, H, W, k, stride, pad, offCols);
+    this.exports.conv2dBackward(
+      N, C, H, W, Cout, k, stride, pad, offCols, offGy, offW, offDw, offDwNew, gradBias ? offDb : 0,
+      gradInput ? offDx : 0, offDcols, offS, offT,
+    );
+    gradWeight.set(f32.subarray(offDw >> 2, (offDw >> 2) + sizeW));
+    if (gradBias) gradBias.set(f32.subarray(offDb >> 2, (offDb >> 2) + Cout));
+    if (gradInput) gradInput.set(f32.subarray(offDx >> 2, (offDx >> 2) + sizeX));
+  }
 }
+
+const ckkOf = (s: ConvShape): number => s.C * s.k * s.k;
+const outPlane = (s: ConvShape): number => convOutSize(s.H, s.k, s.stride, s.pad) * convOutSize(s.W, s.k, s.stride, s.pad);
