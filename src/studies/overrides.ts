@@ -92,12 +92,8 @@ function checkLeaf(path: string, v: unknown, d: unknown, where: string): void {
   if (path === 'loss.auxSchedule' && !['constant', 'linear', 'cosine'].includes(v as string)) throw new ConfigError(`${where}: expected "constant", "linear" or "cosine", got ${describeValue(v)}`);
 }
 
-/** Checks that one grid/sweep value can be set at `path`. */
-export function checkFieldPath(path: string, value: FieldValue, defaults: RunConfig, field: string, file: string): void {
-  if (path === AUX_FRACTION) {
-    if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw new ConfigError(`${file}: ${field}: auxFraction must be a number in [0, 1], got ${describeValue(value)}`);
-    return;
-  }
+/** {a: {b: value}} for path "a.b". */
+function partialAt(path: string, value: FieldValue): Obj {
   const partial: Obj = {};
   let cur = partial;
   const parts = path.split('.');
@@ -105,8 +101,17 @@ export function checkFieldPath(path: string, value: FieldValue, defaults: RunCon
     if (i === parts.length - 1) cur[p] = value;
     else cur = cur[p] = {};
   });
+  return partial;
+}
+
+/** Checks that one grid/sweep value can be set at `path`. */
+export function checkFieldPath(path: string, value: FieldValue, defaults: RunConfig, field: string, file: string): void {
+  if (path === AUX_FRACTION) {
+    if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw new ConfigError(`${file}: ${field}: auxFraction must be a number in [0, 1], got ${describeValue(value)}`);
+    return;
+  }
   try {
-    checkOverrides(partial, defaults, '', file);
+    checkOverrides(partialAt(path, value), defaults, '', file);
   } catch (e) {
     throw new ConfigError(`${file}: ${field}: cannot set field "${path}" to ${describeValue(value)} (${(e as Error).message.replace(/^.*?: \.[^:]*: /, '')})`);
   }
@@ -137,12 +142,5 @@ export function setField(config: RunConfig, path: string, value: FieldValue): Ru
     const f = value as number;
     return applyOverrides(config, { loss: { main: 1 - f, aux: f / 2 } });
   }
-  const partial: Obj = {};
-  let cur = partial;
-  const parts = path.split('.');
-  parts.forEach((p, i) => {
-    if (i === parts.length - 1) cur[p] = value;
-    else cur = cur[p] = {};
-  });
-  return applyOverrides(config, partial);
+  return applyOverrides(config, partialAt(path, value));
 }
