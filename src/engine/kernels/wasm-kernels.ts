@@ -81,7 +81,7 @@ function checkConvLength(fn: string, name: string, arr: Float32Array, need: numb
   if (arr.length < need) throw new Error(`${fn}: ${name} has ${arr.length} elements, needs ${need}`);
 }
 
-/** The wasm im2col/col2im may touch up to 3 floats past their buffers. */
+/** Bytes after each region: im2col/col2im/relu touch up to 3 floats past their buffers, GEMM edge tiles read up to 7. */
 const SLACK = 64;
 
 /** One instance of the kernels with its own linear memory. */
@@ -173,13 +173,10 @@ export class WasmKernels {
     const [sizeX, sizeCols] = convSizes('im2col', N, C, H, W, k, stride, pad);
     checkConvLength('im2col', 'input', input, sizeX);
     checkConvLength('im2col', 'out', out, sizeCols);
-    const offX = this.base;
-    const offCols = align64(offX + 4 * sizeX + SLACK);
-    this.reserve(offCols - this.base + 4 * sizeCols + SLACK);
-    const f32 = this.f32;
-    f32.set(input.length === sizeX ? input : input.subarray(0, sizeX), offX >> 2);
+    const [offX, offCols] = this.layout([sizeX, sizeCols]);
+    this.f32.set(input.subarray(0, sizeX), offX >> 2);
     this.exports.im2col(offX, N, C, H, W, k, stride, pad, offCols);
-    out.set(f32.subarray(offCols >> 2, (offCols >> 2) + sizeCols));
+    out.set(this.f32.subarray(offCols >> 2, (offCols >> 2) + sizeCols));
   }
 
   /** col2im (the adjoint of im2col, overwriting gradInput) with im2colReference's layouts. */
@@ -187,26 +184,20 @@ export class WasmKernels {
     const [sizeX, sizeCols] = convSizes('col2im', N, C, H, W, k, stride, pad);
     checkConvLength('col2im', 'cols', cols, sizeCols);
     checkConvLength('col2im', 'gradInput', gradInput, sizeX);
-    const offCols = this.base;
-    const offX = align64(offCols + 4 * sizeCols + SLACK);
-    this.reserve(offX - this.base + 4 * sizeX + SLACK);
-    const f32 = this.f32;
-    f32.set(cols.length === sizeCols ? cols : cols.subarray(0, sizeCols), offCols >> 2);
+    const [offCols, offX] = this.layout([sizeCols, sizeX]);
+    this.f32.set(cols.subarray(0, sizeCols), offCols >> 2);
     this.exports.col2im(offCols, N, C, H, W, k, stride, pad, offX);
-    gradInput.set(f32.subarray(offX >> 2, (offX >> 2) + sizeX));
+    gradInput.set(this.f32.subarray(offX >> 2, (offX >> 2) + sizeX));
   }
 
   /** y[i] = max(x[i], 0) for i < x.length (NaN stays NaN). */
   relu(x: Float32Array, y: Float32Array): void {
     const n = x.length;
     checkConvLength('relu', 'y', y, n);
-    const offX = this.base;
-    const offY = align64(offX + 4 * n + SLACK);
-    this.reserve(offY - this.base + 4 * n + SLACK);
-    const f32 = this.f32;
-    f32.set(x, offX >> 2);
+    const [offX, offY] = this.layout([n, n]);
+    this.f32.set(x, offX >> 2);
     this.exports.relu(n, offX, offY);
-    y.set(f32.subarray(offY >> 2, (offY >> 2) + n));
+    y.set(this.f32.subarray(offY >> 2, (offY >> 2) + n));
   }
 
   /** dx[i] = y[i] != 0 ? dy[i] : 0 for i < dy.length, y being relu's output. */
@@ -214,15 +205,11 @@ export class WasmKernels {
     const n = dy.length;
     checkConvLength('reluBackward', 'y', y, n);
     checkConvLength('reluBackward', 'dx', dx, n);
-    const offY = this.base;
-    const offDy = align64(offY + 4 * n + SLACK);
-    const offDx = align64(offDy + 4 * n + SLACK);
-    this.reserve(offDx - this.base + 4 * n + SLACK);
-    const f32 = this.f32;
-    f32.set(y.length === n ? y : y.subarray(0, n), offY >> 2);
-    f32.set(dy, offDy >> 2);
+    const [offY, offDy, offDx] = this.layout([n, n, n]);
+    this.f32.set(y.subarray(0, n), offY >> 2);
+    this.f32.set(dy, offDy >> 2);
     this.exports.reluBackward(n, offY, offDy, offDx);
-    dx.set(f32.subarray(offDx >> 2, (offDx >> 2) + n));
+    dx.set(this.f32.subarray(offDx >> 2, (offDx >> 2) + n));
   }
 
   /** Lays out consecutive regions of the given float counts (each followed by slack) above the base. */
