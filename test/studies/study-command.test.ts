@@ -1,0 +1,44 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from './tiny-study.js';
+
+// Runs the built CLI (dist/, made by `npx tsc -p tsconfig.json`, as `npm test`'s pretest does).
+const cli = join('dist', 'src', 'cli', 'main.js');
+const dir = tempDir();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const config = {
+  name: 'tiny-cli',
+  description: 'tiny',
+  seed: 5,
+  rounds: 2,
+  epochs: 1,
+  base: { data: { trainPairs: 60, testPairs: 60 } },
+  variants: [{ name: 'FC', model: 'fcnet' }],
+  protocol: { kind: 'multi-round' },
+};
+
+describe('pairnet study / pairnet report', () => {
+  it('runs a study, prints its table, then rebuilds the report from the stored results', () => {
+    const file = join(dir, 'tiny.json');
+    const out = join(dir, 'out');
+    writeFileSync(file, JSON.stringify(config));
+    const table = execFileSync('node', [cli, 'study', file, '--workers', '1', '--out', out], { encoding: 'utf8' });
+    expect(table).toMatch(/Results per variant[\s\S]*FC\s+fcnet\s+82,662\s+2/);
+    expect(existsSync(join(out, 'report.html'))).toBe(true);
+    const json = JSON.parse(execFileSync('node', [cli, 'report', out, '--json'], { encoding: 'utf8' }));
+    expect(json.runsDone).toBe(2);
+    expect(json.variants[0].testAccuracy.n).toBe(2);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('# tiny-cli');
+  });
+
+  it('exits non-zero with the field and value of a bad config', () => {
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify({ ...config, epochs: -1 }));
+    const r = spawnSync('node', [cli, 'study', file], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`${file}: epochs: expected an integer >= 1, got -1`);
+  });
+});
