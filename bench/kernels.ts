@@ -1,10 +1,12 @@
 /**
  * Conv and activation kernels section of `npm run bench`: ms per call of the engine's kernels
- * (WebAssembly, 'kernel') and the TypeScript references ('reference') for im2col, col2im and ReLU on
- * ConvSepNet's sizes (batch of 25 pairs = 50 images). CPU time of this process, best of several rounds.
+ * (WebAssembly, 'kernel') and the TypeScript references ('reference') for im2col, col2im, whole
+ * Conv2d passes and ReLU on ConvSepNet's sizes (batch of 25 pairs = 50 images). CPU time of this
+ * process, best of several rounds.
  */
 import {
-  col2im, col2imReference, convOutSize, im2col, im2colReference, relu, reluBackward, reluBackwardReference, reluReference,
+  col2im, col2imReference, conv2dBackward, conv2dBackwardReference, conv2dForward, conv2dForwardReference, convOutSize,
+  im2col, im2colReference, relu, reluBackward, reluBackwardReference, reluReference, type ConvShape,
 } from '../src/engine/kernels/index.js';
 
 export interface KernelFigure {
@@ -13,6 +15,7 @@ export interface KernelFigure {
 }
 
 type Geometry = [number, number, number, number, number, number, number];
+const COUT: Record<string, number> = { 'conv1 (50,1,14,14) k3': 12, 'conv2 (50,12,12,12) k3': 32 };
 
 const GEOMETRIES: [string, Geometry][] = [
   ['conv1 (50,1,14,14) k3', [50, 1, 14, 14, 3, 1, 0]],
@@ -44,7 +47,7 @@ function bestMs(fn: () => void, minMs: number, rounds: number): number {
 export function benchKernels(minMs = 30, rounds = 8): KernelFigure[] {
   const figures: KernelFigure[] = [];
   const time = (name: string, kernel: () => void, reference: () => void) =>
-    figures.push({ name, ms: { kernel: bestMs(kernel, minMs, rounds), reference: bestMs(reference, minMs, 2) } });
+    figures.push({ name, ms: { kernel: bestMs(kernel, minMs, rounds), reference: bestMs(reference, minMs, 1) } });
   for (const [name, [N, C, H, W, k, s, p]] of GEOMETRIES) {
     const rows = N * convOutSize(H, k, s, p) * convOutSize(W, k, s, p);
     const x = Float32Array.from({ length: N * C * H * W }, () => Math.random());
@@ -52,6 +55,18 @@ export function benchKernels(minMs = 30, rounds = 8): KernelFigure[] {
     const dx = new Float32Array(x.length);
     time(`im2col ${name}`, () => im2col(x, N, C, H, W, k, s, p, cols), () => im2colReference(x, N, C, H, W, k, s, p, cols));
     time(`col2im ${name}`, () => col2im(cols, N, C, H, W, k, s, p, dx), () => col2imReference(cols, N, C, H, W, k, s, p, dx));
+    const shape: ConvShape = { N, C, H, W, Cout: COUT[name], k, stride: s, pad: p };
+    const w = Float32Array.from({ length: shape.Cout * C * k * k }, () => Math.random() - 0.5);
+    const bias = new Float32Array(shape.Cout);
+    const out = new Float32Array(rows * shape.Cout);
+    const dw = new Float32Array(w.length);
+    const db = new Float32Array(shape.Cout);
+    time(`conv2dForward ${name} -> ${shape.Cout}`, () => conv2dForward(shape, x, w, bias, out), () => conv2dForwardReference(shape, x, w, bias, out));
+    time(
+      `conv2dBackward ${name} -> ${shape.Cout}`,
+      () => conv2dBackward(shape, x, out, w, dw, db, dx),
+      () => conv2dBackwardReference(shape, x, out, w, dw, db, dx),
+    );
   }
   const n = 50 * 32 * 10 * 10; // conv2's output
   const x = Float32Array.from({ length: n }, () => Math.random() - 0.5);
