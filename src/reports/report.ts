@@ -10,7 +10,7 @@ import type { RunResult, StudyStats } from '../studies/study-stats.js';
 import type { RunConfig } from '../training/config.js';
 import { buildCharts } from './charts.js';
 import { renderSvg } from './render-svg.js';
-import { comparisonsTable, gridTables, publishedTable, resultsTable, sweepTable, type Table } from './tables.js';
+import { comparisonsTable, gridTables, publishedCostTable, publishedTable, resultsTable, sweepTable, type Table } from './tables.js';
 
 export interface ReportFiles {
   markdown: string;
@@ -105,6 +105,7 @@ export async function buildReport(study: StudyConfig, plan: StudyPlan, stats: St
     resultsTable(stats),
     sweepTable(study, stats),
     publishedTable(study, stats),
+    publishedCostTable(study, stats),
     comparisonsTable(stats),
     ...gridTables(study, stats),
   ].filter((t): t is Table => t !== null && t.rows.length > 0);

@@ -5,7 +5,7 @@ import { currentPlan } from '../studies/runner.js';
 import { collectResults, studyStats, type StudyStats } from '../studies/study-stats.js';
 import type { RunConfig } from '../training/config.js';
 import { writeReport } from './report.js';
-import { comparisonsTable, publishedTable, resultsTable, sweepTable, textTable, type Table } from './tables.js';
+import { comparisonsTable, publishedCostTable, publishedTable, resultsTable, sweepTable, textTable, type Table } from './tables.js';
 
 export interface WrittenReport {
   stats: StudyStats;
@@ -18,7 +18,7 @@ export async function reportFromStore(dir: string, study: StudyConfig, defaults:
   const results = collectResults(plan, (s) => store.get(s.key, s.configHash));
   const stats = studyStats(study, plan, results);
   await writeReport(dir, study, plan, stats, results);
-  const tables = [resultsTable(stats), sweepTable(study, stats), publishedTable(study, stats), comparisonsTable(stats)].filter(
+  const tables = [resultsTable(stats), sweepTable(study, stats), publishedTable(study, stats), publishedCostTable(study, stats), comparisonsTable(stats)].filter(
     (t): t is Table => t !== null && t.rows.length > 0,
   );
   return { stats, tables };

@@ -77,6 +77,31 @@ export function publishedTable(study: StudyConfig, stats: StudyStats): Table | n
   };
 }
 
+/** Published parameter counts and training times beside ours (times: different hardware, shown for scale only). */
+export function publishedCostTable(study: StudyConfig, stats: StudyStats): Table | null {
+  const pub = study.published;
+  if (!pub) return null;
+  const rows = stats.variants
+    .filter((v) => pub.rows[v.variant] && (pub.rows[v.variant].parameters !== null || pub.rows[v.variant].trainSeconds !== null))
+    .map((v) => {
+      const p = pub.rows[v.variant];
+      return [
+        v.variant,
+        p.parameters === null ? '-' : num(p.parameters),
+        num(v.parameterCount),
+        p.parameters === null ? '-' : p.parameters === v.parameterCount ? 'yes' : 'no',
+        p.trainSeconds === null ? '-' : p.trainSeconds.toFixed(1),
+        v.trainingSeconds.mean.toFixed(1),
+      ];
+    });
+  return {
+    title: 'Parameters and training time: published vs ours',
+    header: ['Variant', 'Published params', 'Our params', 'Same count', 'Published time [s]', 'Our mean time [s]'],
+    rows,
+    note: "Times come from different machines (the report's hardware vs this one's worker threads) and are not comparable beyond their order of magnitude.",
+  };
+}
+
 export function comparisonsTable(stats: StudyStats): Table | null {
   if (stats.comparisons.length === 0) return null;
   return {
