@@ -141,7 +141,7 @@ export async function buildReport(study: StudyConfig, plan: StudyPlan, stats: St
 <html lang="en"><head><meta charset="utf-8"><title>${esc(study.name)}</title>
 <style>
 body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
-table{border-collapse:collapse;margin:.5em 0;font-size:13px}th,td{border:1px solid #ccc;padding:3px 7px;text-align:left}
+table{border-collapse:collapse;margin:.5em 0;font-size:13px}th,td{border:1px solid #ccc;padding:3px 7px;text-align:left}td{white-space:nowrap}
 th{background:#f3f3f3}p.note{font-size:12px;color:#555}figure{margin:1em 0}figcaption{font-size:12px;color:#555}
 </style></head><body>
 <h1>${esc(study.name)}</h1>
