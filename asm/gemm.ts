@@ -6,7 +6,8 @@
 //    whose B fits in L2; their partial products are summed into C.
 //  - A is read in place: row-major (lda = K floats) or, for transA, stored K x M so that the rows
 //    a micro-tile needs at step k are contiguous. Either way no transpose is materialised.
-//  - A rows x 8 micro-tile (rows = 5, or 6 with relaxed madd) keeps its accumulators in v128
+//  - A rows x 8 micro-tile (rows = 5, or 6 with relaxed madd; rows x 4 for a last panel of <= 4
+//    columns) keeps its accumulators in v128
 //    registers over the K block. The micro-kernels are separate functions that only store: inlined
 //    into one big driver, or loading C after the K loop, V8 hoisted the A broadcasts to the loop top
 //    and spilled accumulators, halving throughput. Edge tiles (fewer rows or columns) are computed
@@ -95,38 +96,38 @@ function packB(N: i32, K: i32, k0: i32, kc: i32, pB: usize, transB: bool, pP: us
 }
 
 /**
- * The rows x 8 micro-kernel (rows = 5 or 6, a constant at each use) over kc steps of k, storing the
- * tile at pc (row stride ldc bytes). trans: A[k, r] at pa + k*lda + 4r (one pointer, constant
+ * The rows x 8 micro-kernel (rows = 5 or 6; wide = false: rows x 4 for a last panel of at most 4
+ * columns; both constants at each use) over kc steps of k, storing the tile at pc (row stride ldc bytes). trans: A[k, r] at pa + k*lda + 4r (one pointer, constant
  * offsets); else A row r at pa + r*lda, stepping 4 bytes per k (one pointer per row).
  */
 @inline function tile(
-  rows: i32, trans: bool, kc: i32, pa: usize, lda: usize, pb: usize, ldb: usize, pc: usize, ldc: usize,
+  rows: i32, wide: bool, trans: bool, kc: i32, pa: usize, lda: usize, pb: usize, ldb: usize, pc: usize, ldc: usize,
 ): void {
   let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
   let c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
   let a0 = pa, a1 = pa + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
   for (let k = 0; k < kc; k++) {
     const b0 = v128.load(pb);
-    const b1 = v128.load(pb, 16);
+    const b1 = wide ? v128.load(pb, 16) : b0;
     let a = v128.load32_splat(a0);
     c00 = fma(a, b0, c00);
-    c01 = fma(a, b1, c01);
+    if (wide) c01 = fma(a, b1, c01);
     a = trans ? v128.load32_splat(a0, 4) : v128.load32_splat(a1);
     c10 = fma(a, b0, c10);
-    c11 = fma(a, b1, c11);
+    if (wide) c11 = fma(a, b1, c11);
     a = trans ? v128.load32_splat(a0, 8) : v128.load32_splat(a2);
     c20 = fma(a, b0, c20);
-    c21 = fma(a, b1, c21);
+    if (wide) c21 = fma(a, b1, c21);
     a = trans ? v128.load32_splat(a0, 12) : v128.load32_splat(a3);
     c30 = fma(a, b0, c30);
-    c31 = fma(a, b1, c31);
+    if (wide) c31 = fma(a, b1, c31);
     a = trans ? v128.load32_splat(a0, 16) : v128.load32_splat(a4);
     c40 = fma(a, b0, c40);
-    c41 = fma(a, b1, c41);
+    if (wide) c41 = fma(a, b1, c41);
     if (rows > 5) {
       a = trans ? v128.load32_splat(a0, 20) : v128.load32_splat(a5);
       c50 = fma(a, b0, c50);
-      c51 = fma(a, b1, c51);
+      if (wide) c51 = fma(a, b1, c51);
     }
     pb += ldb;
     if (trans) {
@@ -141,43 +142,65 @@ function packB(N: i32, K: i32, k0: i32, kc: i32, pB: usize, transB: bool, pP: us
     }
   }
   v128.store(pc, c00);
-  v128.store(pc, c01, 16);
+  if (wide) v128.store(pc, c01, 16);
   v128.store(pc + ldc, c10);
-  v128.store(pc + ldc, c11, 16);
+  if (wide) v128.store(pc + ldc, c11, 16);
   v128.store(pc + 2 * ldc, c20);
-  v128.store(pc + 2 * ldc, c21, 16);
+  if (wide) v128.store(pc + 2 * ldc, c21, 16);
   v128.store(pc + 3 * ldc, c30);
-  v128.store(pc + 3 * ldc, c31, 16);
+  if (wide) v128.store(pc + 3 * ldc, c31, 16);
   v128.store(pc + 4 * ldc, c40);
-  v128.store(pc + 4 * ldc, c41, 16);
+  if (wide) v128.store(pc + 4 * ldc, c41, 16);
   if (rows > 5) {
     v128.store(pc + 5 * ldc, c50);
-    v128.store(pc + 5 * ldc, c51, 16);
+    if (wide) v128.store(pc + 5 * ldc, c51, 16);
   }
 }
 
 function tile5RowMajorA(kc: i32, pa: usize, lda: usize, pb: usize, ldb: usize, pc: usize, ldc: usize): void {
-  tile(5, false, kc, pa, lda, pb, ldb, pc, ldc);
+  tile(5, true, false, kc, pa, lda, pb, ldb, pc, ldc);
 }
 function tile5TransA(kc: i32, pa: usize, lda: usize, pb: usize, ldb: usize, pc: usize, ldc: usize): void {
-  tile(5, true, kc, pa, lda, pb, ldb, pc, ldc);
+  tile(5, true, true, kc, pa, lda, pb, ldb, pc, ldc);
+}
+function tile5NarrowRowMajorA(kc: i32, pa: usize, lda: usize, pb: usize, ldb: usize, pc: usize, ldc: usize): void {
+  tile(5, false, false, kc, pa, lda, pb, ldb, pc, ldc);
+}
+function tile5NarrowTransA(kc: i32, pa: usize, lda: usize, pb: usize, ldb: usize, pc: usize, ldc: usize): void {
+  tile(5, false, true, kc, pa, lda, pb, ldb, pc, ldc);
 }
 function tile6RowMajorA(kc: i32, pa: usize, lda: usize, pb: usize, ldb: usize, pc: usize, ldc: usize): void {
-  tile(6, false, kc, pa, lda, pb, ldb, pc, ldc);
+  tile(6, true, false, kc, pa, lda, pb, ldb, pc, ldc);
 }
 function tile6TransA(kc: i32, pa: usize, lda: usize, pb: usize, ldb: usize, pc: usize, ldc: usize): void {
-  tile(6, true, kc, pa, lda, pb, ldb, pc, ldc);
+  tile(6, true, true, kc, pa, lda, pb, ldb, pc, ldc);
+}
+function tile6NarrowRowMajorA(kc: i32, pa: usize, lda: usize, pb: usize, ldb: usize, pc: usize, ldc: usize): void {
+  tile(6, false, false, kc, pa, lda, pb, ldb, pc, ldc);
+}
+function tile6NarrowTransA(kc: i32, pa: usize, lda: usize, pb: usize, ldb: usize, pc: usize, ldc: usize): void {
+  tile(6, false, true, kc, pa, lda, pb, ldb, pc, ldc);
 }
 
 @inline function runTile(
-  h: i32, trans: bool, kc: i32, pa: usize, lda: usize, pb: usize, ldb: usize, pc: usize, ldc: usize,
+  h: i32, wide: bool, trans: bool, kc: i32, pa: usize, lda: usize, pb: usize, ldb: usize, pc: usize, ldc: usize,
 ): void {
   if (MR > 5 && h == 6) {
-    if (trans) tile6TransA(kc, pa, lda, pb, ldb, pc, ldc);
-    else tile6RowMajorA(kc, pa, lda, pb, ldb, pc, ldc);
+    if (wide) {
+      if (trans) tile6TransA(kc, pa, lda, pb, ldb, pc, ldc);
+      else tile6RowMajorA(kc, pa, lda, pb, ldb, pc, ldc);
+    } else {
+      if (trans) tile6NarrowTransA(kc, pa, lda, pb, ldb, pc, ldc);
+      else tile6NarrowRowMajorA(kc, pa, lda, pb, ldb, pc, ldc);
+    }
   } else {
-    if (trans) tile5TransA(kc, pa, lda, pb, ldb, pc, ldc);
-    else tile5RowMajorA(kc, pa, lda, pb, ldb, pc, ldc);
+    if (wide) {
+      if (trans) tile5TransA(kc, pa, lda, pb, ldb, pc, ldc);
+      else tile5RowMajorA(kc, pa, lda, pb, ldb, pc, ldc);
+    } else {
+      if (trans) tile5NarrowTransA(kc, pa, lda, pb, ldb, pc, ldc);
+      else tile5NarrowRowMajorA(kc, pa, lda, pb, ldb, pc, ldc);
+    }
   }
 }
 
@@ -261,10 +284,11 @@ export function gemm(
       let pc = dst + <usize>i0 * ldc;
       for (let j0 = 0; j0 < N; j0 += NR) {
         const nc = min(NR, N - j0);
-        if (rows == h && nc == NR) {
-          runTile(h, transA, kc, pa, ldaTile, pb, ldb, pc, ldc);
+        const wide = nc > 4;
+        if (rows == h && (nc == NR || nc == 4)) {
+          runTile(h, wide, transA, kc, pa, ldaTile, pb, ldb, pc, ldc);
         } else {
-          runTile(h, transA, kc, pa, ldaTile, pb, ldb, spill, 32);
+          runTile(h, wide, transA, kc, pa, ldaTile, pb, ldb, spill, 32);
           mergeSpill(rows, nc, pc, ldc);
         }
         pb += panelBytes;
