@@ -66,6 +66,28 @@ function span(batch: number, size: number, stride: number): number {
   return stride === 0 ? size : (batch - 1) * stride + size;
 }
 
+/**
+ * Validates a (batched) GEMM call, throwing an error that names the bad argument; returns the element
+ * spans of A, B and C.
+ */
+export function checkGemm(
+  fn: string, batch: number, M: number, N: number, K: number, A: Float32Array, strideA: number, B: Float32Array,
+  strideB: number, C: Float32Array, strideC: number,
+): [number, number, number] {
+  const where = `${fn}(${fn === 'gemm' ? '' : `batch=${batch}, `}M=${M}, N=${N}, K=${K})`;
+  for (const [name, v] of [['batch', batch], ['M', M], ['N', N], ['K', K], ['strideA', strideA], ['strideB', strideB], ['strideC', strideC]] as const) {
+    if (!Number.isInteger(v) || v < 0) throw new Error(`${fn}: ${name} must be a non-negative integer, got ${v}`);
+  }
+  if (strideC !== 0 && strideC < M * N && batch > 1) {
+    throw new Error(`${where}: strideC ${strideC} would overlap outputs (use 0 to sum, or >= M*N = ${M * N})`);
+  }
+  const sizeA = span(batch, M * K, strideA), sizeB = span(batch, K * N, strideB), sizeC = span(batch, M * N, strideC);
+  for (const [name, arr, need] of [['A', A, sizeA], ['B', B, sizeB], ['C', C, sizeC]] as const) {
+    if (arr.length < need) throw new Error(`${where}: ${name} has ${arr.length} elements, needs ${need}`);
+  }
+  return [sizeA, sizeB, sizeC];
+}
+
 /** Validates an im2col/col2im geometry; returns [input elements, cols elements]. */
 function convSizes(
   fn: string, N: number, C: number, H: number, W: number, k: number, stride: number, pad: number,
@@ -130,17 +152,7 @@ export class WasmKernels {
     strideB: number, C: Float32Array, strideC: number, opts: GemmOptions,
   ): void {
     const { transA = false, transB = false, accumulate = false } = opts;
-    const where = `${fn}(${batch === 1 && fn === 'gemm' ? '' : `batch=${batch}, `}M=${M}, N=${N}, K=${K})`;
-    for (const [name, v] of [['batch', batch], ['M', M], ['N', N], ['K', K], ['strideA', strideA], ['strideB', strideB], ['strideC', strideC]] as const) {
-      if (!Number.isInteger(v) || v < 0) throw new Error(`${fn}: ${name} must be a non-negative integer, got ${v}`);
-    }
-    if (strideC !== 0 && strideC < M * N && batch > 1) {
-      throw new Error(`${where}: strideC ${strideC} would overlap outputs (use 0 to sum, or >= M*N = ${M * N})`);
-    }
-    const sizeA = span(batch, M * K, strideA), sizeB = span(batch, K * N, strideB), sizeC = span(batch, M * N, strideC);
-    for (const [name, arr, need] of [['A', A, sizeA], ['B', B, sizeB], ['C', C, sizeC]] as const) {
-      if (arr.length < need) throw new Error(`${where}: ${name} has ${arr.length} elements, needs ${need}`);
-    }
+    const [sizeA, sizeB, sizeC] = checkGemm(fn, batch, M, N, K, A, strideA, B, strideB, C, strideC);
     if (batch === 0 || M * N === 0) return;
     const offA = this.base;
     const offB = align64(offA + 4 * sizeA);
