@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { printTables, reportFromStore } from '../../reports/study-report.js';
@@ -7,6 +8,7 @@ import { StudyProgress } from '../../studies/progress.js';
 import { ResultsStore } from '../../studies/results-store.js';
 import { runStudy } from '../../studies/runner.js';
 import { loadStudyConfig, saveStudyCopy } from '../../studies/study-file.js';
+import { lockStudyDir } from '../../studies/study-lock.js';
 import { studyDefaults } from '../../studies/run-defaults.js';
 
 function positiveInt(name: string): (v: string) => number {
@@ -29,6 +31,9 @@ export function register(program: Command): void {
       const defaults = studyDefaults();
       const study = loadStudyConfig(configFile, defaults);
       const dir = opts.out ?? join('out', study.name);
+      mkdirSync(dir, { recursive: true });
+      const unlock = lockStudyDir(dir);
+      process.once('exit', unlock);
       const store = ResultsStore.open(dir);
       for (const p of store.problems) console.error(`pairnet: ${p}`);
       if (saveStudyCopy(dir, study)) console.error(`pairnet: ${configFile} changed since the last run in ${dir}: runs whose config changed will be redone`);
