@@ -1,12 +1,12 @@
 /**
  * Conv and activation kernels section of `npm run bench`: ms per call of the engine's kernels
  * (WebAssembly, 'kernel') and the TypeScript references ('reference') for im2col, col2im, whole
- * Conv2d passes and ReLU on ConvSepNet's sizes (batch of 25 pairs = 50 images). CPU time of this
+ * Conv2d passes, max pooling and ReLU on ConvSepNet's sizes (batch of 25 pairs = 50 images). CPU time of this
  * process, best of several rounds.
  */
 import {
   col2im, col2imReference, conv2dBackward, conv2dBackwardReference, conv2dForward, conv2dForwardReference, convOutSize,
-  im2col, im2colReference, relu, reluBackward, reluBackwardReference, reluReference, type ConvShape,
+  im2col, im2colReference, maxPool2d, maxPool2dReference, relu, reluBackward, reluBackwardReference, reluReference, type ConvShape,
 } from '../src/engine/kernels/index.js';
 
 export interface KernelFigure {
@@ -74,6 +74,9 @@ export function benchKernels(minMs = 30, rounds = 8): KernelFigure[] {
   const dy = Float32Array.from({ length: n }, () => Math.random() - 0.5);
   const dx = new Float32Array(n);
   relu(x, y);
+  const pooled = new Float32Array(n / 4);
+  const argmax = new Int32Array(n / 4);
+  time('maxPool2d 2x2 (50,32,10,10)', () => maxPool2d(1600, 10, 10, 2, 2, x, pooled, argmax), () => maxPool2dReference(1600, 10, 10, 2, 2, x, pooled, argmax));
   time(`relu ${n}`, () => relu(x, y), () => reluReference(x, y));
   time(`reluBackward ${n}`, () => reluBackward(y, dy, dx), () => reluBackwardReference(y, dy, dx));
   return figures;

@@ -2,7 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   col2im, col2imReference, conv2dBackward, conv2dBackwardReference, conv2dForward, conv2dForwardReference, convDims,
-  convOutSize, gemm, gemmBatched, gemmBatchedReference, gemmReference, im2col, im2colReference, relaxedSimdSupported, relu,
+  convOutSize, gemm, maxPool2d, maxPool2dReference, gemmBatched, gemmBatchedReference, gemmReference, im2col, im2colReference, relaxedSimdSupported, relu,
   reluBackward, reluBackwardReference, reluReference, WasmKernels, type ConvShape, type KernelVariant,
 } from '../../src/engine/kernels/index.js';
 import { Rng } from '../../src/engine/rng.js';
@@ -309,5 +309,27 @@ describe('conv2dForward / conv2dBackward vs their references', () => {
     expect(() => conv2dForward(s, rand(16), rand(18), undefined, rand(7))).toThrow(/conv2dForward: out has 7 elements, needs 8/);
     expect(() => conv2dForward({ ...s, k: 5 }, rand(16), rand(50), undefined, rand(8))).toThrow(/does not fit input size 4/);
     expect(() => conv2dBackward(s, rand(16), rand(8), rand(18), rand(17), undefined, undefined)).toThrow(/gradWeight has 17 elements, needs 18/);
+  });
+});
+
+describe('maxPool2d vs its reference', () => {
+  it.each([
+    [3, 10, 10, 2, 2], [2, 7, 9, 3, 2], [2, 5, 5, 2, 1], [2, 4, 4, 4, 1], [1, 9, 6, 3, 3],
+  ])('matches values and argmax for planes=%i H=%i W=%i k=%i stride=%i, with ties and NaNs', (planes, H, W, k, stride) => {
+    // Small integers make ties common; NaNs must win their windows.
+    const x = Float32Array.from({ length: planes * H * W }, () => Math.floor(rng.uniform() * 3));
+    for (let i = 0; i < x.length; i += 17) x[i] = NaN;
+    const n = planes * convOutSize(H, k, stride, 0) * convOutSize(W, k, stride, 0);
+    const want = new Float32Array(n), got = rand(n);
+    const argWant = new Int32Array(n), argGot = new Int32Array(n).fill(-1);
+    maxPool2dReference(planes, H, W, k, stride, x, want, argWant);
+    maxPool2d(planes, H, W, k, stride, x, got, argGot);
+    expectSame(got, want, 'maxPool2d');
+    expect(Array.from(argGot)).toEqual(Array.from(argWant));
+  });
+
+  it('rejects short outputs', () => {
+    expect(() => maxPool2d(1, 4, 4, 2, 2, rand(16), rand(3), new Int32Array(4))).toThrow(/maxPool2d: out has 3 elements, needs 4/);
+    expect(() => maxPool2d(1, 4, 4, 2, 2, rand(16), rand(4), new Int32Array(3))).toThrow(/maxPool2d: argmax has 3 elements, needs 4/);
   });
 });

@@ -8,7 +8,7 @@ import { checkGemm, WasmKernels, relaxedSimdSupported } from './wasm-kernels.js'
 export type { ConvShape, GemmOptions } from './reference.js';
 export {
   gemmReference, gemmBatchedReference, im2colReference, col2imReference, convOutSize, convDims, reluReference,
-  reluBackwardReference, conv2dForwardReference, conv2dBackwardReference,
+  reluBackwardReference, conv2dForwardReference, conv2dBackwardReference, maxPool2dReference,
 } from './reference.js';
 export { WasmKernels, relaxedSimdSupported, type KernelVariant } from './wasm-kernels.js';
 
@@ -80,6 +80,18 @@ export function col2im(
   cols: Float32Array, N: number, C: number, H: number, W: number, k: number, stride: number, pad: number, gradInput: Float32Array,
 ): void {
   wasmKernels().col2im(cols, N, C, H, W, k, stride, pad, gradInput);
+}
+
+/**
+ * Max pooling of `planes` H x W planes (an NCHW tensor has N*C of them) over k x k windows with a
+ * stride, no padding, floor mode: out [planes, OH, OW] = window maxima, argmax [planes*OH*OW] = the
+ * flat input index of each (ties: first in row-major window order; a NaN wins, as in PyTorch).
+ * The backward pass is a scatter: gradInput = 0, then gradInput[argmax[i]] += gradOut[i].
+ */
+export function maxPool2d(
+  planes: number, H: number, W: number, k: number, stride: number, input: Float32Array, out: Float32Array, argmax: Int32Array,
+): void {
+  wasmKernels().maxPool2d(planes, H, W, k, stride, input, out, argmax);
 }
 
 /** y[i] = max(x[i], 0) for i < x.length; NaN stays NaN, -0 and -Infinity give +0 (PyTorch's relu). */

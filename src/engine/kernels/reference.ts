@@ -191,3 +191,33 @@ export function conv2dBackwardReference(
   gemmBatchedReference(s.N, P, ckk, s.Cout, gradOut, s.Cout * P, weight, 0, dcols, P * ckk, { transA: true });
   col2imReference(dcols, s.N, s.C, s.H, s.W, s.k, s.stride, s.pad, gradInput);
 }
+
+/**
+ * Max pooling of `planes` H x W planes (NCHW with planes = N*C) over k x k windows, stride, no padding,
+ * floor mode: out[plane, oh, ow] = window maximum, argmax = its flat input index. Ties go to the first
+ * maximal element in row-major window order and a NaN wins its window, as in PyTorch.
+ */
+export function maxPool2dReference(
+  planes: number, H: number, W: number, k: number, stride: number, input: Float32Array, out: Float32Array, argmax: Int32Array,
+): void {
+  const OH = convOutSize(H, k, stride, 0);
+  const OW = convOutSize(W, k, stride, 0);
+  let o = 0;
+  for (let plane = 0; plane < planes; plane++) {
+    for (let oh = 0; oh < OH; oh++) {
+      for (let ow = 0; ow < OW; ow++, o++) {
+        let at = -1;
+        for (let kh = 0; kh < k; kh++) {
+          for (let kw = 0; kw < k; kw++) {
+            const idx = (plane * H + oh * stride + kh) * W + ow * stride + kw;
+            const v = input[idx];
+            const best = at < 0 ? NaN : input[at];
+            if (at < 0 || (!Number.isNaN(best) && (v > best || Number.isNaN(v)))) at = idx;
+          }
+        }
+        out[o] = input[at];
+        argmax[o] = at;
+      }
+    }
+  }
+}

@@ -30,6 +30,7 @@ interface KernelExports {
   im2col(pX: number, N: number, C: number, H: number, W: number, k: number, stride: number, pad: number, pOut: number): void;
   col2im(pCols: number, N: number, C: number, H: number, W: number, k: number, stride: number, pad: number, pDx: number): void;
   relu(n: number, pX: number, pY: number): void;
+  maxPool2d(planes: number, H: number, W: number, k: number, stride: number, pX: number, pOut: number, pArg: number): void;
   conv2dForward(
     N: number, C: number, H: number, W: number, Cout: number, k: number, stride: number, pad: number,
     pX: number, pWt: number, pBias: number, pOut: number, pCols: number, pS: number, pT: number,
@@ -200,6 +201,20 @@ export class WasmKernels {
     this.f32.set(cols.subarray(0, sizeCols), offCols >> 2);
     this.exports.col2im(offCols, N, C, H, W, k, stride, pad, offX);
     gradInput.set(this.f32.subarray(offX >> 2, (offX >> 2) + sizeX));
+  }
+
+  /** Max pooling with argmax; as maxPool2dReference. */
+  maxPool2d(planes: number, H: number, W: number, k: number, stride: number, input: Float32Array, out: Float32Array, argmax: Int32Array): void {
+    const [sizeX] = convSizes('maxPool2d', planes, 1, H, W, k, stride, 0);
+    const sizeOut = planes * convOutSize(H, k, stride, 0) * convOutSize(W, k, stride, 0);
+    checkConvLength('maxPool2d', 'input', input, sizeX);
+    checkConvLength('maxPool2d', 'out', out, sizeOut);
+    if (argmax.length < sizeOut) throw new Error(`maxPool2d: argmax has ${argmax.length} elements, needs ${sizeOut}`);
+    const [offX, offOut, offArg] = this.layout([sizeX, sizeOut, sizeOut]);
+    this.f32.set(input.subarray(0, sizeX), offX >> 2);
+    this.exports.maxPool2d(planes, H, W, k, stride, offX, offOut, offArg);
+    out.set(this.f32.subarray(offOut >> 2, (offOut >> 2) + sizeOut));
+    argmax.set(new Int32Array(this.f32.buffer, offArg, sizeOut));
   }
 
   /** y[i] = max(x[i], 0) for i < x.length (NaN stays NaN). */
