@@ -103,7 +103,7 @@ export interface GemmBenchOptions {
 }
 
 export function benchGemm(options: GemmBenchOptions = {}): GemmFigure[] {
-  const { shapes = GEMM_SHAPES, minMs = 30, rounds = 10, reference = true } = options;
+  const { shapes = GEMM_SHAPES, minMs = 20, rounds = 15, reference = true } = options;
   const variants: KernelVariant[] = relaxedSimdSupported() ? ['simd', 'relaxed'] : ['simd'];
   const impls: [string, GemmFn][] = [['gemm', runner(gemm, gemmBatched)]];
   for (const v of variants) {
