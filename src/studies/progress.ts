@@ -1,6 +1,7 @@
 /**
  * Study progress: on a terminal, a live block (overall bar with ETA, one line per worker) redrawn in place;
- * otherwise one plain line per finished run. The ETA is remaining epochs over the epoch rate measured so far.
+ * otherwise one plain line per finished run. The ETA prices every remaining epoch at its variant's measured
+ * seconds per epoch (variants differ a lot: a ResNet epoch costs many MLP epochs), over the worker count.
  */
 import type { EpochMetrics, RunRecord } from '../training/record.js';
 import type { RunSpec } from './plan.js';
@@ -20,15 +21,20 @@ interface Lane {
   spec: RunSpec;
   epoch: number;
   last: EpochMetrics | null;
+  /** When the lane's last epoch (or the run) started, ms. */
+  since: number;
 }
 
 export class StudyProgress implements ProgressSink {
   private totalRuns = 0;
   private doneRuns = 0;
-  private epochsPerRun = 1;
+  private slots = 1;
   private readonly started = Date.now();
-  private epochsDone = 0;
   private lanes: (Lane | null)[] = [];
+  /** Planned runs not started yet. */
+  private queue = new Map<string, RunSpec>();
+  /** Per variant: observed worker-seconds and epochs. */
+  private readonly cost = new Map<string, { seconds: number; epochs: number }>();
   private drawnLines = 0;
   private lastDraw = 0;
 
@@ -37,23 +43,33 @@ export class StudyProgress implements ProgressSink {
     private readonly live: boolean = out.isTTY === true,
   ) {}
 
-  begin(info: { totalRuns: number; doneRuns: number; slots: number; epochsPerRun: number }): void {
+  begin(info: { totalRuns: number; doneRuns: number; slots: number }): void {
     this.totalRuns = info.totalRuns;
     this.doneRuns = info.doneRuns;
-    this.epochsPerRun = info.epochsPerRun;
+    this.slots = info.slots;
     this.lanes = new Array<Lane | null>(info.slots).fill(null);
     const resumed = info.doneRuns > 0 ? ` (${info.doneRuns} already stored, skipped)` : '';
     this.out.write(`${info.totalRuns} runs on ${info.slots} worker${info.slots === 1 ? '' : 's'}${resumed}\n`);
   }
 
+  queued(pending: readonly RunSpec[]): void {
+    this.queue = new Map(pending.map((s) => [s.key, s]));
+  }
+
   runStarted(slot: number, spec: RunSpec): void {
-    this.lanes[slot] = { spec, epoch: 0, last: null };
+    this.queue.delete(spec.key);
+    this.lanes[slot] = { spec, epoch: 0, last: null, since: Date.now() };
     this.draw(false);
   }
 
   epoch(slot: number, spec: RunSpec, metrics: EpochMetrics): void {
-    this.lanes[slot] = { spec, epoch: metrics.epoch, last: metrics };
-    this.epochsDone++;
+    const now = Date.now();
+    const lane = this.lanes[slot];
+    const c = this.cost.get(spec.variant) ?? { seconds: 0, epochs: 0 };
+    c.seconds += (now - (lane?.since ?? now)) / 1000;
+    c.epochs += 1;
+    this.cost.set(spec.variant, c);
+    this.lanes[slot] = { spec, epoch: metrics.epoch, last: metrics, since: now };
     this.draw(false);
   }
 
@@ -72,13 +88,35 @@ export class StudyProgress implements ProgressSink {
     if (this.live) this.draw(true);
   }
 
-  /** Seconds left: remaining epochs at the epoch rate seen so far (in-flight runs' finished epochs count as done). */
+  /** Seconds left: every remaining epoch at its variant's measured rate (or the overall rate), over the workers. */
   eta(): number {
-    const elapsed = (Date.now() - this.started) / 1000;
-    if (this.epochsDone === 0) return Infinity;
-    const inFlight = this.lanes.reduce((a, l) => a + (l ? l.epoch : 0), 0);
-    const remaining = (this.totalRuns - this.doneRuns) * this.epochsPerRun - inFlight;
-    return (Math.max(0, remaining) * elapsed) / this.epochsDone;
+    let seconds = 0;
+    let epochs = 0;
+    for (const c of this.cost.values()) {
+      seconds += c.seconds;
+      epochs += c.epochs;
+    }
+    if (epochs === 0) return Infinity;
+    const rate = (variant: string): number => {
+      const c = this.cost.get(variant);
+      return c && c.epochs > 0 ? c.seconds / c.epochs : seconds / epochs;
+    };
+    let work = 0;
+    let queuedEpochs = 0;
+    for (const s of this.queue.values()) {
+      work += s.config.epochs * rate(s.variant);
+      queuedEpochs += s.config.epochs;
+    }
+    let inFlight = 0;
+    for (const l of this.lanes)
+      if (l) {
+        work += (l.spec.config.epochs - l.epoch) * rate(l.spec.variant);
+        inFlight++;
+      }
+    // Runs of later grid-search phases are not planned yet: price them like the queued ones.
+    const unplanned = Math.max(0, this.totalRuns - this.doneRuns - inFlight - this.queue.size);
+    if (unplanned > 0 && this.queue.size > 0) work += (unplanned * queuedEpochs * (seconds / epochs)) / this.queue.size;
+    return work / this.slots;
   }
 
   private draw(force: boolean): void {

@@ -13,7 +13,9 @@ import type { ResultsStore } from './results-store.js';
 
 /** What the runner tells a progress display. */
 export interface ProgressSink {
-  begin(info: { totalRuns: number; doneRuns: number; slots: number; epochsPerRun: number }): void;
+  begin(info: { totalRuns: number; doneRuns: number; slots: number }): void;
+  /** The runs about to be scheduled (called again when a grid-search step unlocks the next phase). */
+  queued(pending: readonly RunSpec[]): void;
   runStarted(slot: number, spec: RunSpec): void;
   epoch(slot: number, spec: RunSpec, metrics: EpochMetrics): void;
   runFinished(slot: number, spec: RunSpec, record: RunRecord): void;
@@ -55,13 +57,13 @@ export async function runStudy(study: StudyConfig, opts: RunnerOptions): Promise
   let failure: Error | null = null;
   let abandoned = false;
   const stopping = (): boolean => failure !== null || abandoned || signal?.aborted === true;
-  const epochsPerRun = plan.runs.reduce((a, s) => a + s.config.epochs, 0) / Math.max(1, plan.runs.length);
-  progress?.begin({ totalRuns: plan.totalRuns, doneRuns: skipped, slots: executor.slots, epochsPerRun });
+  progress?.begin({ totalRuns: plan.totalRuns, doneRuns: skipped, slots: executor.slots });
 
   try {
     for (;;) {
       const queue = plan.runs.filter((s) => !done(s));
       if (queue.length === 0 || stopping()) break;
+      progress?.queued(queue);
       const lane = async (slot: number): Promise<void> => {
         while (!stopping() && queue.length > 0) {
           const spec = queue.shift()!;

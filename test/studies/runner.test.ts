@@ -90,6 +90,7 @@ describe('study runner', () => {
     let closing: Promise<void> | null = null;
     const progress = {
       begin: () => {},
+      queued: () => {},
       runStarted: () => {},
       epoch: () => {
         closing ??= executor.close();
