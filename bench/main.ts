@@ -4,6 +4,7 @@
  * sections. Each section lives in its own file and is added to `sections` below.
  */
 import { setFlagsFromString } from 'node:v8';
+import { wasmKernels } from '../src/engine/kernels/index.js';
 import { benchGemm, formatGemmTable } from './gemm.js';
 import { benchKernels, formatKernelTable } from './kernels.js';
 import { benchTraining, formatTrainingTable } from './training.js';
@@ -24,7 +25,8 @@ const sections: Section[] = [
     title: 'GEMM GFLOPS per shape (higher is better; includes copies into/out of wasm memory)',
     run: async () => {
       const figures = benchGemm();
-      return { table: formatGemmTable(figures), figures };
+      const engine = `engine kernels: wasm-${wasmKernels().variant} (gemm column)`;
+      return { table: `${engine}\n${formatGemmTable(figures)}`, figures: { engine: wasmKernels().variant, shapes: figures } };
     },
   },
   {
