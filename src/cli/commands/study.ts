@@ -36,7 +36,7 @@ export function register(program: Command): void {
       process.once('exit', unlock);
       const store = ResultsStore.open(dir);
       for (const p of store.problems) console.error(`pairnet: ${p}`);
-      if (saveStudyCopy(dir, study)) console.error(`pairnet: ${configFile} changed since the last run in ${dir}: runs whose config changed will be redone`);
+      if (saveStudyCopy(dir, study)) console.error(`pairnet: ${configFile} differs from the study last run in ${dir}: runs with a new or changed config will be trained, stored runs with the same config are kept`);
 
       const executor = new WorkerPoolExecutor(opts.workers ?? availableParallelism());
       const stop = new AbortController();
