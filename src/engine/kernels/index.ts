@@ -1,7 +1,9 @@
 // The kernel entry points the engine calls. Each dispatches to the fastest available implementation
 // (WebAssembly SIMD, asm/kernels.ts); reference.ts holds the plain TypeScript definitions they are
 // tested against (test/engine/kernels.test.ts). All operands are row-major Float32Arrays; subarray
-// views are fine and only the leading elements an operation needs are read or written.
+// views are fine and only the leading elements an operation needs are read or written. Operands are
+// copied into the instance's linear memory per call (memcpy speed), which grows to the largest call
+// made and is kept (WebAssembly memory cannot shrink). `npm run bench` times every kernel.
 import { gemmReference, type ConvShape, type GemmOptions } from './reference.js';
 import { checkGemm, WasmKernels, relaxedSimdSupported } from './wasm-kernels.js';
 
