@@ -29,32 +29,14 @@ const spill: usize = memory.data(6 * 32, 16);
 }
 
 /**
- * Packs rows k0..k0+kc-1 of op(B)[K,N] into 8-column panels at pP (see layout above). B is K x N, or
- * N x K when transB.
+ * Packs rows k0..k0+kc-1 of op(B) = B^T (B stored N x K) into 8-column panels at pP (layout above):
+ * row j of B becomes column j of its panel.
  */
-function packB(N: i32, K: i32, k0: i32, kc: i32, pB: usize, transB: bool, pP: usize): void {
+function packBT(N: i32, K: i32, k0: i32, kc: i32, pB: usize, pP: usize): void {
   const zero = f32x4.splat(0);
+  const ld = <usize>K << 2;
   for (let j0 = 0; j0 < N; j0 += NR) {
     const nc = min(NR, N - j0);
-    if (!transB) {
-      const ld = <usize>N << 2;
-      let src = pB + (<usize>k0 * <usize>N + <usize>j0) * 4;
-      for (let k = 0; k < kc; k++) {
-        if (nc == NR) {
-          v128.store(pP, v128.load(src));
-          v128.store(pP, v128.load(src, 16), 16);
-        } else {
-          v128.store(pP, zero);
-          v128.store(pP, zero, 16);
-          for (let c = 0; c < nc; c++) store<f32>(pP + (<usize>c << 2), load<f32>(src + (<usize>c << 2)));
-        }
-        src += ld;
-        pP += 32;
-      }
-      continue;
-    }
-    // op(B)[k, j] = B[j, k]: row j of B is a column of the panel.
-    const ld = <usize>K << 2;
     const row0 = pB + (<usize>j0 * <usize>K + <usize>k0) * 4;
     let k = 0;
     if (nc == NR) {
@@ -235,7 +217,8 @@ function blockK(N: i32, K: i32): i32 {
   return (K + blocks - 1) / blocks;
 }
 
-/** Scratch gemm needs at pS: packed B block, an MR-row edge block of A, and C's partial sums. */
+/** Scratch gemm needs at pS: a packed B^T block (reserved whether or not B is transposed), an MR-row
+ * edge block of A, and C's partial sums when K is split. */
 export function gemmScratchBytes(M: i32, N: i32, K: i32): usize {
   const kc = blockK(N, K);
   const partial: usize = kc < K ? <usize>M * <usize>N * 4 : 0;
@@ -264,7 +247,7 @@ export function gemm(
   do {
     const kc = min(kcb, K - k0);
     // Row-major B is read in place (8 columns at a stride of N floats); B^T is packed.
-    if (transB) packB(N, K, k0, kc, pB, true, pP);
+    if (transB) packBT(N, K, k0, kc, pB, pP);
     const dst = k0 == 0 ? pC : pT;
     const pAk = transA ? pA + <usize>k0 * lda : pA + (<usize>k0 << 2);
     const panelBytes: usize = transB ? <usize>kc * (NR << 2) : NR << 2;
