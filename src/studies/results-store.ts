@@ -55,14 +55,21 @@ export class ResultsStore {
   private readonly runs = new Map<string, StoredRun>();
   private readonly order: StoredRun[] = [];
 
-  private constructor(readonly dir: string) {
+  private constructor(
+    readonly dir: string,
+    private readonly readOnly: boolean,
+  ) {
     this.file = join(dir, RESULTS_FILE);
   }
 
-  /** Opens (creating the directory) and validates the results; repairs the file if any line was rejected. */
-  static open(dir: string): ResultsStore {
-    mkdirSync(dir, { recursive: true });
-    const store = new ResultsStore(dir);
+  /**
+   * Opens (creating the directory) and validates the results; repairs the file if any line was rejected.
+   * readOnly (for `pairnet report`, which may run beside a study still appending) reports bad lines but never
+   * rewrites the file: a line being written at that moment would look truncated.
+   */
+  static open(dir: string, { readOnly = false }: { readOnly?: boolean } = {}): ResultsStore {
+    if (!readOnly) mkdirSync(dir, { recursive: true });
+    const store = new ResultsStore(dir, readOnly);
     if (!existsSync(store.file)) return store;
     const text = readFileSync(store.file, 'utf8');
     const lines = text.split('\n');
@@ -75,7 +82,7 @@ export class ResultsStore {
       const run = decodeLine(line);
       const where = `${RESULTS_FILE} line ${i + 1}`;
       if (typeof run === 'string') {
-        store.problems.push(`${where}: ${run}; its run will be redone`);
+        store.problems.push(`${where}: ${run}${readOnly ? '' : '; its run will be redone'}`);
         rejected.push(line);
       } else if (store.runs.has(`${run.key}\n${run.configHash}`)) {
         store.problems.push(`${where}: duplicate of run "${run.key}"; ignored`);
@@ -86,10 +93,10 @@ export class ResultsStore {
       }
     });
     if (last !== '') {
-      store.problems.push(`${RESULTS_FILE} line ${lines.length + 1}: truncated (no end of line); its run will be redone`);
+      store.problems.push(`${RESULTS_FILE} line ${lines.length + 1}: truncated (no end of line)${readOnly ? '' : '; its run will be redone'}`);
       rejected.push(last);
     }
-    if (rejected.length > 0) {
+    if (rejected.length > 0 && !readOnly) {
       appendFileSync(join(dir, REJECTED_FILE), rejected.map((l) => `${l}\n`).join(''));
       const tmp = `${store.file}.tmp-${process.pid}`;
       writeDurably(tmp, keep.map((l) => `${l}\n`).join(''), 'w');
@@ -115,6 +122,7 @@ export class ResultsStore {
 
   /** Appends one run: a single write of the whole line, then fsync. */
   append(run: StoredRun): void {
+    if (this.readOnly) throw new Error(`${this.file}: opened read-only`);
     writeDurably(this.file, encodeLine(run), 'a');
     this.add(run);
   }

@@ -51,6 +51,11 @@ describe('ResultsStore', () => {
     const truncated = encodeLine(run('cut', 0.7)).slice(0, 60);
     writeFileSync(file, good + tampered + 'not json\n' + truncated);
     expect(decodeLine(tampered.trim())).toBe('checksum mismatch');
+    // Read-only (pairnet report beside a running study): the same verdicts, the file untouched.
+    const reader = ResultsStore.open(dir, { readOnly: true });
+    expect(reader.all().map((r) => r.key)).toEqual(['good']);
+    expect(reader.problems).toHaveLength(3);
+    expect(readFileSync(file, 'utf8')).toBe(good + tampered + 'not json\n' + truncated);
     const s = ResultsStore.open(dir);
     expect(s.all().map((r) => r.key)).toEqual(['good']);
     expect(s.problems).toHaveLength(3);

@@ -14,7 +14,7 @@ export function register(program: Command): void {
     .action(async (dir: string, opts: { json?: boolean }) => {
       const defaults = studyDefaults();
       const study = loadStudyCopy(dir, defaults);
-      const store = ResultsStore.open(dir);
+      const store = ResultsStore.open(dir, { readOnly: true });
       for (const p of store.problems) console.error(`pairnet: ${p}`);
       const report = await reportFromStore(dir, study, defaults, store);
       if (opts.json) console.log(JSON.stringify(report.stats, null, 2));
