@@ -15,6 +15,14 @@ describe('pairnet train flags -> RunConfig', () => {
     expect(configFromFlags(flags({ optimizer: 'sgd', lr: '0.05', auxWeight: '1' }))).toMatchObject({ optimizer: { name: 'sgd', lr: 0.05 }, loss: { main: 1, aux: 1 } });
   });
 
+  it("sets report 000's lr drop and the aux schedule", () => {
+    const c = configFromFlags(flags({ epochs: '200', lrMilestones: '100', auxSchedule: 'cosine' }));
+    expect(c.schedule).toEqual({ kind: 'multistep', milestones: [100], gamma: 0.1 });
+    expect(c.loss.auxSchedule).toBe('cosine');
+    expect(() => configFromFlags(flags({ auxSchedule: 'step' }))).toThrow(/'loss\.auxSchedule' must be constant, linear or cosine, got "step"/);
+    expect(() => configFromFlags(flags({ lrGamma: '0.5' }))).toThrow('--lr-gamma: needs --lr-milestones');
+  });
+
   it('parses model options and rejects bad flags by name', () => {
     expect(parseModelOptions(['comparator=probabilistic', 'dropout=0.25', 'batchNorm=true'])).toEqual({ comparator: 'probabilistic', dropout: 0.25, batchNorm: true });
     expect(() => configFromFlags(flags({ epochs: '2.5' }))).toThrow('--epochs: expected a positive integer, got "2.5"');

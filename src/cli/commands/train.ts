@@ -17,6 +17,9 @@ export interface TrainCliOptions {
   batchSize?: string;
   optimizer?: string;
   lr?: string;
+  lrMilestones?: string;
+  lrGamma?: string;
+  auxSchedule?: string;
   seed?: string;
   mnist?: string;
   save?: string;
@@ -59,6 +62,11 @@ export function configFromFlags(o: TrainCliOptions): RunConfig {
     c.loss.main = 1 - f;
     c.loss.aux = f / 2;
   }
+  if (o.lrMilestones !== undefined) {
+    const milestones = o.lrMilestones.split(',').map((m) => parseNumber('--lr-milestones', m, (n) => isInt(n) && n > 0, 'comma-separated positive epochs'));
+    c.schedule = { kind: 'multistep', milestones, gamma: o.lrGamma === undefined ? 0.1 : parseNumber('--lr-gamma', o.lrGamma, (n) => n > 0, 'a number > 0') };
+  } else if (o.lrGamma !== undefined) throw new Error('--lr-gamma: needs --lr-milestones');
+  if (o.auxSchedule !== undefined) c.loss.auxSchedule = o.auxSchedule as RunConfig['loss']['auxSchedule'];
   if (o.epochs !== undefined) c.epochs = parseNumber('--epochs', o.epochs, (n) => isInt(n) && n > 0, 'a positive integer');
   if (o.batchSize !== undefined) c.batchSize = parseNumber('--batch-size', o.batchSize, (n) => isInt(n) && n > 0, 'a positive integer');
   if (o.seed !== undefined) c.seed = parseNumber('--seed', o.seed, isInt, 'a non-negative integer');
@@ -92,6 +100,9 @@ export function register(program: Command): void {
     .option('--batch-size <b>', 'minibatch size (default 25)')
     .option('--optimizer <name>', 'adam | sgd | adadelta (default adam; PyTorch defaults for the others)')
     .option('--lr <x>', 'learning rate')
+    .option('--lr-milestones <epochs>', 'multiply the lr by --lr-gamma after these epochs, e.g. 100 (report 000)')
+    .option('--lr-gamma <g>', 'factor for --lr-milestones (default 0.1)')
+    .option('--aux-schedule <kind>', 'constant | linear | cosine: aux weight decaying to 0 over the epochs')
     .option('--seed <s>', 'seed of pairs, weights, dropout and shuffling (default 0)')
     .option('--mnist <dir>', 'directory of MNIST IDX files, or "embedded"')
     .option('--save <file>', 'write the trained weights (safetensors, with the standardisation in its metadata)')
