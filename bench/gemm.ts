@@ -8,6 +8,7 @@
 import { gemm, gemmBatched } from '../src/engine/kernels/index.js';
 import { gemmBatchedReference, gemmReference } from '../src/engine/kernels/reference.js';
 import { WasmKernels, relaxedSimdSupported, type KernelVariant } from '../src/engine/kernels/wasm-kernels.js';
+import { bestMs } from './timing.js';
 
 export interface GemmShape {
   name: string;
@@ -69,28 +70,9 @@ function runner(single: Single, batched: Batched): GemmFn {
   };
 }
 
-/** CPU time of this process in ms: unlike wall time it does not count time the other processes on the machine took. */
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
-
-/** Best of `rounds` timings, each averaging calls over at least `minMs` of CPU time. */
+/** GFLOPS of one shape: 2*batch*M*N*K over the best CPU time per call. */
 function timeGflops(fn: GemmFn, s: GemmShape, A: Float32Array, B: Float32Array, C: Float32Array, minMs: number, rounds: number): number {
-  fn(s, A, B, C);
-  let best = Infinity;
-  for (let r = 0; r < rounds; r++) {
-    let calls = 0;
-    const t0 = cpuMs();
-    let t = t0;
-    while (t - t0 < minMs || calls === 0) {
-      fn(s, A, B, C);
-      calls++;
-      t = cpuMs();
-    }
-    best = Math.min(best, (t - t0) / calls);
-  }
-  return (2 * (s.batch ?? 1) * s.M * s.N * s.K) / (best * 1e6);
+  return (2 * (s.batch ?? 1) * s.M * s.N * s.K) / (bestMs(() => fn(s, A, B, C), minMs, rounds) * 1e6);
 }
 
 export interface GemmBenchOptions {

@@ -8,6 +8,7 @@ import {
   col2im, col2imReference, conv2dBackward, conv2dBackwardReference, conv2dForward, conv2dForwardReference, convOutSize,
   im2col, im2colReference, maxPool2d, maxPool2dReference, relu, reluBackward, reluBackwardReference, reluReference, type ConvShape,
 } from '../src/engine/kernels/index.js';
+import { bestMs } from './timing.js';
 
 export interface KernelFigure {
   name: string;
@@ -21,28 +22,6 @@ const GEOMETRIES: [string, Geometry][] = [
   ['conv1 (50,1,14,14) k3', [50, 1, 14, 14, 3, 1, 0]],
   ['conv2 (50,12,12,12) k3', [50, 12, 12, 12, 3, 1, 0]],
 ];
-
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
-
-function bestMs(fn: () => void, minMs: number, rounds: number): number {
-  fn();
-  let best = Infinity;
-  for (let r = 0; r < rounds; r++) {
-    let calls = 0;
-    const t0 = cpuMs();
-    let t = t0;
-    while (t - t0 < minMs || calls === 0) {
-      fn();
-      calls++;
-      t = cpuMs();
-    }
-    best = Math.min(best, (t - t0) / calls);
-  }
-  return best;
-}
 
 export function benchKernels(minMs = 30, rounds = 8): KernelFigure[] {
   const figures: KernelFigure[] = [];
