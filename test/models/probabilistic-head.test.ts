@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { assertGradcheck, gradcheckModule, Rng, zeros } from '../../src/engine/index.js';
 import { ProbabilisticComparison } from '../../src/models/probabilistic-head.js';
@@ -42,6 +43,16 @@ describe('ProbabilisticComparison', () => {
     const r = gradcheckModule(new ProbabilisticComparison(), [4, 20], { eps: 1e-3, tolerance: 1e-2, rng: new Rng(6) });
     assertGradcheck(r, 'ProbabilisticComparison');
     expect(r.entries[0].checked).toBe(80);
+  });
+
+  it('matches PyTorch 1.13 autograd (fixtures/make_probabilistic_head.py), also where P is ~1e-10', () => {
+    const f = JSON.parse(readFileSync(new URL('./fixtures/probabilistic-head.json', import.meta.url), 'utf8')) as Record<string, number[]> & { batch: number };
+    const head = new ProbabilisticComparison();
+    const out = head.forward({ data: Float32Array.from(f.input), shape: [f.batch, 20] });
+    out.data.forEach((v, i) => expect(v).toBeCloseTo(f.output[i], 4));
+    const g = head.backward({ data: Float32Array.from(f.gradOut), shape: [f.batch, 2] });
+    const scale = Math.max(...f.gradIn.map(Math.abs));
+    g.data.forEach((v, i) => expect(Math.abs(v - f.gradIn[i]) / scale).toBeLessThan(1e-5));
   });
 
   it('names the module and shapes on bad input', () => {
