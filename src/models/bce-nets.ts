@@ -10,10 +10,12 @@
  * Discrepancy: AuxResNet's 152,692 equals two separate ResNet trunks with ONE Linear(288, 10) applied to both
  * (two separate classifiers would give 155,582), so that is what we build.
  * In the Aux models the digit logits pass through a Softmax before the comparison layer ("the second last layer is
- * followed by a Softmax in each path"); in the Siamese ones through a ReLU.
+ * followed by a Softmax in each path"); in the Siamese ones through a ReLU (option comparator: the probabilistic
+ * head on the logits instead).
  */
 import { Conv2d, Flatten, Linear, MaxPool2d, PairShared, ReLU, Softmax, type Module, type Rng } from '../engine/index.js';
 import { AuxTap } from './aux-tap.js';
+import { comparison } from './comparator.js';
 import { layers, type Entry } from './layers.js';
 import type { ModelOptions, PairModel } from './model.js';
 import { PairNetwork, type DigitTaps } from './pair-network.js';
@@ -67,14 +69,15 @@ export function buildBceNet(arch: BceArch, variant: BceVariant, o: ModelOptions,
   };
   let pair: Module;
   let digits: DigitTaps;
-  const out: Entry[] = [];
   if (variant === 'siamese' || variant === 'aux-siamese') {
     const tap = new AuxTap();
     pair = new PairShared(branch(aux ? tap : null));
     if (aux) digits = { layout: 'rows', tap };
     else {
+      // Plain siamese: digit logits -> ReLU -> Linear(20, 2), or the probabilistic head on the logits.
       digits = { layout: 'columns', tap };
-      out.push(['digits', tap], ['relu', new ReLU()]);
+      const head = comparison(o, () => [['relu', new ReLU()], ['fc_out', new Linear(20, 2, rng)]], 'bce-onehot');
+      return new PairNetwork({ name, body: layers([['branches', pair], ['digits', tap], ...head.entries]), mainLoss: head.mainLoss, digits });
     }
   } else if (arch === 'resnet') {
     // Two trunks, one digit classifier applied to each image's 288 features (see the discrepancy above).
@@ -96,6 +99,6 @@ export function buildBceNet(arch: BceArch, variant: BceVariant, o: ModelOptions,
     pair = new PairSeparate(branch(taps[0]), branch(taps[1]));
     digits = { layout: 'pair', taps };
   }
-  const body = layers([['branches', pair], ...out, ['fc_out', new Linear(20, 2, rng)]]);
+  const body = layers([['branches', pair], ['fc_out', new Linear(20, 2, rng)]]);
   return new PairNetwork({ name, body, mainLoss: 'bce-onehot', digits });
 }

@@ -17,7 +17,7 @@ import { AuxTap } from './aux-tap.js';
 import { layers, type Entry } from './layers.js';
 import type { ModelOptions, PairModel } from './model.js';
 import { PairNetwork } from './pair-network.js';
-import { ProbabilisticComparison } from './probabilistic-head.js';
+import { comparison } from './comparator.js';
 import { resnetTrunk } from './resnet.js';
 
 function convs(inChannels: number, bn: boolean, rng: Rng): Entry[] {
@@ -39,10 +39,9 @@ export function buildDigitCnnBasic(_o: ModelOptions, rng: Rng): PairModel {
   return new PairNetwork({ name: 'digitcnn-basic', body, mainLoss: 'ce' });
 }
 
-/** The comparison layers on the concatenated digit logits [B, 20]. */
-function comparison(o: ModelOptions, rng: Rng): { entries: Entry[]; mainLoss: 'ce' | 'nll' } {
-  if (o.comparator === 'probabilistic') return { entries: [['compare', new ProbabilisticComparison()]], mainLoss: 'nll' };
-  return { entries: [['fc3', new Linear(20, 146, rng)], ['relu4', new ReLU()], ['fc4', new Linear(146, 2, rng)]], mainLoss: 'ce' };
+/** The learned comparison layers on the concatenated digit logits [B, 20]. */
+function learned(rng: Rng): Entry[] {
+  return [['fc3', new Linear(20, 146, rng)], ['relu4', new ReLU()], ['fc4', new Linear(146, 2, rng)]];
 }
 
 export function buildDigitCnnWs(o: ModelOptions, rng: Rng): PairModel {
@@ -59,7 +58,7 @@ export function buildDigitCnnWs(o: ModelOptions, rng: Rng): PairModel {
     ['fc2', new Linear(204, 10, rng)],
   ]);
   const lateTap = new AuxTap();
-  const { entries, mainLoss } = comparison(o, rng);
+  const { entries, mainLoss } = comparison(o, () => learned(rng), 'ce');
   const body = layers([['branch', new PairShared(branch)], ['digits', lateTap], ...entries]);
   const name = `digitcnn-ws${o.batchNorm ? '-bn' : ''}${o.dropout ? '-dropout' : ''}${early ? '-early' : ''}`;
   const digits = earlyTap ? ({ layout: 'rows', tap: earlyTap } as const) : ({ layout: 'columns', tap: lateTap } as const);
@@ -70,6 +69,7 @@ export function buildResNet10Ws(o: ModelOptions, rng: Rng): PairModel {
   const c = o.channels as number;
   const branch = layers([['trunk', resnetTrunk(1, c, o.blocks as number, 14, rng)], ['fc', new Linear(c, 10, rng)]]);
   const tap = new AuxTap();
-  const body = layers([['branch', new PairShared(branch)], ['digits', tap], ['relu', new ReLU()], ['fc_out', new Linear(20, 2, rng)]]);
-  return new PairNetwork({ name: 'resnet10-ws', body, mainLoss: 'ce', digits: { layout: 'columns', tap } });
+  const head = comparison(o, () => [['relu', new ReLU()], ['fc_out', new Linear(20, 2, rng)]], 'ce');
+  const body = layers([['branch', new PairShared(branch)], ['digits', tap], ...head.entries]);
+  return new PairNetwork({ name: 'resnet10-ws', body, mainLoss: head.mainLoss, digits: { layout: 'columns', tap } });
 }

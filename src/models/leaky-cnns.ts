@@ -16,6 +16,7 @@
  */
 import { Conv2d, Dropout, Flatten, Linear, MaxPool2d, PairShared, type Module, type Rng } from '../engine/index.js';
 import { AuxTap } from './aux-tap.js';
+import { comparison } from './comparator.js';
 import { activation, layers, type Entry } from './layers.js';
 import type { ModelOptions, PairModel } from './model.js';
 import { PairNetwork } from './pair-network.js';
@@ -107,8 +108,9 @@ function variant(name: string, deep: boolean, mode: 'plain' | 'ws' | 'aux2' | 'a
   }
   const tap = new AuxTap();
   const pair = mode === 'ws' ? new PairShared(branch(1, 10)) : new PairSeparate(branch(1, 10), branch(1, 10));
-  const body = layers([['branches', pair], ['digits', tap], ...compare(deep, rng, p)]);
-  return new PairNetwork({ name, body, mainLoss: 'ce', digits: { layout: 'columns', tap } });
+  const head = comparison(o, () => compare(deep, rng, p), 'ce');
+  const body = layers([['branches', pair], ['digits', tap], ...head.entries]);
+  return new PairNetwork({ name, body, mainLoss: head.mainLoss, digits: { layout: 'columns', tap } });
 }
 
 export const buildLeakyCnn1 = (o: ModelOptions, rng: Rng): PairModel => variant('lrelu-cnn1', false, 'plain', o, rng);

@@ -17,7 +17,7 @@ import { AuxTap } from './aux-tap.js';
 import { layers, type Entry } from './layers.js';
 import type { ModelOptions, PairModel } from './model.js';
 import { PairNetwork } from './pair-network.js';
-import { ProbabilisticComparison } from './probabilistic-head.js';
+import { comparison } from './comparator.js';
 
 function convs(inChannels: number, p: number, rng: Rng): Entry[] {
   return [
@@ -48,15 +48,16 @@ export function buildNllConvNet(o: ModelOptions, rng: Rng): PairModel {
 export function buildNllSiamese(o: ModelOptions, rng: Rng): PairModel {
   const digitNet = layers([...convs(1, o.dropout as number, rng), ['fc1', new Linear(80, 80, rng)], ['relu3', new ReLU()], ['fc2', new Linear(80, 10, rng)]]);
   const tap = new AuxTap();
-  const comparison =
-    o.comparator === 'probabilistic'
-      ? layers([['compare', new ProbabilisticComparison()]])
-      : layers([
-          ['fc1', new Linear(20, 50, rng)],
-          ['relu', new ReLU()],
-          ['fc2', new Linear(50, 2, rng)],
-          ['logsoftmax', new LogSoftmax()],
-        ]);
-  const body = layers([['digitnet', new PairShared(digitNet)], ['digits', tap], ['comparison', comparison]]);
+  const head = comparison(
+    o,
+    () => [
+      ['fc1', new Linear(20, 50, rng)],
+      ['relu', new ReLU()],
+      ['fc2', new Linear(50, 2, rng)],
+      ['logsoftmax', new LogSoftmax()],
+    ],
+    'nll',
+  );
+  const body = layers([['digitnet', new PairShared(digitNet)], ['digits', tap], ['comparison', layers(head.entries)]]);
   return new PairNetwork({ name: 'nll-siamese', body, mainLoss: 'nll', digits: { layout: 'columns', tap } });
 }

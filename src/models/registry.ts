@@ -4,7 +4,8 @@ import { buildDigitCnnBasic, buildDigitCnnWs, buildResNet10Ws } from './digit-cn
 import * as leaky from './leaky-cnns.js';
 import type { ModelBuilder, ModelOptions, ModelOptionValue, OptionSpec, PairModel } from './model.js';
 import { buildNllConvNet, buildNllSiamese } from './nll-nets.js';
-import { buildConvNet, buildConvSepNet, buildFcNet, buildFinalNet, COMPARATOR_OPTION, DROPOUT_OPTION } from './sepnets.js';
+import { COMPARATOR_OPTION } from './comparator.js';
+import { buildConvNet, buildConvSepNet, buildFcNet, buildFinalNet, DROPOUT_OPTION } from './sepnets.js';
 
 /** One model of the zoo. Its file's header comment gives the layers and how they follow from the report. */
 export interface ZooEntry {
@@ -31,19 +32,19 @@ const RESNET = (blocks: number): Record<string, OptionSpec> => ({
 const LEAKY_NOTE = "Table I's count does not follow from the report's layer list (see src/models/leaky-cnns.ts)";
 
 const entries: ZooEntry[] = [
-  { name: 'fcnet', report: '000', reportName: 'FCNet', summary: 'MLP 392-200-20-2, dropout 0.25; digits on the 20-unit layer', options: { dropout: dropout(0.25) }, build: buildFcNet, reportParameters: 82662, discrepancy: '' },
-  { name: 'convnet', report: '000', reportName: 'ConvNet', summary: 'conv 12, conv 32, pool, 800-100-20-2; digits on the 20-unit layer', options: { dropout: DROPOUT_OPTION }, build: buildConvNet, reportParameters: 85878, discrepancy: '' },
+  { name: 'fcnet', report: '000', reportName: 'FCNet', summary: 'MLP 392-200-20-2, dropout 0.25; digits on the 20-unit layer', options: { dropout: dropout(0.25), comparator: COMPARATOR_OPTION }, build: buildFcNet, reportParameters: 82662, discrepancy: '' },
+  { name: 'convnet', report: '000', reportName: 'ConvNet', summary: 'conv 12, conv 32, pool, 800-100-20-2; digits on the 20-unit layer', options: SEP, build: buildConvNet, reportParameters: 85878, discrepancy: '' },
   { name: 'convsepnet', report: '000', reportName: 'ConvSepNet', summary: 'shared DigitNet (conv 12, conv 32, pool, 800-100-10) per image, 20-10-2', options: SEP, build: buildConvSepNet, reportParameters: 84950, discrepancy: '' },
   { name: 'finalnet', report: '000', reportName: 'FinalNet', summary: 'shared FinalDigitNet (800-400-100-10) per image, 20-10-2', options: SEP, build: buildFinalNet, reportParameters: 365350, discrepancy: '' },
 
   { name: 'lrelu-mlp', report: '001', reportName: 'model_0', summary: 'MLP 392-128-64-2, LeakyReLU', options: {}, build: leaky.buildLeakyMlp, reportParameters: 58690, discrepancy: '' },
   { name: 'lrelu-cnn1', report: '001', reportName: 'model_1', summary: 'conv 16 k2 (pad 1), conv 32 k2, pool, 1568-16-2', options: {}, build: leaky.buildLeakyCnn1, reportParameters: 13154, discrepancy: `${LEAKY_NOTE}; padding 1 on conv1 makes Linear(1568, 16) fit` },
-  { name: 'lrelu-cnn1-ws', report: '001', reportName: 'model_1 WS', summary: 'model_1 branch shared by both images -> 10 digit logits each, 20-2', options: {}, build: leaky.buildLeakyCnn1Ws, reportParameters: 6770, discrepancy: `${LEAKY_NOTE}; WS+AUX (31,508) is this network with digit losses` },
-  { name: 'lrelu-cnn1-aux2', report: '001', reportName: 'model_1 AUX2', summary: 'two separate model_1 branches -> digit logits, 20-2', options: {}, build: leaky.buildLeakyCnn1Aux2, reportParameters: 54686, discrepancy: LEAKY_NOTE },
+  { name: 'lrelu-cnn1-ws', report: '001', reportName: 'model_1 WS', summary: 'model_1 branch shared by both images -> 10 digit logits each, 20-2', options: { comparator: COMPARATOR_OPTION }, build: leaky.buildLeakyCnn1Ws, reportParameters: 6770, discrepancy: `${LEAKY_NOTE}; WS+AUX (31,508) is this network with digit losses` },
+  { name: 'lrelu-cnn1-aux2', report: '001', reportName: 'model_1 AUX2', summary: 'two separate model_1 branches -> digit logits, 20-2', options: { comparator: COMPARATOR_OPTION }, build: leaky.buildLeakyCnn1Aux2, reportParameters: 54686, discrepancy: LEAKY_NOTE },
   { name: 'lrelu-cnn2', report: '001', reportName: 'model_2', summary: 'conv 32, conv 64, pool, conv 128 (k2), 3200-64-12-dropout-2', options: { dropout: dropout(0.5, 'dropout probability (not stated; PyTorch default)') }, build: leaky.buildLeakyCnn2, reportParameters: 113506, discrepancy: LEAKY_NOTE },
-  { name: 'lrelu-cnn2-ws', report: '001', reportName: 'model_2 WS', summary: 'model_2 branch shared -> 10 digit logits each, 20-12-dropout-2', options: { dropout: dropout(0.5) }, build: leaky.buildLeakyCnn2Ws, reportParameters: 56114, discrepancy: `${LEAKY_NOTE}; WS+AUX (139,028) is this network with digit losses` },
+  { name: 'lrelu-cnn2-ws', report: '001', reportName: 'model_2 WS', summary: 'model_2 branch shared -> 10 digit logits each, 20-12-dropout-2', options: { dropout: dropout(0.5), comparator: COMPARATOR_OPTION }, build: leaky.buildLeakyCnn2Ws, reportParameters: 56114, discrepancy: `${LEAKY_NOTE}; WS+AUX (139,028) is this network with digit losses` },
   { name: 'lrelu-cnn2-aux1', report: '001', reportName: 'model_2 AUX1', summary: 'model_2 + comparison head after conv2 (pool, 2304-16-2)', options: { dropout: dropout(0.5) }, build: leaky.buildLeakyCnn2Aux1, reportParameters: 119780, discrepancy: LEAKY_NOTE },
-  { name: 'lrelu-cnn2-aux2', report: '001', reportName: 'model_2 AUX2', summary: 'two separate model_2 branches -> digit logits, 20-12-dropout-2', options: { dropout: dropout(0.5) }, build: leaky.buildLeakyCnn2Aux2, reportParameters: 171116, discrepancy: LEAKY_NOTE },
+  { name: 'lrelu-cnn2-aux2', report: '001', reportName: 'model_2 AUX2', summary: 'two separate model_2 branches -> digit logits, 20-12-dropout-2', options: { dropout: dropout(0.5), comparator: COMPARATOR_OPTION }, build: leaky.buildLeakyCnn2Aux2, reportParameters: 171116, discrepancy: LEAKY_NOTE },
 
   { name: 'nll-convnet', report: '002', reportName: 'Net1', summary: 'conv 10, pool, conv 20, dropout 0.2, pool, 80-50-10-2, LogSoftmax', options: { dropout: dropout(0.2) }, build: buildNllConvNet, reportParameters: 6592, discrepancy: 'widths solved from the count; LogSoftmax + NLL instead of Softmax + NLL' },
   { name: 'nll-siamese', report: '002', reportName: 'Net2', summary: 'shared digit sub-network (convs, 80-80-10) + comparison sub-network 20-50-2', options: { dropout: dropout(0.2), comparator: COMPARATOR_OPTION }, build: buildNllSiamese, reportParameters: 10362, discrepancy: 'widths solved from the count; LogSoftmax + NLL instead of Softmax + NLL' },
@@ -57,7 +58,7 @@ const entries: ZooEntry[] = [
   digitCnnWs('digitcnn-ws-dropout', 'W.S.+A.L.+D.', false, true, null),
   digitCnnWs('digitcnn-ws-bn', 'W.S.+A.L.+B.', true, false, null),
   digitCnnWs('digitcnn-ws-bn-dropout', 'W.S.+A.L.+B.+D.', true, true, 76846),
-  { name: 'resnet10-ws', report: '004', reportName: 'RN', summary: 'shared ResNet (10 blocks, 32 channels, global avg pool) -> 10 digit logits, 20-2', options: RESNET(10), build: buildResNet10Ws, reportParameters: null, discrepancy: 'input, pooling and head not stated' },
+  { name: 'resnet10-ws', report: '004', reportName: 'RN', summary: 'shared ResNet (10 blocks, 32 channels, global avg pool) -> 10 digit logits, 20-2', options: { ...RESNET(10), comparator: COMPARATOR_OPTION }, build: buildResNet10Ws, reportParameters: null, discrepancy: 'input, pooling and head not stated' },
 ];
 
 /** Report 004's complex CNN: one builder, named entries for the report's rows (the options still switch freely). */
@@ -94,7 +95,10 @@ function bceEntry(arch: BceArch, variant: BceVariant): ZooEntry {
     report: '003',
     reportName: `${prefix}${reportArch}`,
     summary: `${reportArch}, ${layout}; 2 sigmoid outputs + BCE`,
-    options: arch === 'resnet' ? { ...RESNET(4), pool: { default: 4, min: 1, max: 14, integer: true, description: 'average-pooling kernel' } } : {},
+    options: {
+      ...(arch === 'resnet' ? { ...RESNET(4), pool: { default: 4, min: 1, max: 14, integer: true, description: 'average-pooling kernel' } } : {}),
+      ...(variant === 'siamese' ? { comparator: COMPARATOR_OPTION } : {}),
+    },
     build: (o, rng) => buildBceNet(arch, variant, o, rng),
     reportParameters: counts[arch][variant],
     discrepancy: arch === 'resnet' && variant === 'aux' ? 'the count implies one Linear(288, 10) shared by the two separate trunks' : '',

@@ -11,45 +11,40 @@ import { AuxTap } from './aux-tap.js';
 import { layers, type Entry } from './layers.js';
 import type { ModelOptions, OptionSpec, PairModel } from './model.js';
 import { PairNetwork } from './pair-network.js';
-import { ProbabilisticComparison } from './probabilistic-head.js';
+import { comparison } from './comparator.js';
 
 export const DROPOUT_OPTION: OptionSpec = { default: 0.5, min: 0, max: 1, description: 'dropout probability (report: 0.5)' };
-export const COMPARATOR_OPTION: OptionSpec = {
-  default: 'learned',
-  choices: ['learned', 'probabilistic'],
-  description: "comparison head: the report's learned layers, or P(first <= second) from the digit softmaxes (no parameters, NLL main loss)",
-};
 
 export function buildFcNet(o: ModelOptions, rng: Rng): PairModel {
   const tap = new AuxTap();
-  const body = layers([
+  const front: Entry[] = [
     ['flatten', new Flatten()],
     ['fc1', new Linear(392, 200, rng)],
     ['relu1', new ReLU()],
     ['drop1', new Dropout(o.dropout as number, rng.fork('dropout'))],
     ['fc2', new Linear(200, 20, rng)],
     ['digits', tap],
-    ['relu2', new ReLU()],
-    ['fc3', new Linear(20, 2, rng)],
-  ]);
-  return new PairNetwork({ name: 'fcnet', body, mainLoss: 'ce', digits: { layout: 'columns', tap } });
+  ];
+  const head = comparison(o, () => [['relu2', new ReLU()], ['fc3', new Linear(20, 2, rng)]], 'ce');
+  const body = layers([...front, ...head.entries]);
+  return new PairNetwork({ name: 'fcnet', body, mainLoss: head.mainLoss, digits: { layout: 'columns', tap } });
 }
 
 export function buildConvNet(o: ModelOptions, rng: Rng): PairModel {
   const tap = new AuxTap();
   const drop = rng.fork('dropout');
   const p = o.dropout as number;
-  const body = layers([
+  const front: Entry[] = [
     ...convStack(2, p, drop, rng),
     ['fc1', new Linear(800, 100, rng)],
     ['relu3', new ReLU()],
     ['drop2', new Dropout(p, drop)],
     ['fc2', new Linear(100, 20, rng)],
     ['digits', tap],
-    ['relu4', new ReLU()],
-    ['fc3', new Linear(20, 2, rng)],
-  ]);
-  return new PairNetwork({ name: 'convnet', body, mainLoss: 'ce', digits: { layout: 'columns', tap } });
+  ];
+  const head = comparison(o, () => [['relu4', new ReLU()], ['fc3', new Linear(20, 2, rng)]], 'ce');
+  const body = layers([...front, ...head.entries]);
+  return new PairNetwork({ name: 'convnet', body, mainLoss: head.mainLoss, digits: { layout: 'columns', tap } });
 }
 
 /** The convolutions shared by ConvNet (2 channels) and DigitNet (1): 12 and 32 channels, k 3, pool 2 -> 800. */
@@ -81,18 +76,9 @@ function digitNet(hidden: number[], p: number, rng: Rng): Module {
 function sepNet(name: string, hidden: number[], o: ModelOptions, rng: Rng): PairModel {
   const tap = new AuxTap();
   const shared = new PairShared(digitNet(hidden, o.dropout as number, rng));
-  if (o.comparator === 'probabilistic') {
-    const body = layers([['digitnet', shared], ['digits', tap], ['compare', new ProbabilisticComparison()]]);
-    return new PairNetwork({ name, body, mainLoss: 'nll', digits: { layout: 'columns', tap } });
-  }
-  const body = layers([
-    ['digitnet', shared],
-    ['digits', tap],
-    ['fc1', new Linear(20, 10, rng)],
-    ['relu', new ReLU()],
-    ['fc2', new Linear(10, 2, rng)],
-  ]);
-  return new PairNetwork({ name, body, mainLoss: 'ce', digits: { layout: 'columns', tap } });
+  const head = comparison(o, () => [['fc1', new Linear(20, 10, rng)], ['relu', new ReLU()], ['fc2', new Linear(10, 2, rng)]], 'ce');
+  const body = layers([['digitnet', shared], ['digits', tap], ...head.entries]);
+  return new PairNetwork({ name, body, mainLoss: head.mainLoss, digits: { layout: 'columns', tap } });
 }
 
 export const buildConvSepNet = (o: ModelOptions, rng: Rng): PairModel => sepNet('convsepnet', [100], o, rng);

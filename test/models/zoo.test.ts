@@ -50,9 +50,15 @@ describe('model zoo', () => {
     const learned = buildModel('convsepnet', {}, rng);
     const prob = buildModel('convsepnet', { comparator: 'probabilistic' }, rng);
     expect(learned.parameterCount() - prob.parameterCount()).toBe(20 * 10 + 10 + 10 * 2 + 2);
-    expect(prob.mainLoss).toBe('nll');
-    const out = prob.forward(randomInput(4, rng), false).main.data;
-    for (let i = 0; i < 4; i++) expect(Math.exp(out[2 * i]) + Math.exp(out[2 * i + 1])).toBeCloseTo(1, 5);
+    const withOption = ZOO.filter((e) => 'comparator' in e.options);
+    expect(withOption.length).toBeGreaterThanOrEqual(14);
+    for (const e of withOption) {
+      const m = buildModel(e.name, { comparator: 'probabilistic' }, rng);
+      expect([e.name, m.mainLoss, m.hasDigits]).toEqual([e.name, 'nll', true]);
+      expect(m.parameterCount()).toBeLessThan(buildModel(e.name, {}, rng).parameterCount());
+      const out = m.forward(randomInput(2, rng), false).main.data;
+      for (let i = 0; i < 2; i++) expect(Math.exp(out[2 * i]) + Math.exp(out[2 * i + 1])).toBeCloseTo(1, 5);
+    }
   });
 
   it('rejects unknown models and bad options by name', () => {
