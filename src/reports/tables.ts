@@ -13,6 +13,7 @@ export interface Table {
 
 const pm = (s: Summary, scale = 100, digits = 2): string => `${(scale * s.mean).toFixed(digits)} ± ${(scale * s.std).toFixed(digits)}`;
 const ci = (s: Summary): string => (s.n < 2 ? '-' : `[${(100 * s.ci95[0]).toFixed(2)}, ${(100 * s.ci95[1]).toFixed(2)}]`);
+const signed = (x: number): string => `${x >= 0 ? '+' : ''}${x.toFixed(2)}`;
 export const formatP = (p: number): string => (p < 0.001 ? '< 0.001' : p.toFixed(3));
 const num = (n: number): string => n.toLocaleString('en-US');
 
@@ -106,13 +107,14 @@ export function comparisonsTable(stats: StudyStats): Table | null {
   if (stats.comparisons.length === 0) return null;
   return {
     title: 'Pairwise comparisons (test accuracy)',
-    header: ['A', 'B', 'μA − μB [pp]', 't', 'df', "Welch's p (two-sided)", 'Significant at 5%'],
-    rows: stats.comparisons.map((c) =>
-      c.welch
-        ? [c.a, c.b, `${c.welch.difference >= 0 ? '+' : ''}${(100 * c.welch.difference).toFixed(2)}`, c.welch.t.toFixed(2), c.welch.df.toFixed(1), formatP(c.welch.p), c.welch.p < 0.05 ? 'yes' : 'no']
-        : [c.a, c.b, '-', '-', '-', '-', 'needs 2+ rounds each'],
-    ),
-    note: "Welch's unequal-variance t-test on the per-round final test accuracies.",
+    header: ['A', 'B', 'μA − μB [pp]', 't', 'df', "Welch's p (two-sided)", 'Significant at 5%', 'Published μA − μB [pp]', 'Published p'],
+    rows: stats.comparisons.map((c) => {
+      const pub = c.publishedWelch ? [signed(c.publishedWelch.difference), formatP(c.publishedWelch.p)] : ['-', '-'];
+      return c.welch
+        ? [c.a, c.b, signed(100 * c.welch.difference), c.welch.t.toFixed(2), c.welch.df.toFixed(1), formatP(c.welch.p), c.welch.p < 0.05 ? 'yes' : 'no', ...pub]
+        : [c.a, c.b, '-', '-', '-', '-', 'needs 2+ rounds each', ...pub];
+    }),
+    note: "Welch's unequal-variance t-test on the per-round final test accuracies. The published columns apply the same test to the report's own means, sigmas and round count: whether the report's claim was significant by its own numbers.",
   };
 }
 

@@ -27,6 +27,8 @@ export interface Comparison {
   b: string;
   /** Welch's t-test on the rounds' test accuracies; difference = mean(a) - mean(b). */
   welch: WelchResult | null;
+  /** The same test on the report's published means and sigmas (percent), when it gives both rows. */
+  publishedWelch: WelchResult | null;
 }
 
 export interface PublishedCheck {
@@ -109,7 +111,11 @@ export function studyStats(study: StudyConfig, plan: StudyPlan, results: RunResu
   const comparisons = study.comparisons.map(([a, b]) => {
     const xa = accuracies.get(a);
     const xb = accuracies.get(b);
-    return { a, b, welch: xa && xb ? welchTTest(xa, xb) : null };
+    const pa = study.published?.rows[a]?.testAccuracy;
+    const pb = study.published?.rows[b]?.testAccuracy;
+    const n = study.published?.rounds ?? 0;
+    const publishedWelch = pa && pb ? welchFromSummary({ mean: pa[0], std: pa[1], n }, { mean: pb[0], std: pb[1], n }) : null;
+    return { a, b, welch: xa && xb ? welchTTest(xa, xb) : null, publishedWelch };
   });
   return {
     variants,

@@ -51,6 +51,15 @@ describe('study report', () => {
     expect(report.stats.variants[1].digitAccuracy).not.toBeNull();
   });
 
+  it("tests the report's own claims: Welch's p from its published means, sigmas and rounds", async () => {
+    const published = { source: 's', rounds: 5, note: '', rows: { FC: { testAccuracy: [50, 5] }, 'FC + AL': { testAccuracy: [60, 5] } } };
+    const { report, md } = await runAndReport(tinyStudy({ rounds: 1, published }));
+    // scipy: stats.ttest_ind_from_stats(60, 5, 5, 50, 5, 5, equal_var=False).pvalue
+    expect(report.stats.comparisons[0].publishedWelch!.p).toBeCloseTo(0.013349063426018711, 10);
+    expect(report.stats.comparisons[0].welch).toBeNull();
+    expect(md).toContain('| FC + AL | FC | - | - | - | - | needs 2+ rounds each | +10.00 | 0.013 |');
+  });
+
   it('reports a sweep with a loess fit', async () => {
     const study = tinyStudy({ rounds: 2, variants: [{ name: 'FC', model: 'fcnet' }], comparisons: [], published: null, protocol: { kind: 'sweep', field: 'auxFraction', values: [0, 0.5] } });
     const { report, md, html } = await runAndReport(study);
