@@ -1,3 +1,4 @@
+import { relu, reluBackward } from '../kernels/index.js';
 import { Module } from '../module.js';
 import type { Tensor } from '../tensor.js';
 import { TensorSlots } from './slots.js';
@@ -32,51 +33,21 @@ abstract class Elementwise extends Module {
   protected abstract derive(dy: Float32Array, dx: Float32Array): void;
 }
 
-/** Int32 views of float buffers, cached by the buffer they view (buffers are reused between steps). */
-class BitsView {
-  private f32: Float32Array | undefined;
-  private i32: Int32Array = new Int32Array(0);
-  of(a: Float32Array): Int32Array {
-    if (a !== this.f32) {
-      this.f32 = a;
-      this.i32 = new Int32Array(a.buffer, a.byteOffset, a.length);
-    }
-    return this.i32;
-  }
-}
-
 /**
- * max(x, 0) computed on the float bits: a negative float has the sign bit set, so `v & ~(v >> 31)` zeroes it,
- * except NaNs (|bits| > 0x7f800000, and x86 produces NaNs with the sign bit set), which are kept so they reach
- * the loss's NaN check. Branch-free, which matters because activations have random signs: the plain
- * `x > 0 ? x : 0` mispredicts and measured ~5 ns/element against ~0.6 here. -Infinity gives 0, as in PyTorch.
+ * max(x, 0) by the WebAssembly kernel (4 lanes at a time: measured 11 us against 58 us for a branch-free JS loop on
+ * 30000 elements, and already faster from 250). NaNs are kept so they reach the loss's NaN check; -Infinity gives
+ * 0, as in PyTorch.
  */
 export class ReLU extends Elementwise {
-  private readonly xBits = new BitsView();
-  private readonly yBits = new BitsView();
-  private readonly gBits = new BitsView();
-  private readonly dBits = new BitsView();
-
   describe(): string {
     return 'ReLU()';
   }
   protected apply(x: Float32Array, y: Float32Array): void {
-    const xi = this.xBits.of(x);
-    const yi = this.yBits.of(y);
-    for (let i = 0; i < xi.length; i++) {
-      const v = xi[i];
-      yi[i] = v & (~(v >> 31) | ((0x7f800000 - (v & 0x7fffffff)) >> 31));
-    }
+    relu(x, y);
   }
-  /** The gradient passes where the output is non-zero: (v | -v) >> 31 is all ones for any v != 0. */
+  /** The gradient passes where the output is non-zero. */
   protected derive(dy: Float32Array, dx: Float32Array): void {
-    const yi = this.yBits.of((this.out as Tensor).data);
-    const gi = this.gBits.of(dy);
-    const di = this.dBits.of(dx);
-    for (let i = 0; i < di.length; i++) {
-      const v = yi[i];
-      di[i] = gi[i] & ((v | -v) >> 31);
-    }
+    reluBackward((this.out as Tensor).data, dy, dx);
   }
 }
 
@@ -109,8 +80,27 @@ export class Tanh extends Elementwise {
   describe(): string {
     return 'Tanh()';
   }
+  /**
+   * A rational minimax approximation (Eigen's float tanh: odd degree 13 over even degree 6 on |x| <= 7.905) instead
+   * of Math.tanh, which measured 2.5-3.5x slower per element. Within 2.4e-7 relative of tanh rounded to float32 on a
+   * 1e-5 grid over [-10, 10]; exactly +-1 from |x| >= 9 (as float32 tanh); NaN stays NaN (Math.max passes it).
+   */
   protected apply(x: Float32Array, y: Float32Array): void {
-    for (let i = 0; i < x.length; i++) y[i] = Math.tanh(x[i]);
+    for (let i = 0; i < x.length; i++) {
+      const u = x[i];
+      const v = Math.min(Math.max(u, -7.90531110763549805), 7.90531110763549805);
+      const v2 = v * v;
+      let p = -2.76076847742355e-16 * v2 + 2.00018790482477e-13;
+      p = p * v2 - 8.60467152213735e-11;
+      p = p * v2 + 5.12229709037114e-8;
+      p = p * v2 + 1.48572235717979e-5;
+      p = p * v2 + 6.37261928875436e-4;
+      p = p * v2 + 4.89352455891786e-3;
+      let q = 1.19825839466702e-6 * v2 + 1.18534705686654e-4;
+      q = q * v2 + 2.268434632439e-3;
+      q = q * v2 + 4.89352518554385e-3;
+      y[i] = u >= 9 ? 1 : u <= -9 ? -1 : (v * p) / q;
+    }
   }
   protected derive(dy: Float32Array, dx: Float32Array): void {
     const y = (this.out as Tensor).data;

@@ -1,0 +1,58 @@
+/**
+ * CPU and wall time per training epoch, for profiling the engine on a shared machine where wall-clock medians
+ * drift with other people's load: `node dist/bench/profile.js [--epochs=6] [--plain] [--trainer]`.
+ * Times bench/training-run.ts's loop (the bench's ConvSepNet + aux losses, 1000 pairs, batch 25, Adam 1e-3), or with
+ * --trainer the real trainer (runTraining on embedded-MNIST pairs, no per-epoch evaluation). --plain keeps
+ * relaxed SIMD off (the plain SIMD kernels). Under `node --cpu-prof` it gives the profile of exactly this loop.
+ * Prints one line per epoch and the best and median CPU ms, with the 1-minute load average before and after.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { loadavg } from 'node:os';
+import { wasmKernels } from '../src/engine/kernels/index.js';
+import { defaultRunConfig } from '../src/training/defaults.js';
+import { runTraining } from '../src/training/run.js';
+import { DEFAULT_SETUP, makeTrainer } from './training-run.js';
+
+const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const epochs = Number(arg('epochs') ?? 6);
+if (!Number.isInteger(epochs) || epochs < 2) throw new Error(`profile: --epochs must be an integer >= 2, got ${arg('epochs')}`);
+if (!process.argv.includes('--plain')) setFlagsFromString('--experimental-wasm-relaxed-simd');
+
+const cpuMs = (u: NodeJS.CpuUsage): number => (u.user + u.system) / 1000;
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const loadBefore = loadavg()[0];
+const cpu: number[] = [];
+const wall: number[] = [];
+
+if (process.argv.includes('--trainer')) {
+  // One epoch per runTraining call would re-pay setup; the trainer reports each epoch's wall time, and CPU is
+  // taken over the whole run minus its first (warm-up) epoch's share.
+  const config = { ...defaultRunConfig(), loss: { main: 0.5, aux: 0.25, auxSchedule: 'constant' as const } };
+  let last = process.cpuUsage();
+  runTraining({ ...config, epochs, evalEveryEpoch: false }, {
+    onEpoch: (m) => {
+      const now = process.cpuUsage();
+      cpu.push(cpuMs(process.cpuUsage(last)));
+      last = now;
+      wall.push(m.seconds * 1000);
+    },
+  });
+  cpu.shift();
+  wall.shift();
+} else {
+  const trainer = makeTrainer(DEFAULT_SETUP);
+  trainer.epoch();
+  for (let i = 0; i < epochs; i++) {
+    const before = process.cpuUsage();
+    wall.push(trainer.epoch());
+    cpu.push(cpuMs(process.cpuUsage(before)));
+  }
+}
+
+for (let i = 0; i < cpu.length; i++) console.log(`epoch ${i + 1}: cpu ${cpu[i].toFixed(1)} ms, wall ${wall[i].toFixed(1)} ms`);
+console.log(
+  `${process.argv.includes('--trainer') ? 'runTraining' : 'bench loop'}, wasm-${wasmKernels().variant}: ` +
+    `cpu ms/epoch best ${Math.min(...cpu).toFixed(1)} median ${median(cpu).toFixed(1)}; ` +
+    `wall best ${Math.min(...wall).toFixed(1)} median ${median(wall).toFixed(1)}; ` +
+    `load ${loadBefore.toFixed(2)} -> ${loadavg()[0].toFixed(2)}`,
+);
