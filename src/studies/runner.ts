@@ -31,6 +31,8 @@ export interface RunnerOptions {
   signal?: AbortSignal;
   progress?: ProgressSink;
   onRunDone?: (spec: RunSpec, record: RunRecord) => void;
+  /** Run only these variants' runs (the others stay pending; the report covers whatever is stored). */
+  onlyVariants?: readonly string[];
 }
 
 export interface StudyOutcome {
@@ -51,6 +53,10 @@ export function currentPlan(study: StudyConfig, defaults: RunConfig, store: Resu
 export async function runStudy(study: StudyConfig, opts: RunnerOptions): Promise<StudyOutcome> {
   const { executor, store, defaults, signal, progress } = opts;
   const done = (s: RunSpec): boolean => store.get(s.key, s.configHash) !== undefined;
+  const only = opts.onlyVariants;
+  for (const v of only ?? [])
+    if (!study.variants.some((x) => x.name === v)) throw new Error(`no variant "${v}" in study ${study.name} (variants: ${study.variants.map((x) => x.name).join(', ')})`);
+  const wanted = (s: RunSpec): boolean => only === undefined || only.includes(s.variant);
   let plan = currentPlan(study, defaults, store);
   const skipped = plan.runs.filter(done).length;
   let ranNow = 0;
@@ -61,7 +67,7 @@ export async function runStudy(study: StudyConfig, opts: RunnerOptions): Promise
 
   try {
     for (;;) {
-      const queue = plan.runs.filter((s) => !done(s));
+      const queue = plan.runs.filter((s) => !done(s) && wanted(s));
       if (queue.length === 0 || stopping()) break;
       progress?.queued(queue);
       const lane = async (slot: number): Promise<void> => {

@@ -62,6 +62,15 @@ describe('study runner', () => {
     expect(table(study, dir)).toEqual(table(study, fullDir));
   });
 
+  it('runs only the chosen variants when asked, and names an unknown one', async () => {
+    const dir = newDir();
+    const executor = new InProcessExecutor();
+    const outcome = await runStudy(study, { executor, store: ResultsStore.open(dir), defaults, onlyVariants: ['FC + AL'] });
+    expect(outcome).toMatchObject({ finished: false, ranNow: 2 });
+    expect(ResultsStore.open(dir).all().every((r) => r.key.startsWith('rounds/FC + AL/'))).toBe(true);
+    await expect(runStudy(study, { executor, store: ResultsStore.open(dir), defaults, onlyVariants: ['FCX'] })).rejects.toThrow('no variant "FCX" in study tiny');
+  });
+
   it('redoes the run of a corrupt result line and never counts it', async () => {
     const dir = newDir();
     const lines = readFileSync(join(fullDir, RESULTS_FILE), 'utf8').split('\n');

@@ -26,8 +26,9 @@ export function register(program: Command): void {
     .argument('<config>', 'study config JSON, e.g. studies/quick.json')
     .option('--workers <n>', 'worker threads (default: one per core)', positiveInt('--workers'))
     .option('--out <dir>', 'output directory (default: out/<study name>)')
+    .option('--variant <name>', 'run only this variant (repeatable); the report covers all stored runs', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--json', 'print the statistics as JSON instead of tables')
-    .action(async (configFile: string, opts: { workers?: number; out?: string; json?: boolean }) => {
+    .action(async (configFile: string, opts: { workers?: number; out?: string; json?: boolean; variant: string[] }) => {
       const defaults = studyDefaults();
       const study = loadStudyConfig(configFile, defaults);
       const dir = opts.out ?? join('out', study.name);
@@ -55,7 +56,8 @@ export function register(program: Command): void {
       const started = Date.now();
       let outcome;
       try {
-        outcome = await runStudy(study, { executor, store, defaults, signal: stop.signal, progress: new StudyProgress() });
+        const onlyVariants = opts.variant.length > 0 ? opts.variant : undefined;
+        outcome = await runStudy(study, { executor, store, defaults, signal: stop.signal, progress: new StudyProgress(), onlyVariants });
       } finally {
         process.off('SIGINT', onSigint);
         await executor.close();
