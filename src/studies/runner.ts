@@ -63,7 +63,9 @@ export async function runStudy(study: StudyConfig, opts: RunnerOptions): Promise
   let failure: Error | null = null;
   let abandoned = false;
   const stopping = (): boolean => failure !== null || abandoned || signal?.aborted === true;
-  progress?.begin({ totalRuns: plan.totalRuns, doneRuns: skipped, slots: executor.slots });
+  // With a variant filter the display counts the chosen variants' planned runs only.
+  const shown = only === undefined ? { totalRuns: plan.totalRuns, doneRuns: skipped } : { totalRuns: plan.runs.filter(wanted).length, doneRuns: plan.runs.filter((s) => wanted(s) && done(s)).length };
+  progress?.begin({ ...shown, slots: executor.slots });
 
   try {
     for (;;) {
