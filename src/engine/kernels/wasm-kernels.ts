@@ -33,12 +33,12 @@ interface KernelExports {
   maxPool2d(planes: number, H: number, W: number, k: number, stride: number, pX: number, pOut: number, pArg: number): void;
   conv2dForward(
     N: number, C: number, H: number, W: number, Cout: number, k: number, stride: number, pad: number,
-    pX: number, pWt: number, pBias: number, pOut: number, pCols: number, pS: number, pT: number,
+    pX: number, pWt: number, pBias: number, pOut: number, pCols: number, pS: number,
   ): void;
   conv2dBackward(
     N: number, C: number, H: number, W: number, Cout: number, k: number, stride: number, pad: number,
-    pCols: number, pGy: number, pWt: number, pDw: number, pDwNew: number, pDb: number, pDx: number, pDcols: number,
-    pS: number, pT: number,
+    pX: number, pGy: number, pWt: number, pDw: number, pDwNew: number, pDb: number, pDx: number, pCols: number,
+    pDcols: number, pS: number, pT: number,
   ): void;
   reluBackward(n: number, pY: number, pDy: number, pDx: number): void;
 }
@@ -266,18 +266,19 @@ export class WasmKernels {
   /** out [N, Cout, OH, OW] = conv(input, weight [Cout, C, k, k]) + bias; as conv2dForwardReference. */
   conv2dForward(s: ConvShape, input: Float32Array, weight: Float32Array, bias: Float32Array | undefined, out: Float32Array): void {
     const { N, C, H, W, Cout, k, stride, pad } = s;
-    const [P, ckk, colSize] = this.checkConv('conv2dForward', s, [
+    const [P, ckk] = this.checkConv('conv2dForward', s, [
       ['input', input, N * C * H * W], ['weight', weight, Cout * ckkOf(s)], ['bias', bias, Cout], ['out', out, N * Cout * outPlane(s)],
     ]);
     const sizeX = N * C * H * W, sizeW = Cout * ckk, sizeOut = N * Cout * P;
-    const [offX, offW, offB, offOut, offCols, offS, offT] = this.layout([
-      sizeX, sizeW, Cout, sizeOut, colSize, this.gemmScratch([[Cout, P, ckk]]), Cout * P,
+    // The kernel goes image by image: one image's columns (P*CKK floats) of scratch.
+    const [offX, offW, offB, offOut, offCols, offS] = this.layout([
+      sizeX, sizeW, Cout, sizeOut, P * ckk, this.gemmScratch([[Cout, P, ckk]]),
     ]);
     const f32 = this.f32;
     f32.set(input.subarray(0, sizeX), offX >> 2);
     f32.set(weight.subarray(0, sizeW), offW >> 2);
     if (bias) f32.set(bias.subarray(0, Cout), offB >> 2);
-    this.exports.conv2dForward(N, C, H, W, Cout, k, stride, pad, offX, offW, bias ? offB : 0, offOut, offCols, offS, offT);
+    this.exports.conv2dForward(N, C, H, W, Cout, k, stride, pad, offX, offW, bias ? offB : 0, offOut, offCols, offS);
     out.set(f32.subarray(offOut >> 2, (offOut >> 2) + sizeOut));
   }
 
@@ -288,12 +289,12 @@ export class WasmKernels {
   ): void {
     const { N, C, H, W, Cout, k, stride, pad } = s;
     const sizeX = N * C * H * W, sizeW = Cout * ckkOf(s), sizeGy = N * Cout * outPlane(s);
-    const [P, ckk, colSize] = this.checkConv('conv2dBackward', s, [
+    const [P, ckk] = this.checkConv('conv2dBackward', s, [
       ['input', input, sizeX], ['gradOut', gradOut, sizeGy], ['weight', weight, sizeW], ['gradWeight', gradWeight, sizeW],
       ['gradBias', gradBias, Cout], ['gradInput', gradInput, sizeX],
     ]);
     const [offX, offGy, offW, offDw, offDwNew, offDb, offDx, offCols, offDcols, offS, offT] = this.layout([
-      sizeX, sizeGy, sizeW, sizeW, sizeW, Cout, sizeX, colSize, gradInput ? colSize : 0,
+      sizeX, sizeGy, sizeW, sizeW, sizeW, Cout, sizeX, P * ckk, gradInput ? P * ckk : 0,
       this.gemmScratch([[Cout, ckk, P], [P, ckk, Cout]]), sizeW,
     ]);
     const f32 = this.f32;
@@ -302,10 +303,9 @@ export class WasmKernels {
     f32.set(weight.subarray(0, sizeW), offW >> 2);
     f32.set(gradWeight.subarray(0, sizeW), offDw >> 2);
     if (gradBias) f32.set(gradBias.subarray(0, Cout), offDb >> 2);
-    this.exports.im2col(offX, N, C, H, W, k, stride, pad, offCols);
     this.exports.conv2dBackward(
-      N, C, H, W, Cout, k, stride, pad, offCols, offGy, offW, offDw, offDwNew, gradBias ? offDb : 0,
-      gradInput ? offDx : 0, offDcols, offS, offT,
+      N, C, H, W, Cout, k, stride, pad, offX, offGy, offW, offDw, offDwNew, gradBias ? offDb : 0,
+      gradInput ? offDx : 0, offCols, offDcols, offS, offT,
     );
     gradWeight.set(f32.subarray(offDw >> 2, (offDw >> 2) + sizeW));
     if (gradBias) gradBias.set(f32.subarray(offDb >> 2, (offDb >> 2) + Cout));

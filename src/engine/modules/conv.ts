@@ -19,16 +19,17 @@ interface ConvGeometry {
 }
 
 /**
- * Images per kernel call are chosen so that the im2col buffer inside WebAssembly memory stays under this many floats
- * (4 MB): 1000 images through a 12->32 3x3 conv would otherwise need 43 MB, and WebAssembly memory never shrinks.
- * A training batch of 50 14x14 images (ConvSepNet) needs at most 0.54 M, so it goes in one call.
+ * Images per kernel call: as many as have at most this many im2col floats (97 images for a 12->32 3x3 conv on
+ * 12x12). Each call copies its input and output into WebAssembly memory, which never shrinks, so a 1000-image
+ * evaluation batch goes through in chunks instead of growing it by ~20 MB. A ConvSepNet training batch of 50 14x14
+ * images needs at most 0.54 M, so it goes in one call.
  */
 const COL_LIMIT = 1 << 20;
 
 /**
  * 2-D convolution (cross-correlation, as PyTorch) on NCHW with a square kernel; weight [out, in, k, k], bias [out].
- * Each pass is one fused WebAssembly call per chunk of images (kernels conv2dForward/conv2dBackward: im2col, one
- * GEMM per image written straight in NCHW, bias, col2im) instead of a GEMM call per image, each copying its operands
+ * Each pass is one fused WebAssembly call per chunk of images (kernels conv2dForward/conv2dBackward: per image
+ * im2col, GEMM written straight in NCHW, bias, col2im) instead of a GEMM call per image, each copying its operands
  * into WebAssembly memory (with ReLU and MaxPool2d also on kernels: 388 -> 250 ms CPU per ConvSepNet training epoch,
  * bench/profile.ts, best of 6). Backward recomputes im2col from
  * the kept input rather than keeping the columns, so nothing of size N*P*CKK stays on the JS side. Splitting the
