@@ -5,9 +5,14 @@
  * --trainer the real trainer (runTraining on embedded-MNIST pairs, no per-epoch evaluation). --plain keeps
  * relaxed SIMD off (the plain SIMD kernels). Under `node --cpu-prof` it gives the profile of exactly this loop.
  * Prints one line per epoch and the best and median CPU ms, with the 1-minute load average before and after.
+ * With --torch it then times bench/training_torch.py (1 thread) the same way: CPU seconds of a 2-epoch and a
+ * (2 + epochs)-epoch process from /usr/bin/time, their difference over `epochs` (import and warm-up cancel out), and
+ * prints the CPU ratio pairnet best / PyTorch. Needs /usr/bin/python3 (or $PAIRNET_PYTHON) with torch.
  */
 import { setFlagsFromString } from 'node:v8';
+import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { wasmKernels } from '../src/engine/kernels/index.js';
 import { defaultRunConfig } from '../src/training/defaults.js';
 import { runTraining } from '../src/training/run.js';
@@ -56,3 +61,22 @@ console.log(
     `wall best ${Math.min(...wall).toFixed(1)} median ${median(wall).toFixed(1)}; ` +
     `load ${loadBefore.toFixed(2)} -> ${loadavg()[0].toFixed(2)}`,
 );
+
+/** CPU seconds (user + system) of one PyTorch benchmark process training `timed` epochs after its warm-up. */
+function torchCpuSeconds(timed: number): number {
+  const python = process.env.PAIRNET_PYTHON ?? '/usr/bin/python3';
+  const script = fileURLToPath(new URL('../../bench/training_torch.py', import.meta.url));
+  const args = ['-f', '%U %S', python, script, '--threads', '1', '--epochs', String(timed)];
+  const r = spawnSync('/usr/bin/time', args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`profile: /usr/bin/time ${args.join(' ')} failed: ${r.stderr || r.error?.message}`);
+  const [user, system] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
+  return user + system;
+}
+
+if (process.argv.includes('--torch')) {
+  const torchMs = ((torchCpuSeconds(2 + epochs) - torchCpuSeconds(2)) / epochs) * 1000;
+  console.log(
+    `PyTorch 1 thread: cpu ms/epoch ${torchMs.toFixed(1)} (mean of ${epochs}); pairnet best / PyTorch = ` +
+      `${(Math.min(...cpu) / torchMs).toFixed(3)} (target <= 0.333); load now ${loadavg()[0].toFixed(2)}`,
+  );
+}
