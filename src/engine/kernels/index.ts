@@ -4,13 +4,13 @@
 // views are fine and only the leading elements an operation needs are read or written. Operands are
 // copied into the instance's linear memory per call (memcpy speed), which grows to the largest call
 // made and is kept (WebAssembly memory cannot shrink). `npm run bench` times every kernel.
-import { gemmReference, type ConvShape, type GemmOptions } from './reference.js';
+import { gemmReference, type AdamStepOptions, type ConvShape, type GemmOptions } from './reference.js';
 import { checkGemm, WasmKernels, relaxedSimdSupported } from './wasm-kernels.js';
 
-export type { ConvShape, GemmOptions } from './reference.js';
+export type { AdamStepOptions, ConvShape, GemmOptions } from './reference.js';
 export {
   gemmReference, gemmBatchedReference, im2colReference, col2imReference, convOutSize, convDims, reluReference,
-  reluBackwardReference, conv2dForwardReference, conv2dBackwardReference, maxPool2dReference,
+  reluBackwardReference, conv2dForwardReference, conv2dBackwardReference, maxPool2dReference, adamStepReference,
 } from './reference.js';
 export { WasmKernels, relaxedSimdSupported, type KernelVariant } from './wasm-kernels.js';
 
@@ -126,4 +126,12 @@ export function conv2dBackward(
   gradBias: Float32Array | undefined, gradInput: Float32Array | undefined,
 ): void {
   wasmKernels().conv2dBackward(s, input, gradOut, weight, gradWeight, gradBias, gradInput);
+}
+
+/**
+ * One Adam step in float32 SIMD, as adamStepReference: w, m, v (same length) are updated in place from the
+ * gradient g (at least as long).
+ */
+export function adamStep(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, o: AdamStepOptions): void {
+  wasmKernels().adamStep(w, g, m, v, o);
 }

@@ -113,6 +113,29 @@ export function reluBackwardReference(y: Float32Array, dy: Float32Array, dx: Flo
   for (let i = 0; i < dy.length; i++) dx[i] = y[i] !== 0 ? dy[i] : 0;
 }
 
+/** Adam's hyper-parameters for one step t: stepSize = lr / (1 - b1^t), invC2 = 1 / sqrt(1 - b2^t). */
+export interface AdamStepOptions {
+  beta1: number;
+  beta2: number;
+  stepSize: number;
+  invC2: number;
+  eps: number;
+  weightDecay: number;
+}
+
+/**
+ * One Adam step over w, in place with its state m and v (torch.optim.Adam 1.13): g' = g + wd*w,
+ * m = b1*m + (1-b1)*g', v = b2*v + (1-b2)*g'^2, w -= stepSize * m / (sqrt(v)*invC2 + eps).
+ */
+export function adamStepReference(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, o: AdamStepOptions): void {
+  for (let i = 0; i < w.length; i++) {
+    const gi = g[i] + o.weightDecay * w[i];
+    m[i] = o.beta1 * m[i] + (1 - o.beta1) * gi;
+    v[i] = o.beta2 * v[i] + (1 - o.beta2) * gi * gi;
+    w[i] -= (o.stepSize * m[i]) / (Math.sqrt(v[i]) * o.invC2 + o.eps);
+  }
+}
+
 /**
  * Strided batched GEMM: for i < batch, C_i (+)= op(A_i) op(B_i), where X_i is the matrix starting at
  * element i*strideX of X (stride 0: the same matrix for every i). strideC = 0 sums all the products

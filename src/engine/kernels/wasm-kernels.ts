@@ -4,7 +4,7 @@
  * instance's linear memory (a memcpy via Float32Array.set), runs the kernel and copies the result out.
  * Loading is synchronous (new WebAssembly.Module/Instance) so Node and browsers behave the same.
  */
-import { convDims, convOutSize, type ConvShape, type GemmOptions } from './reference.js';
+import { convDims, convOutSize, type AdamStepOptions, type ConvShape, type GemmOptions } from './reference.js';
 import { kernelsRelaxedBase64, kernelsSimdBase64 } from './wasm-binary.js';
 
 /** 'relaxed' uses f32x4.relaxed_madd (6x8 tiles); 'simd' uses mul+add (5x8 tiles). */
@@ -41,6 +41,10 @@ interface KernelExports {
     pDcols: number, pS: number, pT: number,
   ): void;
   reluBackward(n: number, pY: number, pDy: number, pDx: number): void;
+  adamStep(
+    n: number, pW: number, pG: number, pM: number, pV: number, beta1: number, oneMinusBeta1: number, beta2: number,
+    oneMinusBeta2: number, stepSize: number, invC2: number, eps: number, wd: number,
+  ): void;
 }
 
 function decodeBase64(b64: string): Uint8Array {
@@ -237,6 +241,24 @@ export class WasmKernels {
     this.f32.set(dy, offDy >> 2);
     this.exports.reluBackward(n, offY, offDy, offDx);
     dx.set(this.f32.subarray(offDx >> 2, (offDx >> 2) + n));
+  }
+
+  /** One Adam step, w, m and v updated in place; as adamStepReference. */
+  adamStep(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, o: AdamStepOptions): void {
+    const n = w.length;
+    for (const [name, arr] of [['g', g], ['m', m], ['v', v]] as const) checkConvLength('adamStep', name, arr, n);
+    const [offW, offG, offM, offV] = this.layout([n, n, n, n]);
+    const f32 = this.f32;
+    f32.set(w, offW >> 2);
+    f32.set(g.subarray(0, n), offG >> 2);
+    f32.set(m.subarray(0, n), offM >> 2);
+    f32.set(v.subarray(0, n), offV >> 2);
+    this.exports.adamStep(
+      n, offW, offG, offM, offV, o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2, o.stepSize, o.invC2, o.eps, o.weightDecay,
+    );
+    w.set(f32.subarray(offW >> 2, (offW >> 2) + n));
+    m.set(f32.subarray(offM >> 2, (offM >> 2) + n));
+    v.set(f32.subarray(offV >> 2, (offV >> 2) + n));
   }
 
   /** Lays out consecutive regions of the given float counts (each followed by slack) above the base. */

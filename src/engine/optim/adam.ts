@@ -1,3 +1,4 @@
+import { adamStep } from '../kernels/index.js';
 import type { Param } from '../module.js';
 import { Optimizer, checkNonNegative } from './optimizer.js';
 
@@ -40,20 +41,16 @@ export class Adam extends Optimizer {
   step(): void {
     this.stepCount++;
     const { beta1, beta2, eps, weightDecay } = this;
-    const stepSize = this.lr / (1 - beta1 ** this.stepCount);
-    // sqrt(v) / sqrt(1 - b2^t) as a product: one division per element instead of two.
-    const invCorrection2Sqrt = 1 / Math.sqrt(1 - beta2 ** this.stepCount);
+    const options = {
+      beta1, beta2, eps, weightDecay,
+      stepSize: this.lr / (1 - beta1 ** this.stepCount),
+      // sqrt(v) / sqrt(1 - b2^t) as a product: one division per element instead of two.
+      invC2: 1 / Math.sqrt(1 - beta2 ** this.stepCount),
+    };
+    // The float32 SIMD kernel: the JS loop ran at the speed of V8's double sqrt and division, 13% of a
+    // ConvSepNet training epoch (32 ms of ~250 CPU).
     for (let p = 0; p < this.params.length; p++) {
-      const w = this.params[p].value.data;
-      const grad = this.params[p].grad.data;
-      const m = this.m[p];
-      const v = this.v[p];
-      for (let i = 0; i < w.length; i++) {
-        const g = grad[i] + weightDecay * w[i];
-        m[i] = beta1 * m[i] + (1 - beta1) * g;
-        v[i] = beta2 * v[i] + (1 - beta2) * g * g;
-        w[i] -= (stepSize * m[i]) / (Math.sqrt(v[i]) * invCorrection2Sqrt + eps);
-      }
+      adamStep(this.params[p].value.data, this.params[p].grad.data, this.m[p], this.v[p], options);
     }
   }
 }
