@@ -34,6 +34,13 @@ abstract class Elementwise extends Module {
 }
 
 /**
+ * Elements per kernel call: each call copies its operands into WebAssembly memory, which never shrinks, so a large
+ * evaluation batch (2000 images x 3200 activations) goes through in pieces of 1 MB per operand instead of growing
+ * that memory by 50 MB.
+ */
+const KERNEL_CHUNK = 1 << 18;
+
+/**
  * max(x, 0) by the WebAssembly kernel (4 lanes at a time: measured 11 us against 58 us for a branch-free JS loop on
  * 30000 elements, and already faster from 250). NaNs are kept so they reach the loss's NaN check; -Infinity gives
  * 0, as in PyTorch.
@@ -43,11 +50,18 @@ export class ReLU extends Elementwise {
     return 'ReLU()';
   }
   protected apply(x: Float32Array, y: Float32Array): void {
-    relu(x, y);
+    for (let at = 0; at < x.length; at += KERNEL_CHUNK) {
+      const end = Math.min(x.length, at + KERNEL_CHUNK);
+      relu(x.subarray(at, end), y.subarray(at, end));
+    }
   }
   /** The gradient passes where the output is non-zero. */
   protected derive(dy: Float32Array, dx: Float32Array): void {
-    reluBackward((this.out as Tensor).data, dy, dx);
+    const y = (this.out as Tensor).data;
+    for (let at = 0; at < dy.length; at += KERNEL_CHUNK) {
+      const end = Math.min(dy.length, at + KERNEL_CHUNK);
+      reluBackward(y.subarray(at, end), dy.subarray(at, end), dx.subarray(at, end));
+    }
   }
 }
 

@@ -65,8 +65,18 @@ export class MaxPool2d extends Pool2d {
     const shape = this.outputShape(x);
     const out = (this.out = this.outSlots.get(shape));
     const [n, c, h, w] = x.shape;
-    this.argmax = this.argmaxSlots.get(out.data.length);
-    maxPool2d(n * c, h, w, this.kernel, this.stride, x.data, out.data, this.argmax);
+    const arg = (this.argmax = this.argmaxSlots.get(out.data.length));
+    // Planes per kernel call: at most 1 MB of input, as WebAssembly memory (holding each call's copies) never shrinks.
+    const chunk = Math.max(1, Math.floor((1 << 18) / (h * w)));
+    const outPlane = shape[2] * shape[3];
+    for (let first = 0; first < n * c; first += chunk) {
+      const planes = Math.min(chunk, n * c - first);
+      const inAt = first * h * w;
+      const outAt = first * outPlane;
+      maxPool2d(planes, h, w, this.kernel, this.stride, x.data.subarray(inAt), out.data.subarray(outAt), arg.subarray(outAt));
+      // The kernel's argmax is the flat index within its planes.
+      if (inAt > 0) for (let i = outAt; i < outAt + planes * outPlane; i++) arg[i] += inAt;
+    }
     return out;
   }
 
