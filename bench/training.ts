@@ -20,6 +20,8 @@ const TIMED_EPOCHS = 4;
 export interface TorchFigure {
   threads: number;
   msPerEpoch: number;
+  /** CPU time of the process per epoch (all its threads). */
+  cpuMsPerEpoch: number;
 }
 
 export interface TrainingFigures {
@@ -28,6 +30,8 @@ export interface TrainingFigures {
   loadAverage: number;
   epochsTimed: number;
   pairnetMsPerEpoch: number;
+  /** CPU time per epoch of the same run: steadier than wall time when other processes share the cores. */
+  pairnetCpuMsPerEpoch: number;
   /** The same model through the real trainer (runTraining) on embedded-MNIST pairs, as a study runs it. */
   pairnetTrainerMsPerEpoch: number;
   /** Resident set size after the single-thread run (MB). */
@@ -40,6 +44,8 @@ export interface TrainingFigures {
     best: TorchFigure;
     /** pairnet ms/epoch over PyTorch's at 1 thread (target <= 1/3). */
     singleThreadRatio: number;
+    /** The same ratio in CPU time per epoch. */
+    singleThreadCpuRatio: number;
     /** pairnet whole-machine epochs/s over PyTorch's at its best thread count (target >= 4). */
     wholeMachineRatio: number;
     /** For reference: one 1-thread PyTorch process per core at once (summed epochs/s; starts are not synchronised). */
@@ -57,10 +63,18 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-function singleRun(setup: TrainingSetup): number {
+function singleRun(setup: TrainingSetup): { wall: number; cpu: number } {
   const trainer = makeTrainer(setup);
   trainer.epoch();
-  return median(Array.from({ length: TIMED_EPOCHS }, () => trainer.epoch()));
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let e = 0; e < TIMED_EPOCHS; e++) {
+    const before = process.cpuUsage();
+    wall.push(trainer.epoch());
+    const used = process.cpuUsage(before);
+    cpu.push((used.user + used.system) / 1000);
+  }
+  return { wall: median(wall), cpu: median(cpu) };
 }
 
 /** runTraining on the default run (1000 embedded-MNIST pairs, batch 25, Adam 1e-3) with report 000's aux losses. */
@@ -106,22 +120,23 @@ async function wholeMachine(setup: TrainingSetup, runs: number): Promise<number>
 function torchRun(python: string, script: string, threads: number, setup: TrainingSetup): TorchFigure {
   const args = torchArgs(script, threads, setup);
   const r = spawnSync(python, args, { encoding: 'utf8' });
-  return { threads, msPerEpoch: parseTorch(python, args, r.status, r.stdout, r.stderr || (r.error?.message ?? '')) };
+  const out = parseTorch(python, args, r.status, r.stdout, r.stderr || (r.error?.message ?? ''));
+  return { threads, msPerEpoch: out.medianMs, cpuMsPerEpoch: out.medianCpuMs };
 }
 
 function torchArgs(script: string, threads: number, setup: TrainingSetup): string[] {
   return [script, '--threads', String(threads), '--epochs', String(TIMED_EPOCHS), '--pairs', String(setup.pairs), '--batch', String(setup.batch)];
 }
 
-function parseTorch(python: string, args: string[], status: number | null, stdout: string, stderr: string): number {
+function parseTorch(python: string, args: string[], status: number | null, stdout: string, stderr: string): { medianMs: number; medianCpuMs: number } {
   if (status !== 0) throw new Error(`${python} ${args.join(' ')} failed: ${stderr}`);
-  return (JSON.parse(stdout.trim().split('\n').pop() as string) as { medianMs: number }).medianMs;
+  return JSON.parse(stdout.trim().split('\n').pop() as string) as { medianMs: number; medianCpuMs: number };
 }
 
 /** `runs` one-thread PyTorch processes at once; the sum of their epochs/s. */
 async function torchConcurrent(python: string, script: string, runs: number, setup: TrainingSetup): Promise<number> {
   const args = torchArgs(script, 1, setup);
-  const one = (): Promise<number> =>
+  const one = (): Promise<{ medianMs: number }> =>
     new Promise((resolve, reject) => {
       const child = spawn(python, args);
       let out = '';
@@ -138,13 +153,13 @@ async function torchConcurrent(python: string, script: string, runs: number, set
       });
     });
   const ms = await Promise.all(Array.from({ length: runs }, one));
-  return ms.reduce((sum, m) => sum + 1000 / m, 0);
+  return ms.reduce((sum, m) => sum + 1000 / m.medianMs, 0);
 }
 
 export async function benchTraining(setup: TrainingSetup = DEFAULT_SETUP): Promise<TrainingFigures> {
   const cores = availableParallelism();
   const loadAverage = loadavg()[0];
-  const pairnetMsPerEpoch = singleRun(setup);
+  const single = singleRun(setup);
   const pairnetRssMb = process.memoryUsage().rss / 2 ** 20;
   const pairnetTrainerMsPerEpoch = trainerRun();
   const epochsPerSecond = await wholeMachine(setup, cores);
@@ -152,7 +167,8 @@ export async function benchTraining(setup: TrainingSetup = DEFAULT_SETUP): Promi
     setup,
     loadAverage,
     epochsTimed: TIMED_EPOCHS,
-    pairnetMsPerEpoch,
+    pairnetMsPerEpoch: single.wall,
+    pairnetCpuMsPerEpoch: single.cpu,
     pairnetRssMb,
     pairnetTrainerMsPerEpoch,
     wholeMachine: { runs: cores, epochsPerSecond },
@@ -173,7 +189,8 @@ export async function benchTraining(setup: TrainingSetup = DEFAULT_SETUP): Promi
     version: probe.stdout.trim(),
     byThreads,
     best,
-    singleThreadRatio: pairnetMsPerEpoch / byThreads[0].msPerEpoch,
+    singleThreadRatio: single.wall / byThreads[0].msPerEpoch,
+    singleThreadCpuRatio: single.cpu / byThreads[0].cpuMsPerEpoch,
     wholeMachineRatio: epochsPerSecond / (1000 / best.msPerEpoch),
     concurrent: { runs: cores, epochsPerSecond: await torchConcurrent(python, script, cores, setup) },
   };
@@ -184,7 +201,7 @@ export function formatTrainingTable(f: TrainingFigures): string {
   const lines = [
     `ConvSepNet + aux losses, ${f.setup.pairs} pairs, batch ${f.setup.batch}, Adam 1e-3; median of ${f.epochsTimed} epochs after a warm-up`,
     `machine load average before the run: ${f.loadAverage.toFixed(2)} (figures are only comparable on an idle machine)`,
-    `pairnet, 1 thread:            ${f.pairnetMsPerEpoch.toFixed(1)} ms/epoch (RSS ${f.pairnetRssMb.toFixed(0)} MB)`,
+    `pairnet, 1 thread:            ${f.pairnetMsPerEpoch.toFixed(1)} ms/epoch, ${f.pairnetCpuMsPerEpoch.toFixed(1)} CPU ms/epoch (RSS ${f.pairnetRssMb.toFixed(0)} MB)`,
     `pairnet trainer, MNIST pairs: ${f.pairnetTrainerMsPerEpoch.toFixed(1)} ms/epoch (runTraining, as a study runs it)`,
     `pairnet, whole machine:       ${f.wholeMachine.epochsPerSecond.toFixed(2)} epochs/s (${f.wholeMachine.runs} runs at once in worker threads)`,
   ];
@@ -199,10 +216,10 @@ export function formatTrainingTable(f: TrainingFigures): string {
   }
   const t = f.torch;
   for (const b of t.byThreads) {
-    lines.push(`PyTorch ${t.version}, ${b.threads} thread${b.threads > 1 ? 's' : ''}:`.padEnd(30) + ` ${b.msPerEpoch.toFixed(1)} ms/epoch = ${(1000 / b.msPerEpoch).toFixed(2)} epochs/s`);
+    lines.push(`PyTorch ${t.version}, ${b.threads} thread${b.threads > 1 ? 's' : ''}:`.padEnd(30) + ` ${b.msPerEpoch.toFixed(1)} ms/epoch = ${(1000 / b.msPerEpoch).toFixed(2)} epochs/s, ${b.cpuMsPerEpoch.toFixed(1)} CPU ms/epoch`);
   }
   lines.push(
-    `one thread each: pairnet/PyTorch ms per epoch = ${t.singleThreadRatio.toFixed(3)} (target <= 0.333)`,
+    `one thread each: pairnet/PyTorch ms per epoch = ${t.singleThreadRatio.toFixed(3)} (target <= 0.333); in CPU ms = ${t.singleThreadCpuRatio.toFixed(3)}`,
     `whole machine: pairnet/PyTorch(${t.best.threads} thread${t.best.threads > 1 ? 's' : ''}, its best) epochs/s = ${t.wholeMachineRatio.toFixed(2)}x (target >= 4x)`,
     `for reference, PyTorch ${t.concurrent.runs} runs at once, 1 thread each: ${t.concurrent.epochsPerSecond.toFixed(2)} epochs/s` +
       ` (pairnet whole machine / this = ${(f.wholeMachine.epochsPerSecond / t.concurrent.epochsPerSecond).toFixed(2)}x)`,
