@@ -16,6 +16,8 @@ export default class SummaryReporter implements Reporter {
         else skipped++;
       }
     }
-    process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+    // Skipped tests go on their own line: the summary line stays exactly `N passed, N failed`.
+    if (skipped) process.stdout.write(`\n${skipped} skipped`);
+    process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
   }
 }

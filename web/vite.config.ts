@@ -7,13 +7,6 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
   logLevel: 'warn',
-  resolve: {
-    alias: [
-      // In the browser the data layer is its browser-safe entry: src/data/index.ts also exports the Node-only
-      // MNIST loaders (node:fs), which the page never calls but the trainer's imports would pull in.
-      { find: /^\.\.\/data\/index\.js$/, replacement: fileURLToPath(new URL('../src/data/browser.ts', import.meta.url)) },
-    ],
-  },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

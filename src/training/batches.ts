@@ -1,5 +1,5 @@
 import { ensure, type Tensor } from '../engine/index.js';
-import { PAIR_PIXELS, type PairSet } from '../data/index.js';
+import { PAIR_PIXELS, type PairSet } from '../data/browser.js';
 import type { BatchTargets } from './pair-loss.js';
 
 /** A reusable minibatch: input [B, 2, 14, 14] and its targets, filled from a PairSet by indices. */

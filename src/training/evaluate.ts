@@ -1,4 +1,4 @@
-import type { PairSet } from '../data/index.js';
+import type { PairSet } from '../data/browser.js';
 import type { PairModel } from '../models/model.js';
 import { Batch } from './batches.js';
 import { PairLoss, predictTarget } from './pair-loss.js';
