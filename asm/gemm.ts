@@ -23,7 +23,8 @@ const PACK_FLOATS: i32 = 131072;
 /** An MR x 8 tile for edge tiles (row stride 32 bytes). */
 const spill: usize = memory.data(6 * 32, 16);
 
-@inline function fma(a: v128, b: v128, c: v128): v128 {
+/** a * b + c: fused with relaxed SIMD, else a multiply and an add. */
+@inline export function fma(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
   return f32x4.add(f32x4.mul(a, b), c);
 }

@@ -32,6 +32,12 @@ export abstract class Module {
 
   abstract backward(gradOut: Tensor): Tensor;
 
+  /**
+   * Declares that this module's input is data, whose gradient nobody needs: a first Conv2d then skips computing it.
+   * Containers pass it on to the child that receives their input; other modules ignore it.
+   */
+  inputIsData(): void {}
+
   protected ownParams(): Param[] {
     return [];
   }

@@ -38,6 +38,8 @@ export class PairNetwork implements PairModel {
     this.name = spec.name;
     this.mainLoss = spec.mainLoss;
     this.module = spec.body;
+    // backward() discards the gradient w.r.t. the pair images: the first layer need not compute it.
+    this.module.inputIsData();
     this.digitTaps = spec.digits;
     this.auxMainTap = spec.auxMain;
   }

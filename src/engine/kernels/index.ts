@@ -5,6 +5,8 @@
 // copied into the instance's linear memory per call (memcpy speed), which grows to the largest call
 // made and is kept (WebAssembly memory cannot shrink). `npm run bench` times every kernel.
 import { gemmReference, type AdamStepOptions, type ConvShape, type GemmOptions } from './reference.js';
+import type { PoolShape } from './reference-conv-relu.js';
+import { convReluBackwardWasm, convReluForwardWasm } from './wasm-conv-relu.js';
 import { checkGemm, WasmKernels, relaxedSimdSupported } from './wasm-kernels.js';
 
 export type { AdamStepOptions, ConvShape, GemmOptions } from './reference.js';
@@ -12,7 +14,11 @@ export {
   gemmReference, gemmBatchedReference, im2colReference, col2imReference, convOutSize, convDims, reluReference,
   reluBackwardReference, conv2dForwardReference, conv2dBackwardReference, maxPool2dReference, adamStepReference,
 } from './reference.js';
+export {
+  convReluBackwardReference, convReluForwardReference, convReluPlane, type PoolShape,
+} from './reference-conv-relu.js';
 export { WasmKernels, relaxedSimdSupported, type KernelVariant } from './wasm-kernels.js';
+export { convReluBackwardWasm, convReluForwardWasm } from './wasm-conv-relu.js';
 
 let kernels: WasmKernels | undefined;
 
@@ -126,6 +132,30 @@ export function conv2dBackward(
   gradBias: Float32Array | undefined, gradInput: Float32Array | undefined,
 ): void {
   wasmKernels().conv2dBackward(s, input, gradOut, weight, gradWeight, gradBias, gradInput);
+}
+
+/**
+ * Conv2d -> ReLU (-> MaxPool2d when `pool` is given) forward in one call: out = relu(conv(input) + bias)
+ * [N, Cout, OH, OW], or its max pooling [N, Cout, PH, PW] with argmax = the index of each output's element within
+ * its OH x OW plane. Neither the conv nor the ReLU output goes through JS.
+ */
+export function convReluForward(
+  s: ConvShape, pool: PoolShape | undefined, input: Float32Array, weight: Float32Array, bias: Float32Array | undefined,
+  out: Float32Array, argmax: Int32Array | undefined,
+): void {
+  convReluForwardWasm(wasmKernels(), s, pool, input, weight, bias, out, argmax);
+}
+
+/**
+ * Backward of convReluForward from its out and argmax: gradWeight +=, gradBias += (if given), gradInput = (if given;
+ * skip it for a first layer). Pooled, only each window's argmax gets a gradient, so it runs sparse (no GEMM).
+ */
+export function convReluBackward(
+  s: ConvShape, pool: PoolShape | undefined, input: Float32Array, gradOut: Float32Array, out: Float32Array,
+  argmax: Int32Array | undefined, weight: Float32Array, gradWeight: Float32Array, gradBias: Float32Array | undefined,
+  gradInput: Float32Array | undefined,
+): void {
+  convReluBackwardWasm(wasmKernels(), s, pool, input, gradOut, out, argmax, weight, gradWeight, gradBias, gradInput);
 }
 
 /**

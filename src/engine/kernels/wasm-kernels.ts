@@ -18,7 +18,7 @@ interface WasmApi {
 }
 const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-interface KernelExports {
+export interface KernelExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
   scratchBase(): number;
   gemmScratchBytes(M: number, N: number, K: number): number;
@@ -41,6 +41,16 @@ interface KernelExports {
     pDcols: number, pS: number, pT: number,
   ): void;
   reluBackward(n: number, pY: number, pDy: number, pDx: number): void;
+  convReluForward(
+    N: number, C: number, H: number, W: number, Cout: number, k: number, stride: number, pad: number, pk: number, ps: number,
+    pX: number, pWt: number, pBias: number, pOut: number, pArg: number, pWT: number, pCols: number, pT: number, pS: number,
+  ): void;
+  pooledScratchBytes(P: number, Cout: number, outPlanes: number): number;
+  convReluBackward(
+    N: number, C: number, H: number, W: number, Cout: number, k: number, stride: number, pad: number, pk: number, ps: number,
+    pX: number, pGy: number, pY: number, pArg: number, pWt: number, pDw: number, pDb: number, pDx: number,
+    pG: number, pDwT: number, pDwPart: number, pCols: number, pDcols: number, pS: number,
+  ): void;
   adamStep(
     n: number, pW: number, pG: number, pM: number, pV: number, beta1: number, oneMinusBeta1: number, beta2: number,
     oneMinusBeta2: number, stepSize: number, invC2: number, eps: number, wd: number,
@@ -111,10 +121,13 @@ function checkConvLength(fn: string, name: string, arr: Float32Array, need: numb
 /** Bytes after each region: im2col/col2im/relu touch up to 3 floats past their buffers, GEMM edge tiles read up to 7. */
 const SLACK = 64;
 
-/** One instance of the kernels with its own linear memory. */
+/**
+ * One instance of the kernels with its own linear memory. `exports`, `heap`, `layout`, `checkConv` and
+ * `gemmScratch` are for the kernel wrappers of this folder (wasm-conv-relu.ts).
+ */
 export class WasmKernels {
   readonly variant: KernelVariant;
-  private readonly exports: KernelExports;
+  readonly exports: KernelExports;
   private readonly base: number;
   private f32: Float32Array;
 
@@ -261,8 +274,13 @@ export class WasmKernels {
     v.set(f32.subarray(offV >> 2, (offV >> 2) + n));
   }
 
+  /** The current view of linear memory (re-created when layout grows it). */
+  get heap(): Float32Array {
+    return this.f32;
+  }
+
   /** Lays out consecutive regions of the given float counts (each followed by slack) above the base. */
-  private layout(sizes: number[]): number[] {
+  layout(sizes: number[]): number[] {
     const offs: number[] = [];
     let at = this.base;
     for (const n of sizes) {
@@ -273,7 +291,7 @@ export class WasmKernels {
     return offs;
   }
 
-  private checkConv(fn: string, s: ConvShape, arrays: [string, Float32Array | undefined, number][]): [number, number, number] {
+  checkConv(fn: string, s: ConvShape, arrays: [string, Float32Array | undefined, number][]): [number, number, number] {
     const { N, C, H, W, Cout, k, stride, pad } = s;
     convSizes(fn, N, C, H, W, k, stride, pad);
     if (!Number.isInteger(Cout) || Cout < 1) throw new Error(`${fn}: Cout must be a positive integer, got ${Cout}`);
@@ -281,7 +299,7 @@ export class WasmKernels {
     return convDims(s);
   }
 
-  private gemmScratch(shapes: [number, number, number][]): number {
+  gemmScratch(shapes: [number, number, number][]): number {
     return Math.max(...shapes.map(([M, N, K]) => this.exports.gemmScratchBytes(M, N, K))) / 4;
   }
 

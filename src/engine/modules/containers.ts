@@ -2,36 +2,9 @@ import { Module } from '../module.js';
 import { numel, sameShape, shapeString, type Tensor } from '../tensor.js';
 import { TensorSlots } from './slots.js';
 import { expectGradShape, shapeError } from './shape-check.js';
+import { inChild as child, planSteps, type Step } from './fusion.js';
 
-/**
- * An error raised inside a container's child, with the child's dotted path (`branch.fc1`, as in params()) before
- * its own message: "branch.fc1: Linear(800, 100): expected input [N, 800], got [4, 4608]".
- */
-export class ModuleError extends Error {
-  constructor(
-    readonly path: string[],
-    readonly detail: string,
-    cause?: unknown,
-  ) {
-    super(`${path.join('.')}: ${detail}`, cause === undefined ? undefined : { cause });
-    this.name = 'ModuleError';
-  }
-}
-
-function inChild(name: string, e: unknown): unknown {
-  if (e instanceof ModuleError) return new ModuleError([name, ...e.path], e.detail, e.cause);
-  if (e instanceof Error) return new ModuleError([name], e.message, e);
-  return e;
-}
-
-/** Runs a child's forward or backward, prefixing the child's name to any error it throws (Sequential inlines this). */
-function child<T>(name: string, run: () => T): T {
-  try {
-    return run();
-  } catch (e) {
-    throw inChild(name, e);
-  }
-}
+export { ModuleError } from './module-error.js';
 
 /**
  * Containers pass `training` (default: their own mode) down to every child, so `model.eval()` or
@@ -41,6 +14,7 @@ function child<T>(name: string, run: () => T): T {
 /** Children applied in order; named '0', '1', ... or explicitly with Sequential.named. */
 export class Sequential extends Module {
   private readonly children: [string, Module][];
+  private plan: Step[] | undefined;
 
   constructor(...modules: Module[]) {
     super();
@@ -78,29 +52,30 @@ export class Sequential extends Module {
     return this.children;
   }
 
+  override inputIsData(): void {
+    this.children[0]?.[1].inputIsData();
+  }
+
+  /**
+   * Runs the children in order, except that a Conv2d followed by ReLU (and MaxPool2d) runs as one fused step
+   * (fusion.ts): same result, without the intermediate tensors.
+   */
   forward(x: Tensor, training = this.training): Tensor {
     let y = x;
-    for (const [name, m] of this.children) {
-      try {
-        y = m.forward(y, training);
-      } catch (e) {
-        throw inChild(name, e);
-      }
-    }
+    for (const step of this.steps()) y = step.forward(y, training);
     return y;
   }
 
   backward(gradOut: Tensor): Tensor {
+    const steps = this.steps();
     let g = gradOut;
-    for (let i = this.children.length - 1; i >= 0; i--) {
-      const [name, m] = this.children[i];
-      try {
-        g = m.backward(g);
-      } catch (e) {
-        throw inChild(name, e);
-      }
-    }
+    for (let i = steps.length - 1; i >= 0; i--) g = steps[i].backward(g);
     return g;
+  }
+
+  /** Planned on first use: Sequential.named adds the children after construction. */
+  private steps(): Step[] {
+    return (this.plan ??= planSteps(this.children));
   }
 }
 
@@ -196,6 +171,10 @@ export class PairShared extends Module {
 
   override namedChildren(): [string, Module][] {
     return [['branch', this.branch]];
+  }
+
+  override inputIsData(): void {
+    this.branch.inputIsData();
   }
 
   forward(x: Tensor, training = this.training): Tensor {

@@ -1,9 +1,11 @@
-import { conv2dBackward, conv2dForward, type ConvShape } from '../kernels/index.js';
+import {
+  conv2dBackward, conv2dForward, convReluBackward, convReluForward, type ConvShape, type PoolShape,
+} from '../kernels/index.js';
 import { pytorchDefaultInit } from '../init.js';
 import { Module, type Param } from '../module.js';
 import type { Rng } from '../rng.js';
 import { zeros, type Tensor } from '../tensor.js';
-import { TensorSlots } from './slots.js';
+import { int32Slots, TensorSlots } from './slots.js';
 import { expectGradShape, shapeError } from './shape-check.js';
 
 interface ConvGeometry {
@@ -42,11 +44,20 @@ export class Conv2d extends Module {
   readonly bias: Param | undefined;
   readonly stride: number;
   readonly padding: number;
+  /**
+   * False once inputIsData() was called (the model's first layer): backward then leaves the input gradient, which
+   * nothing needs, uncomputed and returns zeros.
+   */
+  inputGradient = true;
   private geom: ConvGeometry | undefined;
   private input: Tensor | undefined;
   private out: Tensor | undefined;
   private readonly outSlots = new TensorSlots();
   private readonly gradInSlots = new TensorSlots();
+  /** The last forward's fusion: undefined for a plain conv, else the pooling after the ReLU (null: none). */
+  private fused: PoolShape | null | undefined;
+  private argmax: Int32Array = new Int32Array(0);
+  private readonly argmaxSlots = int32Slots();
 
   constructor(
     readonly inChannels: number,
@@ -101,33 +112,84 @@ export class Conv2d extends Module {
     return (this.geom = { n, c, h, w, k, stride: this.stride, padding: this.padding, outH, outW });
   }
 
+  override inputIsData(): void {
+    this.inputGradient = false;
+  }
+
+  /** The output shape for input `x` (throws naming this module if it does not fit). */
+  outputShape(x: Tensor): number[] {
+    const g = this.geometry(x);
+    return [g.n, this.outChannels, g.outH, g.outW];
+  }
+
   forward(x: Tensor): Tensor {
     const g = this.geometry(x);
     const out = (this.out = this.outSlots.get([g.n, this.outChannels, g.outH, g.outW]));
     this.input = x;
+    this.fused = undefined;
     const w = this.weight.value.data;
     const b = this.bias?.value.data;
-    this.chunks(g, (s, inAt, outAt) => conv2dForward(s, x.data.subarray(inAt), w, b, out.data.subarray(outAt)));
+    this.chunks(g, g.outH * g.outW, (s, inAt, outAt) => conv2dForward(s, x.data.subarray(inAt), w, b, out.data.subarray(outAt)));
+    return out;
+  }
+
+  /**
+   * relu(this.forward(x)), max pooled when `pool` is given (its output shape: `pooledShape`), in one kernel call per
+   * chunk: what Sequential runs for a Conv2d followed by ReLU (and MaxPool2d). The conv and ReLU outputs never leave
+   * WebAssembly memory. The following backward() takes the gradient of this output.
+   */
+  forwardRelu(x: Tensor, pool?: PoolShape, pooledShape?: number[]): Tensor {
+    const g = this.geometry(x);
+    const shape = pooledShape ?? [g.n, this.outChannels, g.outH, g.outW];
+    const out = (this.out = this.outSlots.get(shape));
+    this.input = x;
+    this.fused = pool ?? null;
+    const arg = (this.argmax = pool ? this.argmaxSlots.get(out.data.length) : this.argmax);
+    const w = this.weight.value.data;
+    const b = this.bias?.value.data;
+    this.chunks(g, shape[2] * shape[3], (s, inAt, outAt) =>
+      convReluForward(s, pool, x.data.subarray(inAt), w, b, out.data.subarray(outAt), pool && arg.subarray(outAt)),
+    );
     return out;
   }
 
   backward(gradOut: Tensor): Tensor {
-    expectGradShape(this, gradOut.shape, this.out?.shape);
+    const out = this.out;
+    expectGradShape(this, gradOut.shape, out?.shape);
     const g = this.geom as ConvGeometry;
     const x = (this.input as Tensor).data;
     const gradIn = this.gradInSlots.get([g.n, g.c, g.h, g.w]);
+    const dx = this.inputGradient ? gradIn.data : undefined;
+    if (!dx) gradIn.data.fill(0);
     const w = this.weight.value.data;
     const dw = this.weight.grad.data;
     const db = this.bias?.grad.data;
-    this.chunks(g, (s, inAt, outAt) =>
-      conv2dBackward(s, x.subarray(inAt), gradOut.data.subarray(outAt), w, dw, db, gradIn.data.subarray(inAt)),
-    );
+    const gy = gradOut.data;
+    const fused = this.fused;
+    if (fused === undefined) {
+      this.chunks(g, g.outH * g.outW, (s, inAt, outAt) =>
+        conv2dBackward(s, x.subarray(inAt), gy.subarray(outAt), w, dw, db, dx?.subarray(inAt)),
+      );
+    } else {
+      const pool = fused ?? undefined;
+      const y = (out as Tensor).data;
+      const arg = this.argmax;
+      this.chunks(g, (out as Tensor).shape[2] * (out as Tensor).shape[3], (s, inAt, outAt) =>
+        convReluBackward(
+          s, pool, x.subarray(inAt), gy.subarray(outAt), y.subarray(outAt), pool && arg.subarray(outAt), w, dw, db,
+          dx?.subarray(inAt),
+        ),
+      );
+    }
     return gradIn;
   }
 
-  /** Calls `pass` on consecutive chunks of images of at most COL_LIMIT im2col floats, with their element offsets. */
-  private chunks(g: ConvGeometry, pass: (s: ConvShape, inAt: number, outAt: number) => void): void {
-    const outImage = this.outChannels * g.outH * g.outW;
+  /**
+   * Calls `pass` on consecutive chunks of images of at most COL_LIMIT im2col floats, with their element offsets
+   * (outputs of `outPlane` elements per channel: smaller than the conv's when pooled).
+   */
+  private chunks(g: ConvGeometry, outPlane: number, pass: (s: ConvShape, inAt: number, outAt: number) => void): void {
+    const outImage = this.outChannels * outPlane;
     const inImage = g.c * g.h * g.w;
     const colImage = g.outH * g.outW * g.c * g.k * g.k;
     const chunk = Math.max(1, Math.min(g.n, Math.floor(COL_LIMIT / colImage)));

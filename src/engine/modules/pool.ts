@@ -30,14 +30,19 @@ abstract class Pool2d extends Module {
     return this.stride === this.kernel ? `${name}(${this.kernel})` : `${name}(${this.kernel}, stride=${this.stride})`;
   }
 
-  protected outputShape(x: Tensor): number[] {
-    const s = x.shape;
+  /** The output shape for an input of shape `s`; throws if the window does not fit. */
+  shapeFor(s: readonly number[]): number[] {
     if (s.length !== 4) throw shapeError(this, '[N, C, H, W]', s);
     const outH = Math.floor((s[2] - this.kernel) / this.stride) + 1;
     const outW = Math.floor((s[3] - this.kernel) / this.stride) + 1;
     if (outH < 1 || outW < 1) throw shapeError(this, `[N, C, H, W] with H, W >= ${this.kernel}`, s);
-    this.inShape = s;
     return [s[0], s[1], outH, outW];
+  }
+
+  protected outputShape(x: Tensor): number[] {
+    const shape = this.shapeFor(x.shape);
+    this.inShape = x.shape;
+    return shape;
   }
 
   protected gradInput(gradOut: Tensor): Tensor {

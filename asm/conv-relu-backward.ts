@@ -1,0 +1,205 @@
+import { addTo, fma, gemm } from './gemm';
+import { col2im, im2col, outSize } from './im2col';
+import { storeLanes } from './conv-relu';
+
+// Backward of the fused Conv2d -> ReLU (-> MaxPool2d) of conv-relu.ts. Pooled, only each window's argmax gets a
+// gradient, so the weight and input gradients are sums of a few rows (sparse); without pooling, dense GEMMs with the
+// output position as the row, as in the forward pass.
+
+/**
+ * dst[0..n) = (accumulate ? dst : 0) + sum over the count entries (row r, factor g) at pList (8 bytes each) of
+ * g * src row r (n floats per row). Nine v128 accumulators stay in registers across the entries, so each entry
+ * costs its row's loads and fused multiply-adds only.
+ */
+function combineRows(n: i32, count: i32, pList: usize, pSrc: usize, pDst: usize, accumulate: bool): void {
+  const rowBytes = <usize>n << 2;
+  const zero = f32x4.splat(0);
+  let c = 0;
+  for (; c + 36 <= n; c += 36) {
+    const d = pDst + (<usize>c << 2);
+    let a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero, a5 = zero, a6 = zero, a7 = zero, a8 = zero;
+    if (accumulate) {
+      a0 = v128.load(d); a1 = v128.load(d, 16); a2 = v128.load(d, 32); a3 = v128.load(d, 48); a4 = v128.load(d, 64);
+      a5 = v128.load(d, 80); a6 = v128.load(d, 96); a7 = v128.load(d, 112); a8 = v128.load(d, 128);
+    }
+    let e = pList;
+    for (let j = 0; j < count; j++, e += 8) {
+      const g = v128.load32_splat(e, 4);
+      const src = pSrc + <usize>load<i32>(e) * rowBytes + (<usize>c << 2);
+      a0 = fma(g, v128.load(src), a0);
+      a1 = fma(g, v128.load(src, 16), a1);
+      a2 = fma(g, v128.load(src, 32), a2);
+      a3 = fma(g, v128.load(src, 48), a3);
+      a4 = fma(g, v128.load(src, 64), a4);
+      a5 = fma(g, v128.load(src, 80), a5);
+      a6 = fma(g, v128.load(src, 96), a6);
+      a7 = fma(g, v128.load(src, 112), a7);
+      a8 = fma(g, v128.load(src, 128), a8);
+    }
+    v128.store(d, a0); v128.store(d, a1, 16); v128.store(d, a2, 32); v128.store(d, a3, 48); v128.store(d, a4, 64);
+    v128.store(d, a5, 80); v128.store(d, a6, 96); v128.store(d, a7, 112); v128.store(d, a8, 128);
+  }
+  for (; c + 4 <= n; c += 4) {
+    const d = pDst + (<usize>c << 2);
+    let a = accumulate ? v128.load(d) : zero;
+    for (let j = 0, e = pList; j < count; j++, e += 8) {
+      a = fma(v128.load32_splat(e, 4), v128.load(pSrc + <usize>load<i32>(e) * rowBytes + (<usize>c << 2)), a);
+    }
+    v128.store(d, a);
+  }
+  for (; c < n; c++) {
+    const d = pDst + (<usize>c << 2);
+    let a: f32 = accumulate ? load<f32>(d) : 0;
+    for (let j = 0, e = pList; j < count; j++, e += 8) {
+      a += load<f32>(e, 4) * load<f32>(pSrc + <usize>load<i32>(e) * rowBytes + (<usize>c << 2));
+    }
+    store<f32>(d, a);
+  }
+}
+
+/** gy where y != 0, else +0, without a branch (y is the ReLU output; a NaN y passes the gradient). */
+@inline function masked(pGy: usize, pY: usize): f32 {
+  return reinterpret<f32>(load<i32>(pGy) & -(<i32>(load<f32>(pY) != 0)));
+}
+
+/**
+ * Bytes of scratch pooledBackward needs at pList: a list of outPlanes entries, P + 1 bucket counters and a list of
+ * Cout * outPlanes entries plus a dummy one (8 bytes each).
+ */
+export function pooledScratchBytes(P: i32, Cout: i32, outPlanes: i32): usize {
+  return <usize>outPlanes * 8 + (<usize>P + 1) * 4 + (<usize>Cout * <usize>outPlanes + 1) * 8;
+}
+
+/**
+ * The pooled case of convReluBackward for one image, sparse: only the argmax of each window (and only where the ReLU
+ * output and the incoming gradient are non-zero; dropout after the pool zeroes half of them) gets a gradient g. So
+ * dW[o, :] += sum of g * cols[p, :] over channel o's entries, and dcols[p, :] = sum of g * W[o, :] over position p's
+ * entries (bucketed by p first): for ConvSepNet's conv2 about 1/8 of the dense products. Lists are built without
+ * branches (write every entry, advance by whether it is kept): dropout makes "kept" a coin flip.
+ */
+function pooledBackward(
+  P: i32, Cout: i32, ckk: i32, outPlanes: i32, pGy: usize, pY: usize, pArg: usize, pCols: usize, pWt: usize,
+  pDw: usize, pDb: usize, pDcols: usize, pList: usize,
+): void {
+  const rowBytes = <usize>ckk << 2;
+  const pCount = pList + <usize>outPlanes * 8;
+  const pByP = pCount + (<usize>P + 1) * 4;
+  memory.fill(pCount, 0, (<usize>P + 1) * 4);
+  let gy = pGy, y = pY, arg = pArg;
+  for (let o = 0; o < Cout; o++) {
+    let m = 0;
+    let db: f32 = 0;
+    for (let q = 0; q < outPlanes; q++, gy += 4, y += 4, arg += 4) {
+      const g = masked(gy, y);
+      const p = load<i32>(arg);
+      const e = pList + (<usize>m << 3);
+      store<i32>(e, p);
+      store<f32>(e, g, 4);
+      const keep = <i32>(g != 0);
+      m += keep;
+      db += g;
+      const counter = pCount + ((<usize>p + 1) << 2);
+      store<i32>(counter, load<i32>(counter) + keep);
+    }
+    combineRows(ckk, m, pList, pCols, pDw + <usize>o * rowBytes, true);
+    if (pDb != 0) store<f32>(pDb + (<usize>o << 2), load<f32>(pDb + (<usize>o << 2)) + db);
+  }
+  if (pDcols == 0) return;
+  // Bucket starts; then each kept entry goes to its bucket's cursor (dropped ones to a dummy slot past the list).
+  for (let p = 1; p <= P; p++) {
+    const at = pCount + (<usize>p << 2);
+    store<i32>(at, load<i32>(at) + load<i32>(at - 4));
+  }
+  const dummy = pByP + <usize>Cout * <usize>outPlanes * 8;
+  gy = pGy;
+  y = pY;
+  arg = pArg;
+  for (let o = 0; o < Cout; o++) {
+    for (let q = 0; q < outPlanes; q++, gy += 4, y += 4, arg += 4) {
+      const g = masked(gy, y);
+      const cursor = pCount + (<usize>load<i32>(arg) << 2);
+      const slot = load<i32>(cursor);
+      const keep = <i32>(g != 0);
+      const e = dummy + (pByP + (<usize>slot << 3) - dummy) * <usize>keep;
+      store<i32>(e, o);
+      store<f32>(e, g, 4);
+      store<i32>(cursor, slot + keep);
+    }
+  }
+  // Now counter p holds the end of bucket p, which is where bucket p + 1 starts.
+  let start = 0;
+  for (let p = 0; p < P; p++) {
+    const end = load<i32>(pCount + (<usize>p << 2));
+    combineRows(ckk, end - start, pByP + (<usize>start << 3), pWt, pDcols + <usize>p * rowBytes, false);
+    start = end;
+  }
+}
+
+/**
+ * The gradient at the conv output of one image, g [P, Cout], from gy and the ReLU output y (no pooling): gy where
+ * y != 0 (a mask, not a branch); gradBias[o] += its sum over p when pDb != 0.
+ */
+function reluGrad(P: i32, Cout: i32, pGy: usize, pY: usize, pG: usize, pDb: usize): void {
+  const ld = <usize>Cout << 2;
+  const zero = f32x4.splat(0);
+  for (let o = 0; o < Cout; o++) {
+    let sum = zero;
+    let dst = pG + (<usize>o << 2);
+    let p = 0;
+    for (; p + 4 <= P; p += 4, pGy += 16, pY += 16, dst += 4 * ld) {
+      const g = v128.andnot(v128.load(pGy), f32x4.eq(v128.load(pY), zero));
+      sum = f32x4.add(sum, g);
+      storeLanes(dst, ld, g);
+    }
+    let s = f32x4.extract_lane(sum, 0) + f32x4.extract_lane(sum, 1) + f32x4.extract_lane(sum, 2) + f32x4.extract_lane(sum, 3);
+    for (; p < P; p++, pGy += 4, pY += 4, dst += ld) {
+      const g = reinterpret<f32>(load<i32>(pGy) & -(<i32>(load<f32>(pY) != 0)));
+      s += g;
+      store<f32>(dst, g);
+    }
+    if (pDb != 0) store<f32>(pDb + (<usize>o << 2), load<f32>(pDb + (<usize>o << 2)) + s);
+  }
+}
+
+/**
+ * Gradients of convReluForward given gy (shaped as its output) and its output y and argmax: gradWeight +=,
+ * gradBias += (if pDb != 0), gradInput = (if pDx != 0). Pooled: sparse (pooledBackward). Not pooled: dense GEMMs
+ * with the position as row as in the forward pass. Scratch: pG P*Cout floats (pooled: pooledScratchBytes), pDwT and
+ * pDwPart CKK*Cout each,
+ * pCols and pDcols P*CKK (+ slack), pS gemm scratch for (CKK, Cout, P) and (P, CKK, Cout).
+ */
+export function convReluBackward(
+  N: i32, C: i32, H: i32, W: i32, Cout: i32, k: i32, stride: i32, pad: i32, pk: i32, ps: i32,
+  pX: usize, pGy: usize, pY: usize, pArg: usize, pWt: usize, pDw: usize, pDb: usize, pDx: usize,
+  pG: usize, pDwT: usize, pDwPart: usize, pCols: usize, pDcols: usize, pS: usize,
+): void {
+  const OH = outSize(H, k, stride, pad), OW = outSize(W, k, stride, pad);
+  const P = OH * OW;
+  const ckk = C * k * k;
+  const outPlanes = pk > 0 ? ((OH - pk) / ps + 1) * ((OW - pk) / ps + 1) : P;
+  const inBytes = <usize>C * <usize>H * <usize>W * 4;
+  const outBytes = <usize>Cout * <usize>outPlanes * 4;
+  for (let n = 0; n < N; n++) {
+    const at = <usize>n * outBytes;
+    im2col(pX + <usize>n * inBytes, 1, C, H, W, k, stride, pad, pCols);
+    if (pk > 0) {
+      pooledBackward(P, Cout, ckk, outPlanes, pGy + at, pY + at, pArg + at, pCols, pWt, pDw, pDb, pDx != 0 ? pDcols : 0, pG);
+    } else {
+      reluGrad(P, Cout, pGy + at, pY + at, pG, pDb);
+      // dW^T [CKK, Cout] = cols^T g: cols [P, CKK] is A stored K x M.
+      gemm(ckk, Cout, P, pCols, true, pG, false, n == 0 ? pDwT : pDwPart, pS);
+      if (n > 0) addTo(ckk * Cout, pDwPart, pDwT);
+      // dcols [P, CKK] = g W.
+      if (pDx != 0) gemm(P, ckk, Cout, pG, false, pWt, false, pDcols, pS);
+    }
+    // col2im may touch 3 floats past this image (the next one's, overwritten after, or slack).
+    if (pDx != 0) col2im(pDcols, 1, C, H, W, k, stride, pad, pDx + <usize>n * inBytes);
+  }
+  if (N == 0 || pk > 0) return;
+  for (let o = 0; o < Cout; o++) {
+    for (let c = 0; c < ckk; c++) {
+      const q = pDw + ((<usize>o * <usize>ckk + <usize>c) << 2);
+      store<f32>(q, load<f32>(q) + load<f32>(pDwT + ((<usize>c * <usize>Cout + <usize>o) << 2)));
+    }
+  }
+}

@@ -1,0 +1,143 @@
+import { gemm } from './gemm';
+import { im2col, outSize } from './im2col';
+
+// Conv2d -> ReLU (-> MaxPool2d) in one call each way (the engine fuses these layers inside a Sequential). Per image,
+// the products are taken with the output position as the GEMM's row: t[P, Cout] = cols [P, CKK] W^T. Then M = P
+// (100 for ConvSepNet's conv2) fills 6-row tiles where M = Cout = 32 left 20 of 32 rows on 5-row tiles, and B = W^T
+// is transposed once per call instead of cols being packed per image. The epilogue adds the bias, applies ReLU,
+// pools and writes NCHW, so neither the conv output nor the ReLU output is copied through JS.
+
+/** dst [cols, rows] = src [rows, cols]^T. */
+function transposeInto(rows: i32, cols: i32, src: usize, dst: usize): void {
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      store<f32>(dst + ((<usize>c * <usize>rows + <usize>r) << 2), load<f32>(src + ((<usize>r * <usize>cols + <usize>c) << 2)));
+    }
+  }
+}
+
+@inline function biasAt(pBias: usize, o: i32): f32 {
+  return pBias != 0 ? load<f32>(pBias + (<usize>o << 2)) : 0;
+}
+
+/** Stores the 4 lanes of v at p, p + stride, p + 2 stride, p + 3 stride (4 channel planes). */
+@inline export function storeLanes(p: usize, stride: usize, v: v128): void {
+  store<f32>(p, f32x4.extract_lane(v, 0));
+  store<f32>(p + stride, f32x4.extract_lane(v, 1));
+  store<f32>(p + 2 * stride, f32x4.extract_lane(v, 2));
+  store<f32>(p + 3 * stride, f32x4.extract_lane(v, 3));
+}
+
+/** The same for 4 i32 lanes. */
+@inline function storeLanesI32(p: usize, stride: usize, v: v128): void {
+  store<i32>(p, i32x4.extract_lane(v, 0));
+  store<i32>(p + stride, i32x4.extract_lane(v, 1));
+  store<i32>(p + 2 * stride, i32x4.extract_lane(v, 2));
+  store<i32>(p + 3 * stride, i32x4.extract_lane(v, 3));
+}
+
+/**
+ * out[o, p] = max(t[p, o] + bias[o], 0) for one image, 4 channels at a time (contiguous in t). NaN stays NaN
+ * (f32x4.max and f32.max propagate it).
+ */
+function reluPlanes(P: i32, Cout: i32, pT: usize, pBias: usize, pOut: usize): void {
+  const ld = <usize>Cout << 2;
+  const plane = <usize>P << 2;
+  const zero = f32x4.splat(0);
+  let o = 0;
+  for (; o + 4 <= Cout; o += 4) {
+    const b = pBias != 0 ? v128.load(pBias + (<usize>o << 2)) : zero;
+    let src = pT + (<usize>o << 2);
+    let dst = pOut + <usize>o * plane;
+    for (let p = 0; p < P; p++, src += ld, dst += 4) storeLanes(dst, plane, f32x4.max(f32x4.add(v128.load(src), b), zero));
+  }
+  for (; o < Cout; o++) {
+    const b = biasAt(pBias, o);
+    let src = pT + (<usize>o << 2);
+    let dst = pOut + <usize>o * plane;
+    for (let p = 0; p < P; p++, src += ld, dst += 4) store<f32>(dst, max<f32>(load<f32>(src) + b, 0));
+  }
+}
+
+/**
+ * Max pooling (pk x pk windows, stride ps, floor mode) of relu(t + bias) for one image: out [Cout, PH, PW] and argmax
+ * = the flat index within the OH x OW plane, with maxPool2d's rule (first maximal element; a NaN wins). Four channels
+ * at a time with lane selects; the choice is never a branch (V8 turns an f32 select into one, which mispredicts on
+ * activations).
+ */
+function reluPool(OH: i32, OW: i32, Cout: i32, pk: i32, ps: i32, pT: usize, pBias: usize, pOut: usize, pArg: usize): void {
+  const PH = (OH - pk) / ps + 1, PW = (OW - pk) / ps + 1;
+  const ld = <usize>Cout << 2;
+  const plane = <usize>(PH * PW) << 2;
+  const zero = f32x4.splat(0);
+  let o = 0;
+  for (; o + 4 <= Cout; o += 4) {
+    const b = pBias != 0 ? v128.load(pBias + (<usize>o << 2)) : zero;
+    const col = pT + (<usize>o << 2);
+    let out = pOut + <usize>o * plane, arg = pArg + <usize>o * plane;
+    for (let ph = 0; ph < PH; ph++) {
+      for (let pw = 0; pw < PW; pw++, out += 4, arg += 4) {
+        const first = ph * ps * OW + pw * ps;
+        let at = i32x4.splat(first);
+        let best = f32x4.max(f32x4.add(v128.load(col + <usize>first * ld), b), zero);
+        for (let kh = 0; kh < pk; kh++) {
+          const row = (ph * ps + kh) * OW + pw * ps;
+          for (let kw = 0; kw < pk; kw++) {
+            const idx = row + kw;
+            const v = f32x4.max(f32x4.add(v128.load(col + <usize>idx * ld), b), zero);
+            const take = v128.andnot(f32x4.eq(best, best), f32x4.le(v, best));
+            best = v128.bitselect(v, best, take);
+            at = v128.bitselect(i32x4.splat(idx), at, take);
+          }
+        }
+        storeLanes(out, plane, best);
+        storeLanesI32(arg, plane, at);
+      }
+    }
+  }
+  for (; o < Cout; o++) {
+    const b = biasAt(pBias, o);
+    const col = pT + (<usize>o << 2);
+    let out = pOut + <usize>o * plane, arg = pArg + <usize>o * plane;
+    for (let ph = 0; ph < PH; ph++) {
+      for (let pw = 0; pw < PW; pw++, out += 4, arg += 4) {
+        let at = ph * ps * OW + pw * ps;
+        for (let kh = 0; kh < pk; kh++) {
+          const row = (ph * ps + kh) * OW + pw * ps;
+          for (let kw = 0; kw < pk; kw++) {
+            const idx = row + kw;
+            const best = max<f32>(load<f32>(col + <usize>at * ld) + b, 0);
+            const v = max<f32>(load<f32>(col + <usize>idx * ld) + b, 0);
+            at += (idx - at) * (<i32>!(v <= best) & <i32>(best == best));
+          }
+        }
+        store<f32>(out, max<f32>(load<f32>(col + <usize>at * ld) + b, 0));
+        store<i32>(arg, at);
+      }
+    }
+  }
+}
+
+/**
+ * out = relu(conv(x) + bias), then max pooled when pk > 0 (argmax at pArg, one i32 per output). pWT: Cout*CKK floats
+ * for W^T; pCols: P*CKK floats (+ slack); pT: P*Cout floats; pS: gemm scratch for (P, Cout, CKK).
+ */
+export function convReluForward(
+  N: i32, C: i32, H: i32, W: i32, Cout: i32, k: i32, stride: i32, pad: i32, pk: i32, ps: i32,
+  pX: usize, pWt: usize, pBias: usize, pOut: usize, pArg: usize, pWT: usize, pCols: usize, pT: usize, pS: usize,
+): void {
+  const OH = outSize(H, k, stride, pad), OW = outSize(W, k, stride, pad);
+  const P = OH * OW;
+  const ckk = C * k * k;
+  const outPlanes = pk > 0 ? ((OH - pk) / ps + 1) * ((OW - pk) / ps + 1) : P;
+  const inBytes = <usize>C * <usize>H * <usize>W * 4;
+  const outBytes = <usize>Cout * <usize>outPlanes * 4;
+  transposeInto(Cout, ckk, pWt, pWT);
+  for (let n = 0; n < N; n++) {
+    im2col(pX + <usize>n * inBytes, 1, C, H, W, k, stride, pad, pCols);
+    gemm(P, Cout, ckk, pCols, false, pWT, false, pT, pS);
+    const out = pOut + <usize>n * outBytes;
+    if (pk > 0) reluPool(OH, OW, Cout, pk, ps, pT, pBias, out, pArg + <usize>n * outBytes);
+    else reluPlanes(P, Cout, pT, pBias, out);
+  }
+}

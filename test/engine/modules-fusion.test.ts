@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { ReLU } from '../../src/engine/modules/activations.js';
+import { PairShared, Sequential } from '../../src/engine/modules/containers.js';
+import { Conv2d } from '../../src/engine/modules/conv.js';
+import { MaxPool2d } from '../../src/engine/modules/pool.js';
+import { Flatten } from '../../src/engine/modules/shape.js';
+import { Rng } from '../../src/engine/rng.js';
+import { zeros, type Tensor } from '../../src/engine/tensor.js';
+
+const rng = new Rng(5);
+/** Small integers: every sum is exact, so the fused and the layer-by-layer passes must agree bit for bit. */
+function ints(shape: number[]): Tensor {
+  const t = zeros(shape);
+  for (let i = 0; i < t.data.length; i++) t.data[i] = rng.int(5) - 2;
+  return t;
+}
+
+function integerWeights(conv: Conv2d): Conv2d {
+  conv.weight.value.data.set(ints(conv.weight.value.shape).data);
+  conv.bias?.value.data.set(ints([conv.outChannels]).data);
+  return conv;
+}
+
+/** The children's own forward/backward, one after the other (what Sequential's fused step replaces). */
+function layerByLayer(modules: (Conv2d | ReLU | MaxPool2d)[], x: Tensor, gy: Tensor): { y: Float32Array; dx: Float32Array } {
+  let y = x;
+  for (const m of modules) y = m.forward(y);
+  const out = y.data.slice();
+  let g = gy;
+  for (let i = modules.length - 1; i >= 0; i--) g = modules[i].backward(g);
+  return { y: out, dx: g.data.slice() };
+}
+
+describe('Sequential fuses Conv2d -> ReLU (-> MaxPool2d)', () => {
+  it.each([
+    ['conv, relu, pool 2', [2, 3, 10, 9], { padding: 0 }, new MaxPool2d(2)],
+    ['conv, relu, overlapping pool', [2, 3, 9, 9], { padding: 1, stride: 2 }, new MaxPool2d(3, 1)],
+    ['conv, relu', [3, 2, 7, 8], { padding: 1 }, undefined],
+  ] as const)('%s: same output, input gradient and parameter gradients as layer by layer', (_, shape, opts, pool) => {
+    const conv = integerWeights(new Conv2d(shape[1], 5, 3, rng, opts));
+    const relu = new ReLU();
+    const modules = pool ? [conv, relu, pool] : [conv, relu];
+    const seq = Sequential.named(modules.map((m, i) => [`m${i}`, m]));
+    const x = ints([...shape]);
+    const yFused = seq.forward(x, true);
+    const gy = ints(yFused.shape);
+    seq.zeroGrad();
+    const dxFused = seq.backward(gy).data.slice();
+    const dwFused = conv.weight.grad.data.slice();
+    const dbFused = conv.bias?.grad.data.slice();
+    const yFusedCopy = yFused.data.slice();
+    seq.zeroGrad();
+    const plain = layerByLayer(modules, x, gy);
+    expect(Array.from(yFusedCopy)).toEqual(Array.from(plain.y));
+    expect(Array.from(dxFused)).toEqual(Array.from(plain.dx));
+    expect(Array.from(dwFused)).toEqual(Array.from(conv.weight.grad.data));
+    expect(Array.from(dbFused ?? [])).toEqual(Array.from(conv.bias?.grad.data ?? []));
+  });
+
+  it('names the pool when the conv output is too small for its window', () => {
+    const seq = Sequential.named([['conv', new Conv2d(1, 2, 3, rng)], ['relu', new ReLU()], ['pool', new MaxPool2d(4)]]);
+    expect(() => seq.forward(zeros([1, 1, 5, 5]))).toThrow(/^pool: MaxPool2d\(4\): expected input/);
+  });
+});
+
+describe('inputIsData', () => {
+  it('makes the first Conv2d skip its input gradient (zeros) and leaves the parameter gradients unchanged', () => {
+    const build = (): Sequential => {
+      const r = new Rng(9);
+      return Sequential.named([['conv', new Conv2d(1, 4, 3, r)], ['relu', new ReLU()], ['flat', new Flatten()]]);
+    };
+    const x = ints([2, 2, 6, 6]);
+    const [a, b] = [new PairShared(build()), new PairShared(build())];
+    b.inputIsData();
+    const ya = a.forward(x);
+    const gy = ints(ya.shape);
+    const dxa = a.backward(gy).data.slice();
+    b.forward(x);
+    const dxb = b.backward(gy).data;
+    expect(dxa.some((v) => v !== 0)).toBe(true);
+    expect(dxb.every((v) => v === 0)).toBe(true);
+    expect(b.params().map((p) => Array.from(p.grad.data))).toEqual(a.params().map((p) => Array.from(p.grad.data)));
+  });
+});
