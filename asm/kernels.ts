@@ -2,7 +2,8 @@
 // into linear memory; the JS wrapper (src/engine/kernels/wasm-kernels.ts) copies operands in, calls,
 // and copies results out. Built twice by tools/build-wasm.mjs: plain SIMD, and with relaxed SIMD
 // (fused multiply-add). Files: gemm.ts (GEMM and batched GEMM), im2col.ts, conv.ts (whole Conv2d
-// passes), conv-relu.ts and conv-relu-backward.ts (Conv2d -> ReLU -> MaxPool2d fused), pool.ts, relu.ts, adam.ts.
+// passes), conv-relu.ts and conv-relu-backward.ts (Conv2d -> ReLU -> MaxPool2d fused), pool.ts, relu.ts, adam.ts,
+// dropout.ts.
 
 export { addTo, gemm, gemmBatched, gemmScratchBytes } from './gemm';
 export { col2im, im2col } from './im2col';
@@ -12,6 +13,7 @@ export { convReluBackward, pooledScratchBytes } from './conv-relu-backward';
 export { maxPool2d } from './pool';
 export { relu, reluBackward } from './relu';
 export { adamStep } from './adam';
+export { dropoutForward, multiply } from './dropout';
 
 /** Start of the region the JS wrapper may use (everything above is free). */
 export function scratchBase(): usize {

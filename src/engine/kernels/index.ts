@@ -7,18 +7,21 @@
 import { gemmReference, type AdamStepOptions, type ConvShape, type GemmOptions } from './reference.js';
 import type { PoolShape } from './reference-conv-relu.js';
 import { convReluBackwardWasm, convReluForwardWasm } from './wasm-conv-relu.js';
+import { dropoutForwardWasm, multiplyWasm } from './wasm-dropout.js';
 import { checkGemm, WasmKernels, relaxedSimdSupported } from './wasm-kernels.js';
 
 export type { AdamStepOptions, ConvShape, GemmOptions } from './reference.js';
 export {
   gemmReference, gemmBatchedReference, im2colReference, col2imReference, convOutSize, convDims, reluReference,
   reluBackwardReference, conv2dForwardReference, conv2dBackwardReference, maxPool2dReference, adamStepReference,
+  dropoutForwardReference, multiplyReference,
 } from './reference.js';
 export {
   convReluBackwardReference, convReluForwardReference, convReluPlane, type PoolShape,
 } from './reference-conv-relu.js';
 export { WasmKernels, relaxedSimdSupported, type KernelVariant } from './wasm-kernels.js';
 export { convReluBackwardWasm, convReluForwardWasm } from './wasm-conv-relu.js';
+export { dropoutForwardWasm, multiplyWasm } from './wasm-dropout.js';
 
 let kernels: WasmKernels | undefined;
 
@@ -156,6 +159,21 @@ export function convReluBackward(
   gradInput: Float32Array | undefined,
 ): void {
   convReluBackwardWasm(wasmKernels(), s, pool, input, gradOut, out, argmax, weight, gradWeight, gradBias, gradInput);
+}
+
+/**
+ * Dropout forward: mask[i] = scale or 0 from draw i of the xoshiro128** stream seeded with `seed` (kept when below
+ * `threshold`), y = x * mask; as dropoutForwardReference, bit for bit.
+ */
+export function dropoutForward(
+  seed: [number, number, number, number], threshold: number, scale: number, x: Float32Array, y: Float32Array, mask: Float32Array,
+): void {
+  dropoutForwardWasm(wasmKernels(), seed, threshold, scale, x, y, mask);
+}
+
+/** out[i] = a[i] * b[i] for i < a.length (dropout's backward). */
+export function multiply(a: Float32Array, b: Float32Array, out: Float32Array): void {
+  multiplyWasm(wasmKernels(), a, b, out);
 }
 
 /**

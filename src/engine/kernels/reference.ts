@@ -108,6 +108,39 @@ export function reluReference(x: Float32Array, y: Float32Array): void {
   for (let i = 0; i < x.length; i++) y[i] = x[i] > 0 || x[i] !== x[i] ? x[i] : 0;
 }
 
+/**
+ * Dropout's mask from a xoshiro128** stream seeded with `seed` (four 32-bit words): for i < x.length, draw i (a
+ * uint32) kept when below `threshold` (keep probability * 2^32); mask[i] = scale or 0, y[i] = x[i] * mask[i] (scale
+ * unrounded in the product).
+ */
+export function dropoutForwardReference(
+  seed: [number, number, number, number], threshold: number, scale: number, x: Float32Array, y: Float32Array, mask: Float32Array,
+): void {
+  let [s0, s1, s2, s3] = seed;
+  for (let i = 0; i < x.length; i++) {
+    const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+    const t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = rotl(s3, 11);
+    const v = scale * +(r < threshold);
+    mask[i] = v;
+    y[i] = x[i] * v;
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
+
+/** out[i] = a[i] * b[i] for i < a.length. */
+export function multiplyReference(a: Float32Array, b: Float32Array, out: Float32Array): void {
+  for (let i = 0; i < a.length; i++) out[i] = a[i] * b[i];
+}
+
 /** dx[i] = y[i] != 0 ? dy[i] : 0 for i < dy.length (y is relu's output; NaN passes the gradient). */
 export function reluBackwardReference(y: Float32Array, dy: Float32Array, dx: Float32Array): void {
   for (let i = 0; i < dy.length; i++) dx[i] = y[i] !== 0 ? dy[i] : 0;

@@ -46,6 +46,11 @@ export interface KernelExports {
     pX: number, pWt: number, pBias: number, pOut: number, pArg: number, pWT: number, pCols: number, pT: number, pS: number,
   ): void;
   pooledScratchBytes(P: number, Cout: number, outPlanes: number): number;
+  dropoutForward(
+    n: number, s0: number, s1: number, s2: number, s3: number, threshold: number, scale: number, pX: number, pY: number,
+    pMask: number,
+  ): void;
+  multiply(n: number, pA: number, pB: number, pOut: number): void;
   convReluBackward(
     N: number, C: number, H: number, W: number, Cout: number, k: number, stride: number, pad: number, pk: number, ps: number,
     pX: number, pGy: number, pY: number, pArg: number, pWt: number, pDw: number, pDb: number, pDx: number,
@@ -123,7 +128,7 @@ const SLACK = 64;
 
 /**
  * One instance of the kernels with its own linear memory. `exports`, `heap`, `layout`, `checkConv` and
- * `gemmScratch` are for the kernel wrappers of this folder (wasm-conv-relu.ts).
+ * `gemmScratch` are for the kernel wrappers of this folder (wasm-conv-relu.ts, wasm-dropout.ts).
  */
 export class WasmKernels {
   readonly variant: KernelVariant;

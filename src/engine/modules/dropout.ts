@@ -1,3 +1,4 @@
+import { dropoutForward, multiply } from '../kernels/index.js';
 import { Module } from '../module.js';
 import type { Rng } from '../rng.js';
 import type { Tensor } from '../tensor.js';
@@ -41,28 +42,12 @@ export class Dropout extends Module {
     const scale = keep > 0 ? 1 / keep : 0;
     // An element is kept when a uniform 32-bit draw is below keep * 2^32.
     const threshold = keep * 4294967296;
-    // The mask comes from a local xoshiro128** stream seeded by 4 draws of `rng`: still fully determined by the
-    // run's seed, and ~10x faster than calling rng per element (its state lives in object fields).
-    let s0 = this.rng.nextUint32() | 1;
-    let s1 = this.rng.nextUint32();
-    let s2 = this.rng.nextUint32();
-    let s3 = this.rng.nextUint32();
-    const m = this.mask;
-    const xd = x.data;
-    const y = out.data;
-    for (let i = 0; i < n; i++) {
-      const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
-      const t = s1 << 9;
-      s2 ^= s0;
-      s3 ^= s1;
-      s1 ^= s2;
-      s0 ^= s3;
-      s2 ^= t;
-      s3 = rotl(s3, 11);
-      const v = scale * +(r < threshold);
-      m[i] = v;
-      y[i] = xd[i] * v;
-    }
+    // The mask comes from a local xoshiro128** stream seeded by 4 draws of `rng` (in WebAssembly): still fully
+    // determined by the run's seed, and much faster than calling rng per element (its state lives in object fields).
+    const seed: [number, number, number, number] = [
+      this.rng.nextUint32() | 1, this.rng.nextUint32(), this.rng.nextUint32(), this.rng.nextUint32(),
+    ];
+    dropoutForward(seed, threshold, scale, x.data, out.data, this.mask);
     return out;
   }
 
@@ -70,14 +55,7 @@ export class Dropout extends Module {
     expectGradShape(this, gradOut.shape, this.outShape);
     if (!this.lastTraining || this.p === 0) return gradOut;
     const gradIn = this.gradInSlots.get(gradOut.shape);
-    const g = gradOut.data;
-    const d = gradIn.data;
-    const m = this.mask;
-    for (let i = 0; i < g.length; i++) d[i] = g[i] * m[i];
+    multiply(gradOut.data, this.mask, gradIn.data);
     return gradIn;
   }
-}
-
-function rotl(x: number, k: number): number {
-  return (x << k) | (x >>> (32 - k));
 }
