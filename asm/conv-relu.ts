@@ -59,6 +59,11 @@ function reluPlanes(P: i32, Cout: i32, pT: usize, pBias: usize, pOut: usize): vo
   }
 }
 
+/** Lanes where v replaces the running maximum: v > best, or v is NaN, unless best is already NaN. */
+@inline function wins(v: v128, best: v128): v128 {
+  return v128.andnot(f32x4.eq(best, best), f32x4.le(v, best));
+}
+
 /**
  * Max pooling (pk x pk windows, stride ps, floor mode) of relu(t + bias) for one image: out [Cout, PH, PW] and argmax
  * = the flat index within the OH x OW plane, with maxPool2d's rule (first maximal element; a NaN wins). Four channels
@@ -78,16 +83,34 @@ function reluPool(OH: i32, OW: i32, Cout: i32, pk: i32, ps: i32, pT: usize, pBia
     for (let ph = 0; ph < PH; ph++) {
       for (let pw = 0; pw < PW; pw++, out += 4, arg += 4) {
         const first = ph * ps * OW + pw * ps;
+        const p0 = col + <usize>first * ld;
         let at = i32x4.splat(first);
-        let best = f32x4.max(f32x4.add(v128.load(col + <usize>first * ld), b), zero);
-        for (let kh = 0; kh < pk; kh++) {
-          const row = (ph * ps + kh) * OW + pw * ps;
-          for (let kw = 0; kw < pk; kw++) {
-            const idx = row + kw;
-            const v = f32x4.max(f32x4.add(v128.load(col + <usize>idx * ld), b), zero);
-            const take = v128.andnot(f32x4.eq(best, best), f32x4.le(v, best));
-            best = v128.bitselect(v, best, take);
-            at = v128.bitselect(i32x4.splat(idx), at, take);
+        let best = f32x4.max(f32x4.add(v128.load(p0), b), zero);
+        if (pk == 2) {
+          // The common 2 x 2 window, unrolled (measured ~2x faster than the loops below).
+          const below = p0 + <usize>OW * ld;
+          let v = f32x4.max(f32x4.add(v128.load(p0 + ld), b), zero);
+          let take = wins(v, best);
+          best = v128.bitselect(v, best, take);
+          at = v128.bitselect(i32x4.splat(first + 1), at, take);
+          v = f32x4.max(f32x4.add(v128.load(below), b), zero);
+          take = wins(v, best);
+          best = v128.bitselect(v, best, take);
+          at = v128.bitselect(i32x4.splat(first + OW), at, take);
+          v = f32x4.max(f32x4.add(v128.load(below + ld), b), zero);
+          take = wins(v, best);
+          best = v128.bitselect(v, best, take);
+          at = v128.bitselect(i32x4.splat(first + OW + 1), at, take);
+        } else {
+          for (let kh = 0; kh < pk; kh++) {
+            const row = (ph * ps + kh) * OW + pw * ps;
+            for (let kw = 0; kw < pk; kw++) {
+              const idx = row + kw;
+              const v = f32x4.max(f32x4.add(v128.load(col + <usize>idx * ld), b), zero);
+              const take = wins(v, best);
+              best = v128.bitselect(v, best, take);
+              at = v128.bitselect(i32x4.splat(idx), at, take);
+            }
           }
         }
         storeLanes(out, plane, best);
