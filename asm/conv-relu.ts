@@ -29,7 +29,7 @@ function transposeInto(rows: i32, cols: i32, src: usize, dst: usize): void {
 }
 
 /** The same for 4 i32 lanes. */
-@inline function storeLanesI32(p: usize, stride: usize, v: v128): void {
+@inline export function storeLanesI32(p: usize, stride: usize, v: v128): void {
   store<i32>(p, i32x4.extract_lane(v, 0));
   store<i32>(p + stride, i32x4.extract_lane(v, 1));
   store<i32>(p + 2 * stride, i32x4.extract_lane(v, 2));
@@ -60,7 +60,7 @@ function reluPlanes(P: i32, Cout: i32, pT: usize, pBias: usize, pOut: usize): vo
 }
 
 /** Lanes where v replaces the running maximum: v > best, or v is NaN, unless best is already NaN. */
-@inline function wins(v: v128, best: v128): v128 {
+@inline export function wins(v: v128, best: v128): v128 {
   return v128.andnot(f32x4.eq(best, best), f32x4.le(v, best));
 }
 

@@ -2,13 +2,14 @@
 // into linear memory; the JS wrapper (src/engine/kernels/wasm-kernels.ts) copies operands in, calls,
 // and copies results out. Built twice by tools/build-wasm.mjs: plain SIMD, and with relaxed SIMD
 // (fused multiply-add). Files: gemm.ts (GEMM and batched GEMM), im2col.ts, conv.ts (whole Conv2d
-// passes), conv-relu.ts and conv-relu-backward.ts (Conv2d -> ReLU -> MaxPool2d fused), pool.ts, relu.ts, adam.ts,
+// passes), conv-relu.ts, conv-relu-backward.ts and winograd.ts (Conv2d -> ReLU -> MaxPool2d fused), pool.ts, relu.ts, adam.ts,
 // dropout.ts.
 
 export { addTo, gemm, gemmBatched, gemmScratchBytes } from './gemm';
 export { col2im, im2col } from './im2col';
 export { conv2dBackward, conv2dForward } from './conv';
 export { convReluForward } from './conv-relu';
+export { convReluPoolWinograd, winogradScratchBytes } from './winograd';
 export { convReluBackward, pooledScratchBytes } from './conv-relu-backward';
 export { maxPool2d } from './pool';
 export { relu, reluBackward } from './relu';

@@ -45,6 +45,10 @@ const cases: [ConvShape, PoolShape | undefined][] = [
   [{ N: 2, C: 3, H: 9, W: 7, Cout: 5, k: 3, stride: 2, pad: 1 }, { k: 3, stride: 1 }], // overlapping windows
   [{ N: 3, C: 2, H: 11, W: 10, Cout: 7, k: 5, stride: 1, pad: 2 }, { k: 2, stride: 2 }], // odd plane, floor mode
   [{ N: 1, C: 5, H: 6, W: 6, Cout: 13, k: 1, stride: 1, pad: 0 }, { k: 3, stride: 3 }],
+  // Winograd F(2x2, 3x3) path (k 3, stride 1, no padding, pool 2/2, Cout % 4 = 0): several tile blocks, odd planes.
+  [{ N: 13, C: 12, H: 12, W: 12, Cout: 12, k: 3, stride: 1, pad: 0 }, { k: 2, stride: 2 }],
+  [{ N: 3, C: 1, H: 11, W: 9, Cout: 4, k: 3, stride: 1, pad: 0 }, { k: 2, stride: 2 }],
+  [{ N: 2, C: 3, H: 4, W: 5, Cout: 20, k: 3, stride: 1, pad: 0 }, { k: 2, stride: 2 }],
 ];
 
 describe('convReluForward / convReluBackward vs their references', () => {
@@ -72,6 +76,21 @@ describe('convReluForward / convReluBackward vs their references', () => {
         if (withBias) expectSame(dxGot, dxWant, `${name} gradInput`);
       }
     }
+  });
+
+  it('Winograd stays within float32 rounding of the direct sum on real-valued data', () => {
+    const s: ConvShape = { N: 8, C: 12, H: 12, W: 12, Cout: 32, k: 3, stride: 1, pad: 0 };
+    const pool = { k: 2, stride: 2 };
+    const rand = (n: number): Float32Array => Float32Array.from({ length: n }, () => rng.normal());
+    const x = rand(s.N * 12 * 144), w = rand(32 * 108), b = rand(32);
+    const n = s.N * 32 * 25;
+    const [want, got] = [new Float32Array(n), new Float32Array(n)];
+    const [argWant, argGot] = [new Int32Array(n), new Int32Array(n)];
+    convReluForwardReference(s, pool, x, w, b, want, argWant);
+    convReluForward(s, pool, x, w, b, got, argGot);
+    let worst = 0;
+    for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]) / (1 + Math.abs(want[i])));
+    expect(worst).toBeLessThan(1e-5);
   });
 
   it('keeps NaNs: a NaN conv output wins its window and passes its gradient', () => {

@@ -46,6 +46,11 @@ export interface KernelExports {
     pX: number, pWt: number, pBias: number, pOut: number, pArg: number, pWT: number, pCols: number, pT: number, pS: number,
   ): void;
   pooledScratchBytes(P: number, Cout: number, outPlanes: number): number;
+  winogradScratchBytes(C: number, Cout: number, H: number, W: number): number;
+  convReluPoolWinograd(
+    N: number, C: number, H: number, W: number, Cout: number, pX: number, pWt: number, pBias: number, pOut: number,
+    pArg: number, pScratch: number,
+  ): void;
   dropoutForward(
     n: number, s0: number, s1: number, s2: number, s3: number, threshold: number, scale: number, pX: number, pY: number,
     pMask: number,

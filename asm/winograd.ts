@@ -1,0 +1,175 @@
+import { gemm, gemmScratchBytes } from './gemm';
+import { storeLanes, storeLanesI32, wins } from './conv-relu';
+
+// Conv2d 3x3 (stride 1, no padding) -> ReLU -> MaxPool2d 2x2 forward by Winograd's F(2x2, 3x3): each 2x2 block of
+// conv outputs — exactly one pooling window — comes from a 4x4 input tile with 16 products per channel instead of
+// 36, so the GEMM work is 2.25x smaller. With B^T, G, A^T the usual F(2, 3) matrices (Lavin and Gray 2015):
+//   U = G g G^T (per filter, once per call), V = B^T d B (per tile and channel), M[xi] = V[xi] U[xi] for each of
+//   the 16 positions xi (a GEMM over channels), y = A^T M A (per tile and output channel).
+// Tiles are taken a few images at a time so that V and M stay in L2.
+
+/** Tiles per GEMM (a multiple of 6, for the 6-row tiles). */
+const TILE_BLOCK: i32 = 150;
+/** Gg (4 x 3) of one filter. */
+const gg: usize = memory.data(48, 16);
+
+/** U[xi][c][o] (16 matrices C x Cout) from weight [Cout, C, 3, 3]. */
+function transformFilters(C: i32, Cout: i32, pWt: usize, pU: usize): void {
+  const matrix = <usize>C * <usize>Cout * 4;
+  for (let o = 0; o < Cout; o++) {
+    for (let c = 0; c < C; c++) {
+      const g = pWt + (<usize>(o * C + c) * 9 << 2);
+      // Gg (4 x 3), row by row: g row 0, (r0 + r1 + r2) / 2, (r0 - r1 + r2) / 2, row 2.
+      const t = gg;
+      for (let j = 0; j < 3; j++) {
+        const a = load<f32>(g + (<usize>j << 2)), b = load<f32>(g + (<usize>(3 + j) << 2)), d = load<f32>(g + (<usize>(6 + j) << 2));
+        store<f32>(t + (<usize>j << 2), a);
+        store<f32>(t + (<usize>(3 + j) << 2), (a + b + d) * 0.5);
+        store<f32>(t + (<usize>(6 + j) << 2), (a - b + d) * 0.5);
+        store<f32>(t + (<usize>(9 + j) << 2), d);
+      }
+      // (Gg) G^T: the same combination along each row.
+      for (let i = 0; i < 4; i++) {
+        const r = t + (<usize>(i * 3) << 2);
+        const a = load<f32>(r), b = load<f32>(r, 4), d = load<f32>(r, 8);
+        const u = pU + (<usize>(i * 4) * matrix) + ((<usize>c * <usize>Cout + <usize>o) << 2);
+        store<f32>(u, a);
+        store<f32>(u + matrix, (a + b + d) * 0.5);
+        store<f32>(u + 2 * matrix, (a - b + d) * 0.5);
+        store<f32>(u + 3 * matrix, d);
+      }
+    }
+  }
+}
+
+/** Stores lane i of v as V[4i + j][t][c] (matrices `matrix` bytes apart; at = the [t][c] offset of xi = j). */
+@inline function storeColumn(v: v128, at: usize, matrix: usize): void {
+  store<f32>(at, f32x4.extract_lane(v, 0));
+  store<f32>(at + 4 * matrix, f32x4.extract_lane(v, 1));
+  store<f32>(at + 8 * matrix, f32x4.extract_lane(v, 2));
+  store<f32>(at + 12 * matrix, f32x4.extract_lane(v, 3));
+}
+
+/** V[xi][t][c] (16 matrices T x C) for the tiles of `images` images starting at pX. */
+function transformInput(images: i32, C: i32, H: i32, W: i32, PH: i32, PW: i32, T: i32, pX: usize, pV: usize): void {
+  const matrix = <usize>T * <usize>C * 4;
+  const row = <usize>W << 2;
+  let t = 0;
+  for (let n = 0; n < images; n++) {
+    for (let ph = 0; ph < PH; ph++) {
+      for (let pw = 0; pw < PW; pw++, t++) {
+        let src = pX + ((<usize>n * <usize>C * <usize>H + <usize>(2 * ph)) * <usize>W + <usize>(2 * pw)) * 4;
+        let dst = pV + (<usize>t * <usize>C << 2);
+        for (let c = 0; c < C; c++, src += <usize>H * row, dst += 4) {
+          const d0 = v128.load(src), d1 = v128.load(src + row), d2 = v128.load(src + 2 * row), d3 = v128.load(src + 3 * row);
+          // B^T d: rows.
+          const r0 = f32x4.sub(d0, d2), r1 = f32x4.add(d1, d2), r2 = f32x4.sub(d2, d1), r3 = f32x4.sub(d1, d3);
+          // Transpose, so that each vector holds one column of B^T d.
+          const a = v128.shuffle<i32>(r0, r1, 0, 4, 1, 5), b = v128.shuffle<i32>(r2, r3, 0, 4, 1, 5);
+          const e = v128.shuffle<i32>(r0, r1, 2, 6, 3, 7), f = v128.shuffle<i32>(r2, r3, 2, 6, 3, 7);
+          const c0 = v128.shuffle<i32>(a, b, 0, 1, 4, 5), c1 = v128.shuffle<i32>(a, b, 2, 3, 6, 7);
+          const c2 = v128.shuffle<i32>(e, f, 0, 1, 4, 5), c3 = v128.shuffle<i32>(e, f, 2, 3, 6, 7);
+          // (B^T d) B: columns; lane i of column j is V[4i + j].
+          storeColumn(f32x4.sub(c0, c2), dst, matrix);
+          storeColumn(f32x4.add(c1, c2), dst + matrix, matrix);
+          storeColumn(f32x4.sub(c2, c1), dst + 2 * matrix, matrix);
+          storeColumn(f32x4.sub(c1, c3), dst + 3 * matrix, matrix);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * y = A^T M A + bias, ReLU, then the max of the 2x2 block with its argmax (index in the OH x OW plane), 4 output
+ * channels at a time, for the T tiles of `images` images; out/arg [images, Cout, PH, PW].
+ */
+function transformOutput(
+  images: i32, Cout: i32, OW: i32, PH: i32, PW: i32, T: i32, pM: usize, pBias: usize, pOut: usize, pArg: usize,
+): void {
+  const matrix = <usize>T * <usize>Cout * 4;
+  const plane = <usize>(PH * PW) << 2;
+  const zero = f32x4.splat(0);
+  let t = 0;
+  for (let n = 0; n < images; n++) {
+    for (let ph = 0; ph < PH; ph++) {
+      for (let pw = 0; pw < PW; pw++, t++) {
+        const first = 2 * ph * OW + 2 * pw;
+        const q = <usize>(ph * PW + pw) << 2;
+        for (let o = 0; o < Cout; o += 4) {
+          const m = pM + ((<usize>t * <usize>Cout + <usize>o) << 2);
+          // A^T M: rows 0 and 1 of each column j.
+          const m0 = v128.load(m), m1 = v128.load(m + matrix), m2 = v128.load(m + 2 * matrix), m3 = v128.load(m + 3 * matrix);
+          const m4 = v128.load(m + 4 * matrix), m5 = v128.load(m + 5 * matrix), m6 = v128.load(m + 6 * matrix), m7 = v128.load(m + 7 * matrix);
+          const m8 = v128.load(m + 8 * matrix), m9 = v128.load(m + 9 * matrix), m10 = v128.load(m + 10 * matrix), m11 = v128.load(m + 11 * matrix);
+          const m12 = v128.load(m + 12 * matrix), m13 = v128.load(m + 13 * matrix), m14 = v128.load(m + 14 * matrix), m15 = v128.load(m + 15 * matrix);
+          const s00 = f32x4.add(f32x4.add(m0, m4), m8), s01 = f32x4.add(f32x4.add(m1, m5), m9);
+          const s02 = f32x4.add(f32x4.add(m2, m6), m10), s03 = f32x4.add(f32x4.add(m3, m7), m11);
+          const s10 = f32x4.sub(f32x4.sub(m4, m8), m12), s11 = f32x4.sub(f32x4.sub(m5, m9), m13);
+          const s12 = f32x4.sub(f32x4.sub(m6, m10), m14), s13 = f32x4.sub(f32x4.sub(m7, m11), m15);
+          const b = pBias != 0 ? v128.load(pBias + (<usize>o << 2)) : zero;
+          const y00 = f32x4.max(f32x4.add(f32x4.add(f32x4.add(s00, s01), s02), b), zero);
+          const y01 = f32x4.max(f32x4.add(f32x4.sub(f32x4.sub(s01, s02), s03), b), zero);
+          const y10 = f32x4.max(f32x4.add(f32x4.add(f32x4.add(s10, s11), s12), b), zero);
+          const y11 = f32x4.max(f32x4.add(f32x4.sub(f32x4.sub(s11, s12), s13), b), zero);
+          // Window order as maxPool2d: (0,0), (0,1), (1,0), (1,1).
+          let best = y00;
+          let at = i32x4.splat(first);
+          let take = wins(y01, best);
+          best = v128.bitselect(y01, best, take);
+          at = v128.bitselect(i32x4.splat(first + 1), at, take);
+          take = wins(y10, best);
+          best = v128.bitselect(y10, best, take);
+          at = v128.bitselect(i32x4.splat(first + OW), at, take);
+          take = wins(y11, best);
+          best = v128.bitselect(y11, best, take);
+          at = v128.bitselect(i32x4.splat(first + OW + 1), at, take);
+          const image = <usize>n * <usize>Cout * plane + <usize>o * plane + q;
+          storeLanes(pOut + image, plane, best);
+          storeLanesI32(pArg + image, plane, at);
+        }
+      }
+    }
+  }
+}
+
+/** Bytes of scratch convReluPoolWinograd needs: U, and V and M for one block of tiles, and gemm's scratch. */
+export function winogradScratchBytes(C: i32, Cout: i32, H: i32, W: i32): usize {
+  const tiles = ((H - 2) / 2) * ((W - 2) / 2);
+  const block = <usize>max(1, TILE_BLOCK / tiles) * <usize>tiles;
+  return 16 * 4 * (<usize>C * <usize>Cout + block * <usize>C + block * <usize>Cout) + 64 * 3 + gemmScratchBytes(<i32>block, Cout, C);
+}
+
+/**
+ * out [N, Cout, PH, PW] = maxpool2x2(relu(conv3x3(x) + bias)) with argmax, as convReluForward with k = 3, stride 1,
+ * pad 0, pool 2 / 2, for Cout a multiple of 4. pScratch: winogradScratchBytes(C, Cout, H, W) bytes.
+ */
+export function convReluPoolWinograd(
+  N: i32, C: i32, H: i32, W: i32, Cout: i32, pX: usize, pWt: usize, pBias: usize, pOut: usize, pArg: usize,
+  pScratch: usize,
+): void {
+  const OW = W - 2;
+  const PH = (H - 2) / 2, PW = OW / 2;
+  const tiles = PH * PW;
+  const perBlock = max(1, TILE_BLOCK / tiles);
+  const block = <usize>perBlock * <usize>tiles;
+  const pU = pScratch;
+  const pV = (pU + 16 * 4 * <usize>C * <usize>Cout + 63) & ~(<usize>63);
+  const pM = (pV + 16 * 4 * block * <usize>C + 63) & ~(<usize>63);
+  const pS = (pM + 16 * 4 * block * <usize>Cout + 63) & ~(<usize>63);
+  transformFilters(C, Cout, pWt, pU);
+  const inImage = <usize>C * <usize>H * <usize>W * 4;
+  const outImage = <usize>Cout * <usize>tiles * 4;
+  for (let n0 = 0; n0 < N; n0 += perBlock) {
+    const images = min(perBlock, N - n0);
+    const T = images * tiles;
+    transformInput(images, C, H, W, PH, PW, T, pX + <usize>n0 * inImage, pV);
+    for (let xi = 0; xi < 16; xi++) {
+      gemm(
+        T, Cout, C, pV + <usize>xi * <usize>T * <usize>C * 4, false, pU + <usize>xi * <usize>C * <usize>Cout * 4, false,
+        pM + <usize>xi * <usize>T * <usize>Cout * 4, pS,
+      );
+    }
+    transformOutput(images, Cout, OW, PH, PW, T, pM, pBias, pOut + <usize>n0 * outImage, pArg + <usize>n0 * outImage);
+  }
+}
