@@ -63,67 +63,86 @@ function combineRows(n: i32, count: i32, pList: usize, pSrc: usize, pDst: usize,
 }
 
 /**
- * Bytes of scratch pooledBackward needs at pList: a list of outPlanes entries, P + 1 bucket counters and a list of
- * Cout * outPlanes entries plus a dummy one (8 bytes each).
+ * Bytes of scratch pooledBackward needs at pList: the list of kept entries (Cout * outPlanes, plus one written past
+ * it), P + 1 bucket counters, Cout + 1 channel starts and the entries bucketed by position (8 bytes per entry).
  */
 export function pooledScratchBytes(P: i32, Cout: i32, outPlanes: i32): usize {
-  return <usize>outPlanes * 8 + (<usize>P + 1) * 4 + (<usize>Cout * <usize>outPlanes + 1) * 8;
+  return (<usize>Cout * <usize>outPlanes + 1) * 8 + (<usize>P + 1) * 4 + (<usize>Cout + 1) * 4 + <usize>Cout * <usize>outPlanes * 8;
+}
+
+/**
+ * Appends (p, g) at entry m of the list and counts it for bucket p; returns the new length. Branch-free: the entry
+ * is always written and the length grows by `keep` (0 or 1).
+ */
+@inline function append(pList: usize, pCount: usize, m: i32, p: i32, g: f32, keep: i32): i32 {
+  const e = pList + (<usize>m << 3);
+  store<i32>(e, p);
+  store<f32>(e, g, 4);
+  const counter = pCount + ((<usize>p + 1) << 2);
+  store<i32>(counter, load<i32>(counter) + keep);
+  return m + keep;
 }
 
 /**
  * The pooled case of convReluBackward for one image, sparse: only the argmax of each window (and only where the ReLU
  * output and the incoming gradient are non-zero; dropout after the pool zeroes half of them) gets a gradient g. So
  * dW[o, :] += sum of g * cols[p, :] over channel o's entries, and dcols[p, :] = sum of g * W[o, :] over position p's
- * entries (bucketed by p first): for ConvSepNet's conv2 about 1/8 of the dense products. Lists are built without
- * branches (write every entry, advance by whether it is kept): dropout makes "kept" a coin flip.
+ * entries (bucketed by p): for ConvSepNet's conv2 about 1/8 of the dense products. The list of kept entries is built
+ * 4 windows at a time without branches (dropout makes "kept" a coin flip).
  */
 function pooledBackward(
   P: i32, Cout: i32, ckk: i32, outPlanes: i32, pGy: usize, pY: usize, pArg: usize, pCols: usize, pWt: usize,
   pDw: usize, pDb: usize, pDcols: usize, pList: usize,
 ): void {
   const rowBytes = <usize>ckk << 2;
-  const pCount = pList + <usize>outPlanes * 8;
-  const pByP = pCount + (<usize>P + 1) * 4;
+  const pCount = pList + (<usize>Cout * <usize>outPlanes + 1) * 8;
+  const pStart = pCount + (<usize>P + 1) * 4;
+  const pByP = pStart + (<usize>Cout + 1) * 4;
+  const zero = f32x4.splat(0);
   memory.fill(pCount, 0, (<usize>P + 1) * 4);
   let gy = pGy, y = pY, arg = pArg;
+  let m = 0;
   for (let o = 0; o < Cout; o++) {
-    let m = 0;
-    let db: f32 = 0;
-    for (let q = 0; q < outPlanes; q++, gy += 4, y += 4, arg += 4) {
-      const g = masked(gy, y);
-      const p = load<i32>(arg);
-      const e = pList + (<usize>m << 3);
-      store<i32>(e, p);
-      store<f32>(e, g, 4);
-      const keep = <i32>(g != 0);
-      m += keep;
-      db += g;
-      const counter = pCount + ((<usize>p + 1) << 2);
-      store<i32>(counter, load<i32>(counter) + keep);
+    const first = m;
+    store<i32>(pStart + (<usize>o << 2), first);
+    let db = zero;
+    let q = 0;
+    for (; q + 4 <= outPlanes; q += 4, gy += 16, y += 16, arg += 16) {
+      const g = v128.andnot(v128.load(gy), f32x4.eq(v128.load(y), zero));
+      db = f32x4.add(db, g);
+      // -1 in the lanes to keep (non-zero or NaN).
+      const keep = f32x4.ne(g, zero);
+      m = append(pList, pCount, m, load<i32>(arg), f32x4.extract_lane(g, 0), -i32x4.extract_lane(keep, 0));
+      m = append(pList, pCount, m, load<i32>(arg, 4), f32x4.extract_lane(g, 1), -i32x4.extract_lane(keep, 1));
+      m = append(pList, pCount, m, load<i32>(arg, 8), f32x4.extract_lane(g, 2), -i32x4.extract_lane(keep, 2));
+      m = append(pList, pCount, m, load<i32>(arg, 12), f32x4.extract_lane(g, 3), -i32x4.extract_lane(keep, 3));
     }
-    combineRows(ckk, m, pList, pCols, pDw + <usize>o * rowBytes, true);
-    if (pDb != 0) store<f32>(pDb + (<usize>o << 2), load<f32>(pDb + (<usize>o << 2)) + db);
+    let sum = f32x4.extract_lane(db, 0) + f32x4.extract_lane(db, 1) + f32x4.extract_lane(db, 2) + f32x4.extract_lane(db, 3);
+    for (; q < outPlanes; q++, gy += 4, y += 4, arg += 4) {
+      const g = masked(gy, y);
+      sum += g;
+      m = append(pList, pCount, m, load<i32>(arg), g, <i32>(g != 0));
+    }
+    combineRows(ckk, m - first, pList + (<usize>first << 3), pCols, pDw + <usize>o * rowBytes, true);
+    if (pDb != 0) store<f32>(pDb + (<usize>o << 2), load<f32>(pDb + (<usize>o << 2)) + sum);
   }
+  store<i32>(pStart + (<usize>Cout << 2), m);
   if (pDcols == 0) return;
-  // Bucket starts; then each kept entry goes to its bucket's cursor (dropped ones to a dummy slot past the list).
+  // Bucket starts, then each kept entry (channel o, g) goes to its bucket's cursor.
   for (let p = 1; p <= P; p++) {
     const at = pCount + (<usize>p << 2);
     store<i32>(at, load<i32>(at) + load<i32>(at - 4));
   }
-  const dummy = pByP + <usize>Cout * <usize>outPlanes * 8;
-  gy = pGy;
-  y = pY;
-  arg = pArg;
   for (let o = 0; o < Cout; o++) {
-    for (let q = 0; q < outPlanes; q++, gy += 4, y += 4, arg += 4) {
-      const g = masked(gy, y);
-      const cursor = pCount + (<usize>load<i32>(arg) << 2);
+    const end = load<i32>(pStart + (<usize>(o + 1) << 2));
+    for (let j = load<i32>(pStart + (<usize>o << 2)); j < end; j++) {
+      const e = pList + (<usize>j << 3);
+      const cursor = pCount + (<usize>load<i32>(e) << 2);
       const slot = load<i32>(cursor);
-      const keep = <i32>(g != 0);
-      const e = dummy + (pByP + (<usize>slot << 3) - dummy) * <usize>keep;
-      store<i32>(e, o);
-      store<f32>(e, g, 4);
-      store<i32>(cursor, slot + keep);
+      const to = pByP + (<usize>slot << 3);
+      store<i32>(to, o);
+      store<f32>(to, load<f32>(e, 4), 4);
+      store<i32>(cursor, slot + 1);
     }
   }
   // Now counter p holds the end of bucket p, which is where bucket p + 1 starts.
