@@ -42,6 +42,10 @@ const cases: [ConvShape, PoolShape | undefined][] = [
   [{ N: 4, C: 12, H: 12, W: 12, Cout: 32, k: 3, stride: 1, pad: 0 }, { k: 2, stride: 2 }], // ConvSepNet's conv2
   [{ N: 3, C: 1, H: 14, W: 14, Cout: 12, k: 3, stride: 1, pad: 0 }, undefined], // conv1
   [{ N: 1, C: 1, H: 3, W: 3, Cout: 1, k: 3, stride: 1, pad: 0 }, undefined], // 1x1 output
+  // Unpooled: rows not a multiple of 4, 27 and 5 taps.
+  [{ N: 2, C: 2, H: 7, W: 9, Cout: 3, k: 3, stride: 1, pad: 0 }, undefined],
+  [{ N: 3, C: 3, H: 5, W: 6, Cout: 5, k: 3, stride: 1, pad: 0 }, undefined],
+  [{ N: 2, C: 5, H: 4, W: 5, Cout: 2, k: 1, stride: 1, pad: 0 }, undefined],
   [{ N: 2, C: 3, H: 9, W: 7, Cout: 5, k: 3, stride: 2, pad: 1 }, { k: 3, stride: 1 }], // overlapping windows
   [{ N: 3, C: 2, H: 11, W: 10, Cout: 7, k: 5, stride: 1, pad: 2 }, { k: 2, stride: 2 }], // odd plane, floor mode
   [{ N: 1, C: 5, H: 6, W: 6, Cout: 13, k: 1, stride: 1, pad: 0 }, { k: 3, stride: 3 }],
@@ -67,13 +71,16 @@ describe('convReluForward / convReluBackward vs their references', () => {
         if (pool) expectSame(argGot, argWant, `${name} argmax`);
         const gy = ints(n);
         const [dwWant, dbWant] = [ints(w.length), ints(s.Cout)];
-        const [dwGot, dbGot] = [dwWant.slice(), dbWant.slice()];
-        const dxWant = new Float32Array(x.length), dxGot = ints(x.length);
-        convReluBackwardReference(s, pool, x, gy, want, argWant, w, dwWant, bias && dbWant, withBias ? dxWant : undefined);
-        bwd(s, pool, x, gy, want, argWant, w, dwGot, bias && dbGot, withBias ? dxGot : undefined);
-        expectSame(dwGot, dwWant, `${name} gradWeight`);
-        expectSame(dbGot, dbWant, `${name} gradBias`);
-        if (withBias) expectSame(dxGot, dxWant, `${name} gradInput`);
+        for (const withDx of [false, true]) {
+          const [dw, db] = [dwWant.slice(), dbWant.slice()];
+          const [dw2, db2] = [dwWant.slice(), dbWant.slice()];
+          const dxWant = new Float32Array(x.length), dxGot = ints(x.length);
+          convReluBackwardReference(s, pool, x, gy, want, argWant, w, dw, bias && db, withDx ? dxWant : undefined);
+          bwd(s, pool, x, gy, want, argWant, w, dw2, bias && db2, withDx ? dxGot : undefined);
+          expectSame(dw2, dw, `${name} gradWeight bias=${withBias} dx=${withDx}`);
+          expectSame(db2, db, `${name} gradBias`);
+          if (withDx) expectSame(dxGot, dxWant, `${name} gradInput`);
+        }
       }
     }
   });
