@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { adamStep, adamStepReference, type AdamStepOptions } from '../../src/engine/kernels/index.js';
+import {
+  AdamMoments, adamStep, adamStepReference, WasmKernels, type AdamStepOptions,
+} from '../../src/engine/kernels/index.js';
 import { Rng } from '../../src/engine/rng.js';
 
 const rng = new Rng(77);
@@ -35,5 +37,42 @@ describe('adamStep (float32 SIMD) vs adamStepReference', () => {
   it('names a state array that is too short', () => {
     const o: AdamStepOptions = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, stepSize: 1e-3, invC2: 1 };
     expect(() => adamStep(rand(5, 1), rand(5, 1), new Float32Array(4), new Float32Array(5), o)).toThrow(/adamStep: m has 4 elements, needs 5/);
+  });
+});
+
+describe('AdamMoments (m and v kept in WebAssembly memory)', () => {
+  const options = (t: number): AdamStepOptions => ({
+    beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, stepSize: 1e-3 / (1 - 0.9 ** t), invC2: 1 / Math.sqrt(1 - 0.999 ** t),
+  });
+
+  it('steps every parameter exactly as adamStep with its own m and v, across calls that reuse the scratch area', () => {
+    const kernels = new WasmKernels('simd');
+    const sizes = [1, 5, 1000, 3];
+    const moments = new AdamMoments(kernels, sizes);
+    const ws = sizes.map((n) => rand(n, 1));
+    const wsWant = ws.map((w) => Float32Array.from(w));
+    const ms = sizes.map((n) => new Float32Array(n));
+    const vs = sizes.map((n) => new Float32Array(n));
+    const plain = new WasmKernels('simd');
+    for (let t = 1; t <= 4; t++) {
+      for (let p = 0; p < sizes.length; p++) {
+        const g = rand(sizes[p], 0.1);
+        moments.step(p, ws[p], g, options(t));
+        plain.adamStep(wsWant[p], g, ms[p], vs[p], options(t));
+        kernels.relu(rand(5000, 1), new Float32Array(5000)); // other calls overwrite the scratch area in between
+      }
+    }
+    for (let p = 0; p < sizes.length; p++) expect(Array.from(ws[p])).toEqual(Array.from(wsWant[p]));
+  });
+
+  it('allocate reuses a released region of the same size, zeroed', () => {
+    const kernels = new WasmKernels('simd');
+    const a = kernels.allocate(10);
+    kernels.heap.fill(7, a >> 2, (a >> 2) + 10);
+    kernels.release(a, 10);
+    expect(kernels.allocate(100)).not.toBe(a);
+    const b = kernels.allocate(10);
+    expect(b).toBe(a);
+    expect(Array.from(kernels.heap.subarray(b >> 2, (b >> 2) + 10))).toEqual(new Array(10).fill(0));
   });
 });

@@ -22,6 +22,7 @@ export {
 export { WasmKernels, relaxedSimdSupported, type KernelVariant } from './wasm-kernels.js';
 export { convReluBackwardWasm, convReluForwardWasm } from './wasm-conv-relu.js';
 export { dropoutForwardWasm, multiplyWasm } from './wasm-dropout.js';
+export { AdamMoments } from './wasm-adam.js';
 
 let kernels: WasmKernels | undefined;
 

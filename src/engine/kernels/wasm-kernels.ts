@@ -133,13 +133,16 @@ const SLACK = 64;
 
 /**
  * One instance of the kernels with its own linear memory. `exports`, `heap`, `layout`, `checkConv` and
- * `gemmScratch` are for the kernel wrappers of this folder (wasm-conv-relu.ts, wasm-dropout.ts).
+ * `gemmScratch` are for the kernel wrappers of this folder (wasm-conv-relu.ts, wasm-dropout.ts, wasm-adam.ts).
  */
 export class WasmKernels {
   readonly variant: KernelVariant;
   readonly exports: KernelExports;
-  private readonly base: number;
+  /** Start of the scratch area: above the long-lived regions of allocate(). */
+  private base: number;
   private f32: Float32Array;
+  /** Released long-lived regions by size in bytes, for reuse. */
+  private readonly released = new Map<number, number[]>();
 
   constructor(variant: KernelVariant) {
     if (variant === 'relaxed' && !relaxedSimdSupported()) {
@@ -282,6 +285,30 @@ export class WasmKernels {
     w.set(f32.subarray(offW >> 2, (offW >> 2) + n));
     m.set(f32.subarray(offM >> 2, (offM >> 2) + n));
     v.set(f32.subarray(offV >> 2, (offV >> 2) + n));
+  }
+
+  /**
+   * A long-lived region of `floats` floats (zeroed) below the scratch area, for state only kernels read between
+   * calls; returns its byte offset. A released region of the same size is reused, else the scratch area moves up.
+   */
+  allocate(floats: number): number {
+    const bytes = align64(4 * floats + SLACK);
+    let at = this.released.get(bytes)?.pop();
+    if (at === undefined) {
+      at = this.base;
+      this.base += bytes;
+      this.reserve(0);
+    }
+    this.f32.fill(0, at >> 2, (at + bytes) >> 2);
+    return at;
+  }
+
+  /** Gives back a region of allocate(floats) for reuse. */
+  release(offset: number, floats: number): void {
+    const bytes = align64(4 * floats + SLACK);
+    const list = this.released.get(bytes);
+    if (list) list.push(offset);
+    else this.released.set(bytes, [offset]);
   }
 
   /** The current view of linear memory (re-created when layout grows it). */
