@@ -1,27 +1,35 @@
-// Dropout's mask and products. The mask comes from a xoshiro128** stream seeded by the caller (four 32-bit words
-// drawn from the run's Rng), element by element, exactly as dropoutForwardReference: same seed, same mask.
+// Dropout's mask and products. The mask comes from four xoshiro128** streams run side by side in the lanes of a v128
+// (element i takes the next draw of stream i % 4), seeded by the caller with 16 words drawn from the run's Rng:
+// exactly dropoutForwardReference, so the same seed gives the same mask.
+
+/** Rotates each 32-bit lane left by k. */
+@inline function rotl4(v: v128, k: i32): v128 {
+  return v128.or(i32x4.shl(v, k), i32x4.shr_u(v, 32 - k));
+}
 
 /**
- * mask[i] = scale if draw i < threshold else 0, y[i] = x[i] * mask[i] (the product in f64, then rounded, as the
- * reference), for i < n.
+ * mask[i] = scale if draw i < limit (every draw when all != 0) else 0, y[i] = x[i] * mask[i] (float32), over
+ * ceil(n/4)*4 elements (the caller leaves slack). pSeed: the 4 state words of the 4 streams, word w of stream j at
+ * 4w + j.
  */
-export function dropoutForward(
-  n: i32, s0: u32, s1: u32, s2: u32, s3: u32, threshold: f64, scale: f64, pX: usize, pY: usize, pMask: usize,
-): void {
-  for (let i = 0; i < n; i++) {
-    const r = rotl<u32>(s1 * 5, 7) * 9;
-    const t = s1 << 9;
-    s2 ^= s0;
-    s3 ^= s1;
-    s1 ^= s2;
-    s0 ^= s3;
-    s2 ^= t;
-    s3 = rotl<u32>(s3, 11);
-    // A product, not a select: V8 compiles a select to a branch, and this one is a coin flip.
-    const v = scale * <f64>(<f64>r < threshold);
-    const o = <usize>i << 2;
-    store<f32>(pMask + o, <f32>v);
-    store<f32>(pY + o, <f32>(<f64>load<f32>(pX + o) * v));
+export function dropoutForward(n: i32, pSeed: usize, limit: u32, all: i32, scale: f32, pX: usize, pY: usize, pMask: usize): void {
+  let s0 = v128.load(pSeed), s1 = v128.load(pSeed, 16), s2 = v128.load(pSeed, 32), s3 = v128.load(pSeed, 48);
+  const bound = i32x4.splat(limit);
+  const keepAll = i32x4.splat(-(all != 0));
+  const kept = f32x4.splat(scale);
+  const end = pX + (<usize>(n + 3) >> 2 << 4);
+  for (; pX < end; pX += 16, pY += 16, pMask += 16) {
+    const r = i32x4.mul(rotl4(i32x4.mul(s1, i32x4.splat(5)), 7), i32x4.splat(9));
+    const t = i32x4.shl(s1, 9);
+    s2 = v128.xor(s2, s0);
+    s3 = v128.xor(s3, s1);
+    s1 = v128.xor(s1, s2);
+    s0 = v128.xor(s0, s3);
+    s2 = v128.xor(s2, t);
+    s3 = rotl4(s3, 11);
+    const v = v128.and(kept, v128.or(i32x4.lt_u(r, bound), keepAll));
+    v128.store(pMask, v);
+    v128.store(pY, f32x4.mul(v128.load(pX), v));
   }
 }
 

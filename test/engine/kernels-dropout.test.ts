@@ -33,7 +33,7 @@ describe('dropoutForward / multiply vs their references', () => {
   it.each([0, 1, 3, 4, 5, 17, 1000])('match bit for bit for n=%i and several keep probabilities', (n) => {
     for (const [name, fwd, mul] of kernels()) {
       for (const keep of [0.5, 0.3, 0.9999999, 1e-9, 0]) {
-        const seed: [number, number, number, number] = [rng.nextUint32() | 1, rng.nextUint32(), rng.nextUint32(), rng.nextUint32()];
+        const seed = Array.from({ length: 16 }, (_, i) => rng.nextUint32() | (i < 4 ? 1 : 0));
         const x = rand(n);
         x[0] = n > 0 ? -1.5 : x[0]; // a negative input dropped gives -0, as in the reference
         const scale = keep > 0 ? 1 / keep : 0;
@@ -51,8 +51,22 @@ describe('dropoutForward / multiply vs their references', () => {
     }
   });
 
+  it('keeps each element with the keep probability, independently of its lane', () => {
+    const n = 40000;
+    for (const keep of [0.5, 0.3]) {
+      const seed = Array.from({ length: 16 }, (_, i) => rng.nextUint32() | (i < 4 ? 1 : 0));
+      const mask = new Float32Array(n);
+      dropoutForward(seed, keep * 4294967296, 1 / keep, new Float32Array(n).fill(1), new Float32Array(n), mask);
+      const lanes = [0, 0, 0, 0];
+      for (let i = 0; i < n; i++) if (mask[i] !== 0) lanes[i & 3]++;
+      for (const kept of lanes) expect(Math.abs(kept / (n / 4) - keep)).toBeLessThan(0.02);
+    }
+  });
+
   it('rejects short outputs', () => {
-    expect(() => dropoutForward([1, 2, 3, 4], 1, 2, rand(5), rand(4), rand(5))).toThrow(/dropoutForward: y has 4 elements, needs 5/);
+    const seed = new Array<number>(16).fill(1);
+    expect(() => dropoutForward(seed, 1, 2, rand(5), rand(4), rand(5))).toThrow(/dropoutForward: y has 4 elements, needs 5/);
+    expect(() => dropoutForward([1, 2, 3, 4], 1, 2, rand(5), rand(5), rand(5))).toThrow(/seed has 4 words, needs 16/);
     expect(() => multiply(rand(5), rand(5), rand(4))).toThrow(/multiply: out has 4 elements, needs 5/);
   });
 });

@@ -14,7 +14,7 @@ export type { AdamStepOptions, ConvShape, GemmOptions } from './reference.js';
 export {
   gemmReference, gemmBatchedReference, im2colReference, col2imReference, convOutSize, convDims, reluReference,
   reluBackwardReference, conv2dForwardReference, conv2dBackwardReference, maxPool2dReference, adamStepReference,
-  dropoutForwardReference, multiplyReference,
+  dropoutForwardReference, multiplyReference, DROPOUT_SEED_WORDS,
 } from './reference.js';
 export {
   convReluBackwardReference, convReluForwardReference, convReluPlane, type PoolShape,
@@ -163,11 +163,11 @@ export function convReluBackward(
 }
 
 /**
- * Dropout forward: mask[i] = scale or 0 from draw i of the xoshiro128** stream seeded with `seed` (kept when below
- * `threshold`), y = x * mask; as dropoutForwardReference, bit for bit.
+ * Dropout forward: mask[i] = scale or 0 from the next draw of stream i % 4 of the 4 xoshiro128** streams seeded with
+ * `seed` (16 words; kept when below `threshold`), y = x * mask; as dropoutForwardReference, bit for bit.
  */
 export function dropoutForward(
-  seed: [number, number, number, number], threshold: number, scale: number, x: Float32Array, y: Float32Array, mask: Float32Array,
+  seed: ArrayLike<number>, threshold: number, scale: number, x: Float32Array, y: Float32Array, mask: Float32Array,
 ): void {
   dropoutForwardWasm(wasmKernels(), seed, threshold, scale, x, y, mask);
 }

@@ -108,25 +108,31 @@ export function reluReference(x: Float32Array, y: Float32Array): void {
   for (let i = 0; i < x.length; i++) y[i] = x[i] > 0 || x[i] !== x[i] ? x[i] : 0;
 }
 
+/** Words of a dropout seed: 4 state words for each of 4 xoshiro128** streams. */
+export const DROPOUT_SEED_WORDS = 16;
+
 /**
- * Dropout's mask from a xoshiro128** stream seeded with `seed` (four 32-bit words): for i < x.length, draw i (a
- * uint32) kept when below `threshold` (keep probability * 2^32); mask[i] = scale or 0, y[i] = x[i] * mask[i] (scale
- * unrounded in the product).
+ * Dropout's mask from 4 xoshiro128** streams seeded with `seed` (16 words: word w of stream j at 4w + j): element i
+ * takes the next draw (a uint32) of stream i % 4 and is kept when it is below `threshold` (keep probability * 2^32);
+ * mask[i] = scale (as float32) or 0, y[i] = x[i] * mask[i] (float32), for i < x.length.
  */
 export function dropoutForwardReference(
-  seed: [number, number, number, number], threshold: number, scale: number, x: Float32Array, y: Float32Array, mask: Float32Array,
+  seed: ArrayLike<number>, threshold: number, scale: number, x: Float32Array, y: Float32Array, mask: Float32Array,
 ): void {
-  let [s0, s1, s2, s3] = seed;
+  if (seed.length !== DROPOUT_SEED_WORDS) throw new Error(`dropoutForward: seed has ${seed.length} words, needs ${DROPOUT_SEED_WORDS}`);
+  const s = Int32Array.from(seed);
+  const kept = Math.fround(scale);
   for (let i = 0; i < x.length; i++) {
-    const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
-    const t = s1 << 9;
-    s2 ^= s0;
-    s3 ^= s1;
-    s1 ^= s2;
-    s0 ^= s3;
-    s2 ^= t;
-    s3 = rotl(s3, 11);
-    const v = scale * +(r < threshold);
+    const j = i & 3;
+    const r = Math.imul(rotl(Math.imul(s[4 + j], 5), 7), 9) >>> 0;
+    const t = s[4 + j] << 9;
+    s[8 + j] ^= s[j];
+    s[12 + j] ^= s[4 + j];
+    s[4 + j] ^= s[8 + j];
+    s[j] ^= s[12 + j];
+    s[8 + j] ^= t;
+    s[12 + j] = rotl(s[12 + j], 11);
+    const v = r < threshold ? kept : 0;
     mask[i] = v;
     y[i] = x[i] * v;
   }

@@ -1,4 +1,5 @@
 /** JS side of asm/dropout.ts: copies operands into linear memory, calls, copies results out (as reference.ts). */
+import { DROPOUT_SEED_WORDS } from './reference.js';
 import type { WasmKernels } from './wasm-kernels.js';
 
 function checkLength(fn: string, name: string, arr: Float32Array, need: number): void {
@@ -7,16 +8,20 @@ function checkLength(fn: string, name: string, arr: Float32Array, need: number):
 
 /** As dropoutForwardReference. */
 export function dropoutForwardWasm(
-  kernels: WasmKernels, seed: [number, number, number, number], threshold: number, scale: number, x: Float32Array,
-  y: Float32Array, mask: Float32Array,
+  kernels: WasmKernels, seed: ArrayLike<number>, threshold: number, scale: number, x: Float32Array, y: Float32Array,
+  mask: Float32Array,
 ): void {
   const n = x.length;
+  if (seed.length !== DROPOUT_SEED_WORDS) throw new Error(`dropoutForward: seed has ${seed.length} words, needs ${DROPOUT_SEED_WORDS}`);
   checkLength('dropoutForward', 'y', y, n);
   checkLength('dropoutForward', 'mask', mask, n);
-  const [offX, offY, offMask] = kernels.layout([n, n, n]);
+  const [offSeed, offX, offY, offMask] = kernels.layout([DROPOUT_SEED_WORDS, n, n, n]);
   const heap = kernels.heap;
+  new Int32Array(heap.buffer, offSeed, DROPOUT_SEED_WORDS).set(seed);
   heap.set(x, offX >> 2);
-  kernels.exports.dropoutForward(n, seed[0], seed[1], seed[2], seed[3], threshold, scale, offX, offY, offMask);
+  // A uint32 draw r is below threshold exactly when it is below ceil(threshold); from 2^32 on every draw is.
+  const limit = Math.ceil(threshold);
+  kernels.exports.dropoutForward(n, offSeed, limit >= 4294967296 ? 0 : Math.max(0, limit), limit >= 4294967296 ? 1 : 0, scale, offX, offY, offMask);
   y.set(heap.subarray(offY >> 2, (offY >> 2) + n));
   mask.set(heap.subarray(offMask >> 2, (offMask >> 2) + n));
 }

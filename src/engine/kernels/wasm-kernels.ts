@@ -51,10 +51,7 @@ export interface KernelExports {
     N: number, C: number, H: number, W: number, Cout: number, pX: number, pWt: number, pBias: number, pOut: number,
     pArg: number, pScratch: number,
   ): void;
-  dropoutForward(
-    n: number, s0: number, s1: number, s2: number, s3: number, threshold: number, scale: number, pX: number, pY: number,
-    pMask: number,
-  ): void;
+  dropoutForward(n: number, pSeed: number, limit: number, all: number, scale: number, pX: number, pY: number, pMask: number): void;
   multiply(n: number, pA: number, pB: number, pOut: number): void;
   convReluBackward(
     N: number, C: number, H: number, W: number, Cout: number, k: number, stride: number, pad: number, pk: number, ps: number,

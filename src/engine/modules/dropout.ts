@@ -1,4 +1,4 @@
-import { dropoutForward, multiply } from '../kernels/index.js';
+import { DROPOUT_SEED_WORDS, dropoutForward, multiply } from '../kernels/index.js';
 import { Module } from '../module.js';
 import type { Rng } from '../rng.js';
 import type { Tensor } from '../tensor.js';
@@ -16,6 +16,7 @@ export class Dropout extends Module {
   private readonly outSlots = new TensorSlots();
   private readonly gradInSlots = new TensorSlots();
   private lastTraining = false;
+  private readonly seed = new Int32Array(DROPOUT_SEED_WORDS);
   private outShape: number[] | undefined;
 
   constructor(
@@ -42,11 +43,11 @@ export class Dropout extends Module {
     const scale = keep > 0 ? 1 / keep : 0;
     // An element is kept when a uniform 32-bit draw is below keep * 2^32.
     const threshold = keep * 4294967296;
-    // The mask comes from a local xoshiro128** stream seeded by 4 draws of `rng` (in WebAssembly): still fully
-    // determined by the run's seed, and much faster than calling rng per element (its state lives in object fields).
-    const seed: [number, number, number, number] = [
-      this.rng.nextUint32() | 1, this.rng.nextUint32(), this.rng.nextUint32(), this.rng.nextUint32(),
-    ];
+    // The mask comes from 4 local xoshiro128** streams (one per SIMD lane, in WebAssembly) seeded by 16 draws of
+    // `rng`: still fully determined by the run's seed, and much faster than calling rng per element. The first word
+    // of each stream is odd, so no stream starts from the all-zero state.
+    const seed = this.seed;
+    for (let i = 0; i < seed.length; i++) seed[i] = this.rng.nextUint32() | (i < 4 ? 1 : 0);
     dropoutForward(seed, threshold, scale, x.data, out.data, this.mask);
     return out;
   }
