@@ -1,12 +1,15 @@
 /**
  * Conv and activation kernels section of `npm run bench`: ms per call of the engine's kernels
  * (WebAssembly, 'kernel') and the TypeScript references ('reference') for im2col, col2im, whole
- * Conv2d passes, max pooling and ReLU on ConvSepNet's sizes (batch of 25 pairs = 50 images). CPU time of this
- * process, best of several rounds.
+ * Conv2d passes, max pooling and ReLU on ConvSepNet's sizes (batch of 25 pairs = 50 images), then the fused
+ * Conv2d -> ReLU (-> MaxPool2d) passes and dropout that training runs (Sequential fuses those layers). CPU time of
+ * this process, best of several rounds.
  */
 import {
   col2im, col2imReference, conv2dBackward, conv2dBackwardReference, conv2dForward, conv2dForwardReference, convOutSize,
-  im2col, im2colReference, maxPool2d, maxPool2dReference, relu, reluBackward, reluBackwardReference, reluReference, type ConvShape,
+  convReluBackward, convReluBackwardReference, convReluForward, convReluForwardReference, convReluPlane, dropoutForward,
+  dropoutForwardReference, im2col, im2colReference, maxPool2d, maxPool2dReference, relu, reluBackward, reluBackwardReference,
+  reluReference, type ConvShape, type PoolShape,
 } from '../src/engine/kernels/index.js';
 import { bestMs } from './timing.js';
 
@@ -58,7 +61,37 @@ export function benchKernels(minMs = 30, rounds = 8): KernelFigure[] {
   time('maxPool2d 2x2 (50,32,10,10)', () => maxPool2d(1600, 10, 10, 2, 2, x, pooled, argmax), () => maxPool2dReference(1600, 10, 10, 2, 2, x, pooled, argmax));
   time(`relu ${n}`, () => relu(x, y), () => reluReference(x, y));
   time(`reluBackward ${n}`, () => reluBackward(y, dy, dx), () => reluBackwardReference(y, dy, dx));
+  fusedFigures(time);
   return figures;
+}
+
+/** The passes training runs: conv1 + ReLU (no input gradient), conv2 + ReLU + pool (Winograd forward, sparse backward). */
+function fusedFigures(time: (name: string, kernel: () => void, reference: () => void) => void): void {
+  const cases: [string, ConvShape, PoolShape | undefined, boolean][] = [
+    ['conv1+relu (50,1,14,14) -> 12', { N: 50, C: 1, H: 14, W: 14, Cout: 12, k: 3, stride: 1, pad: 0 }, undefined, false],
+    ['conv2+relu+pool (50,12,12,12) -> 32', { N: 50, C: 12, H: 12, W: 12, Cout: 32, k: 3, stride: 1, pad: 0 }, { k: 2, stride: 2 }, true],
+  ];
+  for (const [name, s, pool, inputGradient] of cases) {
+    const x = Float32Array.from({ length: s.N * s.C * s.H * s.W }, () => Math.random() - 0.5);
+    const w = Float32Array.from({ length: s.Cout * s.C * s.k * s.k }, () => Math.random() - 0.5);
+    const [b, dw, db] = [new Float32Array(s.Cout), new Float32Array(w.length), new Float32Array(s.Cout)];
+    const out = new Float32Array(s.N * s.Cout * convReluPlane(s, pool));
+    const arg = pool && new Int32Array(out.length);
+    // Half the incoming gradient zero, as after ConvSepNet's dropout.
+    const gy = Float32Array.from({ length: out.length }, () => (Math.random() < 0.5 ? 0 : Math.random() - 0.5));
+    const dx = inputGradient ? new Float32Array(x.length) : undefined;
+    time(`convReluForward ${name}`, () => convReluForward(s, pool, x, w, b, out, arg), () => convReluForwardReference(s, pool, x, w, b, out, arg));
+    time(
+      `convReluBackward ${name}${inputGradient ? '' : ' (no dx)'}`,
+      () => convReluBackward(s, pool, x, gy, out, arg, w, dw, db, dx),
+      () => convReluBackwardReference(s, pool, x, gy, out, arg, w, dw, db, dx),
+    );
+  }
+  const n = 50 * 800;
+  const x = Float32Array.from({ length: n }, () => Math.random() - 0.5);
+  const [y, mask] = [new Float32Array(n), new Float32Array(n)];
+  const seed = Array.from({ length: 16 }, (_, i) => (i + 1) * 2654435761);
+  time(`dropoutForward ${n}`, () => dropoutForward(seed, 2 ** 31, 2, x, y, mask), () => dropoutForwardReference(seed, 2 ** 31, 2, x, y, mask));
 }
 
 export function formatKernelTable(figures: KernelFigure[]): string {
