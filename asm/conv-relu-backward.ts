@@ -1,6 +1,5 @@
 import { addTo, fma, gemm } from './gemm';
 import { col2im, im2col, outSize } from './im2col';
-import { storeLanes } from './conv-relu';
 
 // Backward of the fused Conv2d -> ReLU (-> MaxPool2d) of conv-relu.ts. Pooled, only each window's argmax gets a
 // gradient, so the weight and input gradients are sums of a few rows (sparse); without pooling, dense GEMMs with the
@@ -155,26 +154,24 @@ function pooledBackward(
 }
 
 /**
- * The gradient at the conv output of one image, g [P, Cout], from gy and the ReLU output y (no pooling): gy where
- * y != 0 (a mask, not a branch); gradBias[o] += its sum over p when pDb != 0.
+ * g = gy where y != 0 (a mask, not a branch) for one image [Cout, P], and gradBias[o] += its sum over p when
+ * pDb != 0.
  */
-function reluGrad(P: i32, Cout: i32, pGy: usize, pY: usize, pG: usize, pDb: usize): void {
-  const ld = <usize>Cout << 2;
+function reluGrad(Cout: i32, P: i32, pGy: usize, pY: usize, pG: usize, pDb: usize): void {
   const zero = f32x4.splat(0);
   for (let o = 0; o < Cout; o++) {
     let sum = zero;
-    let dst = pG + (<usize>o << 2);
     let p = 0;
-    for (; p + 4 <= P; p += 4, pGy += 16, pY += 16, dst += 4 * ld) {
+    for (; p + 4 <= P; p += 4, pGy += 16, pY += 16, pG += 16) {
       const g = v128.andnot(v128.load(pGy), f32x4.eq(v128.load(pY), zero));
       sum = f32x4.add(sum, g);
-      storeLanes(dst, ld, g);
+      v128.store(pG, g);
     }
     let s = f32x4.extract_lane(sum, 0) + f32x4.extract_lane(sum, 1) + f32x4.extract_lane(sum, 2) + f32x4.extract_lane(sum, 3);
-    for (; p < P; p++, pGy += 4, pY += 4, dst += ld) {
-      const g = reinterpret<f32>(load<i32>(pGy) & -(<i32>(load<f32>(pY) != 0)));
+    for (; p < P; p++, pGy += 4, pY += 4, pG += 4) {
+      const g = masked(pGy, pY);
       s += g;
-      store<f32>(dst, g);
+      store<f32>(pG, g);
     }
     if (pDb != 0) store<f32>(pDb + (<usize>o << 2), load<f32>(pDb + (<usize>o << 2)) + s);
   }
@@ -182,10 +179,10 @@ function reluGrad(P: i32, Cout: i32, pGy: usize, pY: usize, pG: usize, pDb: usiz
 
 /**
  * Gradients of convReluForward given gy (shaped as its output) and its output y and argmax: gradWeight +=,
- * gradBias += (if pDb != 0), gradInput = (if pDx != 0). Pooled: sparse (pooledBackward). Not pooled: dense GEMMs
- * with the position as row as in the forward pass. Scratch: pG P*Cout floats (pooled: pooledScratchBytes), pDwT and
- * pDwPart CKK*Cout each,
- * pCols and pDcols P*CKK (+ slack), pS gemm scratch for (CKK, Cout, P) and (P, CKK, Cout).
+ * gradBias += (if pDb != 0), gradInput = (if pDx != 0). Pooled: sparse (pooledBackward). Not pooled: dense GEMMs in
+ * the forward pass's layout. Scratch: pG Cout*P floats (pooled: pooledScratchBytes), pDwT and pDwPart Cout*CKK each
+ * (the new weight gradient and one image's part), pCols and pDcols P*CKK (+ slack), pS gemm scratch for
+ * (Cout, CKK, P) and (P, CKK, Cout).
  */
 export function convReluBackward(
   N: i32, C: i32, H: i32, W: i32, Cout: i32, k: i32, stride: i32, pad: i32, pk: i32, ps: i32,
@@ -204,21 +201,15 @@ export function convReluBackward(
     if (pk > 0) {
       pooledBackward(P, Cout, ckk, outPlanes, pGy + at, pY + at, pArg + at, pCols, pWt, pDw, pDb, pDx != 0 ? pDcols : 0, pG);
     } else {
-      reluGrad(P, Cout, pGy + at, pY + at, pG, pDb);
-      // dW^T [CKK, Cout] = cols^T g: cols [P, CKK] is A stored K x M.
-      gemm(ckk, Cout, P, pCols, true, pG, false, n == 0 ? pDwT : pDwPart, pS);
+      // Not pooled: the layout of the forward pass, g [Cout, P] as the GEMMs' A operand.
+      reluGrad(Cout, P, pGy + at, pY + at, pG, pDb);
+      gemm(Cout, ckk, P, pG, false, pCols, false, n == 0 ? pDwT : pDwPart, pS);
       if (n > 0) addTo(ckk * Cout, pDwPart, pDwT);
-      // dcols [P, CKK] = g W.
-      if (pDx != 0) gemm(P, ckk, Cout, pG, false, pWt, false, pDcols, pS);
+      // dcols [P, CKK] = g^T W.
+      if (pDx != 0) gemm(P, ckk, Cout, pG, true, pWt, false, pDcols, pS);
     }
     // col2im may touch 3 floats past this image (the next one's, overwritten after, or slack).
     if (pDx != 0) col2im(pDcols, 1, C, H, W, k, stride, pad, pDx + <usize>n * inBytes);
   }
-  if (N == 0 || pk > 0) return;
-  for (let o = 0; o < Cout; o++) {
-    for (let c = 0; c < ckk; c++) {
-      const q = pDw + ((<usize>o * <usize>ckk + <usize>c) << 2);
-      store<f32>(q, load<f32>(q) + load<f32>(pDwT + ((<usize>c * <usize>Cout + <usize>o) << 2)));
-    }
-  }
+  if (N > 0 && pk == 0) addTo(ckk * Cout, pDwT, pDw);
 }

@@ -1,11 +1,12 @@
 import { gemm } from './gemm';
 import { im2col, outSize } from './im2col';
 
-// Conv2d -> ReLU (-> MaxPool2d) in one call each way (the engine fuses these layers inside a Sequential). Per image,
-// the products are taken with the output position as the GEMM's row: t[P, Cout] = cols [P, CKK] W^T. Then M = P
-// (100 for ConvSepNet's conv2) fills 6-row tiles where M = Cout = 32 left 20 of 32 rows on 5-row tiles, and B = W^T
-// is transposed once per call instead of cols being packed per image. The epilogue adds the bias, applies ReLU,
-// pools and writes NCHW, so neither the conv output nor the ReLU output is copied through JS.
+// Conv2d -> ReLU (-> MaxPool2d) in one call each way (the engine fuses these layers inside a Sequential), so neither
+// the conv output nor the ReLU output is copied through JS. Pooled, per image the products are taken with the output
+// position as the GEMM's row: t[P, Cout] = cols [P, CKK] W^T. Then M = P (100 for ConvSepNet's conv2) fills 6-row
+// tiles where M = Cout = 32 left 20 of 32 rows on 5-row tiles, and B = W^T is transposed once per call; the epilogue
+// adds the bias, applies ReLU, pools and writes NCHW (winograd.ts takes the 3x3 / 2x2 case). Not pooled, out =
+// W cols^T is NCHW already (ConvSepNet's conv1: M = 12, N = 144 beats M = 144, N = 12 with a transpose).
 
 /** dst [cols, rows] = src [rows, cols]^T. */
 function transposeInto(rows: i32, cols: i32, src: usize, dst: usize): void {
@@ -36,26 +37,15 @@ function transposeInto(rows: i32, cols: i32, src: usize, dst: usize): void {
   store<i32>(p + 3 * stride, i32x4.extract_lane(v, 3));
 }
 
-/**
- * out[o, p] = max(t[p, o] + bias[o], 0) for one image, 4 channels at a time (contiguous in t). NaN stays NaN
- * (f32x4.max and f32.max propagate it).
- */
-function reluPlanes(P: i32, Cout: i32, pT: usize, pBias: usize, pOut: usize): void {
-  const ld = <usize>Cout << 2;
-  const plane = <usize>P << 2;
+/** y[o, p] = max(y[o, p] + bias[o], 0) in place for one image [Cout, P] (NaN stays NaN: max propagates it). */
+function biasRelu(Cout: i32, P: i32, pBias: usize, pY: usize): void {
   const zero = f32x4.splat(0);
-  let o = 0;
-  for (; o + 4 <= Cout; o += 4) {
-    const b = pBias != 0 ? v128.load(pBias + (<usize>o << 2)) : zero;
-    let src = pT + (<usize>o << 2);
-    let dst = pOut + <usize>o * plane;
-    for (let p = 0; p < P; p++, src += ld, dst += 4) storeLanes(dst, plane, f32x4.max(f32x4.add(v128.load(src), b), zero));
-  }
-  for (; o < Cout; o++) {
+  for (let o = 0; o < Cout; o++) {
     const b = biasAt(pBias, o);
-    let src = pT + (<usize>o << 2);
-    let dst = pOut + <usize>o * plane;
-    for (let p = 0; p < P; p++, src += ld, dst += 4) store<f32>(dst, max<f32>(load<f32>(src) + b, 0));
+    const bv = f32x4.splat(b);
+    let p = 0;
+    for (; p + 4 <= P; p += 4, pY += 16) v128.store(pY, f32x4.max(f32x4.add(v128.load(pY), bv), zero));
+    for (; p < P; p++, pY += 4) store<f32>(pY, max<f32>(load<f32>(pY) + b, 0));
   }
 }
 
@@ -155,12 +145,20 @@ export function convReluForward(
   const outPlanes = pk > 0 ? ((OH - pk) / ps + 1) * ((OW - pk) / ps + 1) : P;
   const inBytes = <usize>C * <usize>H * <usize>W * 4;
   const outBytes = <usize>Cout * <usize>outPlanes * 4;
+  if (pk == 0) {
+    // Not pooled: the GEMM writes NCHW itself (out [Cout, P] = W cols^T), then bias and ReLU in place.
+    for (let n = 0; n < N; n++) {
+      const out = pOut + <usize>n * outBytes;
+      im2col(pX + <usize>n * inBytes, 1, C, H, W, k, stride, pad, pCols);
+      gemm(Cout, P, ckk, pWt, false, pCols, true, out, pS);
+      biasRelu(Cout, P, pBias, out);
+    }
+    return;
+  }
   transposeInto(Cout, ckk, pWt, pWT);
   for (let n = 0; n < N; n++) {
     im2col(pX + <usize>n * inBytes, 1, C, H, W, k, stride, pad, pCols);
     gemm(P, Cout, ckk, pCols, false, pWT, false, pT, pS);
-    const out = pOut + <usize>n * outBytes;
-    if (pk > 0) reluPool(OH, OW, Cout, pk, ps, pT, pBias, out, pArg + <usize>n * outBytes);
-    else reluPlanes(P, Cout, pT, pBias, out);
+    reluPool(OH, OW, Cout, pk, ps, pT, pBias, pOut + <usize>n * outBytes, pArg + <usize>n * outBytes);
   }
 }

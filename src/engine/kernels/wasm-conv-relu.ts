@@ -46,7 +46,7 @@ export function convReluForwardWasm(
     return;
   }
   const [offX, offW, offB, offOut, offArg, offWT, offCols, offT, offS] = kernels.layout([
-    sizeX, sizeW, Cout, sizeOut, pool ? sizeOut : 0, sizeW, P * ckk, P * Cout, kernels.gemmScratch([[P, Cout, ckk]]),
+    sizeX, sizeW, Cout, sizeOut, pool ? sizeOut : 0, sizeW, P * ckk, P * Cout, kernels.gemmScratch([[P, Cout, ckk], [Cout, P, ckk]]),
   ]);
   const heap = kernels.heap;
   heap.set(input.subarray(0, sizeX), offX >> 2);
@@ -76,14 +76,14 @@ export function convReluBackwardWasm(
     ['gradWeight', gradWeight, sizeW], ['gradBias', gradBias, Cout], ['gradInput', gradInput, sizeX],
   ]);
   checkArgmax('convReluBackward', argmax, pool, sizeOut);
-  // The pooled case is sparse (lists in the G region, no GEMM scratch); the dense case transposes its weight gradient.
+  // The pooled case is sparse (lists in the G region, no GEMM scratch and weight-gradient parts).
   const dense = pool ? 0 : 1;
   const [offX, offGy, offY, offArg, offW, offDw, offDb, offDx, offG, offDwT, offDwPart, offCols, offDcols, offS] =
     kernels.layout([
       sizeX, sizeOut, sizeOut, pool ? sizeOut : 0, sizeW, sizeW, Cout, gradInput ? sizeX : 0,
       pool ? Math.ceil(kernels.exports.pooledScratchBytes(P, Cout, convReluPlane(s, pool)) / 4) : P * Cout,
       dense * sizeW, dense * sizeW, P * ckk, gradInput ? P * ckk : 0,
-      dense * kernels.gemmScratch([[ckk, Cout, P], [P, ckk, Cout]]),
+      dense * kernels.gemmScratch([[Cout, ckk, P], [P, ckk, Cout]]),
     ]);
   const heap = kernels.heap;
   heap.set(input.subarray(0, sizeX), offX >> 2);
