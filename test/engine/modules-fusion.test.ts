@@ -57,6 +57,31 @@ describe('Sequential fuses Conv2d -> ReLU (-> MaxPool2d)', () => {
     expect(Array.from(dbFused ?? [])).toEqual(Array.from(conv.bias?.grad.data ?? []));
   });
 
+  it.each([
+    ['ConvSepNet-like: conv, relu, conv, relu, pool 2 (Winograd)', [3, 1, 14, 14], 12, 32, {}, new MaxPool2d(2)],
+    ['padded convs, overlapping pool', [2, 2, 9, 8], 3, 5, { padding: 1 }, new MaxPool2d(3, 2)],
+    ['two convs, no pool', [2, 2, 8, 8], 4, 3, {}, undefined],
+  ] as const)('%s: a chain of blocks matches layer by layer, in training and evaluation', (_, shape, c1, c2, opts, pool) => {
+    const conv1 = integerWeights(new Conv2d(shape[1], c1, 3, rng, opts));
+    const conv2 = integerWeights(new Conv2d(c1, c2, 3, rng, opts));
+    const [relu1, relu2] = [new ReLU(), new ReLU()];
+    const modules = pool ? [conv1, relu1, conv2, relu2, pool] : [conv1, relu1, conv2, relu2];
+    const seq = Sequential.named(modules.map((m, i) => [`m${i}`, m]));
+    const x = ints([...shape]);
+    const evalOut = seq.forward(x, false).data.slice();
+    const y = seq.forward(x, true).data.slice();
+    const gy = ints(seq.forward(x, true).shape);
+    seq.zeroGrad();
+    const dx = seq.backward(gy).data.slice();
+    const grads = seq.params().map((p) => Array.from(p.grad.data));
+    seq.zeroGrad();
+    const plain = layerByLayer(modules, x, gy);
+    expect(Array.from(y)).toEqual(Array.from(plain.y));
+    expect(Array.from(evalOut)).toEqual(Array.from(plain.y));
+    expect(Array.from(dx)).toEqual(Array.from(plain.dx));
+    expect(grads).toEqual(seq.params().map((p) => Array.from(p.grad.data)));
+  });
+
   it('names the pool when the conv output is too small for its window', () => {
     const seq = Sequential.named([['conv', new Conv2d(1, 2, 3, rng)], ['relu', new ReLU()], ['pool', new MaxPool2d(4)]]);
     expect(() => seq.forward(zeros([1, 1, 5, 5]))).toThrow(/^pool: MaxPool2d\(4\): expected input/);

@@ -23,6 +23,10 @@ export { WasmKernels, relaxedSimdSupported, type KernelVariant } from './wasm-ke
 export { convReluBackwardWasm, convReluForwardWasm } from './wasm-conv-relu.js';
 export { dropoutForwardWasm, multiplyWasm } from './wasm-dropout.js';
 export { AdamMoments } from './wasm-adam.js';
+export { ResidentRegion } from './resident.js';
+export {
+  convReluBackwardAt, convReluForwardAt, type BackwardAt, type ForwardAt,
+} from './wasm-conv-relu.js';
 
 let kernels: WasmKernels | undefined;
 

@@ -1,16 +1,13 @@
 /**
  * Adam's moment estimates kept in the kernels' WebAssembly memory for the optimizer's lifetime: a step then copies
- * only the weights and gradients in and the weights out (3 arrays instead of 7). The region is released when the
- * owner is garbage-collected and reused by the next optimizer of the same size (a study's runs in one worker).
+ * only the weights and gradients in and the weights out (3 arrays instead of 7).
  */
 import type { AdamStepOptions } from './reference.js';
+import { ResidentRegion } from './resident.js';
 import type { WasmKernels } from './wasm-kernels.js';
 
-const registry = new FinalizationRegistry<{ kernels: WasmKernels; offset: number; floats: number }>((r) =>
-  r.kernels.release(r.offset, r.floats),
-);
-
 export class AdamMoments {
+  private readonly region: ResidentRegion;
   private readonly offset: number;
   /** Element offset of parameter p's m within the region (its v follows at + sizes[p]). */
   private readonly starts: number[] = [];
@@ -19,14 +16,14 @@ export class AdamMoments {
     private readonly kernels: WasmKernels,
     private readonly sizes: readonly number[],
   ) {
+    this.region = new ResidentRegion(kernels);
     let total = 0;
     for (const n of sizes) {
       this.starts.push(total);
       // m and v of each parameter 16-byte aligned (the kernel works 4 lanes at a time).
       total += 2 * ((n + 3) & ~3);
     }
-    this.offset = kernels.allocate(total);
-    registry.register(this, { kernels, offset: this.offset, floats: total });
+    this.offset = this.region.ensure(total);
   }
 
   /** One Adam step of parameter p (w updated in place from g); as adamStepReference with this parameter's m and v. */

@@ -20,44 +20,99 @@ function winograd(s: ConvShape, pool: PoolShape | undefined): boolean {
   return s.k === 3 && s.stride === 1 && s.pad === 0 && pool?.k === 2 && pool.stride === 2 && s.Cout % 4 === 0;
 }
 
+/** Byte offsets of a fused forward's operands in linear memory (arg: 0 when not pooled). */
+export interface ForwardAt {
+  x: number;
+  out: number;
+  arg: number;
+}
+
+/**
+ * convReluForward on operands already in linear memory (a caller that keeps activations there, conv-chain.ts, or
+ * the copying wrapper below); copies only the weights in. `from`: where its scratch may start.
+ */
+export function convReluForwardAt(
+  kernels: WasmKernels, s: ConvShape, pool: PoolShape | undefined, at: ForwardAt, weight: Float32Array,
+  bias: Float32Array | undefined, from?: number,
+): void {
+  const { N, C, H, W, Cout, k, stride, pad } = s;
+  const [P, ckk] = kernels.checkConv('convReluForward', s, [['weight', weight, Cout * C * k * k], ['bias', bias, Cout]]);
+  const sizeW = Cout * ckk;
+  const useWinograd = winograd(s, pool);
+  const [offW, offB, offWT, offCols, offT, offS] = kernels.layout(
+    useWinograd
+      ? [sizeW, Cout, 0, 0, 0, Math.ceil(kernels.exports.winogradScratchBytes(C, Cout, H, W) / 4)]
+      : [sizeW, Cout, sizeW, P * ckk, P * Cout, kernels.gemmScratch([[P, Cout, ckk], [Cout, P, ckk]])],
+    from,
+  );
+  const heap = kernels.heap;
+  heap.set(weight.subarray(0, sizeW), offW >> 2);
+  if (bias) heap.set(bias.subarray(0, Cout), offB >> 2);
+  if (useWinograd) {
+    kernels.exports.convReluPoolWinograd(N, C, H, W, Cout, at.x, offW, bias ? offB : 0, at.out, at.arg, offS);
+  } else {
+    kernels.exports.convReluForward(
+      N, C, H, W, Cout, k, stride, pad, pool?.k ?? 0, pool?.stride ?? 0,
+      at.x, offW, bias ? offB : 0, at.out, at.arg, offWT, offCols, offT, offS,
+    );
+  }
+}
+
 /** out = relu(conv(input) + bias), max pooled with argmax when `pool` is given; as convReluForwardReference. */
 export function convReluForwardWasm(
   kernels: WasmKernels, s: ConvShape, pool: PoolShape | undefined, input: Float32Array, weight: Float32Array,
   bias: Float32Array | undefined, out: Float32Array, argmax: Int32Array | undefined,
 ): void {
-  const { N, C, H, W, Cout, k, stride, pad } = s;
-  const sizeX = N * C * H * W, sizeOut = N * Cout * convReluPlane(s, pool);
-  const [P, ckk] = kernels.checkConv('convReluForward', s, [
-    ['input', input, sizeX], ['weight', weight, Cout * C * k * k], ['bias', bias, Cout], ['out', out, sizeOut],
-  ]);
+  const sizeX = s.N * s.C * s.H * s.W, sizeOut = s.N * s.Cout * convReluPlane(s, pool);
+  kernels.checkConv('convReluForward', s, [['input', input, sizeX], ['out', out, sizeOut]]);
   checkArgmax('convReluForward', argmax, pool, sizeOut);
-  const sizeW = Cout * ckk;
-  if (winograd(s, pool)) {
-    const [offX, offW, offB, offOut, offArg, offS] = kernels.layout([
-      sizeX, sizeW, Cout, sizeOut, sizeOut, Math.ceil(kernels.exports.winogradScratchBytes(C, Cout, H, W) / 4),
-    ]);
-    const heap = kernels.heap;
-    heap.set(input.subarray(0, sizeX), offX >> 2);
-    heap.set(weight.subarray(0, sizeW), offW >> 2);
-    if (bias) heap.set(bias.subarray(0, Cout), offB >> 2);
-    kernels.exports.convReluPoolWinograd(N, C, H, W, Cout, offX, offW, bias ? offB : 0, offOut, offArg, offS);
-    out.set(heap.subarray(offOut >> 2, (offOut >> 2) + sizeOut));
-    (argmax as Int32Array).set(new Int32Array(heap.buffer, offArg, sizeOut));
-    return;
-  }
-  const [offX, offW, offB, offOut, offArg, offWT, offCols, offT, offS] = kernels.layout([
-    sizeX, sizeW, Cout, sizeOut, pool ? sizeOut : 0, sizeW, P * ckk, P * Cout, kernels.gemmScratch([[P, Cout, ckk], [Cout, P, ckk]]),
-  ]);
+  const [x, o, arg, end] = kernels.layout([sizeX, sizeOut, pool ? sizeOut : 0]);
+  kernels.heap.set(input.subarray(0, sizeX), x >> 2);
+  convReluForwardAt(kernels, s, pool, { x, out: o, arg }, weight, bias, end);
   const heap = kernels.heap;
-  heap.set(input.subarray(0, sizeX), offX >> 2);
+  out.set(heap.subarray(o >> 2, (o >> 2) + sizeOut));
+  if (pool) (argmax as Int32Array).set(new Int32Array(heap.buffer, arg, sizeOut));
+}
+
+/** Byte offsets of a fused backward's operands in linear memory (arg: 0 when not pooled; dx: 0 for none). */
+export interface BackwardAt {
+  x: number;
+  gy: number;
+  y: number;
+  arg: number;
+  dx: number;
+}
+
+/**
+ * convReluBackward on operands already in linear memory (as convReluForwardAt); copies only the weights and their
+ * gradients in, and the gradients out.
+ */
+export function convReluBackwardAt(
+  kernels: WasmKernels, s: ConvShape, pool: PoolShape | undefined, at: BackwardAt, weight: Float32Array,
+  gradWeight: Float32Array, gradBias: Float32Array | undefined, from?: number,
+): void {
+  const { N, C, H, W, Cout, k, stride, pad } = s;
+  const sizeW = Cout * C * k * k;
+  const [P, ckk] = kernels.checkConv('convReluBackward', s, [
+    ['weight', weight, sizeW], ['gradWeight', gradWeight, sizeW], ['gradBias', gradBias, Cout],
+  ]);
+  // The pooled case is sparse (lists in the G region, no GEMM scratch and weight-gradient parts).
+  const dense = pool ? 0 : 1;
+  const [offW, offDw, offDb, offG, offDwT, offDwPart, offCols, offDcols, offS] = kernels.layout([
+    sizeW, sizeW, Cout,
+    pool ? Math.ceil(kernels.exports.pooledScratchBytes(P, Cout, convReluPlane(s, pool)) / 4) : P * Cout,
+    dense * sizeW, dense * sizeW, P * ckk, at.dx ? P * ckk : 0, dense * kernels.gemmScratch([[Cout, ckk, P], [P, ckk, Cout]]),
+  ], from);
+  const heap = kernels.heap;
   heap.set(weight.subarray(0, sizeW), offW >> 2);
-  if (bias) heap.set(bias.subarray(0, Cout), offB >> 2);
-  kernels.exports.convReluForward(
-    N, C, H, W, Cout, k, stride, pad, pool?.k ?? 0, pool?.stride ?? 0,
-    offX, offW, bias ? offB : 0, offOut, offArg, offWT, offCols, offT, offS,
+  heap.set(gradWeight.subarray(0, sizeW), offDw >> 2);
+  if (gradBias) heap.set(gradBias.subarray(0, Cout), offDb >> 2);
+  kernels.exports.convReluBackward(
+    N, C, H, W, Cout, k, stride, pad, pool?.k ?? 0, pool?.stride ?? 0, at.x, at.gy, at.y, at.arg, offW, offDw,
+    gradBias ? offDb : 0, at.dx, offG, offDwT, offDwPart, offCols, offDcols, offS,
   );
-  out.set(heap.subarray(offOut >> 2, (offOut >> 2) + sizeOut));
-  if (pool) (argmax as Int32Array).set(new Int32Array(heap.buffer, offArg, sizeOut));
+  gradWeight.set(heap.subarray(offDw >> 2, (offDw >> 2) + sizeW));
+  if (gradBias) gradBias.set(heap.subarray(offDb >> 2, (offDb >> 2) + Cout));
 }
 
 /**
@@ -69,35 +124,17 @@ export function convReluBackwardWasm(
   out: Float32Array, argmax: Int32Array | undefined, weight: Float32Array, gradWeight: Float32Array,
   gradBias: Float32Array | undefined, gradInput: Float32Array | undefined,
 ): void {
-  const { N, C, H, W, Cout, k, stride, pad } = s;
-  const sizeX = N * C * H * W, sizeOut = N * Cout * convReluPlane(s, pool), sizeW = Cout * C * k * k;
-  const [P, ckk] = kernels.checkConv('convReluBackward', s, [
-    ['input', input, sizeX], ['gradOut', gradOut, sizeOut], ['out', out, sizeOut], ['weight', weight, sizeW],
-    ['gradWeight', gradWeight, sizeW], ['gradBias', gradBias, Cout], ['gradInput', gradInput, sizeX],
+  const sizeX = s.N * s.C * s.H * s.W, sizeOut = s.N * s.Cout * convReluPlane(s, pool);
+  kernels.checkConv('convReluBackward', s, [
+    ['input', input, sizeX], ['gradOut', gradOut, sizeOut], ['out', out, sizeOut], ['gradInput', gradInput, sizeX],
   ]);
   checkArgmax('convReluBackward', argmax, pool, sizeOut);
-  // The pooled case is sparse (lists in the G region, no GEMM scratch and weight-gradient parts).
-  const dense = pool ? 0 : 1;
-  const [offX, offGy, offY, offArg, offW, offDw, offDb, offDx, offG, offDwT, offDwPart, offCols, offDcols, offS] =
-    kernels.layout([
-      sizeX, sizeOut, sizeOut, pool ? sizeOut : 0, sizeW, sizeW, Cout, gradInput ? sizeX : 0,
-      pool ? Math.ceil(kernels.exports.pooledScratchBytes(P, Cout, convReluPlane(s, pool)) / 4) : P * Cout,
-      dense * sizeW, dense * sizeW, P * ckk, gradInput ? P * ckk : 0,
-      dense * kernels.gemmScratch([[Cout, ckk, P], [P, ckk, Cout]]),
-    ]);
+  const [x, gy, y, arg, dx, end] = kernels.layout([sizeX, sizeOut, sizeOut, pool ? sizeOut : 0, gradInput ? sizeX : 0]);
   const heap = kernels.heap;
-  heap.set(input.subarray(0, sizeX), offX >> 2);
-  heap.set(gradOut.subarray(0, sizeOut), offGy >> 2);
-  heap.set(out.subarray(0, sizeOut), offY >> 2);
-  if (pool) new Int32Array(heap.buffer, offArg, sizeOut).set((argmax as Int32Array).subarray(0, sizeOut));
-  heap.set(weight.subarray(0, sizeW), offW >> 2);
-  heap.set(gradWeight.subarray(0, sizeW), offDw >> 2);
-  if (gradBias) heap.set(gradBias.subarray(0, Cout), offDb >> 2);
-  kernels.exports.convReluBackward(
-    N, C, H, W, Cout, k, stride, pad, pool?.k ?? 0, pool?.stride ?? 0, offX, offGy, offY, offArg, offW, offDw,
-    gradBias ? offDb : 0, gradInput ? offDx : 0, offG, offDwT, offDwPart, offCols, offDcols, offS,
-  );
-  gradWeight.set(heap.subarray(offDw >> 2, (offDw >> 2) + sizeW));
-  if (gradBias) gradBias.set(heap.subarray(offDb >> 2, (offDb >> 2) + Cout));
-  if (gradInput) gradInput.set(heap.subarray(offDx >> 2, (offDx >> 2) + sizeX));
+  heap.set(input.subarray(0, sizeX), x >> 2);
+  heap.set(gradOut.subarray(0, sizeOut), gy >> 2);
+  heap.set(out.subarray(0, sizeOut), y >> 2);
+  if (pool) new Int32Array(heap.buffer, arg, sizeOut).set((argmax as Int32Array).subarray(0, sizeOut));
+  convReluBackwardAt(kernels, s, pool, { x, gy, y, arg: pool ? arg : 0, dx: gradInput ? dx : 0 }, weight, gradWeight, gradBias, end);
+  if (gradInput) gradInput.set(kernels.heap.subarray(dx >> 2, (dx >> 2) + sizeX));
 }

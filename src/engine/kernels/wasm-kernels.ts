@@ -313,14 +313,19 @@ export class WasmKernels {
     return this.f32;
   }
 
-  /** Lays out consecutive regions of the given float counts (each followed by slack) above the base. */
-  layout(sizes: number[]): number[] {
+  /**
+   * Lays out consecutive regions of the given float counts (each followed by slack) in the scratch area, from `from`
+   * (default: its start; pass the end of an earlier layout of the same call to keep both); the returned array has
+   * one more entry, the end.
+   */
+  layout(sizes: number[], from = this.base): number[] {
     const offs: number[] = [];
-    let at = this.base;
+    let at = from;
     for (const n of sizes) {
       offs.push(at);
       at = align64(at + 4 * n + SLACK);
     }
+    offs.push(at);
     this.reserve(at - this.base);
     return offs;
   }

@@ -2,7 +2,8 @@ import { Module } from '../module.js';
 import { numel, sameShape, shapeString, type Tensor } from '../tensor.js';
 import { TensorSlots } from './slots.js';
 import { expectGradShape, shapeError } from './shape-check.js';
-import { inChild as child, planSteps, type Step } from './fusion.js';
+import { planSteps } from './fusion.js';
+import { inChild as child, type Step } from './step.js';
 
 export { ModuleError } from './module-error.js';
 

@@ -135,7 +135,8 @@ export class Conv2d extends Module {
 
   /**
    * relu(this.forward(x)), max pooled when `pool` is given (its output shape: `pooledShape`), in one kernel call per
-   * chunk: what Sequential runs for a Conv2d followed by ReLU (and MaxPool2d). The conv and ReLU outputs never leave
+   * chunk: what a Sequential runs for a Conv2d followed by ReLU (and MaxPool2d) in evaluation (conv-chain.ts; in
+   * training the chain keeps its activations in WebAssembly memory for backward). The conv and ReLU outputs never leave
    * WebAssembly memory. The following backward() takes the gradient of this output.
    */
   forwardRelu(x: Tensor, pool?: PoolShape, pooledShape?: number[]): Tensor {
