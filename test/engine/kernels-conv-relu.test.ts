@@ -48,6 +48,7 @@ const cases: [ConvShape, PoolShape | undefined][] = [
   [{ N: 2, C: 5, H: 4, W: 5, Cout: 2, k: 1, stride: 1, pad: 0 }, undefined],
   [{ N: 2, C: 3, H: 9, W: 7, Cout: 5, k: 3, stride: 2, pad: 1 }, { k: 3, stride: 1 }], // overlapping windows
   [{ N: 3, C: 2, H: 11, W: 10, Cout: 7, k: 5, stride: 1, pad: 2 }, { k: 2, stride: 2 }], // odd plane, floor mode
+  [{ N: 2, C: 4, H: 11, W: 9, Cout: 3, k: 3, stride: 2, pad: 0 }, { k: 2, stride: 1 }], // strided windows, 3 + 1 channels
   [{ N: 1, C: 5, H: 6, W: 6, Cout: 13, k: 1, stride: 1, pad: 0 }, { k: 3, stride: 3 }],
   // Winograd F(2x2, 3x3) path (k 3, stride 1, no padding, pool 2/2, Cout % 4 = 0): several tile blocks, odd planes.
   [{ N: 13, C: 12, H: 12, W: 12, Cout: 12, k: 3, stride: 1, pad: 0 }, { k: 2, stride: 2 }],
