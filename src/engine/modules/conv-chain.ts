@@ -41,6 +41,8 @@ const align64 = (n: number): number => (n + 63) & ~63;
 export class ConvChain implements Step {
   private readonly region = new ResidentRegion(wasmKernels());
   private planned: Planned[] | undefined;
+  /** The last training plan, reused while the input shape (and the first conv's inputGradient) stay the same. */
+  private cached: { shape: number[]; inputGradient: boolean; planned: Planned[] } | undefined;
   /** Where the chain's input gradient is kept (0: not computed: the first conv's input is data). */
   private dx = 0;
   private inShape: number[] = [];
@@ -56,7 +58,7 @@ export class ConvChain implements Step {
       for (const b of this.blocks) y = this.blockForward(b, y);
       return y;
     }
-    const planned = this.plan(x.shape);
+    const planned = this.reuse(x.shape) ?? this.plan(x.shape);
     const kernels = wasmKernels();
     kernels.heap.set(x.data.subarray(0, planned[0].s.N * planned[0].s.C * planned[0].s.H * planned[0].s.W), planned[0].x >> 2);
     this.blocks.forEach((b, i) => {
@@ -110,6 +112,13 @@ export class ConvChain implements Step {
     return inChild(b.convName, () => b.conv.forwardRelu(x, pool && { k: pool[1].kernel, stride: pool[1].stride }, pooled));
   }
 
+  private reuse(shape: readonly number[]): Planned[] | undefined {
+    const c = this.cached;
+    const same = c && c.inputGradient === this.blocks[0].conv.inputGradient && c.shape.length === shape.length &&
+      c.shape.every((d, i) => d === shape[i]);
+    return same ? c.planned : undefined;
+  }
+
   /** Each block's geometry for input `shape` (errors name the child), laid out in the resident region. */
   private plan(shape: readonly number[]): Planned[] {
     this.inShape = [...shape];
@@ -139,12 +148,14 @@ export class ConvChain implements Step {
     const dx = this.blocks[0].conv.inputGradient ? take(size(shape)) : -1;
     const base = this.region.ensure(at / 4);
     this.dx = dx < 0 ? 0 : base + dx;
-    return laid.map((b, i) => ({
+    const planned = laid.map((b, i) => ({
       ...b,
       x: i === 0 ? base + input : base + laid[i - 1].out,
       out: base + b.out,
       arg: b.pool ? base + b.arg : 0,
       grad: base + b.grad,
     }));
+    this.cached = { shape: [...shape], inputGradient: this.blocks[0].conv.inputGradient, planned };
+    return planned;
   }
 }
