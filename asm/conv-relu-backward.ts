@@ -1,5 +1,6 @@
 import { addTo, fma, gemm } from './gemm';
 import { col2im, im2col, outSize } from './im2col';
+import { outputPlane } from './conv-relu';
 
 // Backward of the fused Conv2d -> ReLU (-> MaxPool2d) of conv-relu.ts. Pooled, only each window's argmax gets a
 // gradient, so the weight and input gradients are sums of a few rows (sparse); without pooling, dense GEMMs with the
@@ -191,8 +192,8 @@ export function convReluBackward(
 ): void {
   const OH = outSize(H, k, stride, pad), OW = outSize(W, k, stride, pad);
   const P = OH * OW;
+  const outPlanes = outputPlane(OH, OW, pk, ps);
   const ckk = C * k * k;
-  const outPlanes = pk > 0 ? ((OH - pk) / ps + 1) * ((OW - pk) / ps + 1) : P;
   const inBytes = <usize>C * <usize>H * <usize>W * 4;
   const outBytes = <usize>Cout * <usize>outPlanes * 4;
   for (let n = 0; n < N; n++) {

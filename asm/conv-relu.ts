@@ -8,6 +8,11 @@ import { im2col, outSize } from './im2col';
 // adds the bias, applies ReLU, pools and writes NCHW (winograd.ts takes the 3x3 / 2x2 case). Not pooled, out =
 // W cols^T is NCHW already (ConvSepNet's conv1: M = 12, N = 144 beats M = 144, N = 12 with a transpose).
 
+/** Elements per channel of the fused output: the OH x OW conv plane, or its pooling (pk x pk, stride ps) when pk > 0. */
+@inline export function outputPlane(OH: i32, OW: i32, pk: i32, ps: i32): i32 {
+  return pk > 0 ? ((OH - pk) / ps + 1) * ((OW - pk) / ps + 1) : OH * OW;
+}
+
 /** dst [cols, rows] = src [rows, cols]^T. */
 function transposeInto(rows: i32, cols: i32, src: usize, dst: usize): void {
   for (let r = 0; r < rows; r++) {
@@ -142,9 +147,8 @@ export function convReluForward(
   const OH = outSize(H, k, stride, pad), OW = outSize(W, k, stride, pad);
   const P = OH * OW;
   const ckk = C * k * k;
-  const outPlanes = pk > 0 ? ((OH - pk) / ps + 1) * ((OW - pk) / ps + 1) : P;
   const inBytes = <usize>C * <usize>H * <usize>W * 4;
-  const outBytes = <usize>Cout * <usize>outPlanes * 4;
+  const outBytes = <usize>Cout * <usize>outputPlane(OH, OW, pk, ps) * 4;
   if (pk == 0) {
     // Not pooled: the GEMM writes NCHW itself (out [Cout, P] = W cols^T), then bias and ReLU in place.
     for (let n = 0; n < N; n++) {
