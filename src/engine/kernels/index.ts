@@ -1,9 +1,11 @@
 // The kernel entry points the engine calls. Each dispatches to the fastest available implementation
-// (WebAssembly SIMD, asm/kernels.ts); reference.ts holds the plain TypeScript definitions they are
-// tested against (test/engine/kernels.test.ts). All operands are row-major Float32Arrays; subarray
-// views are fine and only the leading elements an operation needs are read or written. Operands are
-// copied into the instance's linear memory per call (memcpy speed), which grows to the largest call
-// made and is kept (WebAssembly memory cannot shrink). `npm run bench` times every kernel.
+// (WebAssembly SIMD, asm/kernels.ts); reference.ts and reference-conv-relu.ts hold the plain TypeScript
+// definitions they are tested against (test/engine/kernels*.test.ts). All operands are row-major
+// Float32Arrays; subarray views are fine and only the leading elements an operation needs are read or
+// written. Operands are copied into the instance's linear memory per call (memcpy speed), which grows to
+// the largest call made and is kept (WebAssembly memory cannot shrink); state that only kernels read
+// between calls can live there instead (ResidentRegion: Adam's moments, a conv chain's activations, with
+// the *At kernel variants). `npm run bench` times every kernel.
 import { gemmReference, type AdamStepOptions, type ConvShape, type GemmOptions } from './reference.js';
 import type { PoolShape } from './reference-conv-relu.js';
 import { convReluBackwardWasm, convReluForwardWasm } from './wasm-conv-relu.js';
