@@ -76,18 +76,19 @@ export class ConvChain implements Step {
 
   backward(gradOut: Tensor): Tensor {
     const planned = this.planned;
+    // A block's gradient arrives at its last child (the pool, else the ReLU): errors name that one.
+    const lastName = (b: ConvBlock): string => (b.pool ? b.pool[0] : b.reluName);
     const lastBlock = this.blocks[this.blocks.length - 1];
-    const lastName = lastBlock.pool ? lastBlock.pool[0] : lastBlock.reluName;
     if (!planned) {
       let g = gradOut;
       for (let i = this.blocks.length - 1; i >= 0; i--) {
         const b = this.blocks[i];
-        g = inChild(i === this.blocks.length - 1 ? lastName : b.reluName, () => b.conv.backward(g));
+        g = inChild(lastName(b), () => b.conv.backward(g));
       }
       return g;
     }
     const last = planned[planned.length - 1];
-    inChild(lastName, () => expectGradShape(lastBlock.conv, gradOut.shape, last.outShape));
+    inChild(lastName(lastBlock), () => expectGradShape(lastBlock.conv, gradOut.shape, last.outShape));
     const kernels = wasmKernels();
     kernels.heap.set(gradOut.data.subarray(0, gradOut.data.length), last.grad >> 2);
     for (let i = planned.length - 1; i >= 0; i--) {
