@@ -9,9 +9,10 @@ import { outputPlane } from './conv-relu';
 /**
  * dst[0..n) = (accumulate ? dst : 0) + sum over the count entries (row r, factor g) at pList (8 bytes each) of
  * g * src row r (n floats per row). Nine v128 accumulators stay in registers across the entries, so each entry
- * costs its row's loads and fused multiply-adds only.
+ * costs its row's loads and fused multiply-adds only. Inlined: it runs ~130 times per image, mostly on lists of a
+ * few entries (measured 6% less CPU for ConvSepNet's conv2 backward).
  */
-function combineRows(n: i32, count: i32, pList: usize, pSrc: usize, pDst: usize, accumulate: bool): void {
+@inline function combineRows(n: i32, count: i32, pList: usize, pSrc: usize, pDst: usize, accumulate: bool): void {
   const rowBytes = <usize>n << 2;
   const zero = f32x4.splat(0);
   let c = 0;
