@@ -100,7 +100,7 @@ export function convReluBackwardAt(
   const dense = pool ? 0 : 1;
   const [offW, offDw, offDb, offG, offDwT, offDwPart, offCols, offDcols, offS] = kernels.layout([
     sizeW, sizeW, Cout,
-    pool ? Math.ceil(kernels.exports.pooledScratchBytes(P, Cout, convReluPlane(s, pool)) / 4) : P * Cout,
+    pool ? Math.ceil(kernels.exports.pooledScratchBytes(P, C, Cout, convReluPlane(s, pool)) / 4) : P * Cout,
     dense * sizeW, dense * sizeW, P * ckk, at.dx ? P * ckk : 0, dense * kernels.gemmScratch([[Cout, ckk, P], [P, ckk, Cout]]),
   ], from);
   const heap = kernels.heap;

@@ -26,7 +26,7 @@ export interface KernelExports {
     N: number, C: number, H: number, W: number, Cout: number, k: number, stride: number, pad: number, pk: number, ps: number,
     pX: number, pWt: number, pBias: number, pOut: number, pArg: number, pWT: number, pCols: number, pT: number, pS: number,
   ): void;
-  pooledScratchBytes(P: number, Cout: number, outPlanes: number): number;
+  pooledScratchBytes(P: number, C: number, Cout: number, outPlanes: number): number;
   winogradScratchBytes(C: number, Cout: number, H: number, W: number): number;
   convReluPoolWinograd(
     N: number, C: number, H: number, W: number, Cout: number, pX: number, pWt: number, pBias: number, pOut: number,
