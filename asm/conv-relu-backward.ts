@@ -108,9 +108,10 @@ function scatterWindows(C: i32, count: i32, pList: usize, pPos: usize, wp: usize
 /**
  * The pooled case of convReluBackward for one image, sparse: only the argmax of each window (and only where the ReLU
  * output and the incoming gradient are non-zero; dropout after the pool zeroes half of them) gets a gradient g. So
- * dW[o, :] += sum of g * cols[p, :] over channel o's entries, and dcols[p, :] = sum of g * W[o, :] over position p's
- * entries (bucketed by p): for ConvSepNet's conv2 about 1/10 of the dense products (~300 of 3,200 per image). The list of kept entries is built
- * 4 windows at a time without branches (dropout makes "kept" a coin flip).
+ * dW[o, :] += sum of g * cols[p, :] over channel o's entries, and the input gradient takes g * W[o, :] at each entry:
+ * into its window directly (pScatterDx, 3x3 without padding), else into dcols[p, :] summed over position p's entries
+ * (bucketed by p). For ConvSepNet's conv2 that is about 1/10 of the dense products (~300 of 3,200 per image). The
+ * list of kept entries is built 4 windows at a time without branches (dropout makes "kept" a coin flip).
  */
 function pooledBackward(
   P: i32, Cout: i32, ckk: i32, outPlanes: i32, pGy: usize, pY: usize, pArg: usize, pCols: usize, pWt: usize,
