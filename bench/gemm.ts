@@ -53,7 +53,10 @@ export interface GemmFigure {
   K: number;
   transA: boolean;
   transB: boolean;
-  /** GFLOPS (2MNK / time) per implementation: 'reference', 'gemm' (engine dispatch), 'wasm-simd', 'wasm-relaxed'. */
+  /**
+   * GFLOPS (2MNK / time) per implementation: 'reference', 'gemm' (engine dispatch), 'wasm-simd', 'wasm-relaxed' (all
+   * three copying operands in and out), 'resident' (the relaxed kernel on operands already in WebAssembly memory).
+   */
   gflops: Record<string, number>;
 }
 
@@ -67,6 +70,30 @@ function runner(single: Single, batched: Batched): GemmFn {
     const opts = { transA: s.transA ?? false, transB: s.transB ?? false };
     if (s.batch === undefined) single(s.M, s.N, s.K, A, B, C, opts);
     else batched(s.batch, s.M, s.N, s.K, A, s.strides?.[0] ?? 0, B, s.strides?.[1] ?? 0, C, s.strides?.[2] ?? 0, opts);
+  };
+}
+
+/**
+ * The relaxed-SIMD kernel alone, on operands already in WebAssembly memory: what a call costs when the layers keep
+ * their activations and weights resident (ConvChain, AdamMoments), as opposed to the copy-in/copy-out gemm() calls.
+ * Operands are copied in once per shape, outside the timing.
+ */
+function residentRunner(k: WasmKernels): GemmFn {
+  let placed: { s: GemmShape; sizes: number[]; offs: number[] } | undefined;
+  return (s, A, B, C) => {
+    if (placed?.s !== s) {
+      if (placed) placed.offs.forEach((at, i) => k.release(at, placed!.sizes[i]));
+      const scratch = Math.ceil(k.exports.gemmScratchBytes(s.M, s.N, s.K) / 4);
+      // Each region gets allocate()'s slack: edge tiles may read a few floats past an operand's end.
+      const sizes = [A.length, B.length, C.length, scratch, s.M * s.N];
+      const offs = sizes.map((n) => k.allocate(n));
+      k.heap.set(A, offs[0] >> 2);
+      k.heap.set(B, offs[1] >> 2);
+      placed = { s, sizes, offs };
+    }
+    const [offA, offB, offC, offS, offT] = placed.offs;
+    const [sA, sB, sC] = (s.strides ?? [0, 0, 0]).map((x) => 4 * x);
+    k.exports.gemmBatched(s.batch ?? 1, s.M, s.N, s.K, offA, sA, s.transA ? 1 : 0, offB, sB, s.transB ? 1 : 0, offC, sC, offS, offT);
   };
 }
 
@@ -92,6 +119,7 @@ export function benchGemm(options: GemmBenchOptions = {}): GemmFigure[] {
     const k = new WasmKernels(v);
     impls.push([`wasm-${v}`, runner(k.gemm.bind(k), k.gemmBatched.bind(k))]);
   }
+  if (relaxedSimdSupported()) impls.push(['resident', residentRunner(new WasmKernels('relaxed'))]);
   if (reference) impls.push(['reference', runner(gemmReference, gemmBatchedReference)]);
   return shapes.map((s) => {
     const batch = s.batch ?? 1;

@@ -22,7 +22,7 @@ interface Section {
 const sections: Section[] = [
   {
     name: 'gemm',
-    title: 'GEMM GFLOPS per shape (higher is better; includes copies into/out of wasm memory)',
+    title: 'GEMM GFLOPS per shape (higher is better; all columns but resident include copies into/out of wasm memory)',
     run: async () => {
       const figures = benchGemm();
       const engine = `engine kernels: wasm-${wasmKernels().variant} (gemm column)`;
