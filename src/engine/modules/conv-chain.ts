@@ -1,7 +1,7 @@
 import {
   convReluBackwardAt, convReluForwardAt, convReluPlane, ResidentRegion, wasmKernels, type ConvShape, type PoolShape,
 } from '../kernels/index.js';
-import type { Tensor } from '../tensor.js';
+import { numel, sameShape, type Tensor } from '../tensor.js';
 import type { Conv2d } from './conv.js';
 import type { MaxPool2d } from './pool.js';
 import { expectGradShape } from './shape-check.js';
@@ -60,7 +60,7 @@ export class ConvChain implements Step {
     }
     const planned = this.reuse(x.shape) ?? this.plan(x.shape);
     const kernels = wasmKernels();
-    kernels.heap.set(x.data.subarray(0, planned[0].s.N * planned[0].s.C * planned[0].s.H * planned[0].s.W), planned[0].x >> 2);
+    kernels.heap.set(x.data.subarray(0, numel(x.shape)), planned[0].x >> 2);
     this.blocks.forEach((b, i) => {
       const p = planned[i];
       inChild(b.convName, () =>
@@ -90,7 +90,7 @@ export class ConvChain implements Step {
     const last = planned[planned.length - 1];
     inChild(lastName(lastBlock), () => expectGradShape(lastBlock.conv, gradOut.shape, last.outShape));
     const kernels = wasmKernels();
-    kernels.heap.set(gradOut.data.subarray(0, gradOut.data.length), last.grad >> 2);
+    kernels.heap.set(gradOut.data, last.grad >> 2);
     for (let i = planned.length - 1; i >= 0; i--) {
       const p = planned[i];
       const c = this.blocks[i].conv;
@@ -115,8 +115,7 @@ export class ConvChain implements Step {
 
   private reuse(shape: readonly number[]): Planned[] | undefined {
     const c = this.cached;
-    const same = c && c.inputGradient === this.blocks[0].conv.inputGradient && c.shape.length === shape.length &&
-      c.shape.every((d, i) => d === shape[i]);
+    const same = c && c.inputGradient === this.blocks[0].conv.inputGradient && sameShape(c.shape, shape);
     return same ? c.planned : undefined;
   }
 
@@ -140,13 +139,12 @@ export class ConvChain implements Step {
       at = align64(at + 4 * floats + 64);
       return here;
     };
-    const size = (t: readonly number[]): number => t.reduce((a, d) => a * d, 1);
-    const input = take(size(shape));
+    const input = take(numel(shape));
     const laid = blocks.map((b) => {
       const n = b.s.N * b.s.Cout * convReluPlane(b.s, b.pool);
       return { ...b, out: take(n), arg: b.pool ? take(n) : 0, grad: take(n) };
     });
-    const dx = this.blocks[0].conv.inputGradient ? take(size(shape)) : -1;
+    const dx = this.blocks[0].conv.inputGradient ? take(numel(shape)) : -1;
     const base = this.region.ensure(at / 4);
     this.dx = dx < 0 ? 0 : base + dx;
     const planned = laid.map((b, i) => ({
