@@ -19,7 +19,7 @@ function addBiasPlanes(N: i32, Cout: i32, P: i32, pBias: usize, pOut: usize): vo
 }
 
 /** gradBias[o] += sum of gradOut[n, o, :] over all n. */
-function sumPlanesInto(N: i32, Cout: i32, P: i32, pGy: usize, pDb: usize): void {
+export function sumPlanesInto(N: i32, Cout: i32, P: i32, pGy: usize, pDb: usize): void {
   for (let n = 0; n < N; n++) {
     for (let o = 0; o < Cout; o++) {
       let v = f32x4.splat(0);

@@ -8,6 +8,7 @@
 // the *At kernel variants). `npm run bench` times every kernel.
 import { gemmReference, type AdamStepOptions, type ConvShape, type GemmOptions } from './reference.js';
 import type { PoolShape } from './reference-conv-relu.js';
+import { conv2dBackwardWasm, conv2dForwardWasm } from './wasm-conv.js';
 import { convReluBackwardWasm, convReluForwardWasm } from './wasm-conv-relu.js';
 import { dropoutForwardWasm, multiplyWasm } from './wasm-dropout.js';
 import { checkGemm, WasmKernels, relaxedSimdSupported } from './wasm-kernels.js';
@@ -22,6 +23,7 @@ export {
   convReluBackwardReference, convReluForwardReference, convReluPlane, type PoolShape,
 } from './reference-conv-relu.js';
 export { WasmKernels, relaxedSimdSupported, type KernelVariant } from './wasm-kernels.js';
+export { conv2dBackwardWasm, conv2dForwardWasm, convMethod, type ConvMethod } from './wasm-conv.js';
 export { convReluBackwardWasm, convReluForwardWasm } from './wasm-conv-relu.js';
 export { dropoutForwardWasm, multiplyWasm } from './wasm-dropout.js';
 export { AdamMoments } from './wasm-adam.js';
@@ -124,24 +126,24 @@ export function reluBackward(y: Float32Array, dy: Float32Array, dx: Float32Array
 
 /**
  * Conv2d forward on NCHW in one call: out [N, Cout, OH, OW] = conv(input [N, C, H, W], weight
- * [Cout, C, k, k]) + bias [Cout] (bias optional). im2col and per-image GEMMs run inside WebAssembly
- * and write NCHW directly, so no transposes or im2col buffers are needed on the JS side.
+ * [Cout, C, k, k]) + bias [Cout] (bias optional), inside WebAssembly: stride 1 with pad <= k-1 directly on a padded
+ * copy of each image (no im2col), else per image im2col and a GEMM written straight in NCHW (convMethod).
  */
 export function conv2dForward(
   s: ConvShape, input: Float32Array, weight: Float32Array, bias: Float32Array | undefined, out: Float32Array,
 ): void {
-  wasmKernels().conv2dForward(s, input, weight, bias, out);
+  conv2dForwardWasm(wasmKernels(), s, input, weight, bias, out);
 }
 
 /**
  * Conv2d backward in one call, for gradOut [N, Cout, OH, OW]: gradWeight += dL/dW, gradBias += dL/db
- * (if given), gradInput = dL/dx (if given; skip it for a first layer). Recomputes im2col from input.
+ * (if given), gradInput = dL/dx (if given; skip it for a first layer). Same methods as conv2dForward.
  */
 export function conv2dBackward(
   s: ConvShape, input: Float32Array, gradOut: Float32Array, weight: Float32Array, gradWeight: Float32Array,
   gradBias: Float32Array | undefined, gradInput: Float32Array | undefined,
 ): void {
-  wasmKernels().conv2dBackward(s, input, gradOut, weight, gradWeight, gradBias, gradInput);
+  conv2dBackwardWasm(wasmKernels(), s, input, gradOut, weight, gradWeight, gradBias, gradInput);
 }
 
 /**

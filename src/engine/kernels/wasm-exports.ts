@@ -21,6 +21,16 @@ export interface KernelExports {
     pX: number, pGy: number, pWt: number, pDw: number, pDwNew: number, pDb: number, pDx: number, pCols: number,
     pDcols: number, pS: number, pT: number,
   ): void;
+  directForwardScratchBytes(C: number, H: number, W: number, Cout: number, k: number, pad: number): number;
+  conv2dDirectForward(
+    N: number, C: number, H: number, W: number, Cout: number, k: number, pad: number, pX: number, pWt: number,
+    pBias: number, pOut: number, pS: number,
+  ): void;
+  directBackwardScratchBytes(C: number, H: number, W: number, Cout: number, k: number, pad: number): number;
+  conv2dDirectBackward(
+    N: number, C: number, H: number, W: number, Cout: number, k: number, pad: number, pX: number, pGy: number,
+    pWt: number, pDw: number, pDb: number, pDx: number, pS: number,
+  ): void;
   reluBackward(n: number, pY: number, pDy: number, pDx: number): void;
   convReluForward(
     N: number, C: number, H: number, W: number, Cout: number, k: number, stride: number, pad: number, pk: number, ps: number,

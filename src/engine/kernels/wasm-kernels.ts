@@ -85,7 +85,8 @@ const SLACK = 64;
 
 /**
  * One instance of the kernels with its own linear memory. `exports`, `heap`, `layout`, `checkConv` and
- * `gemmScratch` are for the kernel wrappers of this folder (wasm-conv-relu.ts, wasm-dropout.ts, wasm-adam.ts).
+ * `gemmScratch` are for the kernel wrappers of this folder (wasm-conv.ts, wasm-conv-relu.ts, wasm-dropout.ts,
+ * wasm-adam.ts).
  */
 export class WasmKernels {
   readonly variant: KernelVariant;
@@ -296,56 +297,4 @@ export class WasmKernels {
   gemmScratch(shapes: [number, number, number][]): number {
     return Math.max(...shapes.map(([M, N, K]) => this.exports.gemmScratchBytes(M, N, K))) / 4;
   }
-
-  /** out [N, Cout, OH, OW] = conv(input, weight [Cout, C, k, k]) + bias; as conv2dForwardReference. */
-  conv2dForward(s: ConvShape, input: Float32Array, weight: Float32Array, bias: Float32Array | undefined, out: Float32Array): void {
-    const { N, C, H, W, Cout, k, stride, pad } = s;
-    const [P, ckk] = this.checkConv('conv2dForward', s, [
-      ['input', input, N * C * H * W], ['weight', weight, Cout * ckkOf(s)], ['bias', bias, Cout], ['out', out, N * Cout * outPlane(s)],
-    ]);
-    const sizeX = N * C * H * W, sizeW = Cout * ckk, sizeOut = N * Cout * P;
-    // The kernel goes image by image: one image's columns (P*CKK floats) of scratch.
-    const [offX, offW, offB, offOut, offCols, offS] = this.layout([
-      sizeX, sizeW, Cout, sizeOut, P * ckk, this.gemmScratch([[Cout, P, ckk]]),
-    ]);
-    const f32 = this.f32;
-    f32.set(input.subarray(0, sizeX), offX >> 2);
-    f32.set(weight.subarray(0, sizeW), offW >> 2);
-    if (bias) f32.set(bias.subarray(0, Cout), offB >> 2);
-    this.exports.conv2dForward(N, C, H, W, Cout, k, stride, pad, offX, offW, bias ? offB : 0, offOut, offCols, offS);
-    out.set(f32.subarray(offOut >> 2, (offOut >> 2) + sizeOut));
-  }
-
-  /** gradWeight += , gradBias += (if given), gradInput = (if given); as conv2dBackwardReference. */
-  conv2dBackward(
-    s: ConvShape, input: Float32Array, gradOut: Float32Array, weight: Float32Array, gradWeight: Float32Array,
-    gradBias: Float32Array | undefined, gradInput: Float32Array | undefined,
-  ): void {
-    const { N, C, H, W, Cout, k, stride, pad } = s;
-    const sizeX = N * C * H * W, sizeW = Cout * ckkOf(s), sizeGy = N * Cout * outPlane(s);
-    const [P, ckk] = this.checkConv('conv2dBackward', s, [
-      ['input', input, sizeX], ['gradOut', gradOut, sizeGy], ['weight', weight, sizeW], ['gradWeight', gradWeight, sizeW],
-      ['gradBias', gradBias, Cout], ['gradInput', gradInput, sizeX],
-    ]);
-    const [offX, offGy, offW, offDw, offDwNew, offDb, offDx, offCols, offDcols, offS, offT] = this.layout([
-      sizeX, sizeGy, sizeW, sizeW, sizeW, Cout, sizeX, P * ckk, gradInput ? P * ckk : 0,
-      this.gemmScratch([[Cout, ckk, P], [P, ckk, Cout]]), sizeW,
-    ]);
-    const f32 = this.f32;
-    f32.set(input.subarray(0, sizeX), offX >> 2);
-    f32.set(gradOut.subarray(0, sizeGy), offGy >> 2);
-    f32.set(weight.subarray(0, sizeW), offW >> 2);
-    f32.set(gradWeight.subarray(0, sizeW), offDw >> 2);
-    if (gradBias) f32.set(gradBias.subarray(0, Cout), offDb >> 2);
-    this.exports.conv2dBackward(
-      N, C, H, W, Cout, k, stride, pad, offX, offGy, offW, offDw, offDwNew, gradBias ? offDb : 0,
-      gradInput ? offDx : 0, offCols, offDcols, offS, offT,
-    );
-    gradWeight.set(f32.subarray(offDw >> 2, (offDw >> 2) + sizeW));
-    if (gradBias) gradBias.set(f32.subarray(offDb >> 2, (offDb >> 2) + Cout));
-    if (gradInput) gradInput.set(f32.subarray(offDx >> 2, (offDx >> 2) + sizeX));
-  }
 }
-
-const ckkOf = (s: ConvShape): number => s.C * s.k * s.k;
-const outPlane = (s: ConvShape): number => convOutSize(s.H, s.k, s.stride, s.pad) * convOutSize(s.W, s.k, s.stride, s.pad);
