@@ -3,12 +3,10 @@ import { outSize } from './im2col';
 
 // Conv2d with stride 1 and pad <= k-1 without im2col or packed columns (implicit GEMM). Each image is copied into a
 // zero-padded grid whose rows are Wp = W + pad floats wide (a row's right padding is the next row's left padding),
-// H + 2*pad rows and a spare row, plane = rows*Wp + 4 floats. Output pixel q = oh*Wp + ow reads tap (ki, kj) of
-// channel c at c*plane + q + ki*Wp + kj: one offset per (c, ki, kj), so a micro-tile reads consecutive pixels in
-// place. Grid columns ow >= OW (k-1-pad of them: 1 of 15 for a 14x14 pad-1 3x3 conv) are computed and dropped.
-// The input gradient of a stride-1 conv is itself such a conv: of gradOut padded by k-1-pad, with the weight flipped
-// and its channel axes swapped; on that grid gradOut's padded copy is also the zero-filled gradOut the weight
-// gradient needs (same Wp).
+// H + 2*pad rows and a spare row. Output pixel q = oh*Wp + ow reads tap (ki, kj) of channel c at
+// c*plane + q + ki*Wp + kj: one offset per (c, ki, kj), so a micro-tile reads consecutive pixels in place. Grid
+// columns ow >= OW (k-1-pad of them: 1 of 15 for a 14x14 pad-1 3x3 conv) are computed and dropped, as are the pixels
+// past the last row that round the grid up to whole tiles (their reads may run into the next plane or the slack).
 
 /** Pixels per micro-tile: 6 with relaxed madd (12 accumulators, as gemm.ts's tiles), else 5. */
 export const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 5;
@@ -19,12 +17,12 @@ export const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 5;
 
 /** Floats of one padded plane of an H x W image. */
 @inline export function planeOf(H: i32, W: i32, pad: i32): i32 {
-  return (H + 2 * pad + 1) * (W + pad) + 4;
+  return (H + 2 * pad + 1) * (W + pad);
 }
 
-/** Floats of a padded image: C planes and slack for the last tile's reads past the grid (garbage pixels). */
-@inline export function paddedOf(C: i32, H: i32, W: i32, pad: i32, k: i32): i32 {
-  return roundUp(C * planeOf(H, W, pad) + k * (W + pad) + MR + 4, 16);
+/** Floats of `images` padded images of C planes, and slack for the last tile's reads past the grid (dropped pixels). */
+@inline export function paddedOf(images: i32, C: i32, H: i32, W: i32, pad: i32, k: i32): i32 {
+  return roundUp(images * C * planeOf(H, W, pad) + k * (W + pad) + MR + 4, 16);
 }
 
 /** Copies C planes H x W at pX into the padded grid at pP, whose zeros were written once per call. */
@@ -40,7 +38,7 @@ export function padImage(pX: usize, C: i32, H: i32, W: i32, pad: i32, pP: usize)
 }
 
 /** Byte offsets (c*plane + ki*Wp + kj)*4 of the taps of C channels, as i32 at pTab (column order of im2col). */
-export function tapOffsets(C: i32, k: i32, Wp: i32, plane: i32, pTab: usize): void {
+function tapOffsets(C: i32, k: i32, Wp: i32, plane: i32, pTab: usize): void {
   for (let c = 0; c < C; c++) {
     for (let ki = 0; ki < k; ki++) {
       for (let kj = 0; kj < k; kj++, pTab += 4) store<i32>(pTab, (c * plane + ki * Wp + kj) * 4);
@@ -48,20 +46,15 @@ export function tapOffsets(C: i32, k: i32, Wp: i32, plane: i32, pTab: usize): vo
   }
 }
 
-/**
- * Weights [outCh, inCh, k, k] (flip: the input gradient's, read from [inCh, outCh, k, k] flipped) as rows j = (ci, t)
- * of outP = roundUp(outCh, 8) floats, zero beyond outCh, at pDst.
- */
-export function packWeights(pW: usize, outCh: i32, inCh: i32, k: i32, flip: bool, pDst: usize): void {
+/** Weights [outCh, inCh, k, k] as rows j = (ci, t) of outP = roundUp(outCh, 8) floats, zero beyond outCh, at pDst. */
+function packWeights(pW: usize, outCh: i32, inCh: i32, k: i32, pDst: usize): void {
   const kk = k * k;
   const outP = roundUp(outCh, 8);
   for (let ci = 0; ci < inCh; ci++) {
     for (let t = 0; t < kk; t++) {
       const row = pDst + <usize>((ci * kk + t) * outP) * 4;
       for (let o = 0; o < outP; o++) {
-        let v: f32 = 0;
-        if (o < outCh) v = flip ? load<f32>(pW + <usize>((ci * outCh + o) * kk + kk - 1 - t) * 4) : load<f32>(pW + <usize>((o * inCh + ci) * kk + t) * 4);
-        store<f32>(row + (<usize>o << 2), v);
+        store<f32>(row + (<usize>o << 2), o < outCh ? load<f32>(pW + <usize>((o * inCh + ci) * kk + t) * 4) : 0);
       }
     }
   }
@@ -120,7 +113,7 @@ function pixelTile(K: i32, pTab: usize, pa: usize, pb: usize, ldb: usize, pc: us
  * One image's conv on the grid: pG padded input (taps pTab, K of them), pWp packed weights of outCh channels; writes
  * out [outCh, OH, OW] at pOut (+ bias if pBias != 0) through the pixel-major tile buffer pT.
  */
-export function convImage(
+function convImage(
   K: i32, outCh: i32, OH: i32, OW: i32, Wp: i32, pTab: usize, pG: usize, pWp: usize, pBias: usize, pT: usize, pOut: usize,
 ): void {
   const outP = roundUp(outCh, 8);
@@ -147,7 +140,7 @@ export function convImage(
 /** Scratch bytes of conv2dDirectForward. */
 export function directForwardScratchBytes(C: i32, H: i32, W: i32, Cout: i32, k: i32, pad: i32): usize {
   const Mp = roundUp(outSize(H, k, 1, pad) * (W + pad), MR);
-  const floats = C * k * k * (roundUp(Cout, 8) + 1) + paddedOf(C, H, W, pad, k) + Mp * roundUp(Cout, 8);
+  const floats = C * k * k * (roundUp(Cout, 8) + 1) + paddedOf(1, C, H, W, pad, k) + Mp * roundUp(Cout, 8);
   return <usize>floats * 4 + 64;
 }
 
@@ -160,10 +153,10 @@ export function conv2dDirectForward(
   const pWp = pS;
   const pTab = pWp + <usize>(K * roundUp(Cout, 8)) * 4;
   const pG = pTab + <usize>K * 4;
-  const pT = pG + <usize>paddedOf(C, H, W, pad, k) * 4;
-  packWeights(pWt, Cout, C, k, false, pWp);
+  const pT = pG + <usize>paddedOf(1, C, H, W, pad, k) * 4;
+  packWeights(pWt, Cout, C, k, pWp);
   tapOffsets(C, k, Wp, planeOf(H, W, pad), pTab);
-  memory.fill(pG, 0, <usize>paddedOf(C, H, W, pad, k) * 4);
+  memory.fill(pG, 0, <usize>paddedOf(1, C, H, W, pad, k) * 4);
   const inBytes = <usize>(C * H * W) * 4, outBytes = <usize>(Cout * OH * OW) * 4;
   for (let n = 0; n < N; n++) {
     padImage(pX + <usize>n * inBytes, C, H, W, pad, pG);

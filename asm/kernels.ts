@@ -2,15 +2,15 @@
 // into linear memory; the JS wrapper (src/engine/kernels/wasm-kernels.ts) copies operands in, calls,
 // and copies results out. Built twice by tools/build-wasm.mjs: plain SIMD, and with relaxed SIMD
 // (fused multiply-add). Files: gemm.ts (GEMM and batched GEMM), im2col.ts, conv.ts (whole Conv2d
-// passes), conv-direct.ts and conv-direct-backward.ts (stride-1 Conv2d passes without im2col), conv-relu.ts,
-// conv-relu-backward.ts and winograd.ts (Conv2d -> ReLU -> MaxPool2d fused), pool.ts, relu.ts, adam.ts,
-// dropout.ts.
-
+// passes), conv-direct.ts, conv-direct-backward.ts and conv-winograd.ts (stride-1 Conv2d passes without
+// im2col), conv-relu.ts, conv-relu-backward.ts and winograd.ts (Conv2d -> ReLU -> MaxPool2d fused),
+// pool.ts, relu.ts, adam.ts, dropout.ts.
 export { addTo, gemm, gemmBatched, gemmScratchBytes } from './gemm';
 export { col2im, im2col } from './im2col';
 export { conv2dBackward, conv2dForward } from './conv';
 export { conv2dDirectForward, directForwardScratchBytes } from './conv-direct';
 export { conv2dDirectBackward, directBackwardScratchBytes } from './conv-direct-backward';
+export { conv2dWinogradForward, winogradForwardScratchBytes } from './conv-winograd';
 export { convReluForward } from './conv-relu';
 export { convReluPoolWinograd, winogradScratchBytes } from './winograd';
 export { convReluBackward, pooledScratchBytes } from './conv-relu-backward';

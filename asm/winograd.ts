@@ -9,12 +9,14 @@ import { storeLanes, storeLanesI32, wins } from './conv-relu';
 // Tiles are taken a few images at a time so that V and M stay in L2.
 
 /** Tiles per GEMM (a multiple of 6, for the 6-row tiles). */
-const TILE_BLOCK: i32 = 150;
+export const TILE_BLOCK: i32 = 150;
 /** Gg (4 x 3) of one filter. */
 const gg: usize = memory.data(48, 16);
+/** One output block of inverseBlock: y00, y01, y10, y11 for 4 output channels. */
+export const yBlock: usize = memory.data(64, 16);
 
 /** U[xi][c][o] (16 matrices C x Cout) from weight [Cout, C, 3, 3]. */
-function transformFilters(C: i32, Cout: i32, pWt: usize, pU: usize): void {
+export function transformFilters(C: i32, Cout: i32, pWt: usize, pU: usize): void {
   const matrix = <usize>C * <usize>Cout * 4;
   for (let o = 0; o < Cout; o++) {
     for (let c = 0; c < C; c++) {
@@ -51,7 +53,7 @@ function transformFilters(C: i32, Cout: i32, pWt: usize, pU: usize): void {
 }
 
 /** V[xi][t][c] (16 matrices T x C) for the tiles of `images` images starting at pX. */
-function transformInput(images: i32, C: i32, H: i32, W: i32, PH: i32, PW: i32, T: i32, pX: usize, pV: usize): void {
+export function transformInput(images: i32, C: i32, H: i32, W: i32, PH: i32, PW: i32, T: i32, pX: usize, pV: usize): void {
   const matrix = <usize>T * <usize>C * 4;
   const row = <usize>W << 2;
   let t = 0;
@@ -81,6 +83,36 @@ function transformInput(images: i32, C: i32, H: i32, W: i32, PH: i32, PW: i32, T
 }
 
 /**
+ * y = A^T M A + b for one tile and 4 output channels: M[xi] at m + xi*matrix (xi = 4i + j); stores y00, y01, y10, y11
+ * at yBlock.
+ */
+@inline export function inverseBlock(m: usize, matrix: usize, b: v128): void {
+  const m0 = v128.load(m), m1 = v128.load(m + matrix), m2 = v128.load(m + 2 * matrix), m3 = v128.load(m + 3 * matrix);
+  const m4 = v128.load(m + 4 * matrix), m5 = v128.load(m + 5 * matrix), m6 = v128.load(m + 6 * matrix), m7 = v128.load(m + 7 * matrix);
+  const m8 = v128.load(m + 8 * matrix), m9 = v128.load(m + 9 * matrix), m10 = v128.load(m + 10 * matrix), m11 = v128.load(m + 11 * matrix);
+  const m12 = v128.load(m + 12 * matrix), m13 = v128.load(m + 13 * matrix), m14 = v128.load(m + 14 * matrix), m15 = v128.load(m + 15 * matrix);
+  // A^T M: rows 0 and 1 of each column j.
+  const s00 = f32x4.add(f32x4.add(m0, m4), m8), s01 = f32x4.add(f32x4.add(m1, m5), m9);
+  const s02 = f32x4.add(f32x4.add(m2, m6), m10), s03 = f32x4.add(f32x4.add(m3, m7), m11);
+  const s10 = f32x4.sub(f32x4.sub(m4, m8), m12), s11 = f32x4.sub(f32x4.sub(m5, m9), m13);
+  const s12 = f32x4.sub(f32x4.sub(m6, m10), m14), s13 = f32x4.sub(f32x4.sub(m7, m11), m15);
+  v128.store(yBlock, f32x4.add(f32x4.add(f32x4.add(s00, s01), s02), b));
+  v128.store(yBlock, f32x4.add(f32x4.sub(f32x4.sub(s01, s02), s03), b), 16);
+  v128.store(yBlock, f32x4.add(f32x4.add(f32x4.add(s10, s11), s12), b), 32);
+  v128.store(yBlock, f32x4.add(f32x4.sub(f32x4.sub(s11, s12), s13), b), 48);
+}
+
+/** M[xi] = V[xi] U[xi] for the 16 positions xi: T tiles by C channels times C by Cout (pS: gemm's scratch). */
+export function winogradProducts(T: i32, C: i32, Cout: i32, pV: usize, pU: usize, pM: usize, pS: usize): void {
+  for (let xi = 0; xi < 16; xi++) {
+    gemm(
+      T, Cout, C, pV + <usize>xi * <usize>T * <usize>C * 4, false, pU + <usize>xi * <usize>C * <usize>Cout * 4, false,
+      pM + <usize>xi * <usize>T * <usize>Cout * 4, pS,
+    );
+  }
+}
+
+/**
  * y = A^T M A + bias, ReLU, then the max of the 2x2 block with its argmax (index in the OH x OW plane), 4 output
  * channels at a time, for the T tiles of `images` images; out/arg [images, Cout, PH, PW].
  */
@@ -98,20 +130,9 @@ function transformOutput(
         const q = <usize>(ph * PW + pw) << 2;
         for (let o = 0; o < Cout; o += 4) {
           const m = pM + ((<usize>t * <usize>Cout + <usize>o) << 2);
-          // A^T M: rows 0 and 1 of each column j.
-          const m0 = v128.load(m), m1 = v128.load(m + matrix), m2 = v128.load(m + 2 * matrix), m3 = v128.load(m + 3 * matrix);
-          const m4 = v128.load(m + 4 * matrix), m5 = v128.load(m + 5 * matrix), m6 = v128.load(m + 6 * matrix), m7 = v128.load(m + 7 * matrix);
-          const m8 = v128.load(m + 8 * matrix), m9 = v128.load(m + 9 * matrix), m10 = v128.load(m + 10 * matrix), m11 = v128.load(m + 11 * matrix);
-          const m12 = v128.load(m + 12 * matrix), m13 = v128.load(m + 13 * matrix), m14 = v128.load(m + 14 * matrix), m15 = v128.load(m + 15 * matrix);
-          const s00 = f32x4.add(f32x4.add(m0, m4), m8), s01 = f32x4.add(f32x4.add(m1, m5), m9);
-          const s02 = f32x4.add(f32x4.add(m2, m6), m10), s03 = f32x4.add(f32x4.add(m3, m7), m11);
-          const s10 = f32x4.sub(f32x4.sub(m4, m8), m12), s11 = f32x4.sub(f32x4.sub(m5, m9), m13);
-          const s12 = f32x4.sub(f32x4.sub(m6, m10), m14), s13 = f32x4.sub(f32x4.sub(m7, m11), m15);
-          const b = pBias != 0 ? v128.load(pBias + (<usize>o << 2)) : zero;
-          const y00 = f32x4.max(f32x4.add(f32x4.add(f32x4.add(s00, s01), s02), b), zero);
-          const y01 = f32x4.max(f32x4.add(f32x4.sub(f32x4.sub(s01, s02), s03), b), zero);
-          const y10 = f32x4.max(f32x4.add(f32x4.add(f32x4.add(s10, s11), s12), b), zero);
-          const y11 = f32x4.max(f32x4.add(f32x4.sub(f32x4.sub(s11, s12), s13), b), zero);
+          inverseBlock(m, matrix, pBias != 0 ? v128.load(pBias + (<usize>o << 2)) : zero);
+          const y00 = f32x4.max(v128.load(yBlock), zero), y01 = f32x4.max(v128.load(yBlock, 16), zero);
+          const y10 = f32x4.max(v128.load(yBlock, 32), zero), y11 = f32x4.max(v128.load(yBlock, 48), zero);
           // Window order as maxPool2d: (0,0), (0,1), (1,0), (1,1).
           let best = y00;
           let at = i32x4.splat(first);
@@ -164,12 +185,7 @@ export function convReluPoolWinograd(
     const images = min(perBlock, N - n0);
     const T = images * tiles;
     transformInput(images, C, H, W, PH, PW, T, pX + <usize>n0 * inImage, pV);
-    for (let xi = 0; xi < 16; xi++) {
-      gemm(
-        T, Cout, C, pV + <usize>xi * <usize>T * <usize>C * 4, false, pU + <usize>xi * <usize>C * <usize>Cout * 4, false,
-        pM + <usize>xi * <usize>T * <usize>Cout * 4, pS,
-      );
-    }
+    winogradProducts(T, C, Cout, pV, pU, pM, pS);
     transformOutput(images, Cout, OW, PH, PW, T, pM, pBias, pOut + <usize>n0 * outImage, pArg + <usize>n0 * outImage);
   }
 }

@@ -2,7 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   col2im, col2imReference, conv2dBackward, conv2dBackwardReference, conv2dBackwardWasm, conv2dForward, conv2dForwardReference,
-  conv2dForwardWasm, convDims, convMethod,
+  conv2dForwardWasm, convDims, convMethod, convMethodFits,
   convOutSize, gemm, maxPool2d, maxPool2dReference, gemmBatched, gemmBatchedReference, gemmReference, im2col, im2colReference, relaxedSimdSupported, relu,
   reluBackward, reluBackwardReference, reluReference, WasmKernels, type ConvShape, type KernelVariant,
 } from '../../src/engine/kernels/index.js';
@@ -289,6 +289,9 @@ describe('conv2dForward / conv2dBackward vs their references', () => {
     { N: 1, C: 5, H: 4, W: 7, Cout: 11, k: 4, stride: 1, pad: 3 }, // the most padding the direct method takes
     { N: 2, C: 3, H: 3, W: 3, Cout: 4, k: 3, stride: 1, pad: 0 }, // 1x1 output
     { N: 2, C: 2, H: 5, W: 6, Cout: 3, k: 3, stride: 1, pad: 3 }, // too much padding for it
+    { N: 2, C: 4, H: 6, W: 8, Cout: 8, k: 3, stride: 1, pad: 2 }, // Winograd with the most padding
+    { N: 3, C: 8, H: 10, W: 6, Cout: 4, k: 3, stride: 1, pad: 0 }, // and none
+    { N: 7, C: 8, H: 4, W: 4, Cout: 4, k: 3, stride: 1, pad: 1 }, // several blocks of images
   ];
 
   /** Forward and backward of `forward`/`backward` against the references, with and without bias / input gradient. */
@@ -319,8 +322,8 @@ describe('conv2dForward / conv2dBackward vs their references', () => {
   it.each(shapes)('match for %o by each method that applies, in both builds', (s) => {
     for (const variant of variants) {
       const kernels = new WasmKernels(variant);
-      for (const method of ['direct', 'im2col'] as const) {
-        if (method === 'direct' && convMethod(s, 'forward') !== 'direct') continue;
+      for (const method of ['winograd', 'direct', 'im2col'] as const) {
+        if (!convMethodFits(s, 'forward', method) || !convMethodFits(s, 'backward', method)) continue;
         checkConv(
           s, (...a) => conv2dForwardWasm(kernels, ...a, method), (...a) => conv2dBackwardWasm(kernels, ...a, method), `${variant} ${method}`,
         );
@@ -334,7 +337,8 @@ describe('conv2dForward / conv2dBackward vs their references', () => {
     expect(() => conv2dForward({ ...s, k: 5 }, rand(16), rand(50), undefined, rand(8))).toThrow(/does not fit input size 4/);
     expect(() => conv2dBackward(s, rand(16), rand(8), rand(18), rand(17), undefined, undefined)).toThrow(/gradWeight has 17 elements, needs 18/);
     const strided = { ...s, stride: 2 };
-    expect(() => conv2dForwardWasm(new WasmKernels('simd'), strided, rand(16), rand(18), undefined, rand(2), 'direct')).toThrow(/direct method needs stride 1/);
+    expect(() => conv2dForwardWasm(new WasmKernels('simd'), strided, rand(16), rand(18), undefined, rand(2), 'direct')).toThrow(/the direct method does not fit/);
+    expect(() => conv2dForwardWasm(new WasmKernels('simd'), s, rand(16), rand(18), undefined, rand(8), 'winograd')).toThrow(/the winograd method does not fit/);
   });
 });
 

@@ -23,7 +23,7 @@ export {
   convReluBackwardReference, convReluForwardReference, convReluPlane, type PoolShape,
 } from './reference-conv-relu.js';
 export { WasmKernels, relaxedSimdSupported, type KernelVariant } from './wasm-kernels.js';
-export { conv2dBackwardWasm, conv2dForwardWasm, convMethod, type ConvMethod } from './wasm-conv.js';
+export { conv2dBackwardWasm, conv2dForwardWasm, convMethod, convMethodFits, type ConvMethod } from './wasm-conv.js';
 export { convReluBackwardWasm, convReluForwardWasm } from './wasm-conv-relu.js';
 export { dropoutForwardWasm, multiplyWasm } from './wasm-dropout.js';
 export { AdamMoments } from './wasm-adam.js';
@@ -126,8 +126,9 @@ export function reluBackward(y: Float32Array, dy: Float32Array, dx: Float32Array
 
 /**
  * Conv2d forward on NCHW in one call: out [N, Cout, OH, OW] = conv(input [N, C, H, W], weight
- * [Cout, C, k, k]) + bias [Cout] (bias optional), inside WebAssembly: stride 1 with pad <= k-1 directly on a padded
- * copy of each image (no im2col), else per image im2col and a GEMM written straight in NCHW (convMethod).
+ * [Cout, C, k, k]) + bias [Cout] (bias optional), inside WebAssembly: stride 1 with pad <= k-1 on a padded copy of
+ * each image without im2col (3x3 with even output sizes by Winograd's F(2x2, 3x3)), else per image im2col and a GEMM
+ * written straight in NCHW (convMethod).
  */
 export function conv2dForward(
   s: ConvShape, input: Float32Array, weight: Float32Array, bias: Float32Array | undefined, out: Float32Array,

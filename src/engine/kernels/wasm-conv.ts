@@ -6,26 +6,47 @@ import { convOutSize, type ConvShape } from './reference.js';
 import type { WasmKernels } from './wasm-kernels.js';
 
 /**
- * 'direct': stride 1 and pad <= k-1 only, no im2col (asm/conv-direct.ts; the input gradient as a conv of gradOut
- * with the flipped weight). 'im2col': any geometry, per image im2col + GEMM (asm/conv.ts).
+ * 'im2col': any geometry, per image im2col + GEMM (asm/conv.ts). 'direct': stride 1 and pad <= k-1, on a padded copy
+ * of each image without im2col (asm/conv-direct.ts); backward: the weight gradient as per-tap GEMMs, the input
+ * gradient as the direct conv of gradOut with the flipped weight. 'winograd': as 'direct' but the forward conv
+ * (forward pass, or the input gradient's conv) by Winograd's F(2x2, 3x3) (asm/conv-winograd.ts): k = 3, even output
+ * sizes, output channels a multiple of 4. Winograd rounds differently from the direct sum, by a few ulps.
  */
-export type ConvMethod = 'direct' | 'im2col';
+export type ConvMethod = 'winograd' | 'direct' | 'im2col';
 
-/**
- * The faster method that fits `s` (bench: `npm run bench`, kernels section): direct where it applies, except the
- * backward pass of convs with fewer than 8 input channels (a first layer), whose weight gradient is per tap a GEMM
- * only C columns wide (C = 1: 3x slower than im2col).
- */
-export function convMethod(s: ConvShape, pass: 'forward' | 'backward'): ConvMethod {
-  const direct = s.stride === 1 && s.pad <= s.k - 1 && (pass === 'forward' || s.C >= 8);
-  return direct ? 'direct' : 'im2col';
+const directFits = (s: ConvShape): boolean => s.stride === 1 && s.pad <= s.k - 1;
+
+/** Whether a stride-1 conv (pad <= 2) with this output fits conv2dWinogradForward. */
+const winogradFits = (k: number, outH: number, outW: number, outChannels: number): boolean =>
+  k === 3 && outH % 2 === 0 && outW % 2 === 0 && outChannels % 4 === 0;
+
+/** Whether `method` can run this pass (backward: the input gradient's conv for winograd). */
+export function convMethodFits(s: ConvShape, pass: 'forward' | 'backward', method: ConvMethod): boolean {
+  if (method === 'im2col') return true;
+  if (!directFits(s)) return false;
+  if (method === 'direct') return true;
+  return pass === 'forward'
+    ? winogradFits(s.k, outSize(s.H, s), outSize(s.W, s), s.Cout)
+    : winogradFits(s.k, s.H, s.W, s.C);
 }
 
-const ckkOf = (s: ConvShape): number => s.C * s.k * s.k;
-const outPlane = (s: ConvShape): number => convOutSize(s.H, s.k, s.stride, s.pad) * convOutSize(s.W, s.k, s.stride, s.pad);
+/**
+ * The fastest method that fits `s` (bench: `npm run bench`, conv section): winograd, else direct, else im2col. With
+ * fewer than 8 input channels (a first layer), forward passes take direct (Winograd's GEMMs over C channels are
+ * too thin: C = 1 on 14x14 1.6x slower) and backward passes im2col (the per-tap weight gradient GEMMs are C columns
+ * wide: C = 1 3x slower).
+ */
+export function convMethod(s: ConvShape, pass: 'forward' | 'backward'): ConvMethod {
+  if (s.C < 8) return pass === 'backward' || !directFits(s) ? 'im2col' : 'direct';
+  return convMethodFits(s, pass, 'winograd') ? 'winograd' : convMethodFits(s, pass, 'direct') ? 'direct' : 'im2col';
+}
 
-function checkMethod(fn: string, s: ConvShape, method: ConvMethod): void {
-  if (method === 'direct' && convMethod(s, 'forward') !== 'direct') throw new Error(`${fn}: the direct method needs stride 1 and pad <= k-1`);
+const outSize = (size: number, s: ConvShape): number => convOutSize(size, s.k, s.stride, s.pad);
+const ckkOf = (s: ConvShape): number => s.C * s.k * s.k;
+const outPlane = (s: ConvShape): number => outSize(s.H, s) * outSize(s.W, s);
+
+function checkMethod(fn: string, s: ConvShape, pass: 'forward' | 'backward', method: ConvMethod): void {
+  if (!convMethodFits(s, pass, method)) throw new Error(`${fn}: the ${method} method does not fit ${JSON.stringify(s)}`);
 }
 
 /** out [N, Cout, OH, OW] = conv(input, weight [Cout, C, k, k]) + bias; as conv2dForwardReference. */
@@ -37,21 +58,23 @@ export function conv2dForwardWasm(
   const [P, ckk] = kernels.checkConv('conv2dForward', s, [
     ['input', input, N * C * H * W], ['weight', weight, Cout * ckkOf(s)], ['bias', bias, Cout], ['out', out, N * Cout * outPlane(s)],
   ]);
-  checkMethod('conv2dForward', s, method);
+  checkMethod('conv2dForward', s, 'forward', method);
   const sizeX = N * C * H * W, sizeW = Cout * ckk, sizeOut = N * Cout * P;
   const e = kernels.exports;
-  const direct = method === 'direct';
+  const scratch = method === 'im2col'
+    ? kernels.gemmScratch([[Cout, P, ckk]])
+    : (method === 'winograd' ? e.winogradForwardScratchBytes(C, H, W, Cout, pad) : e.directForwardScratchBytes(C, H, W, Cout, k, pad)) / 4;
   // im2col goes image by image: one image's columns (P*CKK floats) of scratch.
   const [offX, offW, offB, offOut, offCols, offS] = kernels.layout([
-    sizeX, sizeW, Cout, sizeOut, direct ? 0 : P * ckk,
-    direct ? Math.ceil(e.directForwardScratchBytes(C, H, W, Cout, k, pad) / 4) : kernels.gemmScratch([[Cout, P, ckk]]),
+    sizeX, sizeW, Cout, sizeOut, method === 'im2col' ? P * ckk : 0, Math.ceil(scratch),
   ]);
   const heap = kernels.heap;
   heap.set(input.subarray(0, sizeX), offX >> 2);
   heap.set(weight.subarray(0, sizeW), offW >> 2);
   if (bias) heap.set(bias.subarray(0, Cout), offB >> 2);
   const offBias = bias ? offB : 0;
-  if (direct) e.conv2dDirectForward(N, C, H, W, Cout, k, pad, offX, offW, offBias, offOut, offS);
+  if (method === 'winograd') e.conv2dWinogradForward(N, C, H, W, Cout, pad, offX, offW, offBias, offOut, offS);
+  else if (method === 'direct') e.conv2dDirectForward(N, C, H, W, Cout, k, pad, offX, offW, offBias, offOut, offS);
   else e.conv2dForward(N, C, H, W, Cout, k, stride, pad, offX, offW, offBias, offOut, offCols, offS);
   out.set(heap.subarray(offOut >> 2, (offOut >> 2) + sizeOut));
 }
@@ -67,13 +90,13 @@ export function conv2dBackwardWasm(
     ['input', input, sizeX], ['gradOut', gradOut, sizeGy], ['weight', weight, sizeW], ['gradWeight', gradWeight, sizeW],
     ['gradBias', gradBias, Cout], ['gradInput', gradInput, sizeX],
   ]);
-  checkMethod('conv2dBackward', s, method);
+  checkMethod('conv2dBackward', s, 'backward', method);
   const e = kernels.exports;
-  const direct = method === 'direct';
+  const direct = method !== 'im2col', winograd = method === 'winograd' ? 1 : 0;
   // im2col: per image columns (and the input gradient's), a GEMM's scratch and the weight gradient's partial sums.
   const [offX, offGy, offW, offDw, offDwNew, offDb, offDx, offCols, offDcols, offS, offT] = kernels.layout([
     sizeX, sizeGy, sizeW, sizeW, direct ? 0 : sizeW, Cout, sizeX, direct ? 0 : P * ckk, gradInput && !direct ? P * ckk : 0,
-    direct ? Math.ceil(e.directBackwardScratchBytes(C, H, W, Cout, k, pad) / 4) : kernels.gemmScratch([[Cout, ckk, P], [P, ckk, Cout]]),
+    direct ? Math.ceil(e.directBackwardScratchBytes(C, H, W, Cout, k, pad, winograd) / 4) : kernels.gemmScratch([[Cout, ckk, P], [P, ckk, Cout]]),
     direct ? 0 : sizeW,
   ]);
   const heap = kernels.heap;
@@ -83,7 +106,7 @@ export function conv2dBackwardWasm(
   heap.set(gradWeight.subarray(0, sizeW), offDw >> 2);
   if (gradBias) heap.set(gradBias.subarray(0, Cout), offDb >> 2);
   const [pDb, pDx] = [gradBias ? offDb : 0, gradInput ? offDx : 0];
-  if (direct) e.conv2dDirectBackward(N, C, H, W, Cout, k, pad, offX, offGy, offW, offDw, pDb, pDx, offS);
+  if (direct) e.conv2dDirectBackward(N, C, H, W, Cout, k, pad, offX, offGy, offW, offDw, pDb, pDx, winograd, offS);
   else e.conv2dBackward(N, C, H, W, Cout, k, stride, pad, offX, offGy, offW, offDw, offDwNew, pDb, pDx, offCols, offDcols, offS, offT);
   gradWeight.set(heap.subarray(offDw >> 2, (offDw >> 2) + sizeW));
   if (gradBias) gradBias.set(heap.subarray(offDb >> 2, (offDb >> 2) + Cout));

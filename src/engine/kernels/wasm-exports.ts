@@ -26,10 +26,15 @@ export interface KernelExports {
     N: number, C: number, H: number, W: number, Cout: number, k: number, pad: number, pX: number, pWt: number,
     pBias: number, pOut: number, pS: number,
   ): void;
-  directBackwardScratchBytes(C: number, H: number, W: number, Cout: number, k: number, pad: number): number;
+  directBackwardScratchBytes(C: number, H: number, W: number, Cout: number, k: number, pad: number, winograd: number): number;
   conv2dDirectBackward(
     N: number, C: number, H: number, W: number, Cout: number, k: number, pad: number, pX: number, pGy: number,
-    pWt: number, pDw: number, pDb: number, pDx: number, pS: number,
+    pWt: number, pDw: number, pDb: number, pDx: number, winograd: number, pS: number,
+  ): void;
+  winogradForwardScratchBytes(C: number, H: number, W: number, Cout: number, pad: number): number;
+  conv2dWinogradForward(
+    N: number, C: number, H: number, W: number, Cout: number, pad: number, pX: number, pWt: number, pBias: number,
+    pOut: number, pS: number,
   ): void;
   reluBackward(n: number, pY: number, pDy: number, pDx: number): void;
   convReluForward(
