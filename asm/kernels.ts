@@ -5,6 +5,7 @@
 // passes), conv-direct.ts, conv-direct-backward.ts and conv-winograd.ts (stride-1 Conv2d passes without
 // im2col), conv-relu.ts, conv-relu-backward.ts and winograd.ts (Conv2d -> ReLU -> MaxPool2d fused),
 // pool.ts, relu.ts, adam.ts, dropout.ts.
+
 export { addTo, gemm, gemmBatched, gemmScratchBytes } from './gemm';
 export { col2im, im2col } from './im2col';
 export { conv2dBackward, conv2dForward } from './conv';

@@ -1,12 +1,12 @@
 import { setFlagsFromString } from 'node:v8';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  col2im, col2imReference, conv2dBackward, conv2dBackwardReference, conv2dBackwardWasm, conv2dForward, conv2dForwardReference,
-  conv2dForwardWasm, convDims, convMethod, convMethodFits,
+  col2im, col2imReference,
   convOutSize, gemm, maxPool2d, maxPool2dReference, gemmBatched, gemmBatchedReference, gemmReference, im2col, im2colReference, relaxedSimdSupported, relu,
-  reluBackward, reluBackwardReference, reluReference, WasmKernels, type ConvShape, type KernelVariant,
+  reluBackward, reluBackwardReference, reluReference, WasmKernels, type KernelVariant,
 } from '../../src/engine/kernels/index.js';
 import { Rng } from '../../src/engine/rng.js';
+import { expectClose } from './kernel-checks.js';
 
 // Node 20 keeps relaxed SIMD behind a flag; enabling it here lets both kernel builds be tested. The
 // flag is process-wide, so it is switched off again for test files that run later in this process.
@@ -15,22 +15,6 @@ afterAll(() => setFlagsFromString('--no-experimental-wasm-relaxed-simd'));
 
 const rng = new Rng(2024);
 const rand = (n: number): Float32Array => Float32Array.from({ length: n }, () => rng.uniform() - 0.5);
-
-/** Values are in [-0.5, 0.5), so float32 rounding over K terms stays far below 1e-6 * (K + 1). */
-function expectClose(actual: Float32Array, expected: Float32Array, K: number, what: string): void {
-  expect(actual.length).toBe(expected.length);
-  const tol = 1e-6 * (K + 1);
-  let worst = 0;
-  let at = -1;
-  for (let i = 0; i < actual.length; i++) {
-    const err = Math.abs(actual[i] - expected[i]) / (1 + Math.abs(expected[i]));
-    if (!(err <= worst)) {
-      worst = err;
-      at = i;
-    }
-  }
-  if (!(worst <= tol)) throw new Error(`${what}: element ${at} is ${actual[at]}, expected ${expected[at]}`);
-}
 
 /** Bit-identical (a pure copy); a plain loop, since deep equality on big typed arrays is slow. */
 function expectSame(actual: Float32Array, expected: Float32Array, what: string): void {
@@ -273,72 +257,6 @@ describe('relu / reluBackward vs their references', () => {
   it('rejects short outputs', () => {
     expect(() => relu(rand(5), rand(4))).toThrow(/relu: y has 4 elements, needs 5/);
     expect(() => reluBackward(rand(5), rand(5), rand(4))).toThrow(/reluBackward: dx has 4 elements, needs 5/);
-  });
-});
-
-describe('conv2dForward / conv2dBackward vs their references', () => {
-  const shapes: ConvShape[] = [
-    { N: 6, C: 12, H: 12, W: 12, Cout: 32, k: 3, stride: 1, pad: 0 }, // ConvSepNet's conv2 (fewer images)
-    { N: 6, C: 1, H: 14, W: 14, Cout: 12, k: 3, stride: 1, pad: 0 }, // conv1
-    { N: 2, C: 32, H: 14, W: 14, Cout: 32, k: 3, stride: 1, pad: 1 }, // the ResNets' block conv
-    { N: 1, C: 2, H: 14, W: 14, Cout: 32, k: 3, stride: 1, pad: 1 }, // and their first conv, one image
-    { N: 3, C: 2, H: 7, W: 6, Cout: 5, k: 3, stride: 1, pad: 1 },
-    { N: 2, C: 3, H: 9, W: 9, Cout: 7, k: 3, stride: 2, pad: 1 },
-    { N: 2, C: 2, H: 8, W: 8, Cout: 3, k: 5, stride: 1, pad: 2 },
-    { N: 2, C: 9, H: 5, W: 11, Cout: 13, k: 1, stride: 1, pad: 0 },
-    { N: 1, C: 5, H: 4, W: 7, Cout: 11, k: 4, stride: 1, pad: 3 }, // the most padding the direct method takes
-    { N: 2, C: 3, H: 3, W: 3, Cout: 4, k: 3, stride: 1, pad: 0 }, // 1x1 output
-    { N: 2, C: 2, H: 5, W: 6, Cout: 3, k: 3, stride: 1, pad: 3 }, // too much padding for it
-    { N: 2, C: 4, H: 6, W: 8, Cout: 8, k: 3, stride: 1, pad: 2 }, // Winograd with the most padding
-    { N: 3, C: 8, H: 10, W: 6, Cout: 4, k: 3, stride: 1, pad: 0 }, // and none
-    { N: 7, C: 8, H: 4, W: 4, Cout: 4, k: 3, stride: 1, pad: 1 }, // several blocks of images
-  ];
-
-  /** Forward and backward of `forward`/`backward` against the references, with and without bias / input gradient. */
-  function checkConv(s: ConvShape, forward: typeof conv2dForward, backward: typeof conv2dBackward, what: string): void {
-    const [P, ckk] = convDims(s);
-    const x = rand(s.N * s.C * s.H * s.W), w = rand(s.Cout * ckk), b = rand(s.Cout);
-    for (const withBias of bools) {
-      const want = new Float32Array(s.N * s.Cout * P), got = rand(want.length);
-      conv2dForwardReference(s, x, w, withBias ? b : undefined, want);
-      forward(s, x, w, withBias ? b : undefined, got);
-      expectClose(got, want, ckk, `${what} conv2dForward bias=${withBias}`);
-      const gy = rand(want.length);
-      const dw0 = rand(w.length), db0 = rand(s.Cout);
-      const [dwWant, dwGot, dbWant, dbGot] = [dw0.slice(), dw0.slice(), db0.slice(), db0.slice()];
-      const dxWant = new Float32Array(x.length), dxGot = rand(x.length);
-      conv2dBackwardReference(s, x, gy, w, dwWant, withBias ? dbWant : undefined, withBias ? dxWant : undefined);
-      backward(s, x, gy, w, dwGot, withBias ? dbGot : undefined, withBias ? dxGot : undefined);
-      expectClose(dwGot, dwWant, s.N * P, `${what} gradWeight`);
-      expectClose(dbGot, dbWant, s.N * P, `${what} gradBias`);
-      if (withBias) expectClose(dxGot, dxWant, s.Cout * ckk, `${what} gradInput`);
-    }
-  }
-
-  it.each(shapes)('match for %o, with and without bias / input gradient', (s) => {
-    checkConv(s, conv2dForward, conv2dBackward, `${convMethod(s, 'forward')}/${convMethod(s, 'backward')}`);
-  });
-
-  it.each(shapes)('match for %o by each method that applies, in both builds', (s) => {
-    for (const variant of variants) {
-      const kernels = new WasmKernels(variant);
-      for (const method of ['winograd', 'direct', 'im2col'] as const) {
-        if (!convMethodFits(s, 'forward', method) || !convMethodFits(s, 'backward', method)) continue;
-        checkConv(
-          s, (...a) => conv2dForwardWasm(kernels, ...a, method), (...a) => conv2dBackwardWasm(kernels, ...a, method), `${variant} ${method}`,
-        );
-      }
-    }
-  });
-
-  it('rejects bad geometry and short buffers, naming them', () => {
-    const s = { N: 1, C: 1, H: 4, W: 4, Cout: 2, k: 3, stride: 1, pad: 0 };
-    expect(() => conv2dForward(s, rand(16), rand(18), undefined, rand(7))).toThrow(/conv2dForward: out has 7 elements, needs 8/);
-    expect(() => conv2dForward({ ...s, k: 5 }, rand(16), rand(50), undefined, rand(8))).toThrow(/does not fit input size 4/);
-    expect(() => conv2dBackward(s, rand(16), rand(8), rand(18), rand(17), undefined, undefined)).toThrow(/gradWeight has 17 elements, needs 18/);
-    const strided = { ...s, stride: 2 };
-    expect(() => conv2dForwardWasm(new WasmKernels('simd'), strided, rand(16), rand(18), undefined, rand(2), 'direct')).toThrow(/the direct method does not fit/);
-    expect(() => conv2dForwardWasm(new WasmKernels('simd'), s, rand(16), rand(18), undefined, rand(8), 'winograd')).toThrow(/the winograd method does not fit/);
   });
 });
 
