@@ -5,6 +5,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { wasmKernels } from '../src/engine/kernels/index.js';
+import { benchConv, formatConvTable } from './conv.js';
 import { benchGemm, formatGemmTable } from './gemm.js';
 import { benchKernels, formatKernelTable } from './kernels.js';
 import { benchTraining, formatTrainingTable } from './training.js';
@@ -35,6 +36,14 @@ const sections: Section[] = [
     run: async () => {
       const figures = benchKernels();
       return { table: formatKernelTable(figures), figures };
+    },
+  },
+  {
+    name: 'conv',
+    title: 'Conv2d methods on the ResNets\' convs, ms per call (lower is better; interleaved rounds, ratio vs im2col)',
+    run: async () => {
+      const figures = benchConv();
+      return { table: formatConvTable(figures), figures };
     },
   },
   {
