@@ -5,8 +5,10 @@
  * are timed in turn, round after round, in this process (CPU time, median of the rounds), so that a busy machine
  * slows them alike; the ratio is im2col's time over the method's.
  */
-import { conv2dBackwardWasm, conv2dForwardWasm, convMethodFits, wasmKernels, type ConvMethod, type ConvShape } from '../src/engine/kernels/index.js';
-import { cpuMs } from './timing.js';
+import {
+  conv2dBackwardWasm, conv2dForwardWasm, convMethodFits, wasmKernels, type ConvMethod, type ConvShape,
+} from '../src/engine/kernels/index.js';
+import { msPerCall } from './timing.js';
 
 export interface ConvFigure {
   name: string;
@@ -20,19 +22,6 @@ const METHODS: ConvMethod[] = ['im2col', 'direct', 'winograd'];
 
 const resnet = (N: number, C: number): ConvShape => ({ N, C, H: 14, W: 14, Cout: 32, k: 3, stride: 1, pad: 1 });
 const SHAPES: ConvShape[] = [resnet(16, 32), resnet(32, 32), resnet(64, 32), resnet(32, 1), resnet(32, 2)];
-
-/** ms per call of fn: calls averaged over at least minMs of CPU time. */
-function msPerCall(fn: () => void, minMs: number): number {
-  let calls = 0;
-  const t0 = cpuMs();
-  let t = t0;
-  while (t - t0 < minMs || calls === 0) {
-    fn();
-    calls++;
-    t = cpuMs();
-  }
-  return (t - t0) / calls;
-}
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
