@@ -30,13 +30,13 @@ const COL_LIMIT = 1 << 20;
 
 /**
  * 2-D convolution (cross-correlation, as PyTorch) on NCHW with a square kernel; weight [out, in, k, k], bias [out].
- * Each pass is one fused WebAssembly call per chunk of images (kernels conv2dForward/conv2dBackward: per image
- * im2col, GEMM written straight in NCHW, bias, col2im) instead of a GEMM call per image, each copying its operands
- * into WebAssembly memory (with ReLU and MaxPool2d also on kernels: 388 -> 250 ms CPU per ConvSepNet training epoch,
- * bench/profile.ts, best of 6). Backward recomputes im2col from
- * the kept input rather than keeping the columns, so nothing of size N*P*CKK stays on the JS side. Splitting the
- * batch into chunks changes no forward value (every image is its own GEMM); in backward it only changes the order
- * in which the weight gradient sums images. Output and input-gradient buffers are owned by the module and
+ * Each pass is one fused WebAssembly call per chunk of images (kernels conv2dForward/conv2dBackward, by the method
+ * convMethod picks per pass: per image im2col + GEMM written straight in NCHW; for stride 1 the same without im2col,
+ * 3x3 convs by Winograd) instead of a GEMM call per image, each copying its operands into WebAssembly memory (with
+ * ReLU and MaxPool2d also on kernels: 388 -> 250 ms CPU per ConvSepNet training epoch, bench/profile.ts, best of 6).
+ * Backward works from the kept input: nothing of size N*P*CKK stays on the JS side. Splitting the batch into chunks
+ * changes no forward value (every image is computed on its own); in backward it only changes the order in which the
+ * weight gradient sums images. Output and input-gradient buffers are owned by the module and
  * overwritten by the next call.
  */
 export class Conv2d extends Module {
