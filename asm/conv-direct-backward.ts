@@ -3,6 +3,7 @@ import { outSize } from './im2col';
 import { sumPlanesInto } from './conv';
 import { conv2dDirectForward, directForwardScratchBytes, paddedOf } from './conv-direct';
 import { conv2dWinogradForward, winogradForwardScratchBytes } from './conv-winograd';
+import { conv2dWinogradWeightGrad, winogradWeightScratchBytes } from './conv-winograd-weight';
 
 // Gradients of a stride-1 Conv2d with pad <= k-1 (grid layout in conv-direct.ts). The input gradient is the conv of
 // gradOut padded by k-1-pad with the weight flipped and its channel axes swapped, run by the forward kernels. The
@@ -61,47 +62,31 @@ function flipWeights(pW: usize, Cout: i32, C: i32, k: i32, pDst: usize): void {
   }
 }
 
-/** Floats of each scratch region of conv2dDirectBackward, in order (see there). */
-@inline function regions(C: i32, H: i32, W: i32, Cout: i32, k: i32, pad: i32, winograd: bool, i: i32): i32 {
-  const OH = outSize(H, k, 1, pad), OW = outSize(W, k, 1, pad), Wp = W + pad, kk = k * k, padG = k - 1 - pad;
+/** Floats of each scratch region of directWeightGrad, in order (see there). */
+@inline function regions(C: i32, H: i32, W: i32, Cout: i32, k: i32, pad: i32, i: i32): i32 {
+  const OH = outSize(H, k, 1, pad), Wp = W + pad;
   if (i == 0) return paddedOf(1, C, H, W, pad, k);
   if (i == 1) return OH * Wp * Cout + 8;
   if (i == 2) return Cout * C;
-  if (i == 3) return kk * Cout * C;
-  if (i == 4) return <i32>(gemmScratchBytes(Cout, C, OH * Wp) >> 2);
-  if (i == 5) return C * Cout * kk;
-  const bytes = winograd ? winogradForwardScratchBytes(Cout, OH, OW, C, padG) : directForwardScratchBytes(Cout, OH, OW, C, k, padG);
-  return <i32>(bytes >> 2);
+  if (i == 3) return k * k * Cout * C;
+  return <i32>(gemmScratchBytes(Cout, C, OH * Wp) >> 2);
 }
 
-/** Start of scratch region i of conv2dDirectBackward (7: the end) for scratch at pS. */
-function region(pS: usize, C: i32, H: i32, W: i32, Cout: i32, k: i32, pad: i32, winograd: bool, i: i32): usize {
+/** Start of scratch region i of directWeightGrad (5: the end) for scratch at pS. */
+function region(pS: usize, C: i32, H: i32, W: i32, Cout: i32, k: i32, pad: i32, i: i32): usize {
   let at = pS;
-  for (let r = 0; r < i; r++) at += <usize>regions(C, H, W, Cout, k, pad, winograd, r) << 2;
+  for (let r = 0; r < i; r++) at += <usize>regions(C, H, W, Cout, k, pad, r) << 2;
   return at;
 }
 
-/** Scratch bytes of conv2dDirectBackward. */
-export function directBackwardScratchBytes(C: i32, H: i32, W: i32, Cout: i32, k: i32, pad: i32, winograd: bool): usize {
-  return region(0, C, H, W, Cout, k, pad, winograd, 7) + 64;
-}
-
-/**
- * Gradients of conv2dDirectForward given gradOut [N, Cout, OH, OW]: gradWeight += (pDw), gradBias += (if pDb != 0),
- * gradInput = (if pDx != 0; by conv2dWinogradForward if `winograd`, which must fit the input gradient's conv, else
- * conv2dDirectForward). pS: directBackwardScratchBytes of scratch.
- */
-export function conv2dDirectBackward(
-  N: i32, C: i32, H: i32, W: i32, Cout: i32, k: i32, pad: i32, pX: usize, pGy: usize, pWt: usize, pDw: usize,
-  pDb: usize, pDx: usize, winograd: bool, pS: usize,
+/** gradWeight += the weight gradient by per-tap GEMMs; scratch (region 5 bytes) at pS. */
+function directWeightGrad(
+  N: i32, C: i32, H: i32, W: i32, Cout: i32, k: i32, pad: i32, pX: usize, pGy: usize, pDw: usize, pS: usize,
 ): void {
-  const OH = outSize(H, k, 1, pad), OW = outSize(W, k, 1, pad), Wp = W + pad, padG = k - 1 - pad;
-  // Scratch: the input and gradOut pixel-major on the grid, a tap's product, the per-tap sums, GEMM scratch; the
-  // flipped weight and the input gradient conv's scratch.
-  const pXt = pS, pGt = region(pS, C, H, W, Cout, k, pad, winograd, 1);
-  const pTmp = region(pS, C, H, W, Cout, k, pad, winograd, 2), pAcc = region(pS, C, H, W, Cout, k, pad, winograd, 3);
-  const pGs = region(pS, C, H, W, Cout, k, pad, winograd, 4), pWf = region(pS, C, H, W, Cout, k, pad, winograd, 5);
-  const pFs = region(pS, C, H, W, Cout, k, pad, winograd, 6);
+  const OH = outSize(H, k, 1, pad), OW = outSize(W, k, 1, pad), Wp = W + pad;
+  // The input and gradOut pixel-major on the grid, a tap's product, the per-tap sums, GEMM scratch.
+  const pXt = pS, pGt = region(pS, C, H, W, Cout, k, pad, 1), pTmp = region(pS, C, H, W, Cout, k, pad, 2);
+  const pAcc = region(pS, C, H, W, Cout, k, pad, 3), pGs = region(pS, C, H, W, Cout, k, pad, 4);
   memory.fill(pXt, 0, pTmp - pXt);
   memory.fill(pAcc, 0, pGs - pAcc);
   const inBytes = <usize>(C * H * W) * 4, outBytes = <usize>(Cout * OH * OW) * 4;
@@ -111,8 +96,33 @@ export function conv2dDirectBackward(
     weightGrad(C, Cout, k, Wp, OH * Wp, pXt, pGt, pTmp, pAcc, pGs);
   }
   addTaps(C, Cout, k * k, pAcc, pDw);
+}
+
+/** Scratch bytes of conv2dDirectBackward: the weight gradient's, then the input gradient's in the same place. */
+export function directBackwardScratchBytes(C: i32, H: i32, W: i32, Cout: i32, k: i32, pad: i32, winograd: bool): usize {
+  const OH = outSize(H, k, 1, pad), OW = outSize(W, k, 1, pad), padG = k - 1 - pad;
+  const weight = winograd ? winogradWeightScratchBytes(C, H, W, Cout, pad) : region(0, C, H, W, Cout, k, pad, 5);
+  const input = winograd ? winogradForwardScratchBytes(Cout, OH, OW, C, padG) : directForwardScratchBytes(Cout, OH, OW, C, k, padG);
+  return max(weight, <usize>(C * Cout * k * k) * 4 + input) + 64;
+}
+
+/**
+ * Gradients of a stride-1 conv with pad <= k-1 given gradOut [N, Cout, OH, OW]: gradWeight += (pDw), gradBias += (if
+ * pDb != 0), gradInput = (if pDx != 0). `winograd`: both by Winograd (conv2dWinogradWeightGrad, conv2dWinogradForward),
+ * which must fit the conv and the input gradient's conv; else per-tap GEMMs and conv2dDirectForward. pS:
+ * directBackwardScratchBytes of scratch.
+ */
+export function conv2dDirectBackward(
+  N: i32, C: i32, H: i32, W: i32, Cout: i32, k: i32, pad: i32, pX: usize, pGy: usize, pWt: usize, pDw: usize,
+  pDb: usize, pDx: usize, winograd: bool, pS: usize,
+): void {
+  const OH = outSize(H, k, 1, pad), OW = outSize(W, k, 1, pad), padG = k - 1 - pad;
+  if (winograd) conv2dWinogradWeightGrad(N, C, H, W, Cout, pad, pX, pGy, pDw, pS);
+  else directWeightGrad(N, C, H, W, Cout, k, pad, pX, pGy, pDw, pS);
   if (pDb != 0) sumPlanesInto(N, Cout, OH * OW, pGy, pDb);
   if (pDx == 0) return;
+  // The flipped weight and the input gradient conv's scratch.
+  const pWf = pS, pFs = pS + (<usize>(C * Cout * k * k) << 2);
   flipWeights(pWt, Cout, C, k, pWf);
   if (winograd) conv2dWinogradForward(N, Cout, OH, OW, C, padG, pGy, pWf, 0, pDx, pFs);
   else conv2dDirectForward(N, Cout, OH, OW, C, k, padG, pGy, pWf, 0, pDx, pFs);

@@ -9,7 +9,7 @@ import { inverseBlock, TILE_BLOCK, transformFilters, transformInput, winogradPro
 // 2tx (its last column may be the next row's first, a padding zero).
 
 /** Images per block: their V and M stay in L2, as convReluPoolWinograd's. */
-@inline function perBlock(OH: i32, OW: i32): i32 {
+@inline export function perBlock(OH: i32, OW: i32): i32 {
   return max(1, TILE_BLOCK / ((OH >> 1) * (OW >> 1)));
 }
 
@@ -20,6 +20,17 @@ export function winogradForwardScratchBytes(C: i32, H: i32, W: i32, Cout: i32, p
   const block = images * (OH >> 1) * (OW >> 1);
   const floats = 16 * (C * Cout + block * C + block * Cout) + paddedOf(images, C, H, W, pad, 3);
   return <usize>floats * 4 + 64 * 4 + gemmScratchBytes(block, Cout, C);
+}
+
+/**
+ * V[xi][t][c] for the tiles of `count` images [C, H, W] from pX: copied into the padded grids at pG (zeros already
+ * there), which transformInput takes for plain images of (H + 2*pad + 1) x (W + pad) planes.
+ */
+export function inputTiles(count: i32, C: i32, H: i32, W: i32, pad: i32, pX: usize, pG: usize, pV: usize): void {
+  const OH = H + 2 * pad - 2, OW = W + 2 * pad - 2;
+  const inImage = <usize>(C * H * W) * 4, grid = <usize>(C * planeOf(H, W, pad)) * 4;
+  for (let i = 0; i < count; i++) padImage(pX + <usize>i * inImage, C, H, W, pad, pG + <usize>i * grid);
+  transformInput(count, C, H + 2 * pad + 1, W + pad, OH >> 1, OW >> 1, count * (OH >> 1) * (OW >> 1), pG, pV);
 }
 
 /** out [images, Cout, OH, OW] = A^T M A + bias (pBias != 0) for the T tiles, 4 output channels at a time. */
@@ -65,14 +76,10 @@ export function conv2dWinogradForward(
   const pGs = pG + (<usize>paddedOf(images, C, H, W, pad, 3) << 2);
   transformFilters(C, Cout, pWt, pU);
   memory.fill(pG, 0, pGs - pG);
-  const Hg = H + 2 * pad + 1, Wp = W + pad;
-  const inImage = <usize>(C * H * W) * 4, grid = <usize>(C * planeOf(H, W, pad)) * 4;
   const outImage = <usize>(Cout * OH * OW) * 4;
   for (let n0 = 0; n0 < N; n0 += images) {
     const count = min(images, N - n0);
-    for (let i = 0; i < count; i++) padImage(pX + <usize>(n0 + i) * inImage, C, H, W, pad, pG + <usize>i * grid);
-    // The grid is a plain image of Hg x Wp planes to transformInput.
-    transformInput(count, C, Hg, Wp, OH >> 1, OW >> 1, count * tiles, pG, pV);
+    inputTiles(count, C, H, W, pad, pX + <usize>n0 * <usize>(C * H * W) * 4, pG, pV);
     winogradProducts(count * tiles, C, Cout, pV, pU, pM, pGs);
     transformOutputPlanes(count, Cout, OH, OW, count * tiles, pM, pBias, pOut + <usize>n0 * outImage);
   }

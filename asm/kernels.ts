@@ -2,9 +2,9 @@
 // into linear memory; the JS wrapper (src/engine/kernels/wasm-kernels.ts) copies operands in, calls,
 // and copies results out. Built twice by tools/build-wasm.mjs: plain SIMD, and with relaxed SIMD
 // (fused multiply-add). Files: gemm.ts (GEMM and batched GEMM), im2col.ts, conv.ts (whole Conv2d
-// passes), conv-direct.ts, conv-direct-backward.ts and conv-winograd.ts (stride-1 Conv2d passes without
-// im2col), conv-relu.ts, conv-relu-backward.ts and winograd.ts (Conv2d -> ReLU -> MaxPool2d fused),
-// pool.ts, relu.ts, adam.ts, dropout.ts.
+// passes), conv-direct.ts, conv-direct-backward.ts, conv-winograd.ts and conv-winograd-weight.ts
+// (stride-1 Conv2d passes without im2col), conv-relu.ts, conv-relu-backward.ts and winograd.ts
+// (Conv2d -> ReLU -> MaxPool2d fused), pool.ts, relu.ts, adam.ts, dropout.ts.
 
 export { addTo, gemm, gemmBatched, gemmScratchBytes } from './gemm';
 export { col2im, im2col } from './im2col';

@@ -31,7 +31,7 @@ describe('conv2dForward / conv2dBackward vs their references', () => {
     { N: 2, C: 2, H: 5, W: 6, Cout: 3, k: 3, stride: 1, pad: 3 }, // too much padding for it
     { N: 2, C: 4, H: 6, W: 8, Cout: 8, k: 3, stride: 1, pad: 2 }, // Winograd with the most padding
     { N: 3, C: 8, H: 10, W: 6, Cout: 4, k: 3, stride: 1, pad: 0 }, // and none
-    { N: 7, C: 8, H: 4, W: 4, Cout: 4, k: 3, stride: 1, pad: 1 }, // several blocks of images
+    { N: 7, C: 4, H: 14, W: 14, Cout: 8, k: 3, stride: 1, pad: 1 }, // Winograd in blocks of 3 images: 3, 3, 1
   ];
 
   /** Forward and backward of `forward`/`backward` against the references, with and without bias / input gradient. */

@@ -8,9 +8,10 @@ import type { WasmKernels } from './wasm-kernels.js';
 /**
  * 'im2col': any geometry, per image im2col + GEMM (asm/conv.ts). 'direct': stride 1 and pad <= k-1, on a padded copy
  * of each image without im2col (asm/conv-direct.ts); backward: the weight gradient as per-tap GEMMs, the input
- * gradient as the direct conv of gradOut with the flipped weight. 'winograd': as 'direct' but the forward conv
- * (forward pass, or the input gradient's conv) by Winograd's F(2x2, 3x3) (asm/conv-winograd.ts): k = 3, even output
- * sizes, output channels a multiple of 4. Winograd rounds differently from the direct sum, by a few ulps.
+ * gradient as the direct conv of gradOut with the flipped weight. 'winograd': 3x3 with even output sizes (and the
+ * input gradient's: even input sizes) by Winograd's F(2x2, 3x3) (asm/conv-winograd*.ts): the forward conv, the weight
+ * gradient by its adjoint, the input gradient's conv; output channels (input channels for the input gradient) a
+ * multiple of 4. Winograd rounds differently from the direct sum, by a few ulps.
  */
 export type ConvMethod = 'winograd' | 'direct' | 'im2col';
 
@@ -25,9 +26,9 @@ export function convMethodFits(s: ConvShape, pass: 'forward' | 'backward', metho
   if (method === 'im2col') return true;
   if (!directFits(s)) return false;
   if (method === 'direct') return true;
-  return pass === 'forward'
-    ? winogradFits(s.k, outSize(s.H, s), outSize(s.W, s), s.Cout)
-    : winogradFits(s.k, s.H, s.W, s.C);
+  const forward = winogradFits(s.k, outSize(s.H, s), outSize(s.W, s), s.Cout);
+  // Backward: the weight gradient takes the forward pass's tiles (any Cout), the input gradient is a forward conv.
+  return pass === 'forward' ? forward : winogradFits(s.k, outSize(s.H, s), outSize(s.W, s), 4) && winogradFits(s.k, s.H, s.W, s.C);
 }
 
 /**
