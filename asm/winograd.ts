@@ -52,30 +52,70 @@ export function transformFilters(C: i32, Cout: i32, pWt: usize, pU: usize): void
   store<f32>(at + 12 * matrix, f32x4.extract_lane(v, 3));
 }
 
-/** V[xi][t][c] (16 matrices T x C) for the tiles of `images` images starting at pX. */
+/** Row i of B^T d for the 4x4 tile d at src (rows `row` bytes apart): d0 - d2, d1 + d2, d2 - d1, d1 - d3. */
+@inline function btRow(src: usize, row: usize, i: i32): v128 {
+  if (i == 0) return f32x4.sub(v128.load(src), v128.load(src + 2 * row));
+  if (i == 1) return f32x4.add(v128.load(src + row), v128.load(src + 2 * row));
+  if (i == 2) return f32x4.sub(v128.load(src + 2 * row), v128.load(src + row));
+  return f32x4.sub(v128.load(src + row), v128.load(src + 3 * row));
+}
+
+/** Column j of X B for X given by its columns x0..x3: x0 - x2, x1 + x2, x2 - x1, x1 - x3. */
+@inline function bColumn(x0: v128, x1: v128, x2: v128, x3: v128, j: i32): v128 {
+  if (j == 0) return f32x4.sub(x0, x2);
+  if (j == 1) return f32x4.add(x1, x2);
+  if (j == 2) return f32x4.sub(x2, x1);
+  return f32x4.sub(x1, x3);
+}
+
+/** Row i (a constant) of the transpose of the 4x4 matrix with rows r0..r3. */
+@inline function transposed(r0: v128, r1: v128, r2: v128, r3: v128, i: i32): v128 {
+  const a = i < 2 ? v128.shuffle<i32>(r0, r1, 0, 4, 1, 5) : v128.shuffle<i32>(r0, r1, 2, 6, 3, 7);
+  const b = i < 2 ? v128.shuffle<i32>(r2, r3, 0, 4, 1, 5) : v128.shuffle<i32>(r2, r3, 2, 6, 3, 7);
+  return (i & 1) == 0 ? v128.shuffle<i32>(a, b, 0, 1, 4, 5) : v128.shuffle<i32>(a, b, 2, 3, 6, 7);
+}
+
+/** V[4i + j][t][c..c+3], j = 0..3, for 4 channels' tiles at src (planes `plane` bytes apart), stored from `at`. */
+@inline function fourChannels(src: usize, row: usize, plane: usize, i: i32, at: usize, matrix: usize): void {
+  const r0 = btRow(src, row, i), r1 = btRow(src + plane, row, i);
+  const r2 = btRow(src + 2 * plane, row, i), r3 = btRow(src + 3 * plane, row, i);
+  const x0 = transposed(r0, r1, r2, r3, 0), x1 = transposed(r0, r1, r2, r3, 1);
+  const x2 = transposed(r0, r1, r2, r3, 2), x3 = transposed(r0, r1, r2, r3, 3);
+  v128.store(at, bColumn(x0, x1, x2, x3, 0));
+  v128.store(at + matrix, bColumn(x0, x1, x2, x3, 1));
+  v128.store(at + 2 * matrix, bColumn(x0, x1, x2, x3, 2));
+  v128.store(at + 3 * matrix, bColumn(x0, x1, x2, x3, 3));
+}
+
+/**
+ * V[xi][t][c] (16 matrices T x C) for the tiles of `images` images starting at pX. Four channels at a time, row i of
+ * B^T d of each is transposed so that a vector holds one column of it for the 4 channels, and (B^T d) B comes out as
+ * 4 whole vectors V[4i + j][t][c..c+3]; a channel on its own is transposed instead, its lanes stored one by one.
+ */
 export function transformInput(images: i32, C: i32, H: i32, W: i32, PH: i32, PW: i32, T: i32, pX: usize, pV: usize): void {
   const matrix = <usize>T * <usize>C * 4;
   const row = <usize>W << 2;
+  const plane = <usize>H * row;
   let t = 0;
   for (let n = 0; n < images; n++) {
     for (let ph = 0; ph < PH; ph++) {
       for (let pw = 0; pw < PW; pw++, t++) {
         let src = pX + ((<usize>n * <usize>C * <usize>H + <usize>(2 * ph)) * <usize>W + <usize>(2 * pw)) * 4;
         let dst = pV + (<usize>t * <usize>C << 2);
-        for (let c = 0; c < C; c++, src += <usize>H * row, dst += 4) {
-          const d0 = v128.load(src), d1 = v128.load(src + row), d2 = v128.load(src + 2 * row), d3 = v128.load(src + 3 * row);
-          // B^T d: rows.
-          const r0 = f32x4.sub(d0, d2), r1 = f32x4.add(d1, d2), r2 = f32x4.sub(d2, d1), r3 = f32x4.sub(d1, d3);
-          // Transpose, so that each vector holds one column of B^T d.
-          const a = v128.shuffle<i32>(r0, r1, 0, 4, 1, 5), b = v128.shuffle<i32>(r2, r3, 0, 4, 1, 5);
-          const e = v128.shuffle<i32>(r0, r1, 2, 6, 3, 7), f = v128.shuffle<i32>(r2, r3, 2, 6, 3, 7);
-          const c0 = v128.shuffle<i32>(a, b, 0, 1, 4, 5), c1 = v128.shuffle<i32>(a, b, 2, 3, 6, 7);
-          const c2 = v128.shuffle<i32>(e, f, 0, 1, 4, 5), c3 = v128.shuffle<i32>(e, f, 2, 3, 6, 7);
-          // (B^T d) B: columns; lane i of column j is V[4i + j].
-          storeColumn(f32x4.sub(c0, c2), dst, matrix);
-          storeColumn(f32x4.add(c1, c2), dst + matrix, matrix);
-          storeColumn(f32x4.sub(c2, c1), dst + 2 * matrix, matrix);
-          storeColumn(f32x4.sub(c1, c3), dst + 3 * matrix, matrix);
+        let c = 0;
+        for (; c + 4 <= C; c += 4, src += 4 * plane, dst += 16) {
+          // Row by row, each a constant (unrolled by hand: the shuffles need constant lanes).
+          fourChannels(src, row, plane, 0, dst, matrix);
+          fourChannels(src, row, plane, 1, dst + 4 * matrix, matrix);
+          fourChannels(src, row, plane, 2, dst + 8 * matrix, matrix);
+          fourChannels(src, row, plane, 3, dst + 12 * matrix, matrix);
+        }
+        for (; c < C; c++, src += plane, dst += 4) {
+          const r0 = btRow(src, row, 0), r1 = btRow(src, row, 1), r2 = btRow(src, row, 2), r3 = btRow(src, row, 3);
+          // Columns of B^T d; lane i of column j of (B^T d) B is V[4i + j].
+          const c0 = transposed(r0, r1, r2, r3, 0), c1 = transposed(r0, r1, r2, r3, 1);
+          const c2 = transposed(r0, r1, r2, r3, 2), c3 = transposed(r0, r1, r2, r3, 3);
+          for (let j = 0; j < 4; j++) storeColumn(bColumn(c0, c1, c2, c3, j), dst + <usize>j * matrix, matrix);
         }
       }
     }

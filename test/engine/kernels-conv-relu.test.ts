@@ -54,6 +54,7 @@ const cases: [ConvShape, PoolShape | undefined][] = [
   [{ N: 13, C: 12, H: 12, W: 12, Cout: 12, k: 3, stride: 1, pad: 0 }, { k: 2, stride: 2 }],
   [{ N: 3, C: 1, H: 11, W: 9, Cout: 4, k: 3, stride: 1, pad: 0 }, { k: 2, stride: 2 }],
   [{ N: 2, C: 3, H: 4, W: 5, Cout: 20, k: 3, stride: 1, pad: 0 }, { k: 2, stride: 2 }],
+  [{ N: 2, C: 6, H: 6, W: 8, Cout: 8, k: 3, stride: 1, pad: 0 }, { k: 2, stride: 2 }], // channels by 4, then 2 alone
 ];
 
 describe('convReluForward / convReluBackward vs their references', () => {
