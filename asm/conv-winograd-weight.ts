@@ -17,12 +17,38 @@ export function winogradWeightScratchBytes(C: i32, H: i32, W: i32, Cout: i32, pa
   return <usize>floats * 4 + 64 * 5 + gemmScratchBytes(C, Cout, block);
 }
 
+/** Stores v at p, or only its lane 0 when `one` (a single channel). */
+@inline function storeZ(p: usize, v: v128, one: bool): void {
+  if (one) store<f32>(p, f32x4.extract_lane(v, 0));
+  else v128.store(p, v);
+}
+
 /** Row i of A dy, (a, b), times A^T: Z[4i + j] = (a, a + b, a - b, -b) at `at` (+ j matrices). */
-@inline function storeRow(a: f32, b: f32, at: usize, matrix: usize): void {
-  store<f32>(at, a);
-  store<f32>(at + matrix, a + b);
-  store<f32>(at + 2 * matrix, a - b);
-  store<f32>(at + 3 * matrix, -b);
+@inline function storeRow(a: v128, b: v128, at: usize, matrix: usize, one: bool): void {
+  storeZ(at, a, one);
+  storeZ(at + matrix, f32x4.add(a, b), one);
+  storeZ(at + 2 * matrix, f32x4.sub(a, b), one);
+  storeZ(at + 3 * matrix, f32x4.neg(b), one);
+}
+
+/** The float at p of 4 planes `plane` bytes apart as one vector (or of one plane, in lane 0, when `one`). */
+@inline function gather(p: usize, plane: usize, one: bool): v128 {
+  let v = v128.load32_splat(p);
+  if (one) return v;
+  v = v128.load32_lane(p + plane, v, 1);
+  v = v128.load32_lane(p + 2 * plane, v, 2);
+  return v128.load32_lane(p + 3 * plane, v, 3);
+}
+
+/** Z of one tile for 4 output channels (1 when `one`): g the 2x2 block of the first's gradOut, z its Z[0][t][o]. */
+@inline function tileZ(g: usize, z: usize, plane: usize, row: usize, matrix: usize, one: bool): void {
+  const g00 = gather(g, plane, one), g01 = gather(g + 4, plane, one);
+  const g10 = gather(g + row, plane, one), g11 = gather(g + row + 4, plane, one);
+  // A dy with A = [1 0; 1 1; 1 -1; 0 -1].
+  storeRow(g00, g01, z, matrix, one);
+  storeRow(f32x4.add(g00, g10), f32x4.add(g01, g11), z + 4 * matrix, matrix, one);
+  storeRow(f32x4.sub(g00, g10), f32x4.sub(g01, g11), z + 8 * matrix, matrix, one);
+  storeRow(f32x4.neg(g10), f32x4.neg(g11), z + 12 * matrix, matrix, one);
 }
 
 /** Z[xi][t][o] = (A dy A^T)[xi] for the T tiles of `images` images of gradOut [images, Cout, OH, OW]. */
@@ -36,14 +62,9 @@ function transformGrad(images: i32, Cout: i32, OH: i32, OW: i32, T: i32, pGy: us
       for (let tx = 0; tx < OW; tx += 2, t++) {
         let g = pGy + <usize>n * <usize>Cout * plane + (<usize>(ty * OW + tx) << 2);
         let z = pZ + (<usize>t * <usize>Cout << 2);
-        for (let o = 0; o < Cout; o++, g += plane, z += 4) {
-          const g00 = load<f32>(g), g01 = load<f32>(g, 4), g10 = load<f32>(g + row), g11 = load<f32>(g + row, 4);
-          // A dy with A = [1 0; 1 1; 1 -1; 0 -1].
-          storeRow(g00, g01, z, matrix);
-          storeRow(g00 + g10, g01 + g11, z + 4 * matrix, matrix);
-          storeRow(g00 - g10, g01 - g11, z + 8 * matrix, matrix);
-          storeRow(-g10, -g11, z + 12 * matrix, matrix);
-        }
+        let o = 0;
+        for (; o + 4 <= Cout; o += 4, g += 4 * plane, z += 16) tileZ(g, z, plane, row, matrix, false);
+        for (; o < Cout; o++, g += plane, z += 4) tileZ(g, z, plane, row, matrix, true);
       }
     }
   }
