@@ -32,14 +32,18 @@ export function convMethodFits(s: ConvShape, pass: 'forward' | 'backward', metho
 }
 
 /**
- * The fastest method that fits `s` (bench: `npm run bench`, conv section): winograd, else direct, else im2col. With
- * fewer than 8 input channels (a first layer), forward passes take direct (Winograd's GEMMs over C channels are
- * too thin: C = 1 on 14x14 1.6x slower) and backward passes im2col (the per-tap weight gradient GEMMs are C columns
- * wide: C = 1 3x slower).
+ * The method that fits `s` and was fastest where measured (bench conv section, and one-off comparisons): winograd,
+ * else direct, else im2col, except
+ *  - fewer than 8 input channels (a first layer): im2col (direct 0.9x-1.2x of it; Winograd's GEMMs over C channels
+ *    and the per-tap weight gradient GEMMs C columns wide are too thin: C = 1, 1.5x and 3x slower);
+ *  - direct backward only with padding and channel counts that are multiples of 8 (32 -> 32 7x7 pad 1: 1.3x; without
+ *    padding or with odd channel counts it lost up to 0.6x: 10 -> 20 12x12, 32 -> 64 k 2 7x7).
  */
 export function convMethod(s: ConvShape, pass: 'forward' | 'backward'): ConvMethod {
-  if (s.C < 8) return pass === 'backward' || !directFits(s) ? 'im2col' : 'direct';
-  return convMethodFits(s, pass, 'winograd') ? 'winograd' : convMethodFits(s, pass, 'direct') ? 'direct' : 'im2col';
+  if (s.C < 8) return 'im2col';
+  if (convMethodFits(s, pass, 'winograd')) return 'winograd';
+  const direct = pass === 'forward' || (s.pad > 0 && s.C % 8 === 0 && s.Cout % 8 === 0);
+  return direct && convMethodFits(s, pass, 'direct') ? 'direct' : 'im2col';
 }
 
 const outSize = (size: number, s: ConvShape): number => convOutSize(size, s.k, s.stride, s.pad);
