@@ -3,7 +3,7 @@
 // and copies results out. Built twice by tools/build-wasm.mjs: plain SIMD, and with relaxed SIMD
 // (fused multiply-add). Files: gemm.ts (GEMM and batched GEMM), im2col.ts, conv.ts (whole Conv2d
 // passes), conv-relu.ts, conv-relu-backward.ts and winograd.ts (Conv2d -> ReLU -> MaxPool2d fused), pool.ts, relu.ts, adam.ts,
-// dropout.ts.
+// dropout.ts, batchnorm.ts (BatchNorm, optionally -> ReLU).
 
 export { addTo, gemm, gemmBatched, gemmScratchBytes } from './gemm';
 export { col2im, im2col } from './im2col';
@@ -15,6 +15,7 @@ export { maxPool2d } from './pool';
 export { relu, reluBackward } from './relu';
 export { adamStep } from './adam';
 export { dropoutForward, multiply } from './dropout';
+export { batchnormBackward, batchnormForward } from './batchnorm';
 
 /** Start of the region the JS wrapper may use (everything above is free). */
 export function scratchBase(): usize {

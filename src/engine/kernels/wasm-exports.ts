@@ -43,4 +43,12 @@ export interface KernelExports {
     n: number, pW: number, pG: number, pM: number, pV: number, beta1: number, oneMinusBeta1: number, beta2: number,
     oneMinusBeta2: number, stepSize: number, invC2: number, eps: number, wd: number,
   ): void;
+  batchnormForward(
+    N: number, C: number, S: number, training: number, relu: number, momentum: number, eps: number, pX: number,
+    pGamma: number, pBeta: number, pRunMean: number, pRunVar: number, pXhat: number, pY: number, pInvStd: number,
+  ): void;
+  batchnormBackward(
+    N: number, C: number, S: number, training: number, relu: number, pGy: number, pXhat: number, pGamma: number,
+    pBeta: number, pInvStd: number, pDgamma: number, pDbeta: number, pDx: number,
+  ): void;
 }
