@@ -1,14 +1,15 @@
 /**
  * Conv and activation kernels section of `npm run bench`: ms per call of the engine's kernels
  * (WebAssembly, 'kernel') and the TypeScript references ('reference') for im2col, col2im, whole
- * Conv2d passes, max pooling and ReLU on ConvSepNet's sizes (batch of 25 pairs = 50 images), then the fused
+ * Conv2d passes, max pooling, ReLU and LeakyReLU on ConvSepNet's sizes (batch of 25 pairs = 50 images), then the fused
  * Conv2d -> ReLU (-> MaxPool2d) passes, dropout and BatchNorm -> ReLU that training runs (Sequential fuses those layers). CPU time of
  * this process, best of several rounds.
  */
 import {
   batchnormBackward, batchnormBackwardReference, batchnormForward, batchnormForwardReference, col2im, col2imReference, conv2dBackward, conv2dBackwardReference, conv2dForward, conv2dForwardReference, convOutSize,
   convReluBackward, convReluBackwardReference, convReluForward, convReluForwardReference, convReluPlane, dropoutForward,
-  dropoutForwardReference, im2col, im2colReference, maxPool2d, maxPool2dReference, relu, reluBackward, reluBackwardReference,
+  dropoutForwardReference, im2col, im2colReference, leakyRelu, leakyReluBackward, leakyReluBackwardReference,
+  leakyReluReference, maxPool2d, maxPool2dReference, relu, reluBackward, reluBackwardReference,
   reluReference, type ConvShape, type PoolShape,
 } from '../src/engine/kernels/index.js';
 import { bestMs } from './timing.js';
@@ -61,6 +62,8 @@ export function benchKernels(minMs = 30, rounds = 8): KernelFigure[] {
   time('maxPool2d 2x2 (50,32,10,10)', () => maxPool2d(1600, 10, 10, 2, 2, x, pooled, argmax), () => maxPool2dReference(1600, 10, 10, 2, 2, x, pooled, argmax));
   time(`relu ${n}`, () => relu(x, y), () => reluReference(x, y));
   time(`reluBackward ${n}`, () => reluBackward(y, dy, dx), () => reluBackwardReference(y, dy, dx));
+  time(`leakyRelu ${n}`, () => leakyRelu(0.01, x, y), () => leakyReluReference(0.01, x, y));
+  time(`leakyReluBackward ${n}`, () => leakyReluBackward(0.01, x, dy, dx), () => leakyReluBackwardReference(0.01, x, dy, dx));
   fusedFigures(time);
   batchnormFigures(time);
   return figures;

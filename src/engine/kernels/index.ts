@@ -17,8 +17,8 @@ import { checkGemm, WasmKernels, relaxedSimdSupported } from './wasm-kernels.js'
 export type { AdamStepOptions, ConvShape, GemmOptions } from './reference.js';
 export {
   gemmReference, gemmBatchedReference, im2colReference, col2imReference, convOutSize, convDims, reluReference,
-  reluBackwardReference, conv2dForwardReference, conv2dBackwardReference, maxPool2dReference, adamStepReference,
-  dropoutForwardReference, multiplyReference, DROPOUT_SEED_WORDS,
+  reluBackwardReference, leakyReluReference, leakyReluBackwardReference, conv2dForwardReference, conv2dBackwardReference,
+  maxPool2dReference, adamStepReference, dropoutForwardReference, multiplyReference, DROPOUT_SEED_WORDS,
 } from './reference.js';
 export {
   convReluBackwardReference, convReluForwardReference, convReluPlane, type PoolShape,
@@ -126,6 +126,16 @@ export function relu(x: Float32Array, y: Float32Array): void {
 /** dx[i] = y[i] != 0 ? dy[i] : 0 for i < dy.length, where y is relu's output (NaN passes the gradient). */
 export function reluBackward(y: Float32Array, dy: Float32Array, dx: Float32Array): void {
   wasmKernels().reluBackward(y, dy, dx);
+}
+
+/** y[i] = x[i] > 0 ? x[i] : x[i] * slope for i < x.length (float32 slope; NaN stays NaN), as PyTorch's leaky_relu. */
+export function leakyRelu(slope: number, x: Float32Array, y: Float32Array): void {
+  wasmKernels().leakyRelu(slope, x, y);
+}
+
+/** dx[i] = x[i] > 0 ? dy[i] : dy[i] * slope for i < dy.length, where x is leakyRelu's input. */
+export function leakyReluBackward(slope: number, x: Float32Array, dy: Float32Array, dx: Float32Array): void {
+  wasmKernels().leakyReluBackward(slope, x, dy, dx);
 }
 
 /**

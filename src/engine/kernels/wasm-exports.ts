@@ -22,6 +22,8 @@ export interface KernelExports {
     pDcols: number, pS: number, pT: number,
   ): void;
   reluBackward(n: number, pY: number, pDy: number, pDx: number): void;
+  leakyRelu(n: number, slope: number, pX: number, pY: number): void;
+  leakyReluBackward(n: number, slope: number, pX: number, pDy: number, pDx: number): void;
   convReluForward(
     N: number, C: number, H: number, W: number, Cout: number, k: number, stride: number, pad: number, pk: number, ps: number,
     pX: number, pWt: number, pBias: number, pOut: number, pArg: number, pWT: number, pCols: number, pT: number, pS: number,
