@@ -12,7 +12,7 @@ export { convReluForward } from './conv-relu';
 export { convReluPoolWinograd, winogradScratchBytes } from './winograd';
 export { convReluBackward, pooledScratchBytes } from './conv-relu-backward';
 export { maxPool2d } from './pool';
-export { leakyRelu, leakyReluBackward, relu, reluBackward } from './relu';
+export { addRelu, leakyRelu, leakyReluBackward, relu, reluBackward } from './relu';
 export { adamStep } from './adam';
 export { dropoutForward, multiply } from './dropout';
 export { batchnormBackward, batchnormForward } from './batchnorm';

@@ -37,3 +37,14 @@ export function leakyReluBackward(n: i32, slope: f32, pX: usize, pDy: usize, pDx
     v128.store(pDx, v128.bitselect(dy, f32x4.mul(dy, s), f32x4.gt(v128.load(pX), zero)));
   }
 }
+
+/** y = a + b, then max(y, 0) when relu (a residual block's sum and its ReLU in one pass). */
+export function addRelu(n: i32, relu: i32, pA: usize, pB: usize, pY: usize): void {
+  const zero = f32x4.splat(0);
+  const end = pA + (<usize>(n + 3) >> 2 << 4);
+  if (relu) {
+    for (; pA < end; pA += 16, pB += 16, pY += 16) v128.store(pY, f32x4.max(f32x4.add(v128.load(pA), v128.load(pB)), zero));
+  } else {
+    for (; pA < end; pA += 16, pB += 16, pY += 16) v128.store(pY, f32x4.add(v128.load(pA), v128.load(pB)));
+  }
+}

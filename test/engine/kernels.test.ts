@@ -4,7 +4,7 @@ import {
   col2im, col2imReference, conv2dBackward, conv2dBackwardReference, conv2dForward, conv2dForwardReference, convDims,
   convOutSize, gemm, maxPool2d, maxPool2dReference, gemmBatched, gemmBatchedReference, gemmReference, im2col, im2colReference, relaxedSimdSupported, relu,
   reluBackward, reluBackwardReference, reluReference, leakyRelu, leakyReluBackward, leakyReluReference,
-  leakyReluBackwardReference, WasmKernels, type ConvShape, type KernelVariant,
+  leakyReluBackwardReference, addRelu, addReluReference, WasmKernels, type ConvShape, type KernelVariant,
 } from '../../src/engine/kernels/index.js';
 import { Rng } from '../../src/engine/rng.js';
 
@@ -286,6 +286,21 @@ describe('relu / reluBackward / leakyRelu / leakyReluBackward vs their reference
       }
     }
     expect(() => leakyReluBackward(0.1, rand(4), rand(5), rand(5))).toThrow(/leakyReluBackward: x has 4 elements, needs 5/);
+  });
+
+  it('addRelu matches bit for bit with and without the ReLU, with NaN, -0 and +-Infinity', () => {
+    const special = [NaN, -0, 0, Infinity, -Infinity, 1e-40, -1e-40, 1];
+    for (const n of [0, 1, 3, 4, 5, 33, 1001]) {
+      const [a, b] = [rand(n), rand(n)];
+      for (let i = 0; i < Math.min(n, special.length); i++) [a[i], b[i]] = [special[i], special[(i + 3) % special.length]];
+      for (const withRelu of [false, true]) {
+        const [want, got] = [new Float32Array(n), rand(n)];
+        addReluReference(withRelu, a, b, want);
+        addRelu(withRelu, a, b, got);
+        expectSame(got, want, `addRelu relu=${withRelu} n=${n}`);
+      }
+    }
+    expect(() => addRelu(true, rand(5), rand(4), rand(5))).toThrow(/addRelu: b has 4 elements, needs 5/);
   });
 
   it('rejects short outputs', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Module } from '../../src/engine/module.js';
 import { ReLU } from '../../src/engine/modules/activations.js';
 import { BatchNorm1d, BatchNorm2d } from '../../src/engine/modules/batchnorm.js';
-import { PairShared, Sequential } from '../../src/engine/modules/containers.js';
+import { PairShared, Residual, Sequential } from '../../src/engine/modules/containers.js';
 import { Conv2d } from '../../src/engine/modules/conv.js';
 import { MaxPool2d } from '../../src/engine/modules/pool.js';
 import { Flatten } from '../../src/engine/modules/shape.js';
@@ -120,6 +120,27 @@ describe('Sequential fuses BatchNorm -> ReLU', () => {
       expect(Array.from(fused.runningMean.data)).toEqual(Array.from(plain.runningMean.data));
       expect(Array.from(fused.runningVar.data)).toEqual(Array.from(plain.runningVar.data));
     }
+  });
+});
+
+describe('Residual fuses its sum with a ReLU after it', () => {
+  it('gives the outputs and gradients of the sum followed by a separate ReLU', () => {
+    const build = (after: boolean): [Sequential, Residual] => {
+      const conv = integerWeights(new Conv2d(3, 3, 3, rng, { padding: 1 }));
+      const res = new Residual(Sequential.named([['conv', conv]]), after ? { after: new ReLU() } : {});
+      return [Sequential.named(after ? [['res', res]] : [['res', res], ['relu', new ReLU()]]), res];
+    };
+    const [[fused, res], [plain]] = [build(true), build(false)];
+    plain.params().forEach((p, i) => p.value.data.set(fused.params()[i].value.data));
+    const x = ints([2, 3, 5, 5]);
+    const y = fused.forward(x, true).data.slice();
+    expect(Array.from(y)).toEqual(Array.from(plain.forward(x, true).data));
+    expect(y.some((v) => v === 0) && y.some((v) => v > 0)).toBe(true);
+    const gy = ints([2, 3, 5, 5]);
+    const dx = fused.backward(gy).data.slice();
+    expect(Array.from(dx)).toEqual(Array.from(plain.backward(gy).data));
+    expect(fused.params().map((p) => Array.from(p.grad.data))).toEqual(plain.params().map((p) => Array.from(p.grad.data)));
+    expect(() => res.backward(zeros([2, 3, 5, 4]))).toThrow(/expected gradient of output shape \[2, 3, 5, 5\]/);
   });
 });
 

@@ -17,8 +17,8 @@ import { checkGemm, WasmKernels, relaxedSimdSupported } from './wasm-kernels.js'
 export type { AdamStepOptions, ConvShape, GemmOptions } from './reference.js';
 export {
   gemmReference, gemmBatchedReference, im2colReference, col2imReference, convOutSize, convDims, reluReference,
-  reluBackwardReference, leakyReluReference, leakyReluBackwardReference, conv2dForwardReference, conv2dBackwardReference,
-  maxPool2dReference, adamStepReference, dropoutForwardReference, multiplyReference, DROPOUT_SEED_WORDS,
+  reluBackwardReference, addReluReference, leakyReluReference, leakyReluBackwardReference, conv2dForwardReference,
+  conv2dBackwardReference, maxPool2dReference, adamStepReference, dropoutForwardReference, multiplyReference, DROPOUT_SEED_WORDS,
 } from './reference.js';
 export {
   convReluBackwardReference, convReluForwardReference, convReluPlane, type PoolShape,
@@ -126,6 +126,11 @@ export function relu(x: Float32Array, y: Float32Array): void {
 /** dx[i] = y[i] != 0 ? dy[i] : 0 for i < dy.length, where y is relu's output (NaN passes the gradient). */
 export function reluBackward(y: Float32Array, dy: Float32Array, dx: Float32Array): void {
   wasmKernels().reluBackward(y, dy, dx);
+}
+
+/** y[i] = a[i] + b[i] for i < a.length, then max(y[i], 0) when relu (NaN stays NaN, as relu). */
+export function addRelu(relu: boolean, a: Float32Array, b: Float32Array, y: Float32Array): void {
+  wasmKernels().addRelu(relu, a, b, y);
 }
 
 /** y[i] = x[i] > 0 ? x[i] : x[i] * slope for i < x.length (float32 slope; NaN stays NaN), as PyTorch's leaky_relu. */

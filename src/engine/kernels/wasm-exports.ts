@@ -23,6 +23,7 @@ export interface KernelExports {
   ): void;
   reluBackward(n: number, pY: number, pDy: number, pDx: number): void;
   leakyRelu(n: number, slope: number, pX: number, pY: number): void;
+  addRelu(n: number, relu: number, pA: number, pB: number, pY: number): void;
   leakyReluBackward(n: number, slope: number, pX: number, pDy: number, pDx: number): void;
   convReluForward(
     N: number, C: number, H: number, W: number, Cout: number, k: number, stride: number, pad: number, pk: number, ps: number,

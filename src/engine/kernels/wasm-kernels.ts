@@ -221,6 +221,18 @@ export class WasmKernels {
     dx.set(this.f32.subarray(offDx >> 2, (offDx >> 2) + n));
   }
 
+  /** As addReluReference. */
+  addRelu(relu: boolean, a: Float32Array, b: Float32Array, y: Float32Array): void {
+    const n = a.length;
+    checkConvLength('addRelu', 'b', b, n);
+    checkConvLength('addRelu', 'y', y, n);
+    const [offA, offB, offY] = this.layout([n, n, n]);
+    this.f32.set(a, offA >> 2);
+    this.f32.set(b.subarray(0, n), offB >> 2);
+    this.exports.addRelu(n, relu ? 1 : 0, offA, offB, offY);
+    y.set(this.f32.subarray(offY >> 2, (offY >> 2) + n));
+  }
+
   /** As leakyReluReference. */
   leakyRelu(slope: number, x: Float32Array, y: Float32Array): void {
     const n = x.length;
