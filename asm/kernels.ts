@@ -4,7 +4,8 @@
 // (fused multiply-add). Files: gemm.ts (GEMM and batched GEMM), im2col.ts, conv.ts (whole Conv2d
 // passes), conv-direct.ts, conv-direct-backward.ts, conv-winograd.ts and conv-winograd-weight.ts
 // (stride-1 Conv2d passes without im2col), conv-relu.ts, conv-relu-backward.ts and winograd.ts
-// (Conv2d -> ReLU -> MaxPool2d fused), pool.ts, relu.ts, adam.ts, dropout.ts.
+// (Conv2d -> ReLU -> MaxPool2d fused), pool.ts, relu.ts, adam.ts, dropout.ts, batchnorm.ts (BatchNorm,
+// optionally -> ReLU).
 
 export { addTo, gemm, gemmBatched, gemmScratchBytes } from './gemm';
 export { col2im, im2col } from './im2col';
@@ -16,9 +17,10 @@ export { convReluForward } from './conv-relu';
 export { convReluPoolWinograd, winogradScratchBytes } from './winograd';
 export { convReluBackward, pooledScratchBytes } from './conv-relu-backward';
 export { maxPool2d } from './pool';
-export { relu, reluBackward } from './relu';
+export { addRelu, leakyRelu, leakyReluBackward, relu, reluBackward } from './relu';
 export { adamStep } from './adam';
 export { dropoutForward, multiply } from './dropout';
+export { batchnormBackward, batchnormForward } from './batchnorm';
 
 /** Start of the region the JS wrapper may use (everything above is free). */
 export function scratchBase(): usize {

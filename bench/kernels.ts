@@ -1,14 +1,15 @@
 /**
  * Conv and activation kernels section of `npm run bench`: ms per call of the engine's kernels
  * (WebAssembly, 'kernel') and the TypeScript references ('reference') for im2col, col2im, whole
- * Conv2d passes, max pooling and ReLU on ConvSepNet's sizes (batch of 25 pairs = 50 images), then the fused
- * Conv2d -> ReLU (-> MaxPool2d) passes and dropout that training runs (Sequential fuses those layers). CPU time of
+ * Conv2d passes, max pooling, ReLU and LeakyReLU on ConvSepNet's sizes (batch of 25 pairs = 50 images), then the fused
+ * Conv2d -> ReLU (-> MaxPool2d) passes, dropout and BatchNorm -> ReLU that training runs (Sequential fuses those layers). CPU time of
  * this process, best of several rounds.
  */
 import {
-  col2im, col2imReference, conv2dBackward, conv2dBackwardReference, conv2dForward, conv2dForwardReference, convOutSize,
+  batchnormBackward, batchnormBackwardReference, batchnormForward, batchnormForwardReference, col2im, col2imReference, conv2dBackward, conv2dBackwardReference, conv2dForward, conv2dForwardReference, convOutSize,
   convReluBackward, convReluBackwardReference, convReluForward, convReluForwardReference, convReluPlane, dropoutForward,
-  dropoutForwardReference, im2col, im2colReference, maxPool2d, maxPool2dReference, relu, reluBackward, reluBackwardReference,
+  dropoutForwardReference, im2col, im2colReference, leakyRelu, leakyReluBackward, leakyReluBackwardReference,
+  leakyReluReference, maxPool2d, maxPool2dReference, relu, reluBackward, reluBackwardReference,
   reluReference, type ConvShape, type PoolShape,
 } from '../src/engine/kernels/index.js';
 import { bestMs } from './timing.js';
@@ -61,7 +62,10 @@ export function benchKernels(minMs = 30, rounds = 8): KernelFigure[] {
   time('maxPool2d 2x2 (50,32,10,10)', () => maxPool2d(1600, 10, 10, 2, 2, x, pooled, argmax), () => maxPool2dReference(1600, 10, 10, 2, 2, x, pooled, argmax));
   time(`relu ${n}`, () => relu(x, y), () => reluReference(x, y));
   time(`reluBackward ${n}`, () => reluBackward(y, dy, dx), () => reluBackwardReference(y, dy, dx));
+  time(`leakyRelu ${n}`, () => leakyRelu(0.01, x, y), () => leakyReluReference(0.01, x, y));
+  time(`leakyReluBackward ${n}`, () => leakyReluBackward(0.01, x, dy, dx), () => leakyReluBackwardReference(0.01, x, dy, dx));
   fusedFigures(time);
+  batchnormFigures(time);
   return figures;
 }
 
@@ -92,6 +96,22 @@ function fusedFigures(time: (name: string, kernel: () => void, reference: () => 
   const [y, mask] = [new Float32Array(n), new Float32Array(n)];
   const seed = Array.from({ length: 16 }, (_, i) => (i + 1) * 2654435761);
   time(`dropoutForward ${n}`, () => dropoutForward(seed, 2 ** 31, 2, x, y, mask), () => dropoutForwardReference(seed, 2 ** 31, 2, x, y, mask));
+}
+
+/** BatchNorm2d -> ReLU as the ResNets of reports 003/004 run it (batch of 16 pairs, 32 channels of 14x14). */
+function batchnormFigures(time: (name: string, kernel: () => void, reference: () => void) => void): void {
+  const s = { N: 16, C: 32, S: 196 };
+  const n = s.N * s.C * s.S;
+  const rand = (k: number) => Float32Array.from({ length: k }, () => Math.random() - 0.5);
+  const [x, gy, gamma, beta, dgamma, dbeta] = [rand(n), rand(n), rand(s.C), rand(s.C), rand(s.C), rand(s.C)];
+  const [xhat, y, dx, invStd] = [new Float32Array(n), new Float32Array(n), new Float32Array(n), new Float32Array(s.C)];
+  const [rm, rv] = [new Float32Array(s.C), new Float32Array(s.C).fill(1)];
+  const o = { training: true, relu: true, momentum: 0.1, eps: 1e-5 };
+  const name = 'batchnorm+relu (16,32,14,14)';
+  time(`batchnormForward ${name}`, () => batchnormForward(s, o, x, gamma, beta, rm, rv, xhat, y, invStd), () =>
+    batchnormForwardReference(s, o, x, gamma, beta, rm, rv, xhat, y, invStd));
+  time(`batchnormBackward ${name}`, () => batchnormBackward(s, o, gy, xhat, gamma, beta, invStd, dgamma, dbeta, dx), () =>
+    batchnormBackwardReference(s, o, gy, xhat, gamma, beta, invStd, dgamma, dbeta, dx));
 }
 
 export function formatKernelTable(figures: KernelFigure[]): string {

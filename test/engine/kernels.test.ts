@@ -3,7 +3,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   col2im, col2imReference,
   convOutSize, gemm, maxPool2d, maxPool2dReference, gemmBatched, gemmBatchedReference, gemmReference, im2col, im2colReference, relaxedSimdSupported, relu,
-  reluBackward, reluBackwardReference, reluReference, WasmKernels, type KernelVariant,
+  reluBackward, reluBackwardReference, reluReference, leakyRelu, leakyReluBackward, leakyReluReference,
+  leakyReluBackwardReference, addRelu, addReluReference, WasmKernels, type KernelVariant,
 } from '../../src/engine/kernels/index.js';
 import { Rng } from '../../src/engine/rng.js';
 import { expectClose } from './kernel-checks.js';
@@ -231,7 +232,7 @@ describe('im2col / col2im vs their references', () => {
   });
 });
 
-describe('relu / reluBackward vs their references', () => {
+describe('relu / reluBackward / leakyRelu / leakyReluBackward vs their references', () => {
   it('match bit for bit on every length mod 4, with NaN, -0, +-Infinity and views', () => {
     const special = [NaN, -0, 0, Infinity, -Infinity, 1e-40, -1e-40];
     for (const n of [0, 1, 2, 3, 4, 5, 7, 8, 33, 1001]) {
@@ -252,6 +253,39 @@ describe('relu / reluBackward vs their references', () => {
       reluBackward(want, dy, dxGot);
       expectSame(dxGot, dxWant, `reluBackward n=${n}`);
     }
+  });
+
+  it('leakyRelu / leakyReluBackward match bit for bit for several slopes, with NaN, -0 and +-Infinity', () => {
+    const special = [NaN, -0, 0, Infinity, -Infinity, 1e-40, -1e-40];
+    for (const slope of [0.01, 0.2, -0.5, 0, 0.1 + 1e-12]) {
+      for (const n of [0, 1, 3, 4, 5, 33, 1001]) {
+        const x = rand(n);
+        for (let i = 0; i < Math.min(n, special.length); i++) x[i] = special[i];
+        const [want, got, dy, dxWant, dxGot] = [new Float32Array(n), rand(n), rand(n), new Float32Array(n), rand(n)];
+        leakyReluReference(slope, x, want);
+        leakyRelu(slope, x, got);
+        expectSame(got, want, `leakyRelu slope=${slope} n=${n}`);
+        leakyReluBackwardReference(slope, x, dy, dxWant);
+        leakyReluBackward(slope, x, dy, dxGot);
+        expectSame(dxGot, dxWant, `leakyReluBackward slope=${slope} n=${n}`);
+      }
+    }
+    expect(() => leakyReluBackward(0.1, rand(4), rand(5), rand(5))).toThrow(/leakyReluBackward: x has 4 elements, needs 5/);
+  });
+
+  it('addRelu matches bit for bit with and without the ReLU, with NaN, -0 and +-Infinity', () => {
+    const special = [NaN, -0, 0, Infinity, -Infinity, 1e-40, -1e-40, 1];
+    for (const n of [0, 1, 3, 4, 5, 33, 1001]) {
+      const [a, b] = [rand(n), rand(n)];
+      for (let i = 0; i < Math.min(n, special.length); i++) [a[i], b[i]] = [special[i], special[(i + 3) % special.length]];
+      for (const withRelu of [false, true]) {
+        const [want, got] = [new Float32Array(n), rand(n)];
+        addReluReference(withRelu, a, b, want);
+        addRelu(withRelu, a, b, got);
+        expectSame(got, want, `addRelu relu=${withRelu} n=${n}`);
+      }
+    }
+    expect(() => addRelu(true, rand(5), rand(4), rand(5))).toThrow(/addRelu: b has 4 elements, needs 5/);
   });
 
   it('rejects short outputs', () => {

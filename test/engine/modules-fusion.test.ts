@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { Module } from '../../src/engine/module.js';
 import { ReLU } from '../../src/engine/modules/activations.js';
-import { PairShared, Sequential } from '../../src/engine/modules/containers.js';
+import { BatchNorm1d, BatchNorm2d } from '../../src/engine/modules/batchnorm.js';
+import { PairShared, Residual, Sequential } from '../../src/engine/modules/containers.js';
 import { Conv2d } from '../../src/engine/modules/conv.js';
 import { MaxPool2d } from '../../src/engine/modules/pool.js';
 import { Flatten } from '../../src/engine/modules/shape.js';
@@ -22,7 +24,7 @@ function integerWeights(conv: Conv2d): Conv2d {
 }
 
 /** The children's own forward/backward, one after the other (what Sequential's fused step replaces). */
-function layerByLayer(modules: (Conv2d | ReLU | MaxPool2d)[], x: Tensor, gy: Tensor): { y: Float32Array; dx: Float32Array } {
+function layerByLayer(modules: Module[], x: Tensor, gy: Tensor): { y: Float32Array; dx: Float32Array } {
   let y = x;
   for (const m of modules) y = m.forward(y);
   const out = y.data.slice();
@@ -85,6 +87,60 @@ describe('Sequential fuses Conv2d -> ReLU (-> MaxPool2d)', () => {
   it('names the pool when the conv output is too small for its window', () => {
     const seq = Sequential.named([['conv', new Conv2d(1, 2, 3, rng)], ['relu', new ReLU()], ['pool', new MaxPool2d(4)]]);
     expect(() => seq.forward(zeros([1, 1, 5, 5]))).toThrow(/^pool: MaxPool2d\(4\): expected input/);
+  });
+});
+
+describe('Sequential fuses BatchNorm -> ReLU', () => {
+  it.each([
+    ['BatchNorm2d', () => new BatchNorm2d(3), [4, 3, 5, 6]],
+    ['BatchNorm1d', () => new BatchNorm1d(5), [7, 5]],
+  ] as const)('%s, ReLU: same outputs, gradients and running statistics as layer by layer', (_, make, shape) => {
+    const [fused, plain] = [make(), make()];
+    for (const bn of [fused, plain]) {
+      bn.weight.value.data.set([0.5, -1, 2, 1.5, 1].slice(0, bn.features));
+      bn.bias.value.data.set([0.25, 0, -0.5, 1, -1].slice(0, bn.features));
+    }
+    const seq = Sequential.named([['bn', fused], ['relu', new ReLU()]]);
+    const x = ints([...shape]);
+    for (const training of [true, false]) {
+      const y = seq.forward(x, training).data.slice();
+      const gy = ints([...shape]);
+      seq.zeroGrad();
+      const dx = seq.backward(gy).data.slice();
+      const relu = new ReLU();
+      const ref = plain.forward(x, training);
+      const want = relu.forward(ref).data;
+      plain.zeroGrad();
+      const dxWant = plain.backward(relu.backward(gy)).data;
+      expect(y.some((v) => v === 0) && y.some((v) => v > 0)).toBe(true);
+      expect(Array.from(y)).toEqual(Array.from(want));
+      expect(Array.from(dx)).toEqual(Array.from(dxWant));
+      expect(Array.from(fused.weight.grad.data)).toEqual(Array.from(plain.weight.grad.data));
+      expect(Array.from(fused.bias.grad.data)).toEqual(Array.from(plain.bias.grad.data));
+      expect(Array.from(fused.runningMean.data)).toEqual(Array.from(plain.runningMean.data));
+      expect(Array.from(fused.runningVar.data)).toEqual(Array.from(plain.runningVar.data));
+    }
+  });
+});
+
+describe('Residual fuses its sum with a ReLU after it', () => {
+  it('gives the outputs and gradients of the sum followed by a separate ReLU', () => {
+    const build = (after: boolean): [Sequential, Residual] => {
+      const conv = integerWeights(new Conv2d(3, 3, 3, rng, { padding: 1 }));
+      const res = new Residual(Sequential.named([['conv', conv]]), after ? { after: new ReLU() } : {});
+      return [Sequential.named(after ? [['res', res]] : [['res', res], ['relu', new ReLU()]]), res];
+    };
+    const [[fused, res], [plain]] = [build(true), build(false)];
+    plain.params().forEach((p, i) => p.value.data.set(fused.params()[i].value.data));
+    const x = ints([2, 3, 5, 5]);
+    const y = fused.forward(x, true).data.slice();
+    expect(Array.from(y)).toEqual(Array.from(plain.forward(x, true).data));
+    expect(y.some((v) => v === 0) && y.some((v) => v > 0)).toBe(true);
+    const gy = ints([2, 3, 5, 5]);
+    const dx = fused.backward(gy).data.slice();
+    expect(Array.from(dx)).toEqual(Array.from(plain.backward(gy).data));
+    expect(fused.params().map((p) => Array.from(p.grad.data))).toEqual(plain.params().map((p) => Array.from(p.grad.data)));
+    expect(() => res.backward(zeros([2, 3, 5, 4]))).toThrow(/expected gradient of output shape \[2, 3, 5, 5\]/);
   });
 });
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { assertGradcheck, gradcheckModule } from '../../src/engine/gradcheck.js';
+import { ReLU } from '../../src/engine/modules/activations.js';
 import { BatchNorm1d, BatchNorm2d } from '../../src/engine/modules/batchnorm.js';
+import { Sequential } from '../../src/engine/modules/containers.js';
 import { LogSoftmax, Softmax } from '../../src/engine/modules/softmax.js';
 import { Rng } from '../../src/engine/rng.js';
 import { fromArray, zeros } from '../../src/engine/tensor.js';
@@ -97,6 +99,11 @@ describe('BatchNorm2d', () => {
     assertGradcheck(gradcheckModule(a, [2, 3, 3, 3], { rng }), 'BatchNorm2d train');
     a.forward(normal([2, 3, 3, 3], rng), true); // move the running stats away from their initial values
     assertGradcheck(gradcheckModule(a, [2, 3, 3, 3], { rng, training: false }), 'BatchNorm2d eval');
+    const b = new BatchNorm2d(3);
+    randomAffine(b, rng);
+    const fused = Sequential.named([['bn', b], ['relu', new ReLU()]]);
+    assertGradcheck(gradcheckModule(fused, [2, 3, 3, 3], { rng }), 'BatchNorm2d -> ReLU (fused) train');
+    assertGradcheck(gradcheckModule(fused, [2, 3, 3, 3], { rng, training: false }), 'BatchNorm2d -> ReLU (fused) eval');
   });
 
   it('behaves differently in train and eval mode', () => {

@@ -1,6 +1,6 @@
 // The kernel entry points the engine calls. Each dispatches to the fastest available implementation
-// (WebAssembly SIMD, asm/kernels.ts); reference.ts and reference-conv-relu.ts hold the plain TypeScript
-// definitions they are tested against (test/engine/kernels*.test.ts). All operands are row-major
+// (WebAssembly SIMD, asm/kernels.ts); reference.ts, reference-conv-relu.ts and reference-batchnorm.ts hold the plain
+// TypeScript definitions they are tested against (test/engine/kernels*.test.ts). All operands are row-major
 // Float32Arrays; subarray views are fine and only the leading elements an operation needs are read or
 // written. Operands are copied into the instance's linear memory per call (memcpy speed), which grows to
 // the largest call made and is kept (WebAssembly memory cannot shrink); state that only kernels read
@@ -8,6 +8,8 @@
 // the *At kernel variants). `npm run bench` times every kernel.
 import { gemmReference, type AdamStepOptions, type ConvShape, type GemmOptions } from './reference.js';
 import type { PoolShape } from './reference-conv-relu.js';
+import type { NormForwardOptions, NormOptions, NormShape } from './reference-batchnorm.js';
+import { batchnormBackwardWasm, batchnormForwardWasm, type XhatAt } from './wasm-batchnorm.js';
 import { conv2dBackwardWasm, conv2dForwardWasm } from './wasm-conv.js';
 import { convReluBackwardWasm, convReluForwardWasm } from './wasm-conv-relu.js';
 import { dropoutForwardWasm, multiplyWasm } from './wasm-dropout.js';
@@ -16,8 +18,8 @@ import { checkGemm, WasmKernels, relaxedSimdSupported } from './wasm-kernels.js'
 export type { AdamStepOptions, ConvShape, GemmOptions } from './reference.js';
 export {
   gemmReference, gemmBatchedReference, im2colReference, col2imReference, convOutSize, convDims, reluReference,
-  reluBackwardReference, conv2dForwardReference, conv2dBackwardReference, maxPool2dReference, adamStepReference,
-  dropoutForwardReference, multiplyReference, DROPOUT_SEED_WORDS,
+  reluBackwardReference, addReluReference, leakyReluReference, leakyReluBackwardReference, conv2dForwardReference,
+  conv2dBackwardReference, maxPool2dReference, adamStepReference, dropoutForwardReference, multiplyReference, DROPOUT_SEED_WORDS,
 } from './reference.js';
 export {
   convReluBackwardReference, convReluForwardReference, convReluPlane, type PoolShape,
@@ -27,6 +29,10 @@ export { conv2dBackwardWasm, conv2dForwardWasm, convMethod, convMethodFits, type
 export { convReluBackwardWasm, convReluForwardWasm } from './wasm-conv-relu.js';
 export { dropoutForwardWasm, multiplyWasm } from './wasm-dropout.js';
 export { AdamMoments } from './wasm-adam.js';
+export {
+  batchnormBackwardReference, batchnormForwardReference, type NormForwardOptions, type NormOptions, type NormShape,
+} from './reference-batchnorm.js';
+export { batchnormBackwardWasm, batchnormForwardWasm, type XhatAt } from './wasm-batchnorm.js';
 export { ResidentRegion } from './resident.js';
 export {
   convReluBackwardAt, convReluForwardAt, type BackwardAt, type ForwardAt,
@@ -124,6 +130,21 @@ export function reluBackward(y: Float32Array, dy: Float32Array, dx: Float32Array
   wasmKernels().reluBackward(y, dy, dx);
 }
 
+/** y[i] = a[i] + b[i] for i < a.length, then max(y[i], 0) when relu (NaN stays NaN, as relu). */
+export function addRelu(relu: boolean, a: Float32Array, b: Float32Array, y: Float32Array): void {
+  wasmKernels().addRelu(relu, a, b, y);
+}
+
+/** y[i] = x[i] > 0 ? x[i] : x[i] * slope for i < x.length (float32 slope; NaN stays NaN), as PyTorch's leaky_relu. */
+export function leakyRelu(slope: number, x: Float32Array, y: Float32Array): void {
+  wasmKernels().leakyRelu(slope, x, y);
+}
+
+/** dx[i] = x[i] > 0 ? dy[i] : dy[i] * slope for i < dy.length, where x is leakyRelu's input. */
+export function leakyReluBackward(slope: number, x: Float32Array, dy: Float32Array, dx: Float32Array): void {
+  wasmKernels().leakyReluBackward(slope, x, dy, dx);
+}
+
 /**
  * Conv2d forward on NCHW in one call: out [N, Cout, OH, OW] = conv(input [N, C, H, W], weight
  * [Cout, C, k, k]) + bias [Cout] (bias optional), inside WebAssembly: stride 1 with pad <= k-1 on a padded copy of
@@ -192,4 +213,24 @@ export function multiply(a: Float32Array, b: Float32Array, out: Float32Array): v
  */
 export function adamStep(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, o: AdamStepOptions): void {
   wasmKernels().adamStep(w, g, m, v, o);
+}
+
+/**
+ * Batch normalisation of x [N, C, S] per channel (then ReLU when o.relu), as batchnormForwardReference: writes y,
+ * x_hat (an array, or a byte offset of a ResidentRegion for the backward pass) and invStd; in training updates the
+ * running statistics in place.
+ */
+export function batchnormForward(
+  s: NormShape, o: NormForwardOptions, x: Float32Array, gamma: Float32Array, beta: Float32Array, runningMean: Float32Array,
+  runningVar: Float32Array, xhat: XhatAt, y: Float32Array, invStd: Float32Array,
+): void {
+  batchnormForwardWasm(wasmKernels(), s, o, x, gamma, beta, runningMean, runningVar, xhat, y, invStd);
+}
+
+/** Backward of batchnormForward from its x_hat and invStd: dgamma +=, dbeta +=, dx =. */
+export function batchnormBackward(
+  s: NormShape, o: NormOptions, gy: Float32Array, xhat: XhatAt, gamma: Float32Array, beta: Float32Array,
+  invStd: Float32Array, dgamma: Float32Array, dbeta: Float32Array, dx: Float32Array,
+): void {
+  batchnormBackwardWasm(wasmKernels(), s, o, gy, xhat, gamma, beta, invStd, dgamma, dbeta, dx);
 }

@@ -152,6 +152,26 @@ export function reluBackwardReference(y: Float32Array, dy: Float32Array, dx: Flo
   for (let i = 0; i < dy.length; i++) dx[i] = y[i] !== 0 ? dy[i] : 0;
 }
 
+/** y[i] = a[i] + b[i] in float32 for i < a.length, then as reluReference when relu. */
+export function addReluReference(relu: boolean, a: Float32Array, b: Float32Array, y: Float32Array): void {
+  for (let i = 0; i < a.length; i++) {
+    const v = Math.fround(a[i] + b[i]);
+    y[i] = !relu || v > 0 || v !== v ? v : 0;
+  }
+}
+
+/** y[i] = x[i] > 0 ? x[i] : x[i] * slope in float32 (slope rounded to float32, as PyTorch's leaky_relu); NaN stays. */
+export function leakyReluReference(slope: number, x: Float32Array, y: Float32Array): void {
+  const s = Math.fround(slope);
+  for (let i = 0; i < x.length; i++) y[i] = x[i] > 0 ? x[i] : x[i] * s;
+}
+
+/** dx[i] = x[i] > 0 ? dy[i] : dy[i] * slope for i < dy.length, x being leakyRelu's input. */
+export function leakyReluBackwardReference(slope: number, x: Float32Array, dy: Float32Array, dx: Float32Array): void {
+  const s = Math.fround(slope);
+  for (let i = 0; i < dy.length; i++) dx[i] = x[i] > 0 ? dy[i] : dy[i] * s;
+}
+
 /** Adam's hyper-parameters for one step t: stepSize = lr / (1 - b1^t), invC2 = 1 / sqrt(1 - b2^t). */
 export interface AdamStepOptions {
   beta1: number;

@@ -37,6 +37,9 @@ export interface KernelExports {
     pOut: number, pS: number,
   ): void;
   reluBackward(n: number, pY: number, pDy: number, pDx: number): void;
+  leakyRelu(n: number, slope: number, pX: number, pY: number): void;
+  addRelu(n: number, relu: number, pA: number, pB: number, pY: number): void;
+  leakyReluBackward(n: number, slope: number, pX: number, pDy: number, pDx: number): void;
   convReluForward(
     N: number, C: number, H: number, W: number, Cout: number, k: number, stride: number, pad: number, pk: number, ps: number,
     pX: number, pWt: number, pBias: number, pOut: number, pArg: number, pWT: number, pCols: number, pT: number, pS: number,
@@ -57,5 +60,13 @@ export interface KernelExports {
   adamStep(
     n: number, pW: number, pG: number, pM: number, pV: number, beta1: number, oneMinusBeta1: number, beta2: number,
     oneMinusBeta2: number, stepSize: number, invC2: number, eps: number, wd: number,
+  ): void;
+  batchnormForward(
+    N: number, C: number, S: number, training: number, relu: number, momentum: number, eps: number, pX: number,
+    pGamma: number, pBeta: number, pRunMean: number, pRunVar: number, pXhat: number, pY: number, pInvStd: number,
+  ): void;
+  batchnormBackward(
+    N: number, C: number, S: number, training: number, relu: number, pGy: number, pXhat: number, pGamma: number,
+    pBeta: number, pInvStd: number, pDgamma: number, pDbeta: number, pDx: number,
   ): void;
 }

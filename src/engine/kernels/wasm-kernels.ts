@@ -222,6 +222,40 @@ export class WasmKernels {
     dx.set(this.f32.subarray(offDx >> 2, (offDx >> 2) + n));
   }
 
+  /** As addReluReference. */
+  addRelu(relu: boolean, a: Float32Array, b: Float32Array, y: Float32Array): void {
+    const n = a.length;
+    checkConvLength('addRelu', 'b', b, n);
+    checkConvLength('addRelu', 'y', y, n);
+    const [offA, offB, offY] = this.layout([n, n, n]);
+    this.f32.set(a, offA >> 2);
+    this.f32.set(b.subarray(0, n), offB >> 2);
+    this.exports.addRelu(n, relu ? 1 : 0, offA, offB, offY);
+    y.set(this.f32.subarray(offY >> 2, (offY >> 2) + n));
+  }
+
+  /** As leakyReluReference. */
+  leakyRelu(slope: number, x: Float32Array, y: Float32Array): void {
+    const n = x.length;
+    checkConvLength('leakyRelu', 'y', y, n);
+    const [offX, offY] = this.layout([n, n]);
+    this.f32.set(x, offX >> 2);
+    this.exports.leakyRelu(n, slope, offX, offY);
+    y.set(this.f32.subarray(offY >> 2, (offY >> 2) + n));
+  }
+
+  /** As leakyReluBackwardReference. */
+  leakyReluBackward(slope: number, x: Float32Array, dy: Float32Array, dx: Float32Array): void {
+    const n = dy.length;
+    checkConvLength('leakyReluBackward', 'x', x, n);
+    checkConvLength('leakyReluBackward', 'dx', dx, n);
+    const [offX, offDy, offDx] = this.layout([n, n, n]);
+    this.f32.set(x.subarray(0, n), offX >> 2);
+    this.f32.set(dy, offDy >> 2);
+    this.exports.leakyReluBackward(n, slope, offX, offDy, offDx);
+    dx.set(this.f32.subarray(offDx >> 2, (offDx >> 2) + n));
+  }
+
   /** One Adam step, w, m and v updated in place; as adamStepReference. */
   adamStep(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, o: AdamStepOptions): void {
     const n = w.length;

@@ -1,4 +1,4 @@
-import { relu, reluBackward } from '../kernels/index.js';
+import { leakyRelu, leakyReluBackward, relu, reluBackward } from '../kernels/index.js';
 import { Module } from '../module.js';
 import type { Tensor } from '../tensor.js';
 import { TensorSlots } from './slots.js';
@@ -40,6 +40,11 @@ abstract class Elementwise extends Module {
  */
 const KERNEL_CHUNK = 1 << 18;
 
+/** Calls f(at, end) over [0, length) in pieces of at most KERNEL_CHUNK elements. */
+export function inPieces(length: number, f: (at: number, end: number) => void): void {
+  for (let at = 0; at < length; at += KERNEL_CHUNK) f(at, Math.min(length, at + KERNEL_CHUNK));
+}
+
 /**
  * max(x, 0) by the WebAssembly kernel (4 lanes at a time: measured 11 us against 58 us for a branch-free JS loop on
  * 30000 elements, and already faster from 250). NaNs are kept so they reach the loss's NaN check; -Infinity gives
@@ -50,22 +55,16 @@ export class ReLU extends Elementwise {
     return 'ReLU()';
   }
   protected apply(x: Float32Array, y: Float32Array): void {
-    for (let at = 0; at < x.length; at += KERNEL_CHUNK) {
-      const end = Math.min(x.length, at + KERNEL_CHUNK);
-      relu(x.subarray(at, end), y.subarray(at, end));
-    }
+    inPieces(x.length, (at, end) => relu(x.subarray(at, end), y.subarray(at, end)));
   }
   /** The gradient passes where the output is non-zero. */
   protected derive(dy: Float32Array, dx: Float32Array): void {
     const y = (this.out as Tensor).data;
-    for (let at = 0; at < dy.length; at += KERNEL_CHUNK) {
-      const end = Math.min(dy.length, at + KERNEL_CHUNK);
-      reluBackward(y.subarray(at, end), dy.subarray(at, end), dx.subarray(at, end));
-    }
+    inPieces(dy.length, (at, end) => reluBackward(y.subarray(at, end), dy.subarray(at, end), dx.subarray(at, end)));
   }
 }
 
-/** Branch-free as ReLU: the factor is 1 for x > 0 and negativeSlope otherwise. */
+/** x > 0 ? x : x * negativeSlope by the WebAssembly kernel, in pieces as ReLU (the JS loop was 5x slower). */
 export class LeakyReLU extends Elementwise {
   constructor(readonly negativeSlope = 0.01) {
     super();
@@ -75,18 +74,12 @@ export class LeakyReLU extends Elementwise {
     return `LeakyReLU(${this.negativeSlope})`;
   }
   protected apply(x: Float32Array, y: Float32Array): void {
-    const s = this.negativeSlope;
-    const d = 1 - s;
-    for (let i = 0; i < x.length; i++) {
-      const v = x[i];
-      y[i] = v * (+(v > 0) * d + s);
-    }
+    inPieces(x.length, (at, end) => leakyRelu(this.negativeSlope, x.subarray(at, end), y.subarray(at, end)));
   }
   protected derive(dy: Float32Array, dx: Float32Array): void {
     const x = (this.input as Tensor).data;
     const s = this.negativeSlope;
-    const d = 1 - s;
-    for (let i = 0; i < dy.length; i++) dx[i] = dy[i] * (+(x[i] > 0) * d + s);
+    inPieces(dy.length, (at, end) => leakyReluBackward(s, x.subarray(at, end), dy.subarray(at, end), dx.subarray(at, end)));
   }
 }
 

@@ -1,3 +1,6 @@
+import {
+  batchnormBackward, batchnormForward, ResidentRegion, wasmKernels, type NormOptions, type NormShape, type XhatAt,
+} from '../kernels/index.js';
 import { Module, type Buffer, type Param } from '../module.js';
 import { zeros, type Tensor } from '../tensor.js';
 import { float32Slots, TensorSlots } from './slots.js';
@@ -9,14 +12,14 @@ export interface BatchNormOptions {
 }
 
 /**
- * Batch normalisation over every dimension but 1 (the channel), with PyTorch's semantics:
- * training normalises with the BIASED batch variance and updates
- *   running_mean = (1 - momentum) * running_mean + momentum * mean,
- *   running_var  = (1 - momentum) * running_var  + momentum * var * M / (M - 1)   (UNBIASED, M values per channel),
- * and counts num_batches_tracked; eval normalises with the running statistics.
- * Output and input-gradient tensors are module-owned buffers overwritten by the next call.
+ * Batch normalisation over every dimension but 1 (the channel), with PyTorch's semantics (see
+ * kernels/reference-batchnorm.ts): training normalises with the biased batch variance and updates the running
+ * mean and unbiased variance with `momentum`, counting num_batches_tracked; eval uses the running statistics.
+ * Sequential fuses a following ReLU into the same kernels (forwardRelu). In training the normalised input x_hat,
+ * which only backward reads, stays in WebAssembly memory. Output and input-gradient tensors are module-owned
+ * buffers overwritten by the next call.
  */
-abstract class BatchNorm extends Module {
+export abstract class BatchNorm extends Module {
   readonly weight: Param;
   readonly bias: Param;
   readonly runningMean: Tensor;
@@ -28,12 +31,13 @@ abstract class BatchNorm extends Module {
   private out: Tensor | undefined;
   private readonly outSlots = new TensorSlots();
   private readonly gradInSlots = new TensorSlots();
-  /** Normalised input x_hat of the last forward (what backward needs). */
-  private xhat: Float32Array = new Float32Array(0);
+  /** x_hat of the last forward: resident in training, a JS array in eval (no backward usually follows). */
+  private xhat: XhatAt = 0;
+  private readonly resident = new ResidentRegion(wasmKernels());
   private readonly xhatSlots = float32Slots();
   /** 1 / sqrt(var + eps) per channel of the last forward (batch or running variance). */
-  private readonly invStd: Float64Array;
-  private lastTraining = true;
+  private readonly invStd: Float32Array;
+  private last: (NormOptions & { shape: NormShape }) | undefined;
 
   constructor(
     private readonly kind: string,
@@ -53,7 +57,7 @@ abstract class BatchNorm extends Module {
     this.runningVar = zeros([features]);
     this.runningVar.data.fill(1);
     this.numBatchesTracked = zeros([]);
-    this.invStd = new Float64Array(features);
+    this.invStd = new Float32Array(features);
   }
 
   describe(): string {
@@ -76,108 +80,44 @@ abstract class BatchNorm extends Module {
   protected abstract checkInput(shape: readonly number[]): void;
 
   forward(x: Tensor, training = this.training): Tensor {
+    return this.normalize(x, training, false);
+  }
+
+  /** forward then ReLU, in one pass; the next backward applies ReLU's gradient too. */
+  forwardRelu(x: Tensor, training = this.training): Tensor {
+    return this.normalize(x, training, true);
+  }
+
+  private normalize(x: Tensor, training: boolean, relu: boolean): Tensor {
     this.checkInput(x.shape);
-    const n = x.shape[0];
-    const c = this.features;
-    const s = x.data.length / (n * c); // spatial size per channel
-    const m = n * s;
-    if (training && m < 2) {
+    const N = x.shape[0];
+    const C = this.features;
+    const S = x.data.length / (N * C);
+    if (training && N * S < 2) {
       throw new Error(`${this.describe()}: expected more than 1 value per channel when training, got input [${x.shape.join(', ')}]`);
     }
-    this.lastTraining = training;
     const out = (this.out = this.outSlots.get(x.shape));
-    this.xhat = this.xhatSlots.get(x.data.length);
-    const xd = x.data;
-    const y = out.data;
-    const xh = this.xhat;
-    const gamma = this.weight.value.data;
-    const beta = this.bias.value.data;
-    const rm = this.runningMean.data;
-    const rv = this.runningVar.data;
-    for (let ch = 0; ch < c; ch++) {
-      let mean: number;
-      let variance: number;
-      if (training) {
-        let sum = 0;
-        for (let b = 0; b < n; b++) {
-          const base = (b * c + ch) * s;
-          for (let i = 0; i < s; i++) sum += xd[base + i];
-        }
-        mean = sum / m;
-        let sq = 0;
-        for (let b = 0; b < n; b++) {
-          const base = (b * c + ch) * s;
-          for (let i = 0; i < s; i++) {
-            const d = xd[base + i] - mean;
-            sq += d * d;
-          }
-        }
-        variance = sq / m;
-        rm[ch] = (1 - this.momentum) * rm[ch] + this.momentum * mean;
-        rv[ch] = (1 - this.momentum) * rv[ch] + this.momentum * (sq / (m - 1));
-      } else {
-        mean = rm[ch];
-        variance = rv[ch];
-      }
-      const inv = 1 / Math.sqrt(variance + this.eps);
-      this.invStd[ch] = inv;
-      const g = gamma[ch];
-      const bt = beta[ch];
-      for (let b = 0; b < n; b++) {
-        const base = (b * c + ch) * s;
-        for (let i = 0; i < s; i++) {
-          const v = (xd[base + i] - mean) * inv;
-          xh[base + i] = v;
-          y[base + i] = g * v + bt;
-        }
-      }
-    }
+    if (x.data.length === 0) return out;
+    const shape = { N, C, S };
+    this.last = { shape, training, relu };
+    this.xhat = training ? this.resident.ensure(x.data.length) : this.xhatSlots.get(x.data.length);
+    batchnormForward(
+      shape, { training, relu, momentum: this.momentum, eps: this.eps }, x.data, this.weight.value.data,
+      this.bias.value.data, this.runningMean.data, this.runningVar.data, this.xhat, out.data, this.invStd,
+    );
     if (training) this.numBatchesTracked.data[0] += 1;
     return out;
   }
 
   backward(gradOut: Tensor): Tensor {
     expectGradShape(this, gradOut.shape, this.out?.shape);
-    const shape = gradOut.shape;
-    const n = shape[0];
-    const c = this.features;
-    const s = gradOut.data.length / (n * c);
-    const m = n * s;
-    const gradIn = this.gradInSlots.get(shape);
-    const gy = gradOut.data;
-    const dx = gradIn.data;
-    const xh = this.xhat;
-    const gamma = this.weight.value.data;
-    const dgamma = this.weight.grad.data;
-    const dbeta = this.bias.grad.data;
-    for (let ch = 0; ch < c; ch++) {
-      let sumG = 0;
-      let sumGX = 0;
-      for (let b = 0; b < n; b++) {
-        const base = (b * c + ch) * s;
-        for (let i = 0; i < s; i++) {
-          sumG += gy[base + i];
-          sumGX += gy[base + i] * xh[base + i];
-        }
-      }
-      dgamma[ch] += sumGX;
-      dbeta[ch] += sumG;
-      const k = gamma[ch] * this.invStd[ch];
-      if (this.lastTraining) {
-        // dx = gamma * invstd * (dy - mean(dy) - x_hat * mean(dy * x_hat)): the batch statistics depend on x.
-        const meanG = sumG / m;
-        const meanGX = sumGX / m;
-        for (let b = 0; b < n; b++) {
-          const base = (b * c + ch) * s;
-          for (let i = 0; i < s; i++) dx[base + i] = k * (gy[base + i] - meanG - xh[base + i] * meanGX);
-        }
-      } else {
-        for (let b = 0; b < n; b++) {
-          const base = (b * c + ch) * s;
-          for (let i = 0; i < s; i++) dx[base + i] = k * gy[base + i];
-        }
-      }
-    }
+    const gradIn = this.gradInSlots.get(gradOut.shape);
+    const last = this.last;
+    if (!last || gradOut.data.length === 0) return gradIn;
+    batchnormBackward(
+      last.shape, last, gradOut.data, this.xhat, this.weight.value.data, this.bias.value.data, this.invStd,
+      this.weight.grad.data, this.bias.grad.data, gradIn.data,
+    );
     return gradIn;
   }
 }

@@ -1,4 +1,6 @@
+import { addRelu, reluBackward } from '../kernels/index.js';
 import { Module } from '../module.js';
+import { inPieces, ReLU } from './activations.js';
 import { numel, sameShape, shapeString, type Tensor } from '../tensor.js';
 import { TensorSlots } from './slots.js';
 import { expectGradShape, shapeError } from './shape-check.js';
@@ -87,6 +89,8 @@ export class Residual extends Module {
   private sum: Tensor | undefined;
   private readonly sumSlots = new TensorSlots();
   private readonly gradInSlots = new TensorSlots();
+  private fusedRelu = false;
+  private readonly maskedSlots = new TensorSlots();
 
   constructor(
     readonly body: Module,
@@ -121,26 +125,33 @@ export class Residual extends Module {
       );
     }
     const sum = (this.sum = this.sumSlots.get(b.shape));
-    const bd = b.data;
-    const sd = s.data;
-    const y = sum.data;
-    for (let i = 0; i < y.length; i++) y[i] = bd[i] + sd[i];
     const after = this.after;
-    return after ? child('after', () => after.forward(sum, training)) : sum;
+    // A ReLU after the sum runs in the same kernel pass (its module is not called); backward then masks by sum.
+    this.fusedRelu = after instanceof ReLU;
+    const [bd, sd, y, relu] = [b.data, s.data, sum.data, this.fusedRelu];
+    inPieces(y.length, (at, end) => addRelu(relu, bd.subarray(at, end), sd.subarray(at, end), y.subarray(at, end)));
+    return after && !this.fusedRelu ? child('after', () => after.forward(sum, training)) : sum;
   }
 
   backward(gradOut: Tensor): Tensor {
     const after = this.after;
-    const g = after ? child('after', () => after.backward(gradOut)) : gradOut;
+    let g = gradOut;
+    if (this.fusedRelu) {
+      expectGradShape(this, gradOut.shape, this.sum?.shape);
+      const y = (this.sum as Tensor).data;
+      g = this.maskedSlots.get(gradOut.shape);
+      const [dy, dx] = [gradOut.data, g.data];
+      inPieces(y.length, (at, end) => reluBackward(y.subarray(at, end), dy.subarray(at, end), dx.subarray(at, end)));
+    } else if (after) {
+      g = child('after', () => after.backward(gradOut));
+    }
     expectGradShape(this, g.shape, this.sum?.shape);
     const gb = child('body', () => this.body.backward(g));
     const shortcut = this.shortcut;
     const gs = shortcut ? child('shortcut', () => shortcut.backward(g)) : g;
     const gradIn = this.gradInSlots.get(gb.shape);
-    const a = gb.data;
-    const c = gs.data;
-    const d = gradIn.data;
-    for (let i = 0; i < d.length; i++) d[i] = a[i] + c[i];
+    const [a, c, d] = [gb.data, gs.data, gradIn.data];
+    inPieces(d.length, (at, end) => addRelu(false, a.subarray(at, end), c.subarray(at, end), d.subarray(at, end)));
     return gradIn;
   }
 }

@@ -1,5 +1,6 @@
 import type { Module } from '../module.js';
 import { ReLU } from './activations.js';
+import { BatchNorm } from './batchnorm.js';
 import { Conv2d } from './conv.js';
 import { ConvChain, type ConvBlock } from './conv-chain.js';
 import { MaxPool2d } from './pool.js';
@@ -12,9 +13,18 @@ function single(name: string, m: Module): Step {
   };
 }
 
+/** BatchNorm -> ReLU in one kernel each way (the ReLU module is not called: the kernel computes what it would). */
+function batchNormRelu(name: string, bn: BatchNorm): Step {
+  return {
+    forward: (x, training) => inChild(name, () => bn.forwardRelu(x, training)),
+    backward: (g) => inChild(name, () => bn.backward(g)),
+  };
+}
+
 /**
  * The steps of a Sequential's children: every Conv2d directly followed by ReLU (and MaxPool2d) is fused, and
- * consecutive fused blocks run as one ConvChain (their activations stay in WebAssembly memory).
+ * consecutive fused blocks run as one ConvChain (their activations stay in WebAssembly memory); a BatchNorm
+ * directly followed by ReLU is fused too.
  */
 export function planSteps(children: [string, Module][]): Step[] {
   const steps: Step[] = [];
@@ -31,6 +41,10 @@ export function planSteps(children: [string, Module][]): Step[] {
       const pool = after && after[1] instanceof MaxPool2d ? (after as [string, MaxPool2d]) : undefined;
       chain.push({ convName: name, conv: m, reluName: next[0], pool });
       i += pool ? 2 : 1;
+    } else if (m instanceof BatchNorm && next && next[1] instanceof ReLU) {
+      flush();
+      steps.push(batchNormRelu(name, m));
+      i += 1;
     } else {
       flush();
       steps.push(single(name, m));

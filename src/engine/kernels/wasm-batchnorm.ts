@@ -1,0 +1,74 @@
+/**
+ * JS side of asm/batchnorm.ts: copies operands into linear memory, calls, copies results out (as reference.ts).
+ * x_hat, which only the backward kernel reads, may instead stay in the kernels' memory: pass a byte offset of a
+ * ResidentRegion of N*C*S floats in place of the array.
+ */
+import { checkNormShape, type NormForwardOptions, type NormOptions, type NormShape } from './reference-batchnorm.js';
+import type { WasmKernels } from './wasm-kernels.js';
+
+/** Where x_hat lives: a JS array, or a byte offset in the kernels' memory. */
+export type XhatAt = Float32Array | number;
+
+const channelArrays = (C: number, named: [string, Float32Array][]): [string, Float32Array, number][] =>
+  named.map(([name, a]) => [name, a, C]);
+
+/** As batchnormForwardReference. */
+export function batchnormForwardWasm(
+  kernels: WasmKernels, s: NormShape, o: NormForwardOptions, x: Float32Array, gamma: Float32Array, beta: Float32Array,
+  runningMean: Float32Array, runningVar: Float32Array, xhat: XhatAt, y: Float32Array, invStd: Float32Array,
+): void {
+  const n = s.N * s.C * s.S;
+  const resident = typeof xhat === 'number';
+  checkNormShape('batchnormForward', s, [
+    ['x', x, n], ['y', y, n], ...(resident ? [] : [['xhat', xhat, n] as [string, Float32Array, number]]),
+    ...channelArrays(s.C, [['gamma', gamma], ['beta', beta], ['runningMean', runningMean], ['runningVar', runningVar], ['invStd', invStd]]),
+  ]);
+  const C = s.C;
+  const [offX, offY, offG, offB, offRm, offRv, offInv, offXh] = kernels.layout([n, n, C, C, C, C, C, resident ? 0 : n]);
+  const heap = kernels.heap;
+  heap.set(x.subarray(0, n), offX >> 2);
+  heap.set(gamma.subarray(0, C), offG >> 2);
+  heap.set(beta.subarray(0, C), offB >> 2);
+  heap.set(runningMean.subarray(0, C), offRm >> 2);
+  heap.set(runningVar.subarray(0, C), offRv >> 2);
+  const pXhat = resident ? xhat : offXh;
+  kernels.exports.batchnormForward(
+    s.N, C, s.S, o.training ? 1 : 0, o.relu ? 1 : 0, o.momentum, o.eps, offX, offG, offB, offRm, offRv, pXhat, offY, offInv,
+  );
+  y.set(heap.subarray(offY >> 2, (offY >> 2) + n));
+  if (!resident) xhat.set(heap.subarray(offXh >> 2, (offXh >> 2) + n));
+  invStd.set(heap.subarray(offInv >> 2, (offInv >> 2) + C));
+  if (o.training) {
+    runningMean.set(heap.subarray(offRm >> 2, (offRm >> 2) + C));
+    runningVar.set(heap.subarray(offRv >> 2, (offRv >> 2) + C));
+  }
+}
+
+/** As batchnormBackwardReference. */
+export function batchnormBackwardWasm(
+  kernels: WasmKernels, s: NormShape, o: NormOptions, gy: Float32Array, xhat: XhatAt, gamma: Float32Array,
+  beta: Float32Array, invStd: Float32Array, dgamma: Float32Array, dbeta: Float32Array, dx: Float32Array,
+): void {
+  const n = s.N * s.C * s.S;
+  const resident = typeof xhat === 'number';
+  checkNormShape('batchnormBackward', s, [
+    ['gy', gy, n], ['dx', dx, n], ...(resident ? [] : [['xhat', xhat, n] as [string, Float32Array, number]]),
+    ...channelArrays(s.C, [['gamma', gamma], ['beta', beta], ['invStd', invStd], ['dgamma', dgamma], ['dbeta', dbeta]]),
+  ]);
+  const C = s.C;
+  const [offGy, offDx, offG, offB, offInv, offDg, offDb, offXh] = kernels.layout([n, n, C, C, C, C, C, resident ? 0 : n]);
+  const heap = kernels.heap;
+  heap.set(gy.subarray(0, n), offGy >> 2);
+  heap.set(gamma.subarray(0, C), offG >> 2);
+  heap.set(beta.subarray(0, C), offB >> 2);
+  heap.set(invStd.subarray(0, C), offInv >> 2);
+  heap.set(dgamma.subarray(0, C), offDg >> 2);
+  heap.set(dbeta.subarray(0, C), offDb >> 2);
+  if (!resident) heap.set(xhat.subarray(0, n), offXh >> 2);
+  kernels.exports.batchnormBackward(
+    s.N, C, s.S, o.training ? 1 : 0, o.relu ? 1 : 0, offGy, resident ? xhat : offXh, offG, offB, offInv, offDg, offDb, offDx,
+  );
+  dx.set(heap.subarray(offDx >> 2, (offDx >> 2) + n));
+  dgamma.set(heap.subarray(offDg >> 2, (offDg >> 2) + C));
+  dbeta.set(heap.subarray(offDb >> 2, (offDb >> 2) + C));
+}
