@@ -90,6 +90,55 @@ describe('Sequential fuses Conv2d -> ReLU (-> MaxPool2d)', () => {
   });
 });
 
+/** BatchNorm2d with non-trivial affine parameters (some outputs below zero, so a ReLU after it masks). */
+function affineBn(c: number): BatchNorm2d {
+  const bn = new BatchNorm2d(c);
+  bn.weight.value.data.set(ints([c]).data.map((v) => v + 0.5));
+  bn.bias.value.data.set(ints([c]).data.map((v) => v / 4));
+  return bn;
+}
+
+/** Equal, or (tol > 0) within tol relative to the magnitude. */
+function expectClose(got: number[][], want: number[][], tol: number): void {
+  if (tol === 0) return void expect(got).toEqual(want);
+  expect(got.map((a) => a.length)).toEqual(want.map((a) => a.length));
+  got.forEach((a, i) => a.forEach((v, j) => expect(Math.abs(v - want[i][j])).toBeLessThanOrEqual(tol * (1 + Math.abs(want[i][j])))));
+}
+
+describe('Sequential chains Conv2d -> BatchNorm2d (-> ReLU) blocks', () => {
+  const conv = (r: Rng, i: number, o: number): Conv2d => integerWeights(new Conv2d(i, o, 3, r, { padding: 1 }));
+  it.each([
+    ['a ResNet body: conv, bn, relu, conv, bn', [3, 4, 6, 6],
+      (r: Rng) => [conv(r, 4, 4), affineBn(4), new ReLU(), conv(r, 4, 4), affineBn(4)], false, 0],
+    ['a ResNet stem on data: conv, bn, relu', [2, 1, 6, 5], (r: Rng) => [conv(r, 1, 4), affineBn(4), new ReLU()], true, 0],
+    // The fused Conv2d -> ReLU -> MaxPool2d backward sums the (non-integer) gradients in another order: a few ulps.
+    ['mixed blocks: conv, relu, pool, conv, bn, relu', [2, 2, 9, 8],
+      (r: Rng) => [conv(r, 2, 4), new ReLU(), new MaxPool2d(2), conv(r, 4, 5), affineBn(5), new ReLU()], false, 1e-5],
+  ] as const)('%s: same outputs, gradients and running statistics as layer by layer', (_, shape, build, data, tol) => {
+    const [modules, reference] = [build(new Rng(3)), build(new Rng(3))];
+    reference.forEach((m, i) => m.params().forEach((p, j) => p.value.data.set(modules[i].params()[j].value.data)));
+    const seq = Sequential.named(modules.map((m, i) => [`m${i}`, m]));
+    if (data) [seq, reference[0]].forEach((m) => m.inputIsData());
+    const state = (ms: Module[]): number[][] =>
+      ms.flatMap((m) => [...m.params().map((p) => Array.from(p.grad.data)), ...m.buffers().map((b) => Array.from(b.value.data))]);
+    const x = ints([...shape]);
+    for (let step = 0; step < 2; step++) {
+      const y = seq.forward(x, true);
+      const gy = ints(y.shape);
+      const yFused = y.data.slice();
+      seq.zeroGrad();
+      const dx = seq.backward(gy).data.slice();
+      reference.forEach((m) => m.zeroGrad());
+      const plain = layerByLayer(reference, x, gy);
+      expect(yFused.some((v) => v < 0 || v === 0)).toBe(true);
+      const [got, want] = [[yFused, dx], [plain.y, plain.dx]].map((a) => a.map((t) => Array.from(t)));
+      expectClose([...got, ...state(modules)], [...want, ...state(reference)], tol);
+    }
+    const evalOut = seq.forward(x, false).data;
+    expectClose([Array.from(evalOut)], [Array.from(reference.reduce((t, m) => m.forward(t, false), x).data)], tol);
+  });
+});
+
 describe('Sequential fuses BatchNorm -> ReLU', () => {
   it.each([
     ['BatchNorm2d', () => new BatchNorm2d(3), [4, 3, 5, 6]],

@@ -26,7 +26,8 @@ export {
 } from './reference-conv-relu.js';
 export { WasmKernels, relaxedSimdSupported, type KernelVariant } from './wasm-kernels.js';
 export {
-  conv2dBackwardAt, conv2dBackwardWasm, conv2dForwardAt, conv2dForwardWasm, convMethod, convMethodFits, type ConvMethod,
+  conv2dBackwardAt, conv2dBackwardWasm, conv2dForwardAt, conv2dForwardWasm, convMethod, convMethodFits, type ConvBackwardAt,
+  type ConvForwardAt, type ConvMethod,
 } from './wasm-conv.js';
 export { convReluBackwardWasm, convReluForwardWasm } from './wasm-conv-relu.js';
 export { dropoutForwardWasm, multiplyWasm } from './wasm-dropout.js';
@@ -35,7 +36,8 @@ export {
   batchnormBackwardReference, batchnormForwardReference, type NormForwardOptions, type NormOptions, type NormShape,
 } from './reference-batchnorm.js';
 export {
-  batchnormBackwardAt, batchnormBackwardWasm, batchnormForwardAt, batchnormForwardWasm, type XhatAt,
+  batchnormBackwardAt, batchnormBackwardWasm, batchnormForwardAt, batchnormForwardWasm, type NormBackwardAt, type NormForwardAt,
+  type XhatAt,
 } from './wasm-batchnorm.js';
 export { ResidentRegion } from './resident.js';
 export {
