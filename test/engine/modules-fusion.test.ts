@@ -193,6 +193,33 @@ describe('Residual fuses its sum with a ReLU after it', () => {
   });
 });
 
+describe('Residual keeps its sum in the chain of its body', () => {
+  it.each([true, false])('ResNet block (ReLU after the sum: %s): same as the sum taken in JS', (relu) => {
+    const build = (chained: boolean): Residual => {
+      const r = new Rng(4);
+      const conv = (): Conv2d => integerWeights(new Conv2d(3, 3, 3, r, { padding: 1 }));
+      const body = Sequential.named([['conv1', conv()], ['bn1', affineBn(3)], ['relu', new ReLU()], ['conv2', conv()], ['bn2', affineBn(3)]]);
+      // An explicit identity shortcut (an empty Sequential) keeps the sum out of the chain.
+      return new Residual(body, { shortcut: chained ? undefined : new Sequential(), after: relu ? new ReLU() : undefined });
+    };
+    const [fused, plain] = [build(true), build(false)];
+    plain.params().forEach((p, i) => p.value.data.set(fused.params()[i].value.data));
+    const x = ints([2, 3, 6, 5]);
+    for (let step = 0; step < 2; step++) {
+      const y = fused.forward(x, true).data.slice();
+      expect(Array.from(y)).toEqual(Array.from(plain.forward(x, true).data));
+      const gy = ints([2, 3, 6, 5]);
+      fused.zeroGrad();
+      plain.zeroGrad();
+      expect(Array.from(fused.backward(gy).data)).toEqual(Array.from(plain.backward(gy).data));
+      const state = (m: Module): number[][] => [...m.params().map((p) => p.grad.data), ...m.buffers().map((b) => b.value.data)].map((a) => Array.from(a));
+      expect(state(fused)).toEqual(state(plain));
+    }
+    expect(Array.from(fused.forward(x, false).data)).toEqual(Array.from(plain.forward(x, false).data));
+    expect(() => fused.forward(ints([2, 3, 6, 5]), true) && fused.backward(zeros([2, 3, 6, 4]))).toThrow(/expected gradient of output shape \[2, 3, 6, 5\]/);
+  });
+});
+
 describe('inputIsData', () => {
   it('makes the first Conv2d skip its input gradient (zeros) and leaves the parameter gradients unchanged', () => {
     const build = (): Sequential => {

@@ -19,6 +19,8 @@ interface Plan {
   gradFloats: number;
   /** Floats of the largest conv output before a BatchNorm (0: none). */
   preFloats: number;
+  /** When the output has the input's shape: where a residual sum is kept (forwardResidual), else 0. */
+  sum: number;
 }
 
 const EMPTY = new Float32Array(0);
@@ -38,6 +40,8 @@ export class ConvChain implements Step {
   private readonly region = new ResidentRegion(wasmKernels());
   /** The plan of the last forward in training (undefined after one in evaluation). */
   private planned: Plan | undefined;
+  /** After forwardResidual: whether its sum was ReLU'd. */
+  private residualRelu = false;
   /** The last training plan, reused while the input shape (and the first conv's inputGradient) stay the same. */
   private cached: Plan | undefined;
   private readonly outSlots = new TensorSlots();
@@ -52,16 +56,46 @@ export class ConvChain implements Step {
       for (const b of this.blocks) y = blockForward(b, y);
       return y;
     }
+    const last = this.forwardAt(x);
+    const out = this.outSlots.get(last.outShape);
+    out.data.set(wasmKernels().heap.subarray(last.out >> 2, (last.out >> 2) + out.data.length));
+    return out;
+  }
+
+  /** The output shape of a training forward on input `shape` (errors name the child). */
+  trainingShape(shape: readonly number[]): number[] {
+    const blocks = (this.reuse(shape) ?? this.plan(shape)).blocks;
+    return blocks[blocks.length - 1].outShape;
+  }
+
+  /**
+   * A training forward, then out = its output + its input (ReLU'd when `relu`) in WebAssembly memory: a Residual with
+   * this chain as its body and the identity shortcut (containers.ts); `out` has the input's shape, as the output
+   * must (trainingShape). Its backward is backwardResidual.
+   */
+  forwardResidual(x: Tensor, relu: boolean, out: Tensor): void {
+    const last = this.forwardAt(x);
+    const plan = this.planned as Plan;
+    const kernels = wasmKernels();
+    kernels.addReluAt(relu, out.data.length, last.out, plan.blocks[0].x, plan.sum);
+    out.data.set(kernels.heap.subarray(plan.sum >> 2, (plan.sum >> 2) + out.data.length));
+    this.residualRelu = relu;
+  }
+
+  /** Backward of forwardResidual: gradIn = the input gradient of the sum (its ReLU included). */
+  backwardResidual(gradOut: Tensor, gradIn: Tensor): Tensor {
+    return this.backwardAt(gradOut, gradIn, this.residualRelu);
+  }
+
+  /** The blocks' forward in training, on the resident region; returns the last block's plan. */
+  private forwardAt(x: Tensor): Planned {
     const plan = this.reuse(x.shape) ?? this.plan(x.shape);
     const kernels = wasmKernels();
     const [pre, from] = kernels.layout([plan.preFloats]);
     kernels.heap.set(x.data.subarray(0, numel(x.shape)), plan.blocks[0].x >> 2);
     this.blocks.forEach((b, i) => blockForwardAt(kernels, b, plan.blocks[i], { pre, from }));
-    const last = plan.blocks[plan.blocks.length - 1];
-    const out = this.outSlots.get(last.outShape);
-    out.data.set(kernels.heap.subarray(last.out >> 2, (last.out >> 2) + out.data.length));
     this.planned = plan;
-    return out;
+    return plan.blocks[plan.blocks.length - 1];
   }
 
   backward(gradOut: Tensor): Tensor {
@@ -71,22 +105,36 @@ export class ConvChain implements Step {
       for (let i = this.blocks.length - 1; i >= 0; i--) g = blockBackward(this.blocks[i], g);
       return g;
     }
-    const [lastBlock, last] = [this.blocks[this.blocks.length - 1], plan.blocks[plan.blocks.length - 1]];
-    inChild(lastName(lastBlock), () => expectGradShape(lastBlock.conv, gradOut.shape, last.outShape));
+    const lastBlock = this.blocks[this.blocks.length - 1];
+    const outShape = plan.blocks[plan.blocks.length - 1].outShape;
+    inChild(lastName(lastBlock), () => expectGradShape(lastBlock.conv, gradOut.shape, outShape));
+    return this.backwardAt(gradOut, this.gradInSlots.get(plan.shape), undefined);
+  }
+
+  /**
+   * The blocks' backward on the resident region, into gradIn. With `residual` (the sum's ReLU, forwardResidual), the
+   * output gradient first goes through the sum's ReLU, and gradIn adds it (the shortcut's gradient).
+   */
+  private backwardAt(gradOut: Tensor, gradIn: Tensor, residual: boolean | undefined): Tensor {
+    const plan = this.planned as Plan;
     const kernels = wasmKernels();
-    // The gradients between blocks alternate between two slots: block i's output gradient is in grads[i & 1].
-    const [g0, g1, pre, from] = kernels.layout([plan.gradFloats, plan.gradFloats, plan.preFloats]);
-    const grad = (i: number): number => ((i & 1) === 0 ? g0 : g1);
-    const t: Transient = { pre, from };
     const n = plan.blocks.length;
-    kernels.heap.set(gradOut.data.subarray(0, numel(last.outShape)), grad(n - 1) >> 2);
+    const nOut = numel(plan.blocks[n - 1].outShape);
+    // The gradients between blocks alternate between two slots: block i's output gradient is in grad(i). The
+    // residual's output gradient (also the shortcut's) has a slot of its own: the blocks overwrite both others.
+    const [g0, g1, pre, top, from] = kernels.layout([plan.gradFloats, plan.gradFloats, plan.preFloats, residual === undefined ? 0 : nOut]);
+    const grad = (i: number): number => (residual !== undefined && i === n - 1 ? top : (i & 1) === 0 ? g0 : g1);
+    kernels.heap.set(gradOut.data.subarray(0, nOut), grad(n - 1) >> 2);
+    if (residual) kernels.reluBackwardAt(nOut, plan.sum, top, top);
+    const t: Transient = { pre, from };
     for (let i = n - 1; i >= 0; i--) {
       const dx = i > 0 || plan.inputGradient ? grad(i - 1) : 0;
       blockBackwardAt(kernels, this.blocks[i], plan.blocks[i], t, grad(i), dx);
     }
-    const gradIn = this.gradInSlots.get(plan.shape);
-    const dx = grad(-1) >> 2;
-    if (plan.inputGradient) gradIn.data.set(kernels.heap.subarray(dx, dx + gradIn.data.length));
+    const dx = grad(-1);
+    if (residual !== undefined && plan.inputGradient) kernels.addReluAt(false, nOut, dx, top, dx);
+    const result = plan.inputGradient ? dx : residual !== undefined ? top : 0;
+    if (result) gradIn.data.set(kernels.heap.subarray(result >> 2, (result >> 2) + gradIn.data.length));
     else gradIn.data.fill(0);
     return gradIn;
   }
@@ -123,6 +171,8 @@ export class ConvChain implements Step {
     const laid = blocks.map((b, i) => ({
       out: take(outFloats[i]), arg: b.pool ? take(outFloats[i]) : 0, xhat: norms[i] ? take(outFloats[i]) : 0,
     }));
+    const outShape = blocks[blocks.length - 1].outShape;
+    const sum = sameShape(outShape, shape) ? take(numel(shape)) : -1;
     const base = this.region.ensure(at / 4);
     const planned = blocks.map((b, i) => {
       const norm = norms[i];
@@ -137,6 +187,6 @@ export class ConvChain implements Step {
     const inputGradient = this.blocks[0].conv.inputGradient;
     const gradFloats = Math.max(numel(shape), ...outFloats);
     const preFloats = Math.max(0, ...outFloats.filter((_, i) => norms[i]));
-    return (this.cached = { shape: [...shape], inputGradient, blocks: planned, gradFloats, preFloats });
+    return (this.cached = { shape: [...shape], inputGradient, blocks: planned, gradFloats, preFloats, sum: sum < 0 ? 0 : base + sum });
   }
 }
