@@ -24,9 +24,9 @@ function integerWeights(conv: Conv2d): Conv2d {
 }
 
 /** The children's own forward/backward, one after the other (what Sequential's fused step replaces). */
-function layerByLayer(modules: Module[], x: Tensor, gy: Tensor): { y: Float32Array; dx: Float32Array } {
+function layerByLayer(modules: Module[], x: Tensor, gy: Tensor, training = true): { y: Float32Array; dx: Float32Array } {
   let y = x;
-  for (const m of modules) y = m.forward(y);
+  for (const m of modules) y = m.forward(y, training);
   const out = y.data.slice();
   let g = gy;
   for (let i = modules.length - 1; i >= 0; i--) g = modules[i].backward(g);
@@ -134,8 +134,26 @@ describe('Sequential chains Conv2d -> BatchNorm2d (-> ReLU) blocks', () => {
       const [got, want] = [[yFused, dx], [plain.y, plain.dx]].map((a) => a.map((t) => Array.from(t)));
       expectClose([...got, ...state(modules)], [...want, ...state(reference)], tol);
     }
-    const evalOut = seq.forward(x, false).data;
-    expectClose([Array.from(evalOut)], [Array.from(reference.reduce((t, m) => m.forward(t, false), x).data)], tol);
+    // Evaluation keeps nothing in the chain: a backward after it (a gradient check) runs the modules again.
+    const evalOut = seq.forward(x, false).data.slice();
+    const gy = ints(seq.forward(x, false).shape);
+    [seq, ...reference].forEach((m) => m.zeroGrad());
+    const dx = Array.from(seq.backward(gy).data);
+    const plain = layerByLayer(reference, x, gy, false);
+    expectClose([Array.from(evalOut), dx, ...state(modules)], [Array.from(plain.y), Array.from(plain.dx), ...state(reference)], tol);
+  });
+
+  it('evaluates a batch larger than one chunk (1 MB activations) as layer by layer', () => {
+    const build = (): Module[] => {
+      const r = new Rng(8);
+      return [integerWeights(new Conv2d(8, 8, 3, r, { padding: 1 })), affineBn(8), new ReLU(), new Conv2d(8, 4, 3, r), new ReLU(), new MaxPool2d(2)];
+    };
+    const [modules, reference] = [build(), build()];
+    const seq = Sequential.named(modules.map((m, i) => [`m${i}`, m]));
+    reference.forEach((m, i) => m.params().forEach((p, j) => p.value.data.set(modules[i].params()[j].value.data)));
+    const x = ints([11, 8, 64, 64]);
+    const want = reference.reduce((t, m) => m.forward(t, false), x).data;
+    expect(Array.from(seq.forward(x, false).data)).toEqual(Array.from(want));
   });
 });
 
@@ -216,6 +234,8 @@ describe('Residual keeps its sum in the chain of its body', () => {
       expect(state(fused)).toEqual(state(plain));
     }
     expect(Array.from(fused.forward(x, false).data)).toEqual(Array.from(plain.forward(x, false).data));
+    const gy = ints([2, 3, 6, 5]);
+    expect(Array.from(fused.backward(gy).data)).toEqual(Array.from(plain.backward(gy).data));
     expect(() => fused.forward(ints([2, 3, 6, 5]), true) && fused.backward(zeros([2, 3, 6, 4]))).toThrow(/expected gradient of output shape \[2, 3, 6, 5\]/);
   });
 });

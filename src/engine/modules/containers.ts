@@ -98,7 +98,7 @@ export class Residual extends Module {
   private readonly gradInSlots = new TensorSlots();
   private fusedRelu = false;
   private readonly maskedSlots = new TensorSlots();
-  /** The body's chain when the last training forward ran in it (chainedBody). */
+  /** The body's chain when the last forward ran in it in training (chainedBody). */
   private chained: ConvChain | undefined;
 
   constructor(
@@ -128,11 +128,13 @@ export class Residual extends Module {
     const after = this.after;
     // A ReLU after the sum runs in the same kernel pass (its module is not called); backward then masks by sum.
     this.fusedRelu = after instanceof ReLU;
-    const chain = (this.chained = training ? this.chainedBody() : undefined);
+    const chain = this.chainedBody();
+    // A backward after evaluation (nothing kept in the chain) goes through the body's backward below.
+    this.chained = training ? chain : undefined;
     if (chain) {
-      this.checkShapes(child('body', () => chain.trainingShape(x.shape)), x.shape);
+      this.checkShapes(child('body', () => chain.outputShape(x.shape, training)), x.shape);
       const sum = (this.sum = this.sumSlots.get(x.shape));
-      child('body', () => chain.forwardResidual(x, this.fusedRelu, sum));
+      child('body', () => chain.forwardResidual(x, this.fusedRelu, sum, training));
       return sum;
     }
     const b = child('body', () => this.body.forward(x, training));
@@ -173,8 +175,8 @@ export class Residual extends Module {
   }
 
   /**
-   * The body's ConvChain when the body is one and the shortcut the identity (after: none or ReLU): in training the
-   * sum and its ReLU then run in WebAssembly memory with the chain's activations, and only x and the sum cross to JS.
+   * The body's ConvChain when the body is one and the shortcut the identity (after: none or ReLU): the sum and its
+   * ReLU then run in WebAssembly memory with the chain's activations, and only x and the sum cross to JS.
    */
   private chainedBody(): ConvChain | undefined {
     const plain = !this.shortcut && (!this.after || this.fusedRelu);

@@ -36,6 +36,29 @@ export interface Planned {
   norm: { shape: NormShape; xhat: number } | undefined;
 }
 
+/** A block's geometry for a batch, before its operands are laid out. */
+export type Geometry = Omit<Planned, 'x' | 'out' | 'arg' | 'norm'> & { norm: NormShape | undefined };
+
+const EMPTY = new Float32Array(0);
+
+/** Each block's geometry for input `shape` (throws naming the child that does not fit). */
+export function chainGeometry(blocks: ConvBlock[], shape: readonly number[], training: boolean): Geometry[] {
+  const out: Geometry[] = [];
+  let inShape = shape;
+  for (const b of blocks) {
+    const convShape = inChild(b.convName, () => b.conv.outputShape({ data: EMPTY, shape: [...inShape] }));
+    const bn = b.bn;
+    const norm = bn && inChild(bn[0], () => bn[1].normShape(convShape, training));
+    const p = b.pool;
+    const outShape = p ? inChild(p[0], () => p[1].shapeFor(convShape)) : convShape;
+    const [N, C, H, W] = inShape;
+    const s = { N, C, H, W, Cout: b.conv.outChannels, k: b.conv.kernelSize, stride: b.conv.stride, pad: b.conv.padding };
+    out.push({ s, pool: p && { k: p[1].kernel, stride: p[1].stride }, outShape, norm });
+    inShape = outShape;
+  }
+  return out;
+}
+
 /**
  * Byte offsets of one pass's transient operands, in the kernels' scratch area (reused by every call, so they stay
  * in cache, unlike the chain's resident region): `pre` the conv output before a BatchNorm (its gradient in backward),
@@ -49,8 +72,8 @@ export interface Transient {
 /** A block's gradient arrives at its last child (the pool, else the ReLU, else the BatchNorm): errors name that one. */
 export const lastName = (b: ConvBlock): string => b.pool?.[0] ?? b.reluName ?? (b.bn as [string, BatchNorm2d])[0];
 
-/** One block in training: reads its input at p.x, writes its output (and argmax, x_hat) at p.out. */
-export function blockForwardAt(kernels: WasmKernels, b: ConvBlock, p: Planned, t: Transient): void {
+/** One block: reads its input at p.x, writes its output (and argmax, x_hat) at p.out. */
+export function blockForwardAt(kernels: WasmKernels, b: ConvBlock, p: Planned, t: Transient, training: boolean): void {
   const [w, bias] = [b.conv.weight.value.data, b.conv.bias?.value.data];
   const [bn, norm] = [b.bn, p.norm];
   if (!bn || !norm) {
@@ -59,7 +82,7 @@ export function blockForwardAt(kernels: WasmKernels, b: ConvBlock, p: Planned, t
   }
   inChild(b.convName, () => conv2dForwardAt(kernels, p.s, { x: p.x, out: t.pre }, w, bias, undefined, t.from));
   const at = { x: t.pre, xhat: norm.xhat, y: p.out };
-  inChild(bn[0], () => bn[1].forwardAt(kernels, norm.shape, at, true, b.reluName !== undefined, t.from));
+  inChild(bn[0], () => bn[1].forwardAt(kernels, norm.shape, at, training, b.reluName !== undefined, t.from));
 }
 
 /** Backward of blockForwardAt from the output gradient at `gy`: the input gradient at `dx` (0: none). */

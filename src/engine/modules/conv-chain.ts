@@ -1,9 +1,10 @@
-import { convReluPlane, ResidentRegion, wasmKernels, type NormShape } from '../kernels/index.js';
+import { convReluPlane, ResidentRegion, wasmKernels } from '../kernels/index.js';
 import { numel, sameShape, type Tensor } from '../tensor.js';
 import {
-  blockBackward, blockBackwardAt, blockForward, blockForwardAt, lastName, type ConvBlock, type Planned, type Transient,
+  blockBackward, blockBackwardAt, blockForward, blockForwardAt, chainGeometry, lastName, type ConvBlock, type Geometry,
+  type Planned, type Transient,
 } from './conv-chain-blocks.js';
-import type { MaxPool2d } from './pool.js';
+import { evaluateChain } from './conv-chain-eval.js';
 import { expectGradShape } from './shape-check.js';
 import { TensorSlots } from './slots.js';
 import { inChild, type Step } from './step.js';
@@ -23,7 +24,6 @@ interface Plan {
   sum: number;
 }
 
-const EMPTY = new Float32Array(0);
 const align64 = (n: number): number => (n + 63) & ~63;
 
 /**
@@ -32,9 +32,10 @@ const align64 = (n: number): number => (n + 63) & ~63;
  * and x_hat) stays in a resident region of WebAssembly memory from the forward pass to the backward pass, and the
  * transient operands (the gradients between blocks, a conv's output before its BatchNorm) in the kernels' scratch
  * area: only the chain's input and output and their gradients cross to JS (for ConvSepNet's conv1 -> conv2 ~0.6 M
- * floats per batch fewer copies, measured 14.6 GB/s here; a ResNet block's body is one chain). In evaluation (no
- * backward follows) each block runs on its own through its modules, the convs in chunks. The ReLU and MaxPool2d
- * modules are not called: the fused kernels compute exactly what they would.
+ * floats per batch fewer copies, measured 14.6 GB/s here; a ResNet block's body is one chain). In evaluation nothing
+ * is kept: the batch goes through in chunks (conv-chain-eval.ts), and a backward pass after it (a gradient check)
+ * first runs the blocks again through their modules. The ReLU and MaxPool2d modules are not called: the fused
+ * kernels compute exactly what they would.
  */
 export class ConvChain implements Step {
   private readonly region = new ResidentRegion(wasmKernels());
@@ -42,6 +43,8 @@ export class ConvChain implements Step {
   private planned: Plan | undefined;
   /** After forwardResidual: whether its sum was ReLU'd. */
   private residualRelu = false;
+  /** The input of the last forward in evaluation (undefined after one in training). */
+  private evalInput: Tensor | undefined;
   /** The last training plan, reused while the input shape (and the first conv's inputGradient) stay the same. */
   private cached: Plan | undefined;
   private readonly outSlots = new TensorSlots();
@@ -51,10 +54,10 @@ export class ConvChain implements Step {
 
   forward(x: Tensor, training: boolean): Tensor {
     if (!training) {
-      this.planned = undefined;
-      let y = x;
-      for (const b of this.blocks) y = blockForward(b, y);
-      return y;
+      const geometry = this.evaluating(x);
+      const out = this.outSlots.get(geometry[geometry.length - 1].outShape);
+      evaluateChain(wasmKernels(), this.blocks, geometry, x, out, undefined);
+      return out;
     }
     const last = this.forwardAt(x);
     const out = this.outSlots.get(last.outShape);
@@ -62,18 +65,22 @@ export class ConvChain implements Step {
     return out;
   }
 
-  /** The output shape of a training forward on input `shape` (errors name the child). */
-  trainingShape(shape: readonly number[]): number[] {
-    const blocks = (this.reuse(shape) ?? this.plan(shape)).blocks;
+  /** The output shape for input `shape` (errors name the child). */
+  outputShape(shape: readonly number[], training: boolean): number[] {
+    const blocks = training ? (this.reuse(shape) ?? this.plan(shape)).blocks : chainGeometry(this.blocks, shape, false);
     return blocks[blocks.length - 1].outShape;
   }
 
   /**
-   * A training forward, then out = its output + its input (ReLU'd when `relu`) in WebAssembly memory: a Residual with
-   * this chain as its body and the identity shortcut (containers.ts); `out` has the input's shape, as the output
-   * must (trainingShape). Its backward is backwardResidual.
+   * forward, then out = its output + its input (ReLU'd when `relu`) in WebAssembly memory: a Residual with this chain
+   * as its body and the identity shortcut (containers.ts); `out` has the input's shape, as the output must
+   * (outputShape). The backward of a training pass is backwardResidual.
    */
-  forwardResidual(x: Tensor, relu: boolean, out: Tensor): void {
+  forwardResidual(x: Tensor, relu: boolean, out: Tensor, training: boolean): void {
+    if (!training) {
+      evaluateChain(wasmKernels(), this.blocks, this.evaluating(x), x, out, relu);
+      return;
+    }
     const last = this.forwardAt(x);
     const plan = this.planned as Plan;
     const kernels = wasmKernels();
@@ -93,14 +100,17 @@ export class ConvChain implements Step {
     const kernels = wasmKernels();
     const [pre, from] = kernels.layout([plan.preFloats]);
     kernels.heap.set(x.data.subarray(0, numel(x.shape)), plan.blocks[0].x >> 2);
-    this.blocks.forEach((b, i) => blockForwardAt(kernels, b, plan.blocks[i], { pre, from }));
+    this.blocks.forEach((b, i) => blockForwardAt(kernels, b, plan.blocks[i], { pre, from }, true));
     this.planned = plan;
+    this.evalInput = undefined;
     return plan.blocks[plan.blocks.length - 1];
   }
 
   backward(gradOut: Tensor): Tensor {
     const plan = this.planned;
     if (!plan) {
+      let y = this.evalInput;
+      if (y) for (const b of this.blocks) y = blockForward(b, y);
       let g = gradOut;
       for (let i = this.blocks.length - 1; i >= 0; i--) g = blockBackward(this.blocks[i], g);
       return g;
@@ -139,6 +149,13 @@ export class ConvChain implements Step {
     return gradIn;
   }
 
+  /** The geometry of an evaluation forward on x, which leaves no training plan for backward. */
+  private evaluating(x: Tensor): Geometry[] {
+    this.planned = undefined;
+    this.evalInput = x;
+    return chainGeometry(this.blocks, x.shape, false);
+  }
+
   private reuse(shape: readonly number[]): Plan | undefined {
     const c = this.cached;
     const same = c && c.inputGradient === this.blocks[0].conv.inputGradient && sameShape(c.shape, shape);
@@ -147,18 +164,7 @@ export class ConvChain implements Step {
 
   /** Each block's geometry for input `shape` (errors name the child), laid out in the resident region. */
   private plan(shape: readonly number[]): Plan {
-    const blocks: Omit<Planned, 'x' | 'out' | 'arg' | 'norm'>[] = [];
-    const norms: (NormShape | undefined)[] = [];
-    let inShape = shape;
-    for (const b of this.blocks) {
-      const convShape = inChild(b.convName, () => b.conv.outputShape({ data: EMPTY, shape: [...inShape] }));
-      norms.push(b.bn && inChild(b.bn[0], () => (b.bn as NonNullable<ConvBlock['bn']>)[1].normShape(convShape, true)));
-      const pool = b.pool && { k: b.pool[1].kernel, stride: b.pool[1].stride };
-      const outShape = b.pool ? inChild(b.pool[0], () => (b.pool as [string, MaxPool2d])[1].shapeFor(convShape)) : convShape;
-      const [N, C, H, W] = inShape;
-      blocks.push({ s: { N, C, H, W, Cout: b.conv.outChannels, k: b.conv.kernelSize, stride: b.conv.stride, pad: b.conv.padding }, pool, outShape });
-      inShape = outShape;
-    }
+    const blocks = chainGeometry(this.blocks, shape, true);
     // Byte offsets from 0, each region followed by slack (kernels read and write a few floats past their operands).
     let at = 0;
     const take = (floats: number): number => {
@@ -169,24 +175,21 @@ export class ConvChain implements Step {
     const outFloats = blocks.map((b) => b.s.N * b.s.Cout * convReluPlane(b.s, b.pool));
     const input = take(numel(shape));
     const laid = blocks.map((b, i) => ({
-      out: take(outFloats[i]), arg: b.pool ? take(outFloats[i]) : 0, xhat: norms[i] ? take(outFloats[i]) : 0,
+      out: take(outFloats[i]), arg: b.pool ? take(outFloats[i]) : 0, xhat: b.norm ? take(outFloats[i]) : 0,
     }));
     const outShape = blocks[blocks.length - 1].outShape;
     const sum = sameShape(outShape, shape) ? take(numel(shape)) : -1;
     const base = this.region.ensure(at / 4);
-    const planned = blocks.map((b, i) => {
-      const norm = norms[i];
-      return {
-        ...b,
-        x: i === 0 ? base + input : base + laid[i - 1].out,
-        out: base + laid[i].out,
-        arg: b.pool ? base + laid[i].arg : 0,
-        norm: norm && { shape: norm, xhat: base + laid[i].xhat },
-      };
-    });
+    const planned = blocks.map((b, i) => ({
+      ...b,
+      x: i === 0 ? base + input : base + laid[i - 1].out,
+      out: base + laid[i].out,
+      arg: b.pool ? base + laid[i].arg : 0,
+      norm: b.norm && { shape: b.norm, xhat: base + laid[i].xhat },
+    }));
     const inputGradient = this.blocks[0].conv.inputGradient;
     const gradFloats = Math.max(numel(shape), ...outFloats);
-    const preFloats = Math.max(0, ...outFloats.filter((_, i) => norms[i]));
+    const preFloats = Math.max(0, ...outFloats.filter((_, i) => blocks[i].norm));
     return (this.cached = { shape: [...shape], inputGradient, blocks: planned, gradFloats, preFloats, sum: sum < 0 ? 0 : base + sum });
   }
 }
