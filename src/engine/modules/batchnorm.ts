@@ -16,9 +16,10 @@ export interface BatchNormOptions {
  * Batch normalisation over every dimension but 1 (the channel), with PyTorch's semantics (see
  * kernels/reference-batchnorm.ts): training normalises with the biased batch variance and updates the running
  * mean and unbiased variance with `momentum`, counting num_batches_tracked; eval uses the running statistics.
- * Sequential fuses a following ReLU into the same kernels (forwardRelu). In training the normalised input x_hat,
- * which only backward reads, stays in WebAssembly memory. Output and input-gradient tensors are module-owned
- * buffers overwritten by the next call.
+ * Sequential fuses a following ReLU into the same kernels (forwardRelu), and after a Conv2d runs it on activations
+ * kept in WebAssembly memory (forwardAt, conv-chain.ts). In training the normalised input x_hat, which only backward
+ * reads, stays in WebAssembly memory. Output and input-gradient tensors are module-owned buffers overwritten by the
+ * next call.
  */
 export abstract class BatchNorm extends Module {
   readonly weight: Param;
