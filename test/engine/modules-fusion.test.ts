@@ -24,9 +24,9 @@ function integerWeights(conv: Conv2d): Conv2d {
 }
 
 /** The children's own forward/backward, one after the other (what Sequential's fused step replaces). */
-function layerByLayer(modules: Module[], x: Tensor, gy: Tensor): { y: Float32Array; dx: Float32Array } {
+function layerByLayer(modules: Module[], x: Tensor, gy: Tensor, training = true): { y: Float32Array; dx: Float32Array } {
   let y = x;
-  for (const m of modules) y = m.forward(y);
+  for (const m of modules) y = m.forward(y, training);
   const out = y.data.slice();
   let g = gy;
   for (let i = modules.length - 1; i >= 0; i--) g = modules[i].backward(g);
@@ -90,6 +90,73 @@ describe('Sequential fuses Conv2d -> ReLU (-> MaxPool2d)', () => {
   });
 });
 
+/** BatchNorm2d with non-trivial affine parameters (some outputs below zero, so a ReLU after it masks). */
+function affineBn(c: number): BatchNorm2d {
+  const bn = new BatchNorm2d(c);
+  bn.weight.value.data.set(ints([c]).data.map((v) => v + 0.5));
+  bn.bias.value.data.set(ints([c]).data.map((v) => v / 4));
+  return bn;
+}
+
+/** Equal, or (tol > 0) within tol relative to the magnitude. */
+function expectClose(got: number[][], want: number[][], tol: number): void {
+  if (tol === 0) return void expect(got).toEqual(want);
+  expect(got.map((a) => a.length)).toEqual(want.map((a) => a.length));
+  got.forEach((a, i) => a.forEach((v, j) => expect(Math.abs(v - want[i][j])).toBeLessThanOrEqual(tol * (1 + Math.abs(want[i][j])))));
+}
+
+describe('Sequential chains Conv2d -> BatchNorm2d (-> ReLU) blocks', () => {
+  const conv = (r: Rng, i: number, o: number): Conv2d => integerWeights(new Conv2d(i, o, 3, r, { padding: 1 }));
+  it.each([
+    ['a ResNet body: conv, bn, relu, conv, bn', [3, 4, 6, 6],
+      (r: Rng) => [conv(r, 4, 4), affineBn(4), new ReLU(), conv(r, 4, 4), affineBn(4)], false, 0],
+    ['a ResNet stem on data: conv, bn, relu', [2, 1, 6, 5], (r: Rng) => [conv(r, 1, 4), affineBn(4), new ReLU()], true, 0],
+    // The fused Conv2d -> ReLU -> MaxPool2d backward sums the (non-integer) gradients in another order: a few ulps.
+    ['mixed blocks: conv, relu, pool, conv, bn, relu', [2, 2, 9, 8],
+      (r: Rng) => [conv(r, 2, 4), new ReLU(), new MaxPool2d(2), conv(r, 4, 5), affineBn(5), new ReLU()], false, 1e-5],
+  ] as const)('%s: same outputs, gradients and running statistics as layer by layer', (_, shape, build, data, tol) => {
+    const [modules, reference] = [build(new Rng(3)), build(new Rng(3))];
+    reference.forEach((m, i) => m.params().forEach((p, j) => p.value.data.set(modules[i].params()[j].value.data)));
+    const seq = Sequential.named(modules.map((m, i) => [`m${i}`, m]));
+    if (data) [seq, reference[0]].forEach((m) => m.inputIsData());
+    const state = (ms: Module[]): number[][] =>
+      ms.flatMap((m) => [...m.params().map((p) => Array.from(p.grad.data)), ...m.buffers().map((b) => Array.from(b.value.data))]);
+    const x = ints([...shape]);
+    for (let step = 0; step < 2; step++) {
+      const y = seq.forward(x, true);
+      const gy = ints(y.shape);
+      const yFused = y.data.slice();
+      seq.zeroGrad();
+      const dx = seq.backward(gy).data.slice();
+      reference.forEach((m) => m.zeroGrad());
+      const plain = layerByLayer(reference, x, gy);
+      expect(yFused.some((v) => v < 0 || v === 0)).toBe(true);
+      const [got, want] = [[yFused, dx], [plain.y, plain.dx]].map((a) => a.map((t) => Array.from(t)));
+      expectClose([...got, ...state(modules)], [...want, ...state(reference)], tol);
+    }
+    // Evaluation keeps nothing in the chain: a backward after it (a gradient check) runs the modules again.
+    const evalOut = seq.forward(x, false).data.slice();
+    const gy = ints(seq.forward(x, false).shape);
+    [seq, ...reference].forEach((m) => m.zeroGrad());
+    const dx = Array.from(seq.backward(gy).data);
+    const plain = layerByLayer(reference, x, gy, false);
+    expectClose([Array.from(evalOut), dx, ...state(modules)], [Array.from(plain.y), Array.from(plain.dx), ...state(reference)], tol);
+  });
+
+  it('evaluates a batch larger than one chunk (1 MB activations) as layer by layer', () => {
+    const build = (): Module[] => {
+      const r = new Rng(8);
+      return [integerWeights(new Conv2d(8, 8, 3, r, { padding: 1 })), affineBn(8), new ReLU(), new Conv2d(8, 4, 3, r), new ReLU(), new MaxPool2d(2)];
+    };
+    const [modules, reference] = [build(), build()];
+    const seq = Sequential.named(modules.map((m, i) => [`m${i}`, m]));
+    reference.forEach((m, i) => m.params().forEach((p, j) => p.value.data.set(modules[i].params()[j].value.data)));
+    const x = ints([11, 8, 64, 64]);
+    const want = reference.reduce((t, m) => m.forward(t, false), x).data;
+    expect(Array.from(seq.forward(x, false).data)).toEqual(Array.from(want));
+  });
+});
+
 describe('Sequential fuses BatchNorm -> ReLU', () => {
   it.each([
     ['BatchNorm2d', () => new BatchNorm2d(3), [4, 3, 5, 6]],
@@ -141,6 +208,35 @@ describe('Residual fuses its sum with a ReLU after it', () => {
     expect(Array.from(dx)).toEqual(Array.from(plain.backward(gy).data));
     expect(fused.params().map((p) => Array.from(p.grad.data))).toEqual(plain.params().map((p) => Array.from(p.grad.data)));
     expect(() => res.backward(zeros([2, 3, 5, 4]))).toThrow(/expected gradient of output shape \[2, 3, 5, 5\]/);
+  });
+});
+
+describe('Residual keeps its sum in the chain of its body', () => {
+  it.each([true, false])('ResNet block (ReLU after the sum: %s): same as the sum taken in JS', (relu) => {
+    const build = (chained: boolean): Residual => {
+      const r = new Rng(4);
+      const conv = (): Conv2d => integerWeights(new Conv2d(3, 3, 3, r, { padding: 1 }));
+      const body = Sequential.named([['conv1', conv()], ['bn1', affineBn(3)], ['relu', new ReLU()], ['conv2', conv()], ['bn2', affineBn(3)]]);
+      // An explicit identity shortcut (an empty Sequential) keeps the sum out of the chain.
+      return new Residual(body, { shortcut: chained ? undefined : new Sequential(), after: relu ? new ReLU() : undefined });
+    };
+    const [fused, plain] = [build(true), build(false)];
+    plain.params().forEach((p, i) => p.value.data.set(fused.params()[i].value.data));
+    const x = ints([2, 3, 6, 5]);
+    for (let step = 0; step < 2; step++) {
+      const y = fused.forward(x, true).data.slice();
+      expect(Array.from(y)).toEqual(Array.from(plain.forward(x, true).data));
+      const gy = ints([2, 3, 6, 5]);
+      fused.zeroGrad();
+      plain.zeroGrad();
+      expect(Array.from(fused.backward(gy).data)).toEqual(Array.from(plain.backward(gy).data));
+      const state = (m: Module): number[][] => [...m.params().map((p) => p.grad.data), ...m.buffers().map((b) => b.value.data)].map((a) => Array.from(a));
+      expect(state(fused)).toEqual(state(plain));
+    }
+    expect(Array.from(fused.forward(x, false).data)).toEqual(Array.from(plain.forward(x, false).data));
+    const gy = ints([2, 3, 6, 5]);
+    expect(Array.from(fused.backward(gy).data)).toEqual(Array.from(plain.backward(gy).data));
+    expect(() => fused.forward(ints([2, 3, 6, 5]), true) && fused.backward(zeros([2, 3, 6, 4]))).toThrow(/expected gradient of output shape \[2, 3, 6, 5\]/);
   });
 });
 

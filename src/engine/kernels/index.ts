@@ -25,14 +25,20 @@ export {
   convReluBackwardReference, convReluForwardReference, convReluPlane, type PoolShape,
 } from './reference-conv-relu.js';
 export { WasmKernels, relaxedSimdSupported, type KernelVariant } from './wasm-kernels.js';
-export { conv2dBackwardWasm, conv2dForwardWasm, convMethod, convMethodFits, type ConvMethod } from './wasm-conv.js';
+export {
+  conv2dBackwardAt, conv2dBackwardWasm, conv2dForwardAt, conv2dForwardWasm, convMethod, convMethodFits, type ConvBackwardAt,
+  type ConvForwardAt, type ConvMethod,
+} from './wasm-conv.js';
 export { convReluBackwardWasm, convReluForwardWasm } from './wasm-conv-relu.js';
 export { dropoutForwardWasm, multiplyWasm } from './wasm-dropout.js';
 export { AdamMoments } from './wasm-adam.js';
 export {
   batchnormBackwardReference, batchnormForwardReference, type NormForwardOptions, type NormOptions, type NormShape,
 } from './reference-batchnorm.js';
-export { batchnormBackwardWasm, batchnormForwardWasm, type XhatAt } from './wasm-batchnorm.js';
+export {
+  batchnormBackwardAt, batchnormBackwardWasm, batchnormForwardAt, batchnormForwardWasm, type NormBackwardAt, type NormForwardAt,
+  type XhatAt,
+} from './wasm-batchnorm.js';
 export { ResidentRegion } from './resident.js';
 export {
   convReluBackwardAt, convReluForwardAt, type BackwardAt, type ForwardAt,

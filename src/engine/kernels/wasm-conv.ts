@@ -54,34 +54,90 @@ function checkMethod(fn: string, s: ConvShape, pass: 'forward' | 'backward', met
   if (!convMethodFits(s, pass, method)) throw new Error(`${fn}: the ${method} method does not fit ${JSON.stringify(s)}`);
 }
 
-/** out [N, Cout, OH, OW] = conv(input, weight [Cout, C, k, k]) + bias; as conv2dForwardReference. */
-export function conv2dForwardWasm(
-  kernels: WasmKernels, s: ConvShape, input: Float32Array, weight: Float32Array, bias: Float32Array | undefined,
-  out: Float32Array, method = convMethod(s, 'forward'),
+/** Byte offsets of a conv forward's operands in linear memory. */
+export interface ConvForwardAt {
+  x: number;
+  out: number;
+}
+
+/**
+ * conv2dForward on operands already in linear memory (a caller that keeps activations there, conv-chain.ts, or the
+ * copying wrapper below); copies only the weights in. `from`: where its scratch may start.
+ */
+export function conv2dForwardAt(
+  kernels: WasmKernels, s: ConvShape, at: ConvForwardAt, weight: Float32Array, bias: Float32Array | undefined,
+  method = convMethod(s, 'forward'), from?: number,
 ): void {
   const { N, C, H, W, Cout, k, stride, pad } = s;
-  const [P, ckk] = kernels.checkConv('conv2dForward', s, [
-    ['input', input, N * C * H * W], ['weight', weight, Cout * ckkOf(s)], ['bias', bias, Cout], ['out', out, N * Cout * outPlane(s)],
-  ]);
+  const [P, ckk] = kernels.checkConv('conv2dForward', s, [['weight', weight, Cout * ckkOf(s)], ['bias', bias, Cout]]);
   checkMethod('conv2dForward', s, 'forward', method);
-  const sizeX = N * C * H * W, sizeW = Cout * ckk, sizeOut = N * Cout * P;
+  const sizeW = Cout * ckk;
   const e = kernels.exports;
   const scratch = method === 'im2col'
     ? kernels.gemmScratch([[Cout, P, ckk]])
     : (method === 'winograd' ? e.winogradForwardScratchBytes(C, H, W, Cout, pad) : e.directForwardScratchBytes(C, H, W, Cout, k, pad)) / 4;
   // im2col goes image by image: one image's columns (P*CKK floats) of scratch.
-  const [offX, offW, offB, offOut, offCols, offS] = kernels.layout([
-    sizeX, sizeW, Cout, sizeOut, method === 'im2col' ? P * ckk : 0, Math.ceil(scratch),
-  ]);
+  const [offW, offB, offCols, offS] = kernels.layout([sizeW, Cout, method === 'im2col' ? P * ckk : 0, Math.ceil(scratch)], from);
   const heap = kernels.heap;
-  heap.set(input.subarray(0, sizeX), offX >> 2);
   heap.set(weight.subarray(0, sizeW), offW >> 2);
   if (bias) heap.set(bias.subarray(0, Cout), offB >> 2);
   const offBias = bias ? offB : 0;
-  if (method === 'winograd') e.conv2dWinogradForward(N, C, H, W, Cout, pad, offX, offW, offBias, offOut, offS);
-  else if (method === 'direct') e.conv2dDirectForward(N, C, H, W, Cout, k, pad, offX, offW, offBias, offOut, offS);
-  else e.conv2dForward(N, C, H, W, Cout, k, stride, pad, offX, offW, offBias, offOut, offCols, offS);
-  out.set(heap.subarray(offOut >> 2, (offOut >> 2) + sizeOut));
+  if (method === 'winograd') e.conv2dWinogradForward(N, C, H, W, Cout, pad, at.x, offW, offBias, at.out, offS);
+  else if (method === 'direct') e.conv2dDirectForward(N, C, H, W, Cout, k, pad, at.x, offW, offBias, at.out, offS);
+  else e.conv2dForward(N, C, H, W, Cout, k, stride, pad, at.x, offW, offBias, at.out, offCols, offS);
+}
+
+/** out [N, Cout, OH, OW] = conv(input, weight [Cout, C, k, k]) + bias; as conv2dForwardReference. */
+export function conv2dForwardWasm(
+  kernels: WasmKernels, s: ConvShape, input: Float32Array, weight: Float32Array, bias: Float32Array | undefined,
+  out: Float32Array, method = convMethod(s, 'forward'),
+): void {
+  const sizeX = s.N * s.C * s.H * s.W, sizeOut = s.N * s.Cout * outPlane(s);
+  kernels.checkConv('conv2dForward', s, [['input', input, sizeX], ['out', out, sizeOut]]);
+  const [x, o, end] = kernels.layout([sizeX, sizeOut]);
+  kernels.heap.set(input.subarray(0, sizeX), x >> 2);
+  conv2dForwardAt(kernels, s, { x, out: o }, weight, bias, method, end);
+  out.set(kernels.heap.subarray(o >> 2, (o >> 2) + sizeOut));
+}
+
+/** Byte offsets of a conv backward's operands in linear memory (dx: 0 for no input gradient). */
+export interface ConvBackwardAt {
+  x: number;
+  gy: number;
+  dx: number;
+}
+
+/**
+ * conv2dBackward on operands already in linear memory (as conv2dForwardAt); copies only the weights and their
+ * gradients in, and the gradients out.
+ */
+export function conv2dBackwardAt(
+  kernels: WasmKernels, s: ConvShape, at: ConvBackwardAt, weight: Float32Array, gradWeight: Float32Array,
+  gradBias: Float32Array | undefined, method = convMethod(s, 'backward'), from?: number,
+): void {
+  const { N, C, H, W, Cout, k, stride, pad } = s;
+  const sizeW = Cout * ckkOf(s);
+  const [P, ckk] = kernels.checkConv('conv2dBackward', s, [
+    ['weight', weight, sizeW], ['gradWeight', gradWeight, sizeW], ['gradBias', gradBias, Cout],
+  ]);
+  checkMethod('conv2dBackward', s, 'backward', method);
+  const e = kernels.exports;
+  const direct = method !== 'im2col', winograd = method === 'winograd' ? 1 : 0;
+  // im2col: per image columns (and the input gradient's), a GEMM's scratch and the weight gradient's partial sums.
+  const [offW, offDw, offDwNew, offDb, offCols, offDcols, offS, offT] = kernels.layout([
+    sizeW, sizeW, direct ? 0 : sizeW, Cout, direct ? 0 : P * ckk, at.dx && !direct ? P * ckk : 0,
+    direct ? Math.ceil(e.directBackwardScratchBytes(C, H, W, Cout, k, pad, winograd) / 4) : kernels.gemmScratch([[Cout, ckk, P], [P, ckk, Cout]]),
+    direct ? 0 : sizeW,
+  ], from);
+  const heap = kernels.heap;
+  heap.set(weight.subarray(0, sizeW), offW >> 2);
+  heap.set(gradWeight.subarray(0, sizeW), offDw >> 2);
+  if (gradBias) heap.set(gradBias.subarray(0, Cout), offDb >> 2);
+  const pDb = gradBias ? offDb : 0;
+  if (direct) e.conv2dDirectBackward(N, C, H, W, Cout, k, pad, at.x, at.gy, offW, offDw, pDb, at.dx, winograd, offS);
+  else e.conv2dBackward(N, C, H, W, Cout, k, stride, pad, at.x, at.gy, offW, offDw, offDwNew, pDb, at.dx, offCols, offDcols, offS, offT);
+  gradWeight.set(heap.subarray(offDw >> 2, (offDw >> 2) + sizeW));
+  if (gradBias) gradBias.set(heap.subarray(offDb >> 2, (offDb >> 2) + Cout));
 }
 
 /** gradWeight += , gradBias += (if given), gradInput = (if given); as conv2dBackwardReference. */
@@ -89,31 +145,12 @@ export function conv2dBackwardWasm(
   kernels: WasmKernels, s: ConvShape, input: Float32Array, gradOut: Float32Array, weight: Float32Array,
   gradWeight: Float32Array, gradBias: Float32Array | undefined, gradInput: Float32Array | undefined, method = convMethod(s, 'backward'),
 ): void {
-  const { N, C, H, W, Cout, k, stride, pad } = s;
-  const sizeX = N * C * H * W, sizeW = Cout * ckkOf(s), sizeGy = N * Cout * outPlane(s);
-  const [P, ckk] = kernels.checkConv('conv2dBackward', s, [
-    ['input', input, sizeX], ['gradOut', gradOut, sizeGy], ['weight', weight, sizeW], ['gradWeight', gradWeight, sizeW],
-    ['gradBias', gradBias, Cout], ['gradInput', gradInput, sizeX],
-  ]);
-  checkMethod('conv2dBackward', s, 'backward', method);
-  const e = kernels.exports;
-  const direct = method !== 'im2col', winograd = method === 'winograd' ? 1 : 0;
-  // im2col: per image columns (and the input gradient's), a GEMM's scratch and the weight gradient's partial sums.
-  const [offX, offGy, offW, offDw, offDwNew, offDb, offDx, offCols, offDcols, offS, offT] = kernels.layout([
-    sizeX, sizeGy, sizeW, sizeW, direct ? 0 : sizeW, Cout, sizeX, direct ? 0 : P * ckk, gradInput && !direct ? P * ckk : 0,
-    direct ? Math.ceil(e.directBackwardScratchBytes(C, H, W, Cout, k, pad, winograd) / 4) : kernels.gemmScratch([[Cout, ckk, P], [P, ckk, Cout]]),
-    direct ? 0 : sizeW,
-  ]);
+  const sizeX = s.N * s.C * s.H * s.W, sizeGy = s.N * s.Cout * outPlane(s);
+  kernels.checkConv('conv2dBackward', s, [['input', input, sizeX], ['gradOut', gradOut, sizeGy], ['gradInput', gradInput, sizeX]]);
+  const [x, gy, dx, end] = kernels.layout([sizeX, sizeGy, gradInput ? sizeX : 0]);
   const heap = kernels.heap;
-  heap.set(input.subarray(0, sizeX), offX >> 2);
-  heap.set(gradOut.subarray(0, sizeGy), offGy >> 2);
-  heap.set(weight.subarray(0, sizeW), offW >> 2);
-  heap.set(gradWeight.subarray(0, sizeW), offDw >> 2);
-  if (gradBias) heap.set(gradBias.subarray(0, Cout), offDb >> 2);
-  const [pDb, pDx] = [gradBias ? offDb : 0, gradInput ? offDx : 0];
-  if (direct) e.conv2dDirectBackward(N, C, H, W, Cout, k, pad, offX, offGy, offW, offDw, pDb, pDx, winograd, offS);
-  else e.conv2dBackward(N, C, H, W, Cout, k, stride, pad, offX, offGy, offW, offDw, offDwNew, pDb, pDx, offCols, offDcols, offS, offT);
-  gradWeight.set(heap.subarray(offDw >> 2, (offDw >> 2) + sizeW));
-  if (gradBias) gradBias.set(heap.subarray(offDb >> 2, (offDb >> 2) + Cout));
-  if (gradInput) gradInput.set(heap.subarray(offDx >> 2, (offDx >> 2) + sizeX));
+  heap.set(input.subarray(0, sizeX), x >> 2);
+  heap.set(gradOut.subarray(0, sizeGy), gy >> 2);
+  conv2dBackwardAt(kernels, s, { x, gy, dx: gradInput ? dx : 0 }, weight, gradWeight, gradBias, method, end);
+  if (gradInput) gradInput.set(kernels.heap.subarray(dx >> 2, (dx >> 2) + sizeX));
 }

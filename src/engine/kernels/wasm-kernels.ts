@@ -218,8 +218,13 @@ export class WasmKernels {
     const [offY, offDy, offDx] = this.layout([n, n, n]);
     this.f32.set(y.subarray(0, n), offY >> 2);
     this.f32.set(dy, offDy >> 2);
-    this.exports.reluBackward(n, offY, offDy, offDx);
+    this.reluBackwardAt(n, offY, offDy, offDx);
     dx.set(this.f32.subarray(offDx >> 2, (offDx >> 2) + n));
+  }
+
+  /** reluBackward on n floats at byte offsets of linear memory (dx may be dy). */
+  reluBackwardAt(n: number, y: number, dy: number, dx: number): void {
+    this.exports.reluBackward(n, y, dy, dx);
   }
 
   /** As addReluReference. */
@@ -230,8 +235,13 @@ export class WasmKernels {
     const [offA, offB, offY] = this.layout([n, n, n]);
     this.f32.set(a, offA >> 2);
     this.f32.set(b.subarray(0, n), offB >> 2);
-    this.exports.addRelu(n, relu ? 1 : 0, offA, offB, offY);
+    this.addReluAt(relu, n, offA, offB, offY);
     y.set(this.f32.subarray(offY >> 2, (offY >> 2) + n));
+  }
+
+  /** addRelu on n floats at byte offsets of linear memory (y may be a or b). */
+  addReluAt(relu: boolean, n: number, a: number, b: number, y: number): void {
+    this.exports.addRelu(n, relu ? 1 : 0, a, b, y);
   }
 
   /** As leakyReluReference. */

@@ -1,8 +1,9 @@
 import {
-  batchnormBackward, batchnormForward, ResidentRegion, wasmKernels, type NormOptions, type NormShape, type XhatAt,
+  batchnormBackward, batchnormBackwardAt, batchnormForward, batchnormForwardAt, ResidentRegion, wasmKernels,
+  type NormBackwardAt, type NormForwardAt, type NormOptions, type NormShape, type WasmKernels, type XhatAt,
 } from '../kernels/index.js';
 import { Module, type Buffer, type Param } from '../module.js';
-import { zeros, type Tensor } from '../tensor.js';
+import { numel, zeros, type Tensor } from '../tensor.js';
 import { float32Slots, TensorSlots } from './slots.js';
 import { expectGradShape, shapeError } from './shape-check.js';
 
@@ -15,9 +16,10 @@ export interface BatchNormOptions {
  * Batch normalisation over every dimension but 1 (the channel), with PyTorch's semantics (see
  * kernels/reference-batchnorm.ts): training normalises with the biased batch variance and updates the running
  * mean and unbiased variance with `momentum`, counting num_batches_tracked; eval uses the running statistics.
- * Sequential fuses a following ReLU into the same kernels (forwardRelu). In training the normalised input x_hat,
- * which only backward reads, stays in WebAssembly memory. Output and input-gradient tensors are module-owned
- * buffers overwritten by the next call.
+ * Sequential fuses a following ReLU into the same kernels (forwardRelu), and after a Conv2d runs it on activations
+ * kept in WebAssembly memory (forwardAt, conv-chain.ts). In training the normalised input x_hat, which only backward
+ * reads, stays in WebAssembly memory. Output and input-gradient tensors are module-owned buffers overwritten by the
+ * next call.
  */
 export abstract class BatchNorm extends Module {
   readonly weight: Param;
@@ -88,17 +90,45 @@ export abstract class BatchNorm extends Module {
     return this.normalize(x, training, true);
   }
 
-  private normalize(x: Tensor, training: boolean, relu: boolean): Tensor {
-    this.checkInput(x.shape);
-    const N = x.shape[0];
+  /** The kernels' shape for input `shape` (throws naming this module if it does not fit). */
+  normShape(shape: readonly number[], training: boolean): NormShape {
+    this.checkInput(shape);
+    const N = shape[0];
     const C = this.features;
-    const S = x.data.length / (N * C);
+    const S = numel(shape) / (N * C);
     if (training && N * S < 2) {
-      throw new Error(`${this.describe()}: expected more than 1 value per channel when training, got input [${x.shape.join(', ')}]`);
+      throw new Error(`${this.describe()}: expected more than 1 value per channel when training, got input [${shape.join(', ')}]`);
     }
+    return { N, C, S };
+  }
+
+  /**
+   * forward (then ReLU) on activations in the kernels' memory, of `shape` (from normShape): what a chain of layers
+   * that keeps its activations there runs (conv-chain.ts). Updates the running statistics as forward does; the
+   * backward of this pass is backwardAt. `from`: where the kernel's scratch may start.
+   */
+  forwardAt(kernels: WasmKernels, shape: NormShape, at: NormForwardAt, training: boolean, relu: boolean, from?: number): void {
+    this.last = { shape, training, relu };
+    batchnormForwardAt(
+      kernels, shape, { training, relu, momentum: this.momentum, eps: this.eps }, at, this.weight.value.data,
+      this.bias.value.data, this.runningMean.data, this.runningVar.data, this.invStd, from,
+    );
+    if (training) this.numBatchesTracked.data[0] += 1;
+  }
+
+  /** Backward of the last forwardAt: dgamma +=, dbeta +=, dx =. `from`: where the kernel's scratch may start. */
+  backwardAt(kernels: WasmKernels, at: NormBackwardAt, from?: number): void {
+    const last = this.last as NormOptions & { shape: NormShape };
+    batchnormBackwardAt(
+      kernels, last.shape, last, at, this.weight.value.data, this.bias.value.data, this.invStd, this.weight.grad.data,
+      this.bias.grad.data, from,
+    );
+  }
+
+  private normalize(x: Tensor, training: boolean, relu: boolean): Tensor {
+    const shape = this.normShape(x.shape, training);
     const out = (this.out = this.outSlots.get(x.shape));
     if (x.data.length === 0) return out;
-    const shape = { N, C, S };
     this.last = { shape, training, relu };
     this.xhat = training ? this.resident.ensure(x.data.length) : this.xhatSlots.get(x.data.length);
     batchnormForward(

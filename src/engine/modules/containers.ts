@@ -4,6 +4,7 @@ import { inPieces, ReLU } from './activations.js';
 import { numel, sameShape, shapeString, type Tensor } from '../tensor.js';
 import { TensorSlots } from './slots.js';
 import { expectGradShape, shapeError } from './shape-check.js';
+import { ConvChain } from './conv-chain.js';
 import { planSteps } from './fusion.js';
 import { inChild as child, type Step } from './step.js';
 
@@ -76,6 +77,12 @@ export class Sequential extends Module {
     return g;
   }
 
+  /** The ConvChain that runs all the children, if they form one (Residual then keeps its sum in it too). */
+  soleChain(): ConvChain | undefined {
+    const steps = this.steps();
+    return steps.length === 1 && steps[0] instanceof ConvChain ? steps[0] : undefined;
+  }
+
   /** Planned on first use: Sequential.named adds the children after construction. */
   private steps(): Step[] {
     return (this.plan ??= planSteps(this.children));
@@ -91,6 +98,8 @@ export class Residual extends Module {
   private readonly gradInSlots = new TensorSlots();
   private fusedRelu = false;
   private readonly maskedSlots = new TensorSlots();
+  /** The body's chain when the last forward ran in it in training (chainedBody). */
+  private chained: ConvChain | undefined;
 
   constructor(
     readonly body: Module,
@@ -116,24 +125,34 @@ export class Residual extends Module {
   }
 
   forward(x: Tensor, training = this.training): Tensor {
-    const b = child('body', () => this.body.forward(x, training));
-    const shortcut = this.shortcut;
-    const s = shortcut ? child('shortcut', () => shortcut.forward(x, training)) : x;
-    if (!sameShape(b.shape, s.shape)) {
-      throw new Error(
-        `${this.describe()}: body output ${shapeString(b.shape)} and shortcut output ${shapeString(s.shape)} differ`,
-      );
-    }
-    const sum = (this.sum = this.sumSlots.get(b.shape));
     const after = this.after;
     // A ReLU after the sum runs in the same kernel pass (its module is not called); backward then masks by sum.
     this.fusedRelu = after instanceof ReLU;
+    const chain = this.chainedBody();
+    // A backward after evaluation (nothing kept in the chain) goes through the body's backward below.
+    this.chained = training ? chain : undefined;
+    if (chain) {
+      this.checkShapes(child('body', () => chain.outputShape(x.shape, training)), x.shape);
+      const sum = (this.sum = this.sumSlots.get(x.shape));
+      child('body', () => chain.forwardResidual(x, this.fusedRelu, sum, training));
+      return sum;
+    }
+    const b = child('body', () => this.body.forward(x, training));
+    const shortcut = this.shortcut;
+    const s = shortcut ? child('shortcut', () => shortcut.forward(x, training)) : x;
+    this.checkShapes(b.shape, s.shape);
+    const sum = (this.sum = this.sumSlots.get(b.shape));
     const [bd, sd, y, relu] = [b.data, s.data, sum.data, this.fusedRelu];
     inPieces(y.length, (at, end) => addRelu(relu, bd.subarray(at, end), sd.subarray(at, end), y.subarray(at, end)));
     return after && !this.fusedRelu ? child('after', () => after.forward(sum, training)) : sum;
   }
 
   backward(gradOut: Tensor): Tensor {
+    const chain = this.chained;
+    if (chain) {
+      expectGradShape(this, gradOut.shape, this.sum?.shape);
+      return child('body', () => chain.backwardResidual(gradOut, this.gradInSlots.get(gradOut.shape)));
+    }
     const after = this.after;
     let g = gradOut;
     if (this.fusedRelu) {
@@ -153,6 +172,21 @@ export class Residual extends Module {
     const [a, c, d] = [gb.data, gs.data, gradIn.data];
     inPieces(d.length, (at, end) => addRelu(false, a.subarray(at, end), c.subarray(at, end), d.subarray(at, end)));
     return gradIn;
+  }
+
+  /**
+   * The body's ConvChain when the body is one and the shortcut the identity (after: none or ReLU): the sum and its
+   * ReLU then run in WebAssembly memory with the chain's activations, and only x and the sum cross to JS.
+   */
+  private chainedBody(): ConvChain | undefined {
+    const plain = !this.shortcut && (!this.after || this.fusedRelu);
+    return plain && this.body instanceof Sequential ? this.body.soleChain() : undefined;
+  }
+
+  private checkShapes(body: readonly number[], shortcut: readonly number[]): void {
+    if (!sameShape(body, shortcut)) {
+      throw new Error(`${this.describe()}: body output ${shapeString(body)} and shortcut output ${shapeString(shortcut)} differ`);
+    }
   }
 }
 

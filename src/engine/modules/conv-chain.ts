@@ -1,51 +1,52 @@
-import {
-  convReluBackwardAt, convReluForwardAt, convReluPlane, ResidentRegion, wasmKernels, type ConvShape, type PoolShape,
-} from '../kernels/index.js';
+import { convReluPlane, ResidentRegion, wasmKernels } from '../kernels/index.js';
 import { numel, sameShape, type Tensor } from '../tensor.js';
-import type { Conv2d } from './conv.js';
-import type { MaxPool2d } from './pool.js';
+import {
+  blockBackward, blockBackwardAt, blockForward, blockForwardAt, chainGeometry, lastName, type ConvBlock, type Geometry,
+  type Planned, type Transient,
+} from './conv-chain-blocks.js';
+import { evaluateChain } from './conv-chain-eval.js';
 import { expectGradShape } from './shape-check.js';
 import { TensorSlots } from './slots.js';
 import { inChild, type Step } from './step.js';
 
-/** Conv2d -> ReLU (-> MaxPool2d) children of a Sequential, with their names. */
-export interface ConvBlock {
-  convName: string;
-  conv: Conv2d;
-  reluName: string;
-  pool?: [string, MaxPool2d];
+export type { ConvBlock } from './conv-chain-blocks.js';
+
+/** A training plan: the blocks' geometry and resident offsets, and the largest transient operands. */
+interface Plan {
+  shape: number[];
+  inputGradient: boolean;
+  blocks: Planned[];
+  /** Floats of the largest gradient between blocks (the chain's input gradient included). */
+  gradFloats: number;
+  /** Floats of the largest conv output before a BatchNorm (0: none). */
+  preFloats: number;
+  /** When the output has the input's shape: where a residual sum is kept (forwardResidual), else 0. */
+  sum: number;
 }
 
-/** One block's geometry for the current batch, with its activations' byte offsets in the resident region. */
-interface Planned {
-  s: ConvShape;
-  pool: PoolShape | undefined;
-  outShape: number[];
-  x: number;
-  out: number;
-  arg: number;
-  grad: number;
-}
-
-const EMPTY = new Float32Array(0);
 const align64 = (n: number): number => (n + 63) & ~63;
 
 /**
- * Consecutive Conv2d -> ReLU (-> MaxPool2d) blocks run as one step on the fused kernels. In training, the chain's
- * input, every block's output (and pooling argmax) and the gradients between blocks stay in a resident region of
- * WebAssembly memory from the forward pass to the backward pass: only the chain's input and output and its output
- * gradient cross to JS (for ConvSepNet's conv1 -> conv2 ~0.6 M floats per batch fewer copies, measured 14.6 GB/s
- * here). In evaluation (no backward follows) each block runs on its own through Conv2d.forwardRelu, in chunks.
- * The ReLU and MaxPool2d modules are not called: the fused kernels compute exactly what they would.
+ * Consecutive Conv2d -> ReLU (-> MaxPool2d) blocks (on the fused kernels) and Conv2d -> BatchNorm2d (-> ReLU) blocks
+ * run as one step. In training, what the backward pass reads (the chain's input, every block's output, pooling argmax
+ * and x_hat) stays in a resident region of WebAssembly memory from the forward pass to the backward pass, and the
+ * transient operands (the gradients between blocks, a conv's output before its BatchNorm) in the kernels' scratch
+ * area: only the chain's input and output and their gradients cross to JS (for ConvSepNet's conv1 -> conv2 ~0.6 M
+ * floats per batch fewer copies, measured 14.6 GB/s here; a ResNet block's body is one chain). In evaluation nothing
+ * is kept: the batch goes through in chunks (conv-chain-eval.ts), and a backward pass after it (a gradient check)
+ * first runs the blocks again through their modules. The ReLU and MaxPool2d modules are not called: the fused
+ * kernels compute exactly what they would.
  */
 export class ConvChain implements Step {
   private readonly region = new ResidentRegion(wasmKernels());
-  private planned: Planned[] | undefined;
+  /** The plan of the last forward in training (undefined after one in evaluation). */
+  private planned: Plan | undefined;
+  /** After forwardResidual: whether its sum was ReLU'd. */
+  private residualRelu = false;
+  /** The input of the last forward in evaluation (undefined after one in training). */
+  private evalInput: Tensor | undefined;
   /** The last training plan, reused while the input shape (and the first conv's inputGradient) stay the same. */
-  private cached: { shape: number[]; inputGradient: boolean; planned: Planned[] } | undefined;
-  /** Where the chain's input gradient is kept (0: not computed: the first conv's input is data). */
-  private dx = 0;
-  private inShape: number[] = [];
+  private cached: Plan | undefined;
   private readonly outSlots = new TensorSlots();
   private readonly gradInSlots = new TensorSlots();
 
@@ -53,85 +54,117 @@ export class ConvChain implements Step {
 
   forward(x: Tensor, training: boolean): Tensor {
     if (!training) {
-      this.planned = undefined;
-      let y = x;
-      for (const b of this.blocks) y = this.blockForward(b, y);
-      return y;
+      const geometry = this.evaluating(x);
+      const out = this.outSlots.get(geometry[geometry.length - 1].outShape);
+      evaluateChain(wasmKernels(), this.blocks, geometry, x, out, undefined);
+      return out;
     }
-    const planned = this.reuse(x.shape) ?? this.plan(x.shape);
-    const kernels = wasmKernels();
-    kernels.heap.set(x.data.subarray(0, numel(x.shape)), planned[0].x >> 2);
-    this.blocks.forEach((b, i) => {
-      const p = planned[i];
-      inChild(b.convName, () =>
-        convReluForwardAt(kernels, p.s, p.pool, p, b.conv.weight.value.data, b.conv.bias?.value.data),
-      );
-    });
-    const last = planned[planned.length - 1];
+    const last = this.forwardAt(x);
     const out = this.outSlots.get(last.outShape);
-    out.data.set(kernels.heap.subarray(last.out >> 2, (last.out >> 2) + out.data.length));
-    this.planned = planned;
+    out.data.set(wasmKernels().heap.subarray(last.out >> 2, (last.out >> 2) + out.data.length));
     return out;
   }
 
+  /** The output shape for input `shape` (errors name the child). */
+  outputShape(shape: readonly number[], training: boolean): number[] {
+    const blocks = training ? (this.reuse(shape) ?? this.plan(shape)).blocks : chainGeometry(this.blocks, shape, false);
+    return blocks[blocks.length - 1].outShape;
+  }
+
+  /**
+   * forward, then out = its output + its input (ReLU'd when `relu`) in WebAssembly memory: a Residual with this chain
+   * as its body and the identity shortcut (containers.ts); `out` has the input's shape, as the output must
+   * (outputShape). The backward of a training pass is backwardResidual.
+   */
+  forwardResidual(x: Tensor, relu: boolean, out: Tensor, training: boolean): void {
+    if (!training) {
+      evaluateChain(wasmKernels(), this.blocks, this.evaluating(x), x, out, relu);
+      return;
+    }
+    const last = this.forwardAt(x);
+    const plan = this.planned as Plan;
+    const kernels = wasmKernels();
+    kernels.addReluAt(relu, out.data.length, last.out, plan.blocks[0].x, plan.sum);
+    out.data.set(kernels.heap.subarray(plan.sum >> 2, (plan.sum >> 2) + out.data.length));
+    this.residualRelu = relu;
+  }
+
+  /** Backward of forwardResidual: gradIn = the input gradient of the sum (its ReLU included). */
+  backwardResidual(gradOut: Tensor, gradIn: Tensor): Tensor {
+    return this.backwardAt(gradOut, gradIn, this.residualRelu);
+  }
+
+  /** The blocks' forward in training, on the resident region; returns the last block's plan. */
+  private forwardAt(x: Tensor): Planned {
+    const plan = this.reuse(x.shape) ?? this.plan(x.shape);
+    const kernels = wasmKernels();
+    const [pre, from] = kernels.layout([plan.preFloats]);
+    kernels.heap.set(x.data.subarray(0, numel(x.shape)), plan.blocks[0].x >> 2);
+    this.blocks.forEach((b, i) => blockForwardAt(kernels, b, plan.blocks[i], { pre, from }, true));
+    this.planned = plan;
+    this.evalInput = undefined;
+    return plan.blocks[plan.blocks.length - 1];
+  }
+
   backward(gradOut: Tensor): Tensor {
-    const planned = this.planned;
-    // A block's gradient arrives at its last child (the pool, else the ReLU): errors name that one.
-    const lastName = (b: ConvBlock): string => (b.pool ? b.pool[0] : b.reluName);
-    const lastBlock = this.blocks[this.blocks.length - 1];
-    if (!planned) {
+    const plan = this.planned;
+    if (!plan) {
+      let y = this.evalInput;
+      if (y) for (const b of this.blocks) y = blockForward(b, y);
       let g = gradOut;
-      for (let i = this.blocks.length - 1; i >= 0; i--) {
-        const b = this.blocks[i];
-        g = inChild(lastName(b), () => b.conv.backward(g));
-      }
+      for (let i = this.blocks.length - 1; i >= 0; i--) g = blockBackward(this.blocks[i], g);
       return g;
     }
-    const last = planned[planned.length - 1];
-    inChild(lastName(lastBlock), () => expectGradShape(lastBlock.conv, gradOut.shape, last.outShape));
+    const lastBlock = this.blocks[this.blocks.length - 1];
+    const outShape = plan.blocks[plan.blocks.length - 1].outShape;
+    inChild(lastName(lastBlock), () => expectGradShape(lastBlock.conv, gradOut.shape, outShape));
+    return this.backwardAt(gradOut, this.gradInSlots.get(plan.shape), undefined);
+  }
+
+  /**
+   * The blocks' backward on the resident region, into gradIn. With `residual` (the sum's ReLU, forwardResidual), the
+   * output gradient first goes through the sum's ReLU, and gradIn adds it (the shortcut's gradient).
+   */
+  private backwardAt(gradOut: Tensor, gradIn: Tensor, residual: boolean | undefined): Tensor {
+    const plan = this.planned as Plan;
     const kernels = wasmKernels();
-    kernels.heap.set(gradOut.data, last.grad >> 2);
-    for (let i = planned.length - 1; i >= 0; i--) {
-      const p = planned[i];
-      const c = this.blocks[i].conv;
-      const dx = i > 0 ? planned[i - 1].grad : this.dx;
-      inChild(this.blocks[i].convName, () =>
-        convReluBackwardAt(kernels, p.s, p.pool, { x: p.x, gy: p.grad, y: p.out, arg: p.arg, dx }, c.weight.value.data, c.weight.grad.data, c.bias?.grad.data),
-      );
+    const n = plan.blocks.length;
+    const nOut = numel(plan.blocks[n - 1].outShape);
+    // The gradients between blocks alternate between two slots: block i's output gradient is in grad(i). The
+    // residual's output gradient (also the shortcut's) has a slot of its own: the blocks overwrite both others.
+    const [g0, g1, pre, top, from] = kernels.layout([plan.gradFloats, plan.gradFloats, plan.preFloats, residual === undefined ? 0 : nOut]);
+    const grad = (i: number): number => (residual !== undefined && i === n - 1 ? top : (i & 1) === 0 ? g0 : g1);
+    kernels.heap.set(gradOut.data.subarray(0, nOut), grad(n - 1) >> 2);
+    if (residual) kernels.reluBackwardAt(nOut, plan.sum, top, top);
+    const t: Transient = { pre, from };
+    for (let i = n - 1; i >= 0; i--) {
+      const dx = i > 0 || plan.inputGradient ? grad(i - 1) : 0;
+      blockBackwardAt(kernels, this.blocks[i], plan.blocks[i], t, grad(i), dx);
     }
-    const gradIn = this.gradInSlots.get(this.inShape);
-    if (this.dx) gradIn.data.set(kernels.heap.subarray(this.dx >> 2, (this.dx >> 2) + gradIn.data.length));
+    const dx = grad(-1);
+    if (residual !== undefined && plan.inputGradient) kernels.addReluAt(false, nOut, dx, top, dx);
+    const result = plan.inputGradient ? dx : residual !== undefined ? top : 0;
+    if (result) gradIn.data.set(kernels.heap.subarray(result >> 2, (result >> 2) + gradIn.data.length));
     else gradIn.data.fill(0);
     return gradIn;
   }
 
-  /** One block in evaluation: Conv2d.forwardRelu (its chunks bound the memory a large batch takes). */
-  private blockForward(b: ConvBlock, x: Tensor): Tensor {
-    const convShape = inChild(b.convName, () => b.conv.outputShape(x));
-    const pool = b.pool;
-    const pooled = pool && inChild(pool[0], () => pool[1].shapeFor(convShape));
-    return inChild(b.convName, () => b.conv.forwardRelu(x, pool && { k: pool[1].kernel, stride: pool[1].stride }, pooled));
+  /** The geometry of an evaluation forward on x, which leaves no training plan for backward. */
+  private evaluating(x: Tensor): Geometry[] {
+    this.planned = undefined;
+    this.evalInput = x;
+    return chainGeometry(this.blocks, x.shape, false);
   }
 
-  private reuse(shape: readonly number[]): Planned[] | undefined {
+  private reuse(shape: readonly number[]): Plan | undefined {
     const c = this.cached;
     const same = c && c.inputGradient === this.blocks[0].conv.inputGradient && sameShape(c.shape, shape);
-    return same ? c.planned : undefined;
+    return same ? c : undefined;
   }
 
   /** Each block's geometry for input `shape` (errors name the child), laid out in the resident region. */
-  private plan(shape: readonly number[]): Planned[] {
-    this.inShape = [...shape];
-    const blocks: Omit<Planned, 'x' | 'out' | 'arg' | 'grad'>[] = [];
-    let inShape = shape;
-    for (const b of this.blocks) {
-      const convShape = inChild(b.convName, () => b.conv.outputShape({ data: EMPTY, shape: [...inShape] }));
-      const pool = b.pool && { k: b.pool[1].kernel, stride: b.pool[1].stride };
-      const outShape = b.pool ? inChild(b.pool[0], () => (b.pool as [string, MaxPool2d])[1].shapeFor(convShape)) : convShape;
-      const [N, C, H, W] = inShape;
-      blocks.push({ s: { N, C, H, W, Cout: b.conv.outChannels, k: b.conv.kernelSize, stride: b.conv.stride, pad: b.conv.padding }, pool, outShape });
-      inShape = outShape;
-    }
+  private plan(shape: readonly number[]): Plan {
+    const blocks = chainGeometry(this.blocks, shape, true);
     // Byte offsets from 0, each region followed by slack (kernels read and write a few floats past their operands).
     let at = 0;
     const take = (floats: number): number => {
@@ -139,22 +172,24 @@ export class ConvChain implements Step {
       at = align64(at + 4 * floats + 64);
       return here;
     };
+    const outFloats = blocks.map((b) => b.s.N * b.s.Cout * convReluPlane(b.s, b.pool));
     const input = take(numel(shape));
-    const laid = blocks.map((b) => {
-      const n = b.s.N * b.s.Cout * convReluPlane(b.s, b.pool);
-      return { ...b, out: take(n), arg: b.pool ? take(n) : 0, grad: take(n) };
-    });
-    const dx = this.blocks[0].conv.inputGradient ? take(numel(shape)) : -1;
+    const laid = blocks.map((b, i) => ({
+      out: take(outFloats[i]), arg: b.pool ? take(outFloats[i]) : 0, xhat: b.norm ? take(outFloats[i]) : 0,
+    }));
+    const outShape = blocks[blocks.length - 1].outShape;
+    const sum = sameShape(outShape, shape) ? take(numel(shape)) : -1;
     const base = this.region.ensure(at / 4);
-    this.dx = dx < 0 ? 0 : base + dx;
-    const planned = laid.map((b, i) => ({
+    const planned = blocks.map((b, i) => ({
       ...b,
       x: i === 0 ? base + input : base + laid[i - 1].out,
-      out: base + b.out,
-      arg: b.pool ? base + b.arg : 0,
-      grad: base + b.grad,
+      out: base + laid[i].out,
+      arg: b.pool ? base + laid[i].arg : 0,
+      norm: b.norm && { shape: b.norm, xhat: base + laid[i].xhat },
     }));
-    this.cached = { shape: [...shape], inputGradient: this.blocks[0].conv.inputGradient, planned };
-    return planned;
+    const inputGradient = this.blocks[0].conv.inputGradient;
+    const gradFloats = Math.max(numel(shape), ...outFloats);
+    const preFloats = Math.max(0, ...outFloats.filter((_, i) => blocks[i].norm));
+    return (this.cached = { shape: [...shape], inputGradient, blocks: planned, gradFloats, preFloats, sum: sum < 0 ? 0 : base + sum });
   }
 }

@@ -1,6 +1,6 @@
 import type { Module } from '../module.js';
 import { ReLU } from './activations.js';
-import { BatchNorm } from './batchnorm.js';
+import { BatchNorm, BatchNorm2d } from './batchnorm.js';
 import { Conv2d } from './conv.js';
 import { ConvChain, type ConvBlock } from './conv-chain.js';
 import { MaxPool2d } from './pool.js';
@@ -22,9 +22,9 @@ function batchNormRelu(name: string, bn: BatchNorm): Step {
 }
 
 /**
- * The steps of a Sequential's children: every Conv2d directly followed by ReLU (and MaxPool2d) is fused, and
- * consecutive fused blocks run as one ConvChain (their activations stay in WebAssembly memory); a BatchNorm
- * directly followed by ReLU is fused too.
+ * The steps of a Sequential's children: every Conv2d directly followed by ReLU (and MaxPool2d) is fused, a Conv2d
+ * directly followed by BatchNorm2d (and ReLU) is a block too, and consecutive blocks run as one ConvChain (their
+ * activations stay in WebAssembly memory); any other BatchNorm directly followed by ReLU is fused.
  */
 export function planSteps(children: [string, Module][]): Step[] {
   const steps: Step[] = [];
@@ -41,6 +41,11 @@ export function planSteps(children: [string, Module][]): Step[] {
       const pool = after && after[1] instanceof MaxPool2d ? (after as [string, MaxPool2d]) : undefined;
       chain.push({ convName: name, conv: m, reluName: next[0], pool });
       i += pool ? 2 : 1;
+    } else if (m instanceof Conv2d && next && next[1] instanceof BatchNorm2d) {
+      const after = children[i + 2];
+      const relu = after && after[1] instanceof ReLU ? after[0] : undefined;
+      chain.push({ convName: name, conv: m, bn: next as [string, BatchNorm2d], reluName: relu });
+      i += relu ? 2 : 1;
     } else if (m instanceof BatchNorm && next && next[1] instanceof ReLU) {
       flush();
       steps.push(batchNormRelu(name, m));

@@ -1,0 +1,122 @@
+/**
+ * The blocks of a ConvChain (conv-chain.ts) and their passes: in training on byte offsets of WebAssembly memory, in
+ * evaluation (and a backward after it) through their modules.
+ */
+import {
+  conv2dBackwardAt, conv2dForwardAt, convReluBackwardAt, convReluForwardAt, type ConvShape, type NormShape, type PoolShape,
+  type WasmKernels,
+} from '../kernels/index.js';
+import type { Tensor } from '../tensor.js';
+import type { BatchNorm2d } from './batchnorm.js';
+import type { Conv2d } from './conv.js';
+import type { MaxPool2d } from './pool.js';
+import { inChild } from './step.js';
+
+/** Conv2d -> ReLU (-> MaxPool2d) or Conv2d -> BatchNorm2d (-> ReLU) children of a Sequential, with their names. */
+export interface ConvBlock {
+  convName: string;
+  conv: Conv2d;
+  /** The ReLU after the conv (or after the BatchNorm); only a block with a BatchNorm may have none. */
+  reluName?: string;
+  pool?: [string, MaxPool2d];
+  bn?: [string, BatchNorm2d];
+}
+
+/**
+ * One block's geometry for the current batch, with the byte offsets of what its backward reads: its input, output,
+ * pooling argmax (0: not pooled), and with a BatchNorm x_hat.
+ */
+export interface Planned {
+  s: ConvShape;
+  pool: PoolShape | undefined;
+  outShape: number[];
+  x: number;
+  out: number;
+  arg: number;
+  norm: { shape: NormShape; xhat: number } | undefined;
+}
+
+/** A block's geometry for a batch, before its operands are laid out. */
+export type Geometry = Omit<Planned, 'x' | 'out' | 'arg' | 'norm'> & { norm: NormShape | undefined };
+
+const EMPTY = new Float32Array(0);
+
+/** Each block's geometry for input `shape` (throws naming the child that does not fit). */
+export function chainGeometry(blocks: ConvBlock[], shape: readonly number[], training: boolean): Geometry[] {
+  const out: Geometry[] = [];
+  let inShape = shape;
+  for (const b of blocks) {
+    const convShape = inChild(b.convName, () => b.conv.outputShape({ data: EMPTY, shape: [...inShape] }));
+    const bn = b.bn;
+    const norm = bn && inChild(bn[0], () => bn[1].normShape(convShape, training));
+    const p = b.pool;
+    const outShape = p ? inChild(p[0], () => p[1].shapeFor(convShape)) : convShape;
+    const [N, C, H, W] = inShape;
+    const s = { N, C, H, W, Cout: b.conv.outChannels, k: b.conv.kernelSize, stride: b.conv.stride, pad: b.conv.padding };
+    out.push({ s, pool: p && { k: p[1].kernel, stride: p[1].stride }, outShape, norm });
+    inShape = outShape;
+  }
+  return out;
+}
+
+/**
+ * Byte offsets of one pass's transient operands, in the kernels' scratch area (reused by every call, so they stay
+ * in cache, unlike the chain's resident region): `pre` the conv output before a BatchNorm (its gradient in backward),
+ * `from` where the kernels' own scratch starts.
+ */
+export interface Transient {
+  pre: number;
+  from: number;
+}
+
+/** A block's gradient arrives at its last child (the pool, else the ReLU, else the BatchNorm): errors name that one. */
+export const lastName = (b: ConvBlock): string => b.pool?.[0] ?? b.reluName ?? (b.bn as [string, BatchNorm2d])[0];
+
+/** One block: reads its input at p.x, writes its output (and argmax, x_hat) at p.out. */
+export function blockForwardAt(kernels: WasmKernels, b: ConvBlock, p: Planned, t: Transient, training: boolean): void {
+  const [w, bias] = [b.conv.weight.value.data, b.conv.bias?.value.data];
+  const [bn, norm] = [b.bn, p.norm];
+  if (!bn || !norm) {
+    inChild(b.convName, () => convReluForwardAt(kernels, p.s, p.pool, p, w, bias, t.from));
+    return;
+  }
+  inChild(b.convName, () => conv2dForwardAt(kernels, p.s, { x: p.x, out: t.pre }, w, bias, undefined, t.from));
+  const at = { x: t.pre, xhat: norm.xhat, y: p.out };
+  inChild(bn[0], () => bn[1].forwardAt(kernels, norm.shape, at, training, b.reluName !== undefined, t.from));
+}
+
+/** Backward of blockForwardAt from the output gradient at `gy`: the input gradient at `dx` (0: none). */
+export function blockBackwardAt(kernels: WasmKernels, b: ConvBlock, p: Planned, t: Transient, gy: number, dx: number): void {
+  const c = b.conv;
+  const [w, dw, db] = [c.weight.value.data, c.weight.grad.data, c.bias?.grad.data];
+  const [bn, norm] = [b.bn, p.norm];
+  if (!bn || !norm) {
+    inChild(b.convName, () => convReluBackwardAt(kernels, p.s, p.pool, { x: p.x, gy, y: p.out, arg: p.arg, dx }, w, dw, db, t.from));
+    return;
+  }
+  inChild(bn[0], () => bn[1].backwardAt(kernels, { gy, xhat: norm.xhat, dx: t.pre }, t.from));
+  inChild(b.convName, () => conv2dBackwardAt(kernels, p.s, { x: p.x, gy: t.pre, dx }, w, dw, db, undefined, t.from));
+}
+
+/**
+ * One block in evaluation through its modules: Conv2d.forwardRelu or Conv2d.forward (their chunks bound the memory a
+ * large batch takes), then the BatchNorm (with its ReLU).
+ */
+export function blockForward(b: ConvBlock, x: Tensor): Tensor {
+  const bn = b.bn;
+  if (bn) {
+    const y = inChild(b.convName, () => b.conv.forward(x));
+    return inChild(bn[0], () => (b.reluName ? bn[1].forwardRelu(y, false) : bn[1].forward(y, false)));
+  }
+  const convShape = inChild(b.convName, () => b.conv.outputShape(x));
+  const pool = b.pool;
+  const pooled = pool && inChild(pool[0], () => pool[1].shapeFor(convShape));
+  return inChild(b.convName, () => b.conv.forwardRelu(x, pool && { k: pool[1].kernel, stride: pool[1].stride }, pooled));
+}
+
+/** Backward of blockForward, through the modules. */
+export function blockBackward(b: ConvBlock, gradOut: Tensor): Tensor {
+  const bn = b.bn;
+  const g = bn ? inChild(lastName(b), () => bn[1].backward(gradOut)) : gradOut;
+  return inChild(bn ? b.convName : lastName(b), () => b.conv.backward(g));
+}
