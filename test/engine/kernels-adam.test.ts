@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  AdamMoments, adamStep, adamStepReference, WasmKernels, type AdamStepOptions,
+  AdamMoments, adamStep, adamStepReference, reluWasm, WasmKernels, type AdamStepOptions,
 } from '../../src/engine/kernels/index.js';
 import { Rng } from '../../src/engine/rng.js';
 
@@ -59,7 +59,7 @@ describe('AdamMoments (m and v kept in WebAssembly memory)', () => {
         const g = rand(sizes[p], 0.1);
         moments.step(p, ws[p], g, options(t));
         plain.adamStep(wsWant[p], g, ms[p], vs[p], options(t));
-        kernels.relu(rand(5000, 1), new Float32Array(5000)); // other calls overwrite the scratch area in between
+        reluWasm(kernels, rand(5000, 1), new Float32Array(5000)); // other calls overwrite the scratch area in between
       }
     }
     for (let p = 0; p < sizes.length; p++) expect(Array.from(ws[p])).toEqual(Array.from(wsWant[p]));

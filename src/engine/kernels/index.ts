@@ -13,6 +13,7 @@ import { batchnormBackwardWasm, batchnormForwardWasm, type XhatAt } from './wasm
 import { conv2dBackwardWasm, conv2dForwardWasm } from './wasm-conv.js';
 import { convReluBackwardWasm, convReluForwardWasm } from './wasm-conv-relu.js';
 import { dropoutForwardWasm, multiplyWasm } from './wasm-dropout.js';
+import { addReluWasm, leakyReluBackwardWasm, leakyReluWasm, reluBackwardWasm, reluWasm } from './wasm-elementwise.js';
 import { checkGemm, WasmKernels, relaxedSimdSupported } from './wasm-kernels.js';
 
 export type { AdamStepOptions, ConvShape, GemmOptions } from './reference.js';
@@ -31,6 +32,7 @@ export {
 } from './wasm-conv.js';
 export { convReluBackwardWasm, convReluForwardWasm } from './wasm-conv-relu.js';
 export { dropoutForwardWasm, multiplyWasm } from './wasm-dropout.js';
+export { addReluWasm, leakyReluBackwardWasm, leakyReluWasm, reluBackwardWasm, reluWasm } from './wasm-elementwise.js';
 export { AdamMoments } from './wasm-adam.js';
 export {
   batchnormBackwardReference, batchnormForwardReference, type NormForwardOptions, type NormOptions, type NormShape,
@@ -128,27 +130,27 @@ export function maxPool2d(
 
 /** y[i] = max(x[i], 0) for i < x.length; NaN stays NaN, -0 and -Infinity give +0 (PyTorch's relu). */
 export function relu(x: Float32Array, y: Float32Array): void {
-  wasmKernels().relu(x, y);
+  reluWasm(wasmKernels(), x, y);
 }
 
 /** dx[i] = y[i] != 0 ? dy[i] : 0 for i < dy.length, where y is relu's output (NaN passes the gradient). */
 export function reluBackward(y: Float32Array, dy: Float32Array, dx: Float32Array): void {
-  wasmKernels().reluBackward(y, dy, dx);
+  reluBackwardWasm(wasmKernels(), y, dy, dx);
 }
 
 /** y[i] = a[i] + b[i] for i < a.length, then max(y[i], 0) when relu (NaN stays NaN, as relu). */
 export function addRelu(relu: boolean, a: Float32Array, b: Float32Array, y: Float32Array): void {
-  wasmKernels().addRelu(relu, a, b, y);
+  addReluWasm(wasmKernels(), relu, a, b, y);
 }
 
 /** y[i] = x[i] > 0 ? x[i] : x[i] * slope for i < x.length (float32 slope; NaN stays NaN), as PyTorch's leaky_relu. */
 export function leakyRelu(slope: number, x: Float32Array, y: Float32Array): void {
-  wasmKernels().leakyRelu(slope, x, y);
+  leakyReluWasm(wasmKernels(), slope, x, y);
 }
 
 /** dx[i] = x[i] > 0 ? dy[i] : dy[i] * slope for i < dy.length, where x is leakyRelu's input. */
 export function leakyReluBackward(slope: number, x: Float32Array, dy: Float32Array, dx: Float32Array): void {
-  wasmKernels().leakyReluBackward(slope, x, dy, dx);
+  leakyReluBackwardWasm(wasmKernels(), slope, x, dy, dx);
 }
 
 /**

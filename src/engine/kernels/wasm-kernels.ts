@@ -200,70 +200,14 @@ export class WasmKernels {
     argmax.set(new Int32Array(this.f32.buffer, offArg, sizeOut));
   }
 
-  /** y[i] = max(x[i], 0) for i < x.length (NaN stays NaN). */
-  relu(x: Float32Array, y: Float32Array): void {
-    const n = x.length;
-    checkConvLength('relu', 'y', y, n);
-    const [offX, offY] = this.layout([n, n]);
-    this.f32.set(x, offX >> 2);
-    this.exports.relu(n, offX, offY);
-    y.set(this.f32.subarray(offY >> 2, (offY >> 2) + n));
-  }
-
-  /** dx[i] = y[i] != 0 ? dy[i] : 0 for i < dy.length, y being relu's output. */
-  reluBackward(y: Float32Array, dy: Float32Array, dx: Float32Array): void {
-    const n = dy.length;
-    checkConvLength('reluBackward', 'y', y, n);
-    checkConvLength('reluBackward', 'dx', dx, n);
-    const [offY, offDy, offDx] = this.layout([n, n, n]);
-    this.f32.set(y.subarray(0, n), offY >> 2);
-    this.f32.set(dy, offDy >> 2);
-    this.reluBackwardAt(n, offY, offDy, offDx);
-    dx.set(this.f32.subarray(offDx >> 2, (offDx >> 2) + n));
-  }
-
   /** reluBackward on n floats at byte offsets of linear memory (dx may be dy). */
   reluBackwardAt(n: number, y: number, dy: number, dx: number): void {
     this.exports.reluBackward(n, y, dy, dx);
   }
 
-  /** As addReluReference. */
-  addRelu(relu: boolean, a: Float32Array, b: Float32Array, y: Float32Array): void {
-    const n = a.length;
-    checkConvLength('addRelu', 'b', b, n);
-    checkConvLength('addRelu', 'y', y, n);
-    const [offA, offB, offY] = this.layout([n, n, n]);
-    this.f32.set(a, offA >> 2);
-    this.f32.set(b.subarray(0, n), offB >> 2);
-    this.addReluAt(relu, n, offA, offB, offY);
-    y.set(this.f32.subarray(offY >> 2, (offY >> 2) + n));
-  }
-
   /** addRelu on n floats at byte offsets of linear memory (y may be a or b). */
   addReluAt(relu: boolean, n: number, a: number, b: number, y: number): void {
     this.exports.addRelu(n, relu ? 1 : 0, a, b, y);
-  }
-
-  /** As leakyReluReference. */
-  leakyRelu(slope: number, x: Float32Array, y: Float32Array): void {
-    const n = x.length;
-    checkConvLength('leakyRelu', 'y', y, n);
-    const [offX, offY] = this.layout([n, n]);
-    this.f32.set(x, offX >> 2);
-    this.exports.leakyRelu(n, slope, offX, offY);
-    y.set(this.f32.subarray(offY >> 2, (offY >> 2) + n));
-  }
-
-  /** As leakyReluBackwardReference. */
-  leakyReluBackward(slope: number, x: Float32Array, dy: Float32Array, dx: Float32Array): void {
-    const n = dy.length;
-    checkConvLength('leakyReluBackward', 'x', x, n);
-    checkConvLength('leakyReluBackward', 'dx', dx, n);
-    const [offX, offDy, offDx] = this.layout([n, n, n]);
-    this.f32.set(x.subarray(0, n), offX >> 2);
-    this.f32.set(dy, offDy >> 2);
-    this.exports.leakyReluBackward(n, slope, offX, offDy, offDx);
-    dx.set(this.f32.subarray(offDx >> 2, (offDx >> 2) + n));
   }
 
   /** One Adam step, w, m and v updated in place; as adamStepReference. */
