@@ -1,7 +1,8 @@
 /**
  * CPU and wall time per training epoch, for profiling the engine on a shared machine where wall-clock medians
- * drift with other people's load: `node dist/bench/profile.js [--epochs=6] [--plain] [--trainer]`.
- * Times bench/training-run.ts's loop (the bench's ConvSepNet + aux losses, 1000 pairs, batch 25, Adam 1e-3), or with
+ * drift with other people's load: `node dist/bench/profile.js [--epochs=6] [--plain] [--trainer] [--model=resnet]
+ * [--batch=25]`. Times bench/training-run.ts's loop (the bench's ConvSepNet + aux losses, or with --model=resnet
+ * report 003's Siamese ResNet; 1000 pairs, batch 25, Adam 1e-3), or with
  * --trainer the real trainer (runTraining on embedded-MNIST pairs, no per-epoch evaluation). --plain keeps
  * relaxed SIMD off (the plain SIMD kernels). Under `node --cpu-prof` it gives the profile of exactly this loop.
  * Prints one line per epoch and the best and median CPU ms, with the 1-minute load average before and after.
@@ -16,10 +17,14 @@ import { fileURLToPath } from 'node:url';
 import { wasmKernels } from '../src/engine/kernels/index.js';
 import { defaultRunConfig } from '../src/training/defaults.js';
 import { runTraining } from '../src/training/run.js';
-import { DEFAULT_SETUP, makeTrainer } from './training-run.js';
+import { DEFAULT_SETUP, makeTrainer, type BenchModel } from './training-run.js';
 
 const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const epochs = Number(arg('epochs') ?? 6);
+const model = (arg('model') ?? 'convsepnet') as BenchModel;
+if (model !== 'convsepnet' && model !== 'resnet') throw new Error(`profile: --model must be convsepnet or resnet, got ${model}`);
+const setup = { ...DEFAULT_SETUP, model, batch: Number(arg('batch') ?? DEFAULT_SETUP.batch) };
+if (!Number.isInteger(setup.batch) || setup.batch < 1) throw new Error(`profile: --batch must be a positive integer, got ${arg('batch')}`);
 if (!Number.isInteger(epochs) || epochs < 2) throw new Error(`profile: --epochs must be an integer >= 2, got ${arg('epochs')}`);
 if (!process.argv.includes('--plain')) setFlagsFromString('--experimental-wasm-relaxed-simd');
 
@@ -45,7 +50,7 @@ if (process.argv.includes('--trainer')) {
   cpu.shift();
   wall.shift();
 } else {
-  const trainer = makeTrainer(DEFAULT_SETUP);
+  const trainer = makeTrainer(setup);
   trainer.epoch();
   for (let i = 0; i < epochs; i++) {
     const before = process.cpuUsage();
@@ -66,7 +71,7 @@ console.log(
 function torchCpuSeconds(timed: number): number {
   const python = process.env.PAIRNET_PYTHON ?? '/usr/bin/python3';
   const script = fileURLToPath(new URL('../../bench/training_torch.py', import.meta.url));
-  const args = ['-f', '%U %S', python, script, '--threads', '1', '--epochs', String(timed)];
+  const args = ['-f', '%U %S', python, script, '--threads', '1', '--epochs', String(timed), '--model', model, '--batch', String(setup.batch)];
   const r = spawnSync('/usr/bin/time', args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`profile: /usr/bin/time ${args.join(' ')} failed: ${r.stderr || r.error?.message}`);
   const [user, system] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
@@ -77,6 +82,6 @@ if (process.argv.includes('--torch')) {
   const torchMs = ((torchCpuSeconds(2 + epochs) - torchCpuSeconds(2)) / epochs) * 1000;
   console.log(
     `PyTorch 1 thread: cpu ms/epoch ${torchMs.toFixed(1)} (mean of ${epochs}); pairnet best / PyTorch = ` +
-      `${(Math.min(...cpu) / torchMs).toFixed(3)} (target <= 0.333); load now ${loadavg()[0].toFixed(2)}`,
+      `${(Math.min(...cpu) / torchMs).toFixed(3)}${model === 'convsepnet' ? ' (target <= 0.333)' : ''}; load now ${loadavg()[0].toFixed(2)}`,
   );
 }
