@@ -69,11 +69,13 @@ function channelSquares(N: i32, C: i32, S: i32, pX: usize, c: i32, mean: f32): f
 /**
  * Forward pass. training: mean and biased variance from the batch, running mean and (unbiased) variance updated
  * with `momentum`; else the running statistics. Writes invStd[c] = 1/sqrt(var + eps), xhat = (x - mean) * invStd,
- * y = gamma * xhat + beta, then max(y, 0) when relu (NaN stays NaN, as PyTorch).
+ * y = gamma * xhat + beta, plus res [N, C, S] when pRes != 0 (a residual block's sum: one pass instead of another
+ * over y), then max(y, 0) when relu (NaN stays NaN, as PyTorch).
  */
 export function batchnormForward(
   N: i32, C: i32, S: i32, training: i32, relu: i32, momentum: f64, eps: f64,
-  pX: usize, pGamma: usize, pBeta: usize, pRunMean: usize, pRunVar: usize, pXhat: usize, pY: usize, pInvStd: usize,
+  pX: usize, pGamma: usize, pBeta: usize, pRunMean: usize, pRunVar: usize, pXhat: usize, pRes: usize, pY: usize,
+  pInvStd: usize,
 ): void {
   const m = <f64>N * <f64>S;
   const zero = f32x4.splat(0);
@@ -103,19 +105,22 @@ export function batchnormForward(
       const x = planeAt(pX, n, c, C, S);
       const xh = planeAt(pXhat, n, c, C, S);
       const y = planeAt(pY, n, c, C, S);
+      const r = planeAt(pRes, n, c, C, S);
       let i = 0;
       for (; i + 4 <= S; i += 4) {
         const o = <usize>i << 2;
         const h = f32x4.mul(f32x4.sub(v128.load(x + o), mv), iv);
         v128.store(xh + o, h);
-        const v = f32x4.add(f32x4.mul(gv, h), bv);
+        let v = f32x4.add(f32x4.mul(gv, h), bv);
+        if (pRes != 0) v = f32x4.add(v, v128.load(r + o));
         v128.store(y + o, relu ? f32x4.max(v, zero) : v);
       }
       for (; i < S; i++) {
         const o = <usize>i << 2;
         const h = (load<f32>(x + o) - <f32>mean) * inv;
         store<f32>(xh + o, h);
-        const v = g * h + b;
+        let v = g * h + b;
+        if (pRes != 0) v += load<f32>(r + o);
         store<f32>(y + o, relu != 0 && v <= 0 ? 0 : v);
       }
     }

@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  batchnormBackwardReference, batchnormBackwardWasm, batchnormForwardReference, batchnormForwardWasm, relaxedSimdSupported,
+  addReluReference, addReluWasm, batchnormBackwardReference, batchnormBackwardWasm, batchnormForwardReference, batchnormForwardWasm, relaxedSimdSupported,
   ResidentRegion, WasmKernels, type NormShape,
 } from '../../src/engine/kernels/index.js';
 import { Rng } from '../../src/engine/rng.js';
@@ -91,6 +91,28 @@ describe('batchnormForward / batchnormBackward vs their references', () => {
     }
   });
 
+  it.each([[{ N: 4, C: 3, S: 196 }], [{ N: 2, C: 5, S: 9 }]])('with a residual %o: exactly batchnorm, then addRelu', (s) => {
+    const n = s.N * s.C * s.S;
+    const fresh = operands(s);
+    const res = rand(n);
+    for (const [name, k] of variants()) {
+      for (const relu of [false, true]) {
+        const o = { training: true, relu: false, momentum: 0.1, eps: 1e-5 };
+        const want = fresh();
+        batchnormForwardWasm(k, s, o, want.x, want.gamma, want.beta, want.runningMean, want.runningVar, want.xhat, want.y, want.invStd);
+        addReluWasm(k, relu, want.y, res, want.y);
+        const got = fresh();
+        batchnormForwardWasm(k, s, { ...o, relu }, got.x, got.gamma, got.beta, got.runningMean, got.runningVar, got.xhat, got.y, got.invStd, res);
+        expect(Array.from(got.y), `${name} relu=${relu}`).toEqual(Array.from(want.y));
+        expect(Array.from(got.xhat), `${name} relu=${relu}`).toEqual(Array.from(want.xhat));
+        const ref = fresh();
+        batchnormForwardReference(s, o, ref.x, ref.gamma, ref.beta, ref.runningMean, ref.runningVar, ref.xhat, ref.y, ref.invStd);
+        addReluReference(relu, ref.y, res, ref.y);
+        expectClose(got.y, ref.y, 1e-5, `${name} relu=${relu} vs reference`);
+      }
+    }
+  });
+
   it('names a short operand', () => {
     const [, k] = variants()[0];
     const s = { N: 2, C: 3, S: 4 };
@@ -101,6 +123,9 @@ describe('batchnormForward / batchnormBackward vs their references', () => {
     );
     expect(() => batchnormBackwardWasm(k, s, o, a(20), a(24), a(3), a(3), a(3), a(3), a(3), a(24))).toThrow(
       'batchnormBackward: gy has 20 elements, needs 24',
+    );
+    expect(() => batchnormForwardWasm(k, s, o, a(24), a(3), a(3), a(3), a(3), a(24), a(24), a(3), a(23))).toThrow(
+      'batchnormForward: res has 23 elements, needs 24',
     );
     expect(() => batchnormForwardWasm(k, { ...s, S: 0 }, o, a(24), a(3), a(3), a(3), a(3), a(24), a(24), a(3))).toThrow(
       'batchnormForward: S must be a positive integer, got 0',

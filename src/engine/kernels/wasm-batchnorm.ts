@@ -15,6 +15,8 @@ export interface NormForwardAt {
   x: number;
   xhat: number;
   y: number;
+  /** Added to the output before its ReLU (a residual block's shortcut), if given. */
+  res?: number;
 }
 
 /** Byte offsets of a backward's activations in linear memory. */
@@ -43,7 +45,8 @@ export function batchnormForwardAt(
   heap.set(runningMean.subarray(0, C), offRm >> 2);
   heap.set(runningVar.subarray(0, C), offRv >> 2);
   kernels.exports.batchnormForward(
-    s.N, C, s.S, o.training ? 1 : 0, o.relu ? 1 : 0, o.momentum, o.eps, at.x, offG, offB, offRm, offRv, at.xhat, at.y, offInv,
+    s.N, C, s.S, o.training ? 1 : 0, o.relu ? 1 : 0, o.momentum, o.eps, at.x, offG, offB, offRm, offRv, at.xhat, at.res ?? 0, at.y,
+    offInv,
   );
   invStd.set(heap.subarray(offInv >> 2, (offInv >> 2) + C));
   if (o.training) {
@@ -52,17 +55,20 @@ export function batchnormForwardAt(
   }
 }
 
-/** As batchnormForwardReference. */
+/** As batchnormForwardReference; with `res`, y = that output + res before the ReLU (as addReluReference after it). */
 export function batchnormForwardWasm(
   kernels: WasmKernels, s: NormShape, o: NormForwardOptions, x: Float32Array, gamma: Float32Array, beta: Float32Array,
   runningMean: Float32Array, runningVar: Float32Array, xhat: XhatAt, y: Float32Array, invStd: Float32Array,
+  res?: Float32Array,
 ): void {
   const n = s.N * s.C * s.S;
   const resident = typeof xhat === 'number';
-  checkNormShape('batchnormForward', s, [['x', x, n], ['y', y, n], ...(resident ? [] : [['xhat', xhat, n] as [string, Float32Array, number]])]);
-  const [offX, offY, offXh, end] = kernels.layout([n, n, resident ? 0 : n]);
+  const operands: [string, Float32Array, number][] = [['x', x, n], ['y', y, n], ...(resident ? [] : [['xhat', xhat, n] as [string, Float32Array, number]])];
+  checkNormShape('batchnormForward', s, res ? [...operands, ['res', res, n]] : operands);
+  const [offX, offY, offXh, offRes, end] = kernels.layout([n, n, resident ? 0 : n, res ? n : 0]);
   kernels.heap.set(x.subarray(0, n), offX >> 2);
-  const at = { x: offX, xhat: resident ? xhat : offXh, y: offY };
+  if (res) kernels.heap.set(res.subarray(0, n), offRes >> 2);
+  const at = { x: offX, xhat: resident ? xhat : offXh, y: offY, res: res ? offRes : undefined };
   batchnormForwardAt(kernels, s, o, at, gamma, beta, runningMean, runningVar, invStd, end);
   const heap = kernels.heap;
   y.set(heap.subarray(offY >> 2, (offY >> 2) + n));

@@ -63,7 +63,8 @@ export interface KernelExports {
   ): void;
   batchnormForward(
     N: number, C: number, S: number, training: number, relu: number, momentum: number, eps: number, pX: number,
-    pGamma: number, pBeta: number, pRunMean: number, pRunVar: number, pXhat: number, pY: number, pInvStd: number,
+    pGamma: number, pBeta: number, pRunMean: number, pRunVar: number, pXhat: number, pRes: number, pY: number,
+    pInvStd: number,
   ): void;
   batchnormBackward(
     N: number, C: number, S: number, training: number, relu: number, pGy: number, pXhat: number, pGamma: number,

@@ -105,10 +105,11 @@ export abstract class BatchNorm extends Module {
   /**
    * forward (then ReLU) on activations in the kernels' memory, of `shape` (from normShape): what a chain of layers
    * that keeps its activations there runs (conv-chain.ts). Updates the running statistics as forward does; the
-   * backward of this pass is backwardAt. `from`: where the kernel's scratch may start.
+   * backward of this pass is backwardAt. `from`: where the kernel's scratch may start. With at.res, `relu` is the ReLU
+   * of the residual sum, whose gradient the caller takes (backwardAt's starts at this output).
    */
   forwardAt(kernels: WasmKernels, shape: NormShape, at: NormForwardAt, training: boolean, relu: boolean, from?: number): void {
-    this.last = { shape, training, relu };
+    this.last = { shape, training, relu: relu && at.res === undefined };
     batchnormForwardAt(
       kernels, shape, { training, relu, momentum: this.momentum, eps: this.eps }, at, this.weight.value.data,
       this.bias.value.data, this.runningMean.data, this.runningVar.data, this.invStd, from,

@@ -72,8 +72,23 @@ export interface Transient {
 /** A block's gradient arrives at its last child (the pool, else the ReLU, else the BatchNorm): errors name that one. */
 export const lastName = (b: ConvBlock): string => b.pool?.[0] ?? b.reluName ?? (b.bn as [string, BatchNorm2d])[0];
 
-/** One block: reads its input at p.x, writes its output (and argmax, x_hat) at p.out. */
-export function blockForwardAt(kernels: WasmKernels, b: ConvBlock, p: Planned, t: Transient, training: boolean): void {
+/** A residual sum taken in a block's BatchNorm pass: y = the block's output + the shortcut x, ReLU'd when relu. */
+export interface ResidualAt {
+  x: number;
+  y: number;
+  relu: boolean;
+}
+
+/** Whether blockForwardAt can take a residual sum: a BatchNorm with no ReLU of its own ends the block. */
+export const takesResidual = (b: ConvBlock): boolean => b.bn !== undefined && b.reluName === undefined;
+
+/**
+ * One block: reads its input at p.x, writes its output (and argmax, x_hat) at p.out, or with `residual` (takesResidual
+ * blocks only) the residual sum at residual.y instead of the output.
+ */
+export function blockForwardAt(
+  kernels: WasmKernels, b: ConvBlock, p: Planned, t: Transient, training: boolean, residual?: ResidualAt,
+): void {
   const [w, bias] = [b.conv.weight.value.data, b.conv.bias?.value.data];
   const [bn, norm] = [b.bn, p.norm];
   if (!bn || !norm) {
@@ -81,8 +96,9 @@ export function blockForwardAt(kernels: WasmKernels, b: ConvBlock, p: Planned, t
     return;
   }
   inChild(b.convName, () => conv2dForwardAt(kernels, p.s, { x: p.x, out: t.pre }, w, bias, undefined, t.from));
-  const at = { x: t.pre, xhat: norm.xhat, y: p.out };
-  inChild(bn[0], () => bn[1].forwardAt(kernels, norm.shape, at, training, b.reluName !== undefined, t.from));
+  const at = { x: t.pre, xhat: norm.xhat, y: residual ? residual.y : p.out, res: residual?.x };
+  const relu = residual ? residual.relu : b.reluName !== undefined;
+  inChild(bn[0], () => bn[1].forwardAt(kernels, norm.shape, at, training, relu, t.from));
 }
 
 /** Backward of blockForwardAt from the output gradient at `gy`: the input gradient at `dx` (0: none). */

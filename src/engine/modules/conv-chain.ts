@@ -1,8 +1,8 @@
 import { convReluPlane, ResidentRegion, wasmKernels } from '../kernels/index.js';
 import { numel, sameShape, type Tensor } from '../tensor.js';
 import {
-  blockBackward, blockBackwardAt, blockForward, blockForwardAt, chainGeometry, lastName, type ConvBlock, type Geometry,
-  type Planned, type Transient,
+  blockBackward, blockBackwardAt, blockForward, blockForwardAt, chainGeometry, lastName, takesResidual, type ConvBlock,
+  type Geometry, type Planned, type Transient,
 } from './conv-chain-blocks.js';
 import { evaluateChain } from './conv-chain-eval.js';
 import { expectGradShape } from './shape-check.js';
@@ -81,10 +81,12 @@ export class ConvChain implements Step {
       evaluateChain(wasmKernels(), this.blocks, this.evaluating(x), x, out, relu);
       return;
     }
-    const last = this.forwardAt(x);
+    // A last block ending in a BatchNorm takes the sum in its pass (bn2 of a ResNet block), else a pass of its own.
+    const fused = takesResidual(this.blocks[this.blocks.length - 1]);
+    const last = this.forwardAt(x, fused ? relu : undefined);
     const plan = this.planned as Plan;
     const kernels = wasmKernels();
-    kernels.addReluAt(relu, out.data.length, last.out, plan.blocks[0].x, plan.sum);
+    if (!fused) kernels.addReluAt(relu, out.data.length, last.out, plan.blocks[0].x, plan.sum);
     out.data.set(kernels.heap.subarray(plan.sum >> 2, (plan.sum >> 2) + out.data.length));
     this.residualRelu = relu;
   }
@@ -94,13 +96,18 @@ export class ConvChain implements Step {
     return this.backwardAt(gradOut, gradIn, this.residualRelu);
   }
 
-  /** The blocks' forward in training, on the resident region; returns the last block's plan. */
-  private forwardAt(x: Tensor): Planned {
+  /**
+   * The blocks' forward in training, on the resident region; returns the last block's plan. With `residualRelu` the
+   * last block (takesResidual) writes forwardResidual's sum instead of its output.
+   */
+  private forwardAt(x: Tensor, residualRelu?: boolean): Planned {
     const plan = this.reuse(x.shape) ?? this.plan(x.shape);
     const kernels = wasmKernels();
     const [pre, from] = kernels.layout([plan.preFloats]);
     kernels.heap.set(x.data.subarray(0, numel(x.shape)), plan.blocks[0].x >> 2);
-    this.blocks.forEach((b, i) => blockForwardAt(kernels, b, plan.blocks[i], { pre, from }, true));
+    const n = this.blocks.length;
+    const residual = residualRelu === undefined ? undefined : { x: plan.blocks[0].x, y: plan.sum, relu: residualRelu };
+    this.blocks.forEach((b, i) => blockForwardAt(kernels, b, plan.blocks[i], { pre, from }, true, i === n - 1 ? residual : undefined));
     this.planned = plan;
     this.evalInput = undefined;
     return plan.blocks[plan.blocks.length - 1];
