@@ -67,7 +67,9 @@ export function protocolTable(study: StudyConfig, plan: StudyPlan): Table {
 
 function protocolText(study: StudyConfig, plan: StudyPlan, results: RunResult[]): string[] {
   const p = study.protocol;
-  const source = results[0]?.record.dataSource ?? `${plan.runs[0]?.config.data.source} (no run finished yet)`;
+  // A final round's data, not a cross-validation fold's (grid searches store their fold runs first).
+  const described = results.find((r) => r.spec.fold === null) ?? results[0];
+  const source = described?.record.dataSource ?? `${plan.runs[0]?.config.data.source} (no run finished yet)`;
   const lines = [`Data: ${source}.`];
   if (p.kind === 'multi-round') lines.push(`Protocol: multi-round, ${study.rounds} rounds per variant; every round draws fresh train/test pairs and fresh weights.`);
   if (p.kind === 'sweep') lines.push(`Protocol: sweep of ${p.field} over ${p.values.length} values (${p.values.join(', ')}), ${study.rounds} rounds each.`);

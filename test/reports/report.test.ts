@@ -89,6 +89,9 @@ describe('study report', () => {
     expect(report.stats.choices['FC + AL']).toHaveProperty('auxFraction');
     expect(final.loss.main + 2 * final.loss.aux).toBeCloseTo(1, 12);
     expect(md).toContain('Grid search step "lr" (2-fold CV on the training pairs)');
+    // The data line describes the rounds' data, not the first cross-validation fold's.
+    expect(md).toContain(`- Data: ${runs[8].record.dataSource}.`);
+    expect(md).not.toMatch(/- Data: .*holdout fold/);
     expect(checkSvgs(html)).toBe(6);
   });
 });
