@@ -164,7 +164,8 @@ function validateProtocol(p: unknown, fail: Fail, int: IntCheck, str: StrCheck, 
       if (!isObj(s.grid) || Object.keys(s.grid).length === 0) return fail(`${at}.grid`, 'expected an object of field -> values', s.grid);
       const grid: Record<string, FieldValue[]> = {};
       for (const [path, vs] of Object.entries(s.grid)) grid[path] = fieldValues(vs, `${at}.grid.${path}`, path);
-      const variants = s.variants === undefined ? null : Array.isArray(s.variants)
+      // null: every variant (how a resolved config, e.g. a stored study.json, writes an omitted list).
+      const variants = s.variants === undefined || s.variants === null ? null : Array.isArray(s.variants)
         ? s.variants.map((v, j) => variantRef(v, `${at}.variants[${j}]`))
         : fail(`${at}.variants`, 'expected an array of variant names', s.variants);
       return { name: str(s.name, `${at}.name`), grid, variants };

@@ -91,5 +91,8 @@ describe('study config', () => {
     expect(first.runs).toHaveLength(12);
     expect(first.runs.every((s) => s.config.data.holdout !== null && s.config.seed === first.runs[0].config.seed)).toBe(true);
     expect(first.runs.map((s) => s.fold)).toEqual([0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2]);
+    // The resolved config (what study.json stores: an omitted step list as null) validates to itself.
+    expect(grid.protocol.kind === 'grid-search' && grid.protocol.steps[0].variants).toBeNull();
+    expect(validateStudyConfig(JSON.parse(JSON.stringify(grid)), 'study.json', defaults)).toEqual(grid);
   });
 });
