@@ -96,7 +96,8 @@ export class Residual extends Module {
   private sum: Tensor | undefined;
   private readonly sumSlots = new TensorSlots();
   private readonly gradInSlots = new TensorSlots();
-  private fusedRelu = false;
+  /** A ReLU after the sum runs in the same kernel pass (its module is not called); backward then masks by sum. */
+  private readonly fusedRelu: boolean;
   private readonly maskedSlots = new TensorSlots();
   /** The body's chain when the last forward ran in it in training (chainedBody). */
   private chained: ConvChain | undefined;
@@ -108,6 +109,7 @@ export class Residual extends Module {
     super();
     this.shortcut = shortcut;
     this.after = after;
+    this.fusedRelu = after instanceof ReLU;
   }
 
   describe(): string {
@@ -126,8 +128,6 @@ export class Residual extends Module {
 
   forward(x: Tensor, training = this.training): Tensor {
     const after = this.after;
-    // A ReLU after the sum runs in the same kernel pass (its module is not called); backward then masks by sum.
-    this.fusedRelu = after instanceof ReLU;
     const chain = this.chainedBody();
     // A backward after evaluation (nothing kept in the chain) goes through the body's backward below.
     this.chained = training ? chain : undefined;
