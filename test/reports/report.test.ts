@@ -1,10 +1,12 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { protocolTable } from '../../src/reports/report.js';
 import { svgToPng } from '../../src/reports/render-svg.js';
 import { reportFromStore } from '../../src/reports/study-report.js';
 import type { StudyConfig } from '../../src/studies/config.js';
 import { InProcessExecutor } from '../../src/studies/executor.js';
+import { planStudy } from '../../src/studies/plan.js';
 import { ResultsStore } from '../../src/studies/results-store.js';
 import { runStudy } from '../../src/studies/runner.js';
 import { studyDefaults } from '../../src/studies/run-defaults.js';
@@ -93,5 +95,10 @@ describe('study report', () => {
     expect(md).toContain(`- Data: ${runs[8].record.dataSource}.`);
     expect(md).not.toMatch(/- Data: .*holdout fold/);
     expect(checkSvgs(html)).toBe(6);
+    // Finished: the protocol table shows the chosen values; before any run it says the search is unfinished.
+    expect(md).not.toContain('Grid search unfinished');
+    expect(protocolTable(study, planStudy(study, defaults, () => undefined)).note).toBe(
+      'Grid search unfinished for FC + AL: their rows show the first grid point, not the chosen values.',
+    );
   });
 });
