@@ -2,7 +2,7 @@
  * The timed training loop of the training benchmark: the zoo's ConvSepNet with auxiliary losses on random pairs
  * of the course's shape (the data does not change the work done), batch 25, Adam 1e-3, loss
  * 0.5 * CE(main) + 0.25 * (CE(digit 1) + CE(digit 2)) — the same model, loss and loop as bench/training_torch.py.
- * model 'resnet' instead trains report 003's Siamese ResNet (bce-resnet-siamese) on CE(main) alone.
+ * model 'resnet' instead trains report 003's Siamese ResNet (bce-resnet-siamese), which has no digit outputs, on CE(main) alone.
  */
 import { Adam, CrossEntropyLoss, Rng, zeros } from '../src/engine/index.js';
 import { buildModel } from '../src/models/registry.js';
@@ -27,7 +27,6 @@ export function makeTrainer({ pairs, batch, seed, model: name = 'convsepnet' }: 
   const input = Float32Array.from({ length: pairs * IMAGE }, () => rng.normal());
   const classes = Int32Array.from({ length: pairs * 2 }, () => rng.int(10));
   const model = buildModel(ZOO_NAME[name], {}, rng.fork('model'));
-  const aux = name === 'convsepnet';
   const opt = new Adam(model.params(), { lr: 1e-3 });
   const [main, aux1, aux2] = [new CrossEntropyLoss(), new CrossEntropyLoss(), new CrossEntropyLoss()];
   const x = zeros([batch, 2, 14, 14]);
@@ -48,17 +47,13 @@ export function makeTrainer({ pairs, batch, seed, model: name = 'convsepnet' }: 
           target[i] = first[i] <= second[i] ? 1 : 0;
         }
         const out = model.forward(x, true);
+        const digits = out.digits;
+        const loss = digits
+          ? 0.5 * main.forward(out.main, target) + 0.25 * (aux1.forward(digits[0], first) + aux2.forward(digits[1], second))
+          : main.forward(out.main, target);
+        if (!Number.isFinite(loss)) throw new Error(`training benchmark: loss ${loss} at batch ${b / batch}`);
         opt.zeroGrad();
-        if (aux) {
-          const digits = out.digits as NonNullable<typeof out.digits>;
-          const loss = 0.5 * main.forward(out.main, target) + 0.25 * (aux1.forward(digits[0], first) + aux2.forward(digits[1], second));
-          if (!Number.isFinite(loss)) throw new Error(`training benchmark: loss ${loss} at batch ${b / batch}`);
-          model.backward({ main: main.backward(0.5), digits: [aux1.backward(0.25), aux2.backward(0.25)] });
-        } else {
-          const loss = main.forward(out.main, target);
-          if (!Number.isFinite(loss)) throw new Error(`training benchmark: loss ${loss} at batch ${b / batch}`);
-          model.backward({ main: main.backward(1) });
-        }
+        model.backward(digits ? { main: main.backward(0.5), digits: [aux1.backward(0.25), aux2.backward(0.25)] } : { main: main.backward(1) });
         opt.step();
       }
       return performance.now() - start;
