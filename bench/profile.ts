@@ -14,7 +14,7 @@ import { setFlagsFromString } from 'node:v8';
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { wasmKernels } from '../src/engine/kernels/index.js';
+import { pinKernelVariant, wasmKernels } from '../src/engine/kernels/index.js';
 import { defaultRunConfig } from '../src/training/defaults.js';
 import { runTraining } from '../src/training/run.js';
 import { DEFAULT_SETUP, makeTrainer, type BenchModel } from './training-run.js';
@@ -26,7 +26,8 @@ if (model !== 'convsepnet' && model !== 'resnet') throw new Error(`profile: --mo
 const setup = { ...DEFAULT_SETUP, model, batch: Number(arg('batch') ?? DEFAULT_SETUP.batch) };
 if (!Number.isInteger(setup.batch) || setup.batch < 1) throw new Error(`profile: --batch must be a positive integer, got ${arg('batch')}`);
 if (!Number.isInteger(epochs) || epochs < 2) throw new Error(`profile: --epochs must be an integer >= 2, got ${arg('epochs')}`);
-if (!process.argv.includes('--plain')) setFlagsFromString('--experimental-wasm-relaxed-simd');
+if (process.argv.includes('--plain')) pinKernelVariant('simd');
+else setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 const cpuMs = (u: NodeJS.CpuUsage): number => (u.user + u.system) / 1000;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];

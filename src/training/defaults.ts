@@ -1,3 +1,4 @@
+import { MNIST_DEFAULT } from '../data/sources.js';
 import type { OptimizerConfig, OptimizerName, RunConfig } from './config.js';
 
 /**
@@ -10,7 +11,7 @@ export function defaultRunConfig(): RunConfig {
     model: 'convsepnet',
     modelOptions: {},
     data: {
-      source: 'embedded',
+      source: MNIST_DEFAULT,
       trainPairs: 1000,
       testPairs: 1000,
       standardize: true,

@@ -22,6 +22,18 @@ export interface FinalMetrics {
   testDigitAccuracy: number | null;
 }
 
+/** Where and how a run was computed: what to compare when two records of one config differ in their last bits. */
+export interface Provenance {
+  /** The git commit of the checkout that ran it (with '-dirty' when it had uncommitted changes), null when installed. */
+  commit: string | null;
+  /** process.version, or null in a browser. */
+  node: string | null;
+  /** CPU model (Node), or the browser's user agent. */
+  cpu: string | null;
+  /** The WebAssembly kernel build: 'relaxed' (fused multiply-adds, may round differently across CPUs) or 'simd'. */
+  kernels: 'relaxed' | 'simd';
+}
+
 /** Everything a run produced: the one JSON record a study stores per run. */
 export interface RunRecord {
   pairnetVersion: string;
@@ -34,4 +46,6 @@ export interface RunRecord {
   final: FinalMetrics;
   trainingSeconds: number;
   startedAt: string;
+  /** Absent in records stored before provenance was recorded. */
+  provenance?: Provenance;
 }

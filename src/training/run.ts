@@ -1,5 +1,6 @@
 import { loadMnist, type MnistSource } from '../data/index.js';
 import type { RunConfig } from './config.js';
+import { nodeEnvironment } from './environment.js';
 import type { EpochMetrics, RunRecord } from './record.js';
 import { trainModel, type TrainedRun, type TrainingHooks } from './trainer.js';
 
@@ -32,5 +33,10 @@ export function runTraining(config: RunConfig, options: RunOptions = {}): RunRec
 
 /** runTraining that also returns the trained model and its data (the CLI saves the weights). */
 export function trainRun(config: RunConfig, options: RunOptions = {}): TrainedRun {
-  return trainModel(config, { onEpoch: options.onEpoch, onStep: options.onStep, loadData: options.loadData ?? cachedLoadMnist });
+  return trainModel(config, {
+    onEpoch: options.onEpoch,
+    onStep: options.onStep,
+    loadData: options.loadData ?? cachedLoadMnist,
+    environment: nodeEnvironment(),
+  });
 }

@@ -1,4 +1,5 @@
 import { Rng } from '../engine/index.js';
+import { kernelVariant } from '../engine/kernels/index.js';
 import { augmentPairs, type MnistSource, type PairSet } from '../data/browser.js';
 import { prepareRunData, type RunData } from '../data/run-data.js';
 import type { PairModel } from '../models/model.js';
@@ -8,7 +9,7 @@ import { evaluate } from './evaluate.js';
 import { Batch } from './batches.js';
 import { auxWeightAt, makeOptimizer, makeSchedule } from './optimizer.js';
 import { PairLoss, predictTarget } from './pair-loss.js';
-import type { EpochMetrics, RunRecord } from './record.js';
+import type { EpochMetrics, Provenance, RunRecord } from './record.js';
 import { validateRunConfig } from './validate.js';
 import { PAIRNET_VERSION } from './version.js';
 
@@ -19,6 +20,8 @@ export interface TrainingHooks {
   onStep?: (step: number, stepsPerEpoch: number, epoch: number) => void;
   /** Loads the digit pools for config.data.source (a cache, or the page's digits in a browser). */
   loadData: (source: string) => MnistSource;
+  /** The host's part of the record's provenance (the kernel build is added here); all null when not given. */
+  environment?: Omit<Provenance, 'kernels'>;
 }
 
 export interface TrainedRun {
@@ -117,6 +120,7 @@ export function trainModel(config: RunConfig, hooks: TrainingHooks): TrainedRun 
     },
     trainingSeconds,
     startedAt,
+    provenance: { commit: null, node: null, cpu: null, ...hooks.environment, kernels: kernelVariant() },
   };
   return { record, model, data };
 }

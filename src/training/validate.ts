@@ -1,3 +1,4 @@
+import { MNIST_DEFAULT, canonicalSource } from '../data/sources.js';
 import { resolveModelOptions } from '../models/registry.js';
 import type { RunConfig } from './config.js';
 
@@ -50,7 +51,7 @@ export function validateRunConfig(c: RunConfig): RunConfig {
 
   const d = c.data;
   known(d, 'data', ['source', 'trainPairs', 'testPairs', 'standardize', 'augment', 'holdout']);
-  if (typeof d.source !== 'string' || d.source === '') fail('data.source', "'embedded' or an MNIST directory", d.source);
+  if (typeof d.source !== 'string' || d.source === '') fail('data.source', `'${MNIST_DEFAULT}' or an MNIST directory`, d.source);
   posInt(d.trainPairs, 'data.trainPairs');
   posInt(d.testPairs, 'data.testPairs');
   bool(d.standardize, 'data.standardize');
@@ -112,5 +113,7 @@ export function validateRunConfig(c: RunConfig): RunConfig {
 export function resolveRunConfig(base: RunConfig, ...overrides: unknown[]): RunConfig {
   let c = base;
   for (const o of overrides) c = deepMerge(c, o);
+  // An old alias resolves to its source's current name, so the config hash says which data a run used.
+  if (typeof c.data?.source === 'string') c = { ...c, data: { ...c.data, source: canonicalSource(c.data.source) } };
   return validateRunConfig(c);
 }

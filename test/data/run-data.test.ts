@@ -21,7 +21,7 @@ function pool(count: number, offset: number, rng: Rng): DigitSet {
 const rng = new Rng(1);
 const source: MnistSource = { train: pool(100, 0, rng), test: pool(100, 100, rng), description: 'synthetic' };
 const base: DataConfig = {
-  source: 'embedded',
+  source: 'mnist',
   trainPairs: 40,
   testPairs: 30,
   standardize: false,

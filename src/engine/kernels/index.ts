@@ -14,7 +14,7 @@ import { conv2dBackwardWasm, conv2dForwardWasm } from './wasm-conv.js';
 import { convReluBackwardWasm, convReluForwardWasm } from './wasm-conv-relu.js';
 import { dropoutForwardWasm, multiplyWasm } from './wasm-dropout.js';
 import { addReluWasm, leakyReluBackwardWasm, leakyReluWasm, reluBackwardWasm, reluWasm } from './wasm-elementwise.js';
-import { checkGemm, WasmKernels, relaxedSimdSupported } from './wasm-kernels.js';
+import { checkGemm, WasmKernels, relaxedSimdSupported, type KernelVariant } from './wasm-kernels.js';
 
 export type { AdamStepOptions, ConvShape, GemmOptions } from './reference.js';
 export {
@@ -47,14 +47,50 @@ export {
 } from './wasm-conv-relu.js';
 
 let kernels: WasmKernels | undefined;
+let pinned: KernelVariant | undefined;
 
 /**
- * The shared kernel instance, chosen on first use: relaxed SIMD (6x8 fused multiply-add tiles) if
- * the runtime enables it, else plain SIMD (5x8 tiles). Node 20 enables relaxed SIMD only with
- * --experimental-wasm-relaxed-simd, or v8.setFlagsFromString of that flag before the first kernel call.
+ * Node 20 keeps relaxed SIMD behind a V8 flag. Setting it here, before the first kernel is compiled, makes every
+ * entry point (CLI, library, worker threads) choose the same build, so one config gives the same bits through any
+ * of them. Browsers with relaxed SIMD (Chromium >= 114) need nothing; elsewhere this is a no-op.
  */
+function enableRelaxedSimd(): void {
+  const node = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const v8 = node?.getBuiltinModule?.('v8') as { setFlagsFromString?: (flag: string) => void } | undefined;
+  v8?.setFlagsFromString?.('--experimental-wasm-relaxed-simd');
+}
+
+function envVariant(): KernelVariant | undefined {
+  const v = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.PAIRNET_KERNELS;
+  if (v === undefined || v === '' || v === 'auto') return undefined;
+  if (v !== 'relaxed' && v !== 'simd') throw new Error(`PAIRNET_KERNELS must be relaxed, simd or auto, got "${v}"`);
+  return v;
+}
+
+/**
+ * Pins the kernel build for this process ('simd' gives the same bits on every CPU; 'relaxed' fused multiply-adds
+ * may round differently across CPUs). Must come before the first kernel call. PAIRNET_KERNELS=simd|relaxed does the
+ * same from the environment (and reaches worker threads).
+ */
+export function pinKernelVariant(variant: KernelVariant): void {
+  if (kernels && kernels.variant !== variant) throw new Error(`kernels: the ${kernels.variant} build is already in use; pin the variant before the first kernel call`);
+  pinned = variant;
+}
+
+/** The build the shared kernels use: the pinned one, else relaxed SIMD where the runtime has it, else plain SIMD. */
+export function kernelVariant(): KernelVariant {
+  if (kernels) return kernels.variant;
+  const wanted = pinned ?? envVariant();
+  if (wanted === 'simd') return 'simd';
+  enableRelaxedSimd();
+  if (relaxedSimdSupported()) return 'relaxed';
+  if (wanted === 'relaxed') throw new Error('kernels: relaxed SIMD was asked for but this runtime does not support it');
+  return 'simd';
+}
+
+/** The shared kernel instance, built on first use with kernelVariant()'s build (6x8 FMA tiles or 5x8 mul+add tiles). */
 export function wasmKernels(): WasmKernels {
-  kernels ??= new WasmKernels(relaxedSimdSupported() ? 'relaxed' : 'simd');
+  kernels ??= new WasmKernels(kernelVariant());
   return kernels;
 }
 
