@@ -1,5 +1,5 @@
-// Writes web/public/digits/mnist-test-sample.json: a seeded sample of real MNIST digits from pairnet's embedded
-// TEST pool (never the train pool), 28x28 bytes base64-encoded, for the page's "random test pair" button and
+// Writes web/public/digits/mnist-test-sample.json: a seeded sample of real MNIST digits from the t10k TEST
+// images (never the training images), 28x28 bytes base64-encoded, for the page's "random test pair" button and
 // the e2e test. Run from the repository root after `npx tsc -p tsconfig.json`:
 //   node web/scripts/make-test-digits.mjs [count=200] [seed=7]
 import { renameSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ const count = Number(process.argv[2] ?? 200);
 const seed = Number(process.argv[3] ?? 7);
 const out = 'web/public/digits/mnist-test-sample.json';
 
-const source = loadMnist('embedded');
+const source = loadMnist('mnist');
 const test = source.test;
 if (!Number.isInteger(count) || count < 2 || count > test.count) {
   throw new Error(`make-test-digits: count must be an integer 2..${test.count}, got ${process.argv[2]}`);

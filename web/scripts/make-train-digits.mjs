@@ -1,6 +1,5 @@
-// Writes web/public/digits/mnist-train-2000.bin.gz: a seeded sample of real MNIST digits from pairnet's embedded
-// TRAIN pool, for training a model inside the page. Format (gzip of): "PNDIGITS", count (u32 LE), side (u32 LE),
-// count label bytes, count*side*side pixel bytes (0..255). Run from the repository root after
+// Writes web/public/digits/mnist-train-2000.bin.gz: a seeded sample of real MNIST digits from the 60,000
+// TRAINING images, for training a model inside the page. Format (gzip of): "PNDIGITS", count (u32 LE), side (u32 LE), count label bytes, count*side*side pixel bytes (0..255). Run from the repository root after
 // `npx tsc -p tsconfig.json`:  node web/scripts/make-train-digits.mjs [count=2000] [seed=7]
 import { renameSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -11,7 +10,7 @@ const count = Number(process.argv[2] ?? 2000);
 const seed = Number(process.argv[3] ?? 7);
 const out = `web/public/digits/mnist-train-${count}.bin.gz`;
 
-const train = loadMnist('embedded').train;
+const train = loadMnist('mnist').train;
 if (!Number.isInteger(count) || count < 2 || count > train.count) {
   throw new Error(`make-train-digits: count must be an integer 2..${train.count}, got ${process.argv[2]}`);
 }
