@@ -20,7 +20,7 @@ if (!dir || !key || !out) {
 }
 const line = readFileSync(join(dir, 'results.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).findLast((e) => e.key === key);
 if (!line) throw new Error(`${dir}/results.jsonl: no run with key "${key}"`);
-const { config, final } = line.record;
+const { config, final, epochs } = line.record;
 const a = config.data.augment;
 if (a.translate || a.swap || a.repair) throw new Error(`${key}: augmented runs have no twin (augmentation draws differ per engine)`);
 
@@ -74,7 +74,7 @@ const kit = {
   hasDigits: model.hasDigits,
   hasAuxMain: model.hasAuxMain,
   evaluatedOn: data.evaluatedOn,
-  pairnet: { initialTestLoss: initial.loss, initialTestAccuracy: initial.accuracy, final },
+  pairnet: { initialTestLoss: initial.loss, initialTestAccuracy: initial.accuracy, final, trainLoss: epochs.map((e) => e.trainLoss) },
 };
 writeAtomically(join(out, 'kit.json'), JSON.stringify(kit, null, 1) + '\n');
 console.error(`export-kit: ${key} -> ${out} (${config.model}, ${n} train pairs, ${config.epochs} epochs, initial test loss ${initial.loss.toFixed(6)})`);

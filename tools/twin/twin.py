@@ -113,8 +113,10 @@ def train(kit_dir, threads=1):
     schedule = make_schedule(c["schedule"], opt)
     n, bs = x.shape[0], c["batchSize"]
     t0 = time.time()
+    train_loss = []
     for epoch in range(c["epochs"]):
         model.train()
+        loss_sum = 0.0
         aux = aux_weight_at(c["loss"], epoch, c["epochs"])
         order = orders[epoch]
         for i in range(0, n, bs):
@@ -127,6 +129,8 @@ def train(kit_dir, threads=1):
             opt.zero_grad()
             loss.backward()
             opt.step()
+            loss_sum += float(main_loss(kind, main, target[idx])) * idx.shape[0]
+        train_loss.append(loss_sum / n)
         if schedule is not None:
             schedule.step()
     seconds = time.time() - t0
@@ -134,8 +138,8 @@ def train(kit_dir, threads=1):
     tr = evaluate(model, kind, x, classes, target)
     return {"key": kit["key"], "model": c["model"], "initialTestLoss": initial["loss"],
             "torch": {"testAccuracy": test["accuracy"], "testDigitAccuracy": test["digitAccuracy"],
-                      "trainAccuracy": tr["accuracy"], "testLoss": test["loss"], "seconds": seconds},
-            "pairnet": kit["pairnet"]["final"]}
+                      "trainAccuracy": tr["accuracy"], "testLoss": test["loss"], "seconds": seconds, "trainLoss": train_loss},
+            "pairnet": {**kit["pairnet"]["final"], "trainLoss": kit["pairnet"]["trainLoss"]}}
 
 
 if __name__ == "__main__":
