@@ -1,7 +1,9 @@
 /**
- * Descriptive statistics and Welch's t-test for study results. Standard deviations are SAMPLE standard
- * deviations (divisor n - 1), as the reports' sigma over rounds; confidence intervals use Student's t.
+ * Descriptive statistics and the t-tests for study results: paired (rounds of two variants share their seed) and
+ * Welch's (unpaired). Standard deviations are SAMPLE standard deviations (divisor n - 1), as the reports' sigma over
+ * rounds; confidence intervals use Student's t.
  */
+import { studentTCdf, studentTQuantile } from './distributions.js';
 
 export interface Summary {
   n: number;
@@ -22,9 +24,9 @@ export function mean(xs: readonly number[]): number {
   return s / xs.length;
 }
 
-/** Sample variance (divisor n - 1); 0 for a single value. */
+/** Sample variance (divisor n - 1); 0 for a single value, and exactly 0 for equal values (the mean's rounding would leave ~1e-34). */
 export function sampleVariance(xs: readonly number[]): number {
-  if (xs.length < 2) return 0;
+  if (xs.length < 2 || xs.every((x) => x === xs[0])) return 0;
   const m = mean(xs);
   let s = 0;
   for (const x of xs) s += (x - m) * (x - m);
@@ -46,92 +48,40 @@ export function summarize(xs: readonly number[]): Summary {
   return { n, mean: m, std, median: median(xs), min: Math.min(...xs), max: Math.max(...xs), ci95: [m - half, m + half] };
 }
 
-/** log Gamma(x) for x > 0 (Lanczos, g = 7, 9 terms; ~1e-15 relative). */
-export function logGamma(x: number): number {
-  const c = [
-    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-  ];
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-  const z = x - 1;
-  let a = c[0];
-  const t = z + 7.5;
-  for (let i = 1; i < 9; i++) a += c[i] / (z + i);
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
-}
-
-/** Regularized incomplete beta I_x(a, b), by the continued fraction (modified Lentz), using the symmetry for speed. */
-export function regularizedIncompleteBeta(x: number, a: number, b: number): number {
-  if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  const lnFront = logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x);
-  if (x > (a + 1) / (a + b + 2)) return 1 - (Math.exp(lnFront) * betaContinuedFraction(1 - x, b, a)) / b;
-  return (Math.exp(lnFront) * betaContinuedFraction(x, a, b)) / a;
-}
-
-function betaContinuedFraction(x: number, a: number, b: number): number {
-  const tiny = 1e-300;
-  let c = 1;
-  let d = 1 - ((a + b) * x) / (a + 1);
-  if (Math.abs(d) < tiny) d = tiny;
-  d = 1 / d;
-  let h = d;
-  for (let m = 1; m <= 500; m++) {
-    const m2 = 2 * m;
-    let aa = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    h *= d * c;
-    aa = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
-    d = 1 + aa * d;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    const delta = d * c;
-    h *= delta;
-    if (Math.abs(delta - 1) < 1e-15) return h;
-  }
-  return h;
-}
-
-/** CDF of Student's t distribution with df > 0 degrees of freedom (df need not be an integer). */
-export function studentTCdf(t: number, df: number): number {
-  if (!(df > 0)) throw new Error(`studentTCdf: degrees of freedom must be > 0, got ${df}`);
-  if (!Number.isFinite(t)) return t > 0 ? 1 : 0;
-  const tail = 0.5 * regularizedIncompleteBeta(df / (df + t * t), df / 2, 0.5);
-  return t >= 0 ? 1 - tail : tail;
-}
-
-/** Inverse of studentTCdf for p in (0, 1), by bisection on the CDF (monotone; 200 halvings reach double precision). */
-export function studentTQuantile(p: number, df: number): number {
-  if (!(p > 0 && p < 1)) throw new Error(`studentTQuantile: p must be in (0, 1), got ${p}`);
-  let lo = -1;
-  let hi = 1;
-  while (studentTCdf(lo, df) > p) lo *= 2;
-  while (studentTCdf(hi, df) < p) hi *= 2;
-  for (let i = 0; i < 200 && hi - lo > 1e-14 * Math.max(1, Math.abs(lo)); i++) {
-    const mid = (lo + hi) / 2;
-    if (studentTCdf(mid, df) < p) lo = mid;
-    else hi = mid;
-  }
-  return (lo + hi) / 2;
-}
-
-export interface WelchResult {
-  /** meanA - meanB. */
+/** A t-test on a difference of means, with what a reader needs besides p. */
+export interface MeanDifferenceTest {
+  /** mean(a) - mean(b), which for paired samples is also the mean of the differences a_i - b_i. */
   difference: number;
+  /** 95% confidence interval of the difference (Student's t with `df` degrees of freedom). */
+  ci95: [number, number];
   t: number;
-  /** Welch-Satterthwaite degrees of freedom. */
   df: number;
   /** Two-sided p-value. */
   p: number;
+  /** Cohen's d_z (mean / sample sd of the differences) when paired; Cohen's d (difference / pooled sample sd) for Welch. */
+  effectSize: number;
 }
 
-/** Welch's unequal-variance t-test from summary statistics (sample std, n - 1 divisor). */
+/** Welch's test: df is the Welch-Satterthwaite degrees of freedom. */
+export type WelchResult = MeanDifferenceTest;
+
+/** The paired t-test: df = n - 1 over n pairs. */
+export interface PairedTResult extends MeanDifferenceTest {
+  n: number;
+}
+
+// A zero spread makes t and the effect size infinite (or 0 / 0 when the difference is 0 too, read as 0: no effect).
+const unbounded = (x: number): number => (x === 0 ? 0 : Math.sign(x) * Infinity);
+
+function tTest(difference: number, se: number, df: number, sd: number): MeanDifferenceTest {
+  const effectSize = sd > 0 ? difference / sd : unbounded(difference);
+  if (se === 0) return { difference, ci95: [difference, difference], t: unbounded(difference), df, p: difference === 0 ? 1 : 0, effectSize };
+  const t = difference / se;
+  const half = studentTQuantile(0.975, df) * se;
+  return { difference, ci95: [difference - half, difference + half], t, df, p: Math.min(1, 2 * studentTCdf(-Math.abs(t), df)), effectSize };
+}
+
+/** Welch's unequal-variance t-test from summary statistics (sample std, n - 1 divisor); null when either n < 2. */
 export function welchFromSummary(
   a: { mean: number; std: number; n: number },
   b: { mean: number; std: number; n: number },
@@ -139,13 +89,10 @@ export function welchFromSummary(
   if (a.n < 2 || b.n < 2) return null;
   const va = (a.std * a.std) / a.n;
   const vb = (b.std * b.std) / b.n;
-  const difference = a.mean - b.mean;
   const se2 = va + vb;
-  if (se2 === 0) return { difference, t: difference === 0 ? 0 : Math.sign(difference) * Infinity, df: a.n + b.n - 2, p: difference === 0 ? 1 : 0 };
-  const t = difference / Math.sqrt(se2);
-  const df = (se2 * se2) / ((va * va) / (a.n - 1) + (vb * vb) / (b.n - 1));
-  const p = Math.min(1, 2 * studentTCdf(-Math.abs(t), df));
-  return { difference, t, df, p };
+  const df = se2 === 0 ? a.n + b.n - 2 : (se2 * se2) / ((va * va) / (a.n - 1) + (vb * vb) / (b.n - 1));
+  const pooled = Math.sqrt(((a.n - 1) * a.std * a.std + (b.n - 1) * b.std * b.std) / (a.n + b.n - 2));
+  return tTest(a.mean - b.mean, Math.sqrt(se2), df, pooled);
 }
 
 /** Welch's t-test on two samples; null when either has fewer than 2 values. */
@@ -155,4 +102,22 @@ export function welchTTest(a: readonly number[], b: readonly number[]): WelchRes
     { mean: mean(a), std: Math.sqrt(sampleVariance(a)), n: a.length },
     { mean: mean(b), std: Math.sqrt(sampleVariance(b)), n: b.length },
   );
+}
+
+/**
+ * a_i - b_i, rounded to 12 significant digits: differences of accuracies (counts / test pairs) that are equal on paper
+ * then tie exactly, as the signed-rank test needs, instead of differing in their last bits.
+ */
+export function pairedDifferences(a: readonly number[], b: readonly number[]): number[] {
+  if (a.length !== b.length) throw new Error(`paired samples must have the same length, got ${a.length} and ${b.length}`);
+  return a.map((x, i) => Number((x - b[i]).toPrecision(12)));
+}
+
+/** The paired t-test on a_i - b_i (one-sample t-test of the differences against 0); null with fewer than 2 pairs. */
+export function pairedTTest(a: readonly number[], b: readonly number[]): PairedTResult | null {
+  const d = pairedDifferences(a, b);
+  const n = d.length;
+  if (n < 2) return null;
+  const sd = Math.sqrt(sampleVariance(d));
+  return { n, ...tTest(mean(d), sd / Math.sqrt(n), n - 1, sd) };
 }

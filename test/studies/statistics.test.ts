@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  median,
-  sampleVariance,
-  studentTCdf,
-  studentTQuantile,
-  summarize,
-  welchFromSummary,
-  welchTTest,
-} from '../../src/studies/statistics.js';
+import { studentTCdf, studentTQuantile } from '../../src/studies/distributions.js';
+import { median, sampleVariance, summarize, welchFromSummary, welchTTest } from '../../src/studies/statistics.js';
 
 // Reference values: scipy 1.17 (stats.ttest_ind(..., equal_var=False), stats.t.cdf, stats.t.ppf, stats.t.interval)
 // and closed forms of the t CDF for 1 and 2 degrees of freedom.
