@@ -102,7 +102,8 @@ function mdTable(t: Table): string {
 function htmlTable(t: Table): string {
   const head = `<tr>${t.header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>`;
   const body = t.rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('\n');
-  return `<h3>${esc(t.title)}</h3>\n<table>\n${head}\n${body}\n</table>${t.note ? `\n<p class="note">${esc(t.note)}</p>` : ''}`;
+  // Wide tables (the comparisons have 16 columns) scroll inside the page instead of running past it.
+  return `<h3>${esc(t.title)}</h3>\n<div class="wide"><table>\n${head}\n${body}\n</table></div>${t.note ? `\n<p class="note">${esc(t.note)}</p>` : ''}`;
 }
 
 export async function buildReport(study: StudyConfig, plan: StudyPlan, stats: StudyStats, results: RunResult[]): Promise<ReportFiles> {
@@ -147,7 +148,7 @@ export async function buildReport(study: StudyConfig, plan: StudyPlan, stats: St
 <style>
 body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse;margin:.5em 0;font-size:13px}th,td{border:1px solid #ccc;padding:3px 7px;text-align:left}td{white-space:nowrap}
-th{background:#f3f3f3}p.note{font-size:12px;color:#555}figure{margin:1em 0}figcaption{font-size:12px;color:#555}
+th{background:#f3f3f3}div.wide{overflow-x:auto}p.note{font-size:12px;color:#555}figure{margin:1em 0}figcaption{font-size:12px;color:#555}
 </style></head><body>
 <h1>${esc(study.name)}</h1>
 <p>${esc(study.description)}</p>
