@@ -131,6 +131,8 @@ export function studyStats(study: StudyConfig, plan: StudyPlan, results: RunResu
   };
 }
 
+const testAccuracy = (r: RunResult): number => r.record.final.testAccuracy;
+
 /** Pairs A's and B's rounds by round index, checking the seeds; a string says why they do not pair. */
 function pairRounds(a: RunResult[], b: RunResult[]): [number[], number[]] | string {
   if (a.length !== b.length) return `${a.length} vs ${b.length} rounds`;
@@ -141,30 +143,25 @@ function pairRounds(a: RunResult[], b: RunResult[]): [number[], number[]] | stri
     const other = byRound.get(r.spec.round);
     if (!other) return `round ${r.spec.round} of A has no counterpart in B`;
     if (other.config.seed !== r.record.config.seed) return `round ${r.spec.round}: different seeds`;
-    xa.push(r.record.final.testAccuracy);
+    xa.push(testAccuracy(r));
     xb.push(other.final.testAccuracy);
   }
   return [xa, xb];
 }
 
 function compare(study: StudyConfig, rounds: Map<string, RunResult[]>): Comparison[] {
-  const out: Comparison[] = study.comparisons.map(([a, b]) => {
+  const out = study.comparisons.map(([a, b]): Comparison => {
     const ra = rounds.get(a) ?? [];
     const rb = rounds.get(b) ?? [];
+    const base = { a, b, rounds: [ra.length, rb.length] as [number, number], publishedWelch: publishedComparison(study, a, b) };
     const pairs = pairRounds(ra, rb);
-    const unpaired = typeof pairs === 'string' ? pairs : null;
-    let test: Comparison['test'] = null;
-    let wilcoxon: Comparison['wilcoxon'] = null;
-    if (typeof pairs !== 'string') {
-      const t = pairedTTest(pairs[0], pairs[1]);
-      const w = wilcoxonSignedRank(pairs[0], pairs[1]);
-      test = t && { kind: 'paired t', ...t, pHolm: t.p };
-      wilcoxon = t && w && { ...w, pHolm: w.p };
-    } else {
+    if (typeof pairs === 'string') {
       const t = welchTTest(ra.map(testAccuracy), rb.map(testAccuracy));
-      test = t && { kind: 'Welch', ...t, pHolm: t.p };
+      return { ...base, unpaired: pairs, test: t && { kind: 'Welch', ...t, pHolm: t.p }, wilcoxon: null };
     }
-    return { a, b, rounds: [ra.length, rb.length], unpaired, test, wilcoxon, publishedWelch: publishedComparison(study, a, b) };
+    const t = pairedTTest(...pairs);
+    const w = wilcoxonSignedRank(...pairs);
+    return { ...base, unpaired: null, test: t && { kind: 'paired t', ...t, pHolm: t.p }, wilcoxon: t && w && { ...w, pHolm: w.p } };
   });
   // Holm over the study's comparisons, once for the t-tests and once for the signed-rank tests.
   for (const family of [out.map((c) => c.test), out.map((c) => c.wilcoxon)]) {
@@ -173,8 +170,6 @@ function compare(study: StudyConfig, rounds: Map<string, RunResult[]>): Comparis
   }
   return out;
 }
-
-const testAccuracy = (r: RunResult): number => r.record.final.testAccuracy;
 
 function publishedComparison(study: StudyConfig, a: string, b: string): WelchResult | null {
   const pa = study.published?.rows[a]?.testAccuracy;
