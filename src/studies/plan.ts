@@ -6,6 +6,7 @@
  * can determine from the records found so far.
  */
 import { createHash } from 'node:crypto';
+import { canonicalSource } from '../data/sources.js';
 import { deriveSeed } from '../engine/rng.js';
 import type { RunConfig } from '../training/config.js';
 import type { RunRecord } from '../training/record.js';
@@ -69,7 +70,9 @@ export function roundSeed(study: StudyConfig, round: number): number {
 export function variantConfig(study: StudyConfig, variant: VariantConfig, defaults: RunConfig): RunConfig {
   let c = applyOverrides(defaults, study.base);
   c = applyOverrides(c, { epochs: study.epochs, model: variant.model });
-  return applyOverrides(c, variant.overrides);
+  c = applyOverrides(c, variant.overrides);
+  // An old alias resolves to its source's current name, so a run's hash says which data it used (as resolveRunConfig).
+  return { ...c, data: { ...c.data, source: canonicalSource(c.data.source) } };
 }
 
 export function pointLabel(point: Record<string, FieldValue>): string {
