@@ -28,6 +28,7 @@ function describeSchedule(c: RunConfig): string {
   if (s.kind === 'constant') return 'constant';
   if (s.kind === 'step') return `×${s.gamma} every ${s.stepSize} epochs`;
   if (s.kind === 'multistep') return `×${s.gamma} at epochs ${s.milestones.join(', ')}`;
+  if (s.kind === 'cosine') return `cosine to ${s.etaMin} over the epochs`;
   return `×${s.gamma} per epoch`;
 }
 

@@ -65,8 +65,9 @@ function checkWhole(path: string, v: unknown, where: string): void {
       ((v.kind === 'constant') ||
         (v.kind === 'step' && isPositive(v.stepSize) && isPositive(v.gamma)) ||
         (v.kind === 'multistep' && Array.isArray(v.milestones) && v.milestones.every((m) => Number.isInteger(m) && m > 0) && isPositive(v.gamma)) ||
-        (v.kind === 'exponential' && isPositive(v.gamma)));
-    if (!ok) throw new ConfigError(`${where}: expected {kind: constant} | {kind: step, stepSize, gamma} | {kind: multistep, milestones, gamma} | {kind: exponential, gamma}, got ${describeValue(v)}`);
+        (v.kind === 'exponential' && isPositive(v.gamma)) ||
+        (v.kind === 'cosine' && typeof v.etaMin === 'number' && Number.isFinite(v.etaMin) && v.etaMin >= 0));
+    if (!ok) throw new ConfigError(`${where}: expected {kind: constant} | {kind: step, stepSize, gamma} | {kind: multistep, milestones, gamma} | {kind: exponential, gamma} | {kind: cosine, etaMin}, got ${describeValue(v)}`);
   }
 }
 

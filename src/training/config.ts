@@ -25,7 +25,9 @@ export type ScheduleConfig =
   | { kind: 'constant' }
   | { kind: 'step'; stepSize: number; gamma: number }
   | { kind: 'multistep'; milestones: number[]; gamma: number }
-  | { kind: 'exponential'; gamma: number };
+  | { kind: 'exponential'; gamma: number }
+  /** Cosine annealing from optimizer.lr to etaMin over the run's epochs (PyTorch's CosineAnnealingLR, T_max = epochs). */
+  | { kind: 'cosine'; etaMin: number };
 
 export interface AugmentConfig {
   /** Random translations of the training images by up to this many pixels (0 = off). */

