@@ -90,16 +90,61 @@ export function repairPairs(set: PairSet, rng: Rng, out?: PairSet): PairSet {
   return res;
 }
 
+/** Bilinear sample of a 14x14 image at (x, y), `fill` outside it. */
+function sample(img: Float32Array, off: number, x: number, y: number, fill: number): number {
+  const x0 = Math.floor(x);
+  const y0 = Math.floor(y);
+  const fx = x - x0;
+  const fy = y - y0;
+  const at = (xi: number, yi: number): number => (xi >= 0 && xi < PAIR_SIDE && yi >= 0 && yi < PAIR_SIDE ? img[off + yi * PAIR_SIDE + xi] : fill);
+  const top = at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx;
+  const bottom = at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx;
+  return top * (1 - fy) + bottom * fy;
+}
+
 /**
- * One epoch's augmented copy of the training pairs: repair, then swap, then translate, as configured. Returns
- * `set` itself when nothing is enabled. Pass the previous epoch's result as `out` to reuse its memory.
+ * Random rotations (uniform in +-maxDegrees) and scalings (uniform in 1 +- maxScale) of every image about its
+ * centre, bilinear, vacated pixels filled with `fill`. Each image draws its angle, then its scale. `out` may be `set`.
+ */
+export function affinePairs(set: PairSet, maxDegrees: number, maxScale: number, rng: Rng, options: { fill?: number; out?: PairSet } = {}): PairSet {
+  if (!(maxDegrees >= 0 && maxDegrees <= 180)) throw new DataError(`augment: rotate must be 0..180 degrees, got ${maxDegrees}`);
+  if (!(maxScale >= 0 && maxScale < 1)) throw new DataError(`augment: scale must be in [0, 1), got ${maxScale}`);
+  const out = copyPairs(set, ensurePairSet(options.out, set.count));
+  const fill = options.fill ?? 0;
+  const tmp = new Float32Array(PAIR_PIXELS);
+  const c = (PAIR_SIDE - 1) / 2;
+  for (let img = 0; img < 2 * set.count; img++) {
+    const angle = ((rng.uniform() * 2 - 1) * maxDegrees * Math.PI) / 180;
+    const scale = 1 + (rng.uniform() * 2 - 1) * maxScale;
+    // Inverse map: each output pixel reads the source at R(-angle) (p - c) / scale + c.
+    const cos = Math.cos(angle) / scale;
+    const sin = Math.sin(angle) / scale;
+    const off = img * PAIR_PIXELS;
+    tmp.set(out.input.subarray(off, off + PAIR_PIXELS));
+    for (let y = 0; y < PAIR_SIDE; y++) {
+      for (let x = 0; x < PAIR_SIDE; x++) {
+        const dx = x - c;
+        const dy = y - c;
+        out.input[off + y * PAIR_SIDE + x] = sample(tmp, 0, cos * dx + sin * dy + c, -sin * dx + cos * dy + c, fill);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * One epoch's augmented copy of the training pairs: repair, swap, rotate/scale, then translate, as configured.
+ * Returns `set` itself when nothing is enabled. Pass the previous epoch's result as `out` to reuse its memory.
  */
 export function augmentPairs(set: PairSet, config: AugmentConfig, rng: Rng, options: { fill?: number; out?: PairSet } = {}): PairSet {
-  if (!config.repair && !config.swap && config.translate === 0) return set;
+  const rotate = config.rotate ?? 0;
+  const scale = config.scale ?? 0;
+  if (!config.repair && !config.swap && config.translate === 0 && rotate === 0 && scale === 0) return set;
   if (options.out === set) throw new DataError('augment: out must not be the source training set');
   const out = ensurePairSet(options.out, set.count);
   let cur = config.repair ? repairPairs(set, rng, out) : copyPairs(set, out);
   if (config.swap) cur = swapPairs(cur, rng, cur);
+  if (rotate > 0 || scale > 0) cur = affinePairs(cur, rotate, scale, rng, { fill: options.fill, out: cur });
   if (config.translate > 0) cur = translatePairs(cur, config.translate, rng, { fill: options.fill, out: cur });
   return cur;
 }

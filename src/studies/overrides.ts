@@ -17,6 +17,12 @@ export class ConfigError extends Error {
  */
 export const AUX_FRACTION = 'auxFraction';
 
+/**
+ * Fields a RunConfig may have but its defaults leave out, with a value of their type: added after results were
+ * stored, they are absent unless set, so older runs keep their config hashes.
+ */
+const OPTIONAL: Record<string, unknown> = { 'data.augment.rotate': 0, 'data.augment.scale': 0 };
+
 /** Fields whose value replaces the default as a whole (unions, nullables, free-form). */
 const WHOLE = new Set(['schedule', 'data.holdout', 'modelOptions']);
 
@@ -38,8 +44,8 @@ function walk(partial: Obj, defaults: Obj, path: string, field: string, file: st
   for (const [k, v] of Object.entries(partial)) {
     const p = path ? `${path}.${k}` : k;
     const at = `${field}.${k}`;
-    if (!(k in defaults)) throw new ConfigError(`${file}: ${at}: unknown RunConfig field (known here: ${Object.keys(defaults).join(', ')}), got ${describeValue(v)}`);
-    const d = defaults[k];
+    if (!(k in defaults) && !(p in OPTIONAL)) throw new ConfigError(`${file}: ${at}: unknown RunConfig field (known here: ${Object.keys(defaults).join(', ')}), got ${describeValue(v)}`);
+    const d = k in defaults ? defaults[k] : OPTIONAL[p];
     if (p === 'modelOptions') {
       if (!isObj(v)) throw new ConfigError(`${file}: ${at}: expected an object of model options, got ${describeValue(v)}`);
       for (const [ok, ov] of Object.entries(v))
@@ -76,7 +82,7 @@ const isPositive = (v: unknown): boolean => typeof v === 'number' && Number.isFi
 /** Fields that must be positive integers / positive numbers / fractions, beyond matching the default's type. */
 const POSITIVE_INT = new Set(['epochs', 'batchSize', 'data.trainPairs', 'data.testPairs']);
 const POSITIVE = new Set(['optimizer.lr']);
-const NON_NEGATIVE = new Set(['loss.main', 'loss.aux', 'optimizer.weightDecay', 'optimizer.momentum', 'data.augment.translate']);
+const NON_NEGATIVE = new Set(['loss.main', 'loss.aux', 'optimizer.weightDecay', 'optimizer.momentum', 'data.augment.translate', 'data.augment.rotate', 'data.augment.scale']);
 
 function checkLeaf(path: string, v: unknown, d: unknown, where: string): void {
   if (Array.isArray(d)) {

@@ -36,6 +36,10 @@ export interface AugmentConfig {
   swap: boolean;
   /** Re-pair the training digits into fresh pairs every epoch (uses the digit labels). */
   repair: boolean;
+  /** Random rotations of each training image by up to this many degrees (absent or 0 = off; absent keeps old hashes). */
+  rotate?: number;
+  /** Random scaling of each training image by a factor in 1 +- this (absent or 0 = off). */
+  scale?: number;
 }
 
 export interface DataConfig {

@@ -55,7 +55,10 @@ export function validateRunConfig(c: RunConfig): RunConfig {
   posInt(d.trainPairs, 'data.trainPairs');
   posInt(d.testPairs, 'data.testPairs');
   bool(d.standardize, 'data.standardize');
-  known(d.augment, 'data.augment', ['translate', 'swap', 'repair']);
+  known(d.augment, 'data.augment', ['translate', 'swap', 'repair', 'rotate', 'scale']);
+  const a = d.augment as unknown as Obj;
+  if (a.rotate !== undefined && !(typeof a.rotate === 'number' && a.rotate >= 0 && a.rotate <= 180)) fail('data.augment.rotate', 'a number of degrees in 0..180', a.rotate);
+  if (a.scale !== undefined && !(typeof a.scale === 'number' && a.scale >= 0 && a.scale < 1)) fail('data.augment.scale', 'a number in [0, 1)', a.scale);
   if (!(Number.isInteger(d.augment.translate) && d.augment.translate >= 0 && d.augment.translate < 14)) fail('data.augment.translate', 'an integer in 0..13', d.augment.translate);
   bool(d.augment.swap, 'data.augment.swap');
   bool(d.augment.repair, 'data.augment.repair');

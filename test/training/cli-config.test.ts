@@ -23,6 +23,17 @@ describe('pairnet train flags -> RunConfig', () => {
     expect(() => configFromFlags(flags({ lrGamma: '0.5' }))).toThrow('--lr-gamma: needs --lr-milestones');
   });
 
+  it('sets a cosine lr schedule and training augmentation, absent fields left out (old hashes kept)', () => {
+    const c = configFromFlags(flags({ cosine: true, augment: 'translate=2,swap,repair,rotate=10,scale=0.1' }));
+    expect(c.schedule).toEqual({ kind: 'cosine', etaMin: 0 });
+    expect(c.data.augment).toEqual({ translate: 2, swap: true, repair: true, rotate: 10, scale: 0.1 });
+    expect(configFromFlags(flags({ augment: 'swap' })).data.augment).toEqual({ translate: 0, swap: true, repair: false });
+    expect('rotate' in configFromFlags(flags({})).data.augment).toBe(false);
+    expect(() => configFromFlags(flags({ augment: 'spin=3' }))).toThrow('--augment: unknown item "spin=3"');
+    expect(() => configFromFlags(flags({ augment: 'rotate=200' }))).toThrow(/'data\.augment\.rotate' must be a number of degrees in 0\.\.180, got 200/);
+    expect(() => configFromFlags(flags({ cosine: true, lrMilestones: '5' }))).toThrow('--cosine and --lr-milestones: give one of them');
+  });
+
   it('parses model options and rejects bad flags by name', () => {
     expect(parseModelOptions(['comparator=probabilistic', 'dropout=0.25', 'batchNorm=true'])).toEqual({ comparator: 'probabilistic', dropout: 0.25, batchNorm: true });
     expect(() => configFromFlags(flags({ epochs: '2.5' }))).toThrow('--epochs: expected a positive integer, got "2.5"');

@@ -23,6 +23,7 @@ export interface TrainCliOptions {
   seed?: string;
   mnist?: string;
   cosine?: boolean;
+  augment?: string;
   save?: string;
   json?: boolean;
 }
@@ -48,6 +49,18 @@ export function parseModelOptions(pairs: string[]): Record<string, ModelOptionVa
 }
 
 /** The RunConfig the flags describe: defaults, then each flag given. */
+/** --augment translate=2,swap,repair,rotate=10,scale=0.1: each item a flag or name=number. */
+function parseAugment(list: string): RunConfig['data']['augment'] {
+  const a: RunConfig['data']['augment'] = { translate: 0, swap: false, repair: false };
+  for (const item of list.split(',').map((x) => x.trim()).filter(Boolean)) {
+    const [name, value] = item.split('=');
+    if ((name === 'swap' || name === 'repair') && value === undefined) a[name] = true;
+    else if (name === 'translate' || name === 'rotate' || name === 'scale') a[name] = parseNumber('--augment', value ?? '', (n) => n >= 0, `${name}=<number >= 0>`);
+    else throw new Error(`--augment: unknown item "${item}" (known: translate=N, swap, repair, rotate=DEG, scale=F)`);
+  }
+  return a;
+}
+
 export function configFromFlags(o: TrainCliOptions): RunConfig {
   const over: Record<string, unknown> = { model: o.model, modelOptions: parseModelOptions(o.option) };
   if (o.optimizer !== undefined) {
@@ -67,6 +80,7 @@ export function configFromFlags(o: TrainCliOptions): RunConfig {
     const milestones = o.lrMilestones.split(',').map((m) => parseNumber('--lr-milestones', m, (n) => isInt(n) && n > 0, 'comma-separated positive epochs'));
     c.schedule = { kind: 'multistep', milestones, gamma: o.lrGamma === undefined ? 0.1 : parseNumber('--lr-gamma', o.lrGamma, (n) => n > 0, 'a number > 0') };
   } else if (o.lrGamma !== undefined) throw new Error('--lr-gamma: needs --lr-milestones');
+  if (o.augment !== undefined) c.data.augment = parseAugment(o.augment);
   if (o.cosine) {
     if (o.lrMilestones !== undefined) throw new Error('--cosine and --lr-milestones: give one of them');
     c.schedule = { kind: 'cosine', etaMin: 0 };
@@ -107,6 +121,7 @@ export function register(program: Command): void {
     .option('--lr <x>', 'learning rate')
     .option('--lr-milestones <epochs>', 'multiply the lr by --lr-gamma after these epochs, e.g. 100 (report 000)')
     .option('--lr-gamma <g>', 'factor for --lr-milestones (default 0.1)')
+    .option('--augment <list>', 'training augmentation, e.g. translate=2,swap,repair,rotate=10,scale=0.1 (default none)')
     .option('--cosine', 'anneal the lr along a cosine to 0 over the epochs (PyTorch CosineAnnealingLR)')
     .option('--aux-schedule <kind>', 'constant | linear | cosine: aux weight decaying to 0 over the epochs')
     .option('--seed <s>', 'seed of pairs, weights, dropout and shuffling (default 0)')
