@@ -79,6 +79,47 @@ export function pointLabel(point: Record<string, FieldValue>): string {
   return Object.entries(point).map(([k, v]) => `${k}=${v}`).join(' ');
 }
 
+/** A point label's values back as numbers, booleans or strings (how the study configs write them). */
+function parsePointLabel(label: string): Record<string, FieldValue> | null {
+  const point: Record<string, FieldValue> = {};
+  for (const part of label.split(' ')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) return null;
+    const raw = part.slice(eq + 1);
+    const n = Number(raw);
+    point[part.slice(0, eq)] = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(n) ? n : raw;
+  }
+  return point;
+}
+
+/** Where a run sits in its study: what its key encodes. */
+export type RunPlace = Pick<RunSpec, 'phase' | 'variant' | 'round' | 'fold' | 'point'>;
+
+/**
+ * The inverse of the run keys built by planStudy below (results stored before the results lines carried these
+ * fields structured); null for a key of another shape.
+ */
+export function parseRunKey(key: string): RunPlace | null {
+  const parts = key.split('/');
+  const index = (s: string | undefined, word: string): number | null => {
+    const m = s === undefined ? null : new RegExp(`^${word} (\\d+)$`).exec(s);
+    return m === null ? null : Number(m[1]);
+  };
+  if (parts[0] === 'rounds' && parts.length === 3) {
+    const round = index(parts[2], 'round');
+    return round === null ? null : { phase: 'rounds', variant: parts[1], round, fold: null, point: {} };
+  }
+  if (parts.length !== 4) return null;
+  const point = parsePointLabel(parts[2]);
+  if (point === null) return null;
+  if (parts[0] === 'sweep') {
+    const round = index(parts[3], 'round');
+    return round === null ? null : { phase: 'sweep', variant: parts[1], round, fold: null, point };
+  }
+  const fold = index(parts[3], 'fold');
+  return parts[0].startsWith('grid ') && fold !== null ? { phase: parts[0], variant: parts[1], round: 0, fold, point } : null;
+}
+
 function withPoint(config: RunConfig, point: Record<string, FieldValue>): RunConfig {
   let c = config;
   for (const [k, v] of Object.entries(point)) c = setField(c, k, v);

@@ -1,7 +1,9 @@
 /**
  * The study's results: <dir>/results.jsonl, one JSON line per finished run, append-only. A line is
- *   {"key": run key, "configHash": ..., "sha256": sha256(key \n configHash \n JSON(record)), "record": RunRecord}
- * and counts only when it parses and its checksum matches. Each append is one write of the whole line followed by
+ *   {"key": run key, "configHash": ..., "sha256": ..., "fields": RunFields, "record": RunRecord}
+ * with sha256 = sha256(key \n configHash \n JSON(fields) \n JSON(record)), and counts only when it parses and its
+ * checksum matches. Lines written before "fields" existed lack it (sha256 then covers key, configHash and record) and
+ * still count: runFields derives their fields from the key. Each append is one write of the whole line followed by
  * fsync, so an interruption leaves at worst one truncated last line. On open, corrupt or truncated lines are reported,
  * moved to results.rejected.txt, and the file is rewritten without them (temp file + rename) so their runs are redone.
  */
@@ -9,25 +11,43 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunRecord } from '../training/record.js';
+import { parseRunKey, type RunPlace } from './plan.js';
+
+/** Where a stored run sits in its study, as structured fields (the key says the same in one string). */
+export interface RunFields extends RunPlace {
+  study: string;
+  seed: number;
+}
 
 export interface StoredRun {
   key: string;
   configHash: string;
+  /** Absent on lines stored before the fields existed. */
+  fields?: RunFields;
   record: RunRecord;
 }
 
 export const RESULTS_FILE = 'results.jsonl';
 export const REJECTED_FILE = 'results.rejected.txt';
 
-function checksum(key: string, configHash: string, recordJson: string): string {
-  return createHash('sha256').update(`${key}\n${configHash}\n${recordJson}`).digest('hex');
+function checksum(key: string, configHash: string, fieldsJson: string | null, recordJson: string): string {
+  const fields = fieldsJson === null ? '' : `${fieldsJson}\n`;
+  return createHash('sha256').update(`${key}\n${configHash}\n${fields}${recordJson}`).digest('hex');
 }
 
 /** Serializes one run as a results line (with its trailing newline). */
 export function encodeLine(run: StoredRun): string {
   const recordJson = JSON.stringify(run.record);
-  const head = JSON.stringify({ key: run.key, configHash: run.configHash, sha256: checksum(run.key, run.configHash, recordJson) });
-  return `${head.slice(0, -1)},"record":${recordJson}}\n`;
+  const fieldsJson = run.fields === undefined ? null : JSON.stringify(run.fields);
+  const head = JSON.stringify({ key: run.key, configHash: run.configHash, sha256: checksum(run.key, run.configHash, fieldsJson, recordJson) });
+  return `${head.slice(0, -1)}${fieldsJson === null ? '' : `,"fields":${fieldsJson}`},"record":${recordJson}}\n`;
+}
+
+/** The run's fields: as stored, or for an older line derived from its key (and its study's name). */
+export function runFields(run: StoredRun, study: string): RunFields {
+  if (run.fields !== undefined) return run.fields;
+  const place = parseRunKey(run.key) ?? { phase: '', variant: '', round: 0, fold: null, point: {} };
+  return { study, ...place, seed: run.record.config.seed };
 }
 
 /** Parses one line; returns the run, or a reason why the line does not count. */
@@ -39,13 +59,14 @@ export function decodeLine(line: string): StoredRun | string {
     return 'not valid JSON (truncated?)';
   }
   if (typeof o !== 'object' || o === null) return 'not a JSON object';
-  const { key, configHash, sha256, record } = o as Record<string, unknown>;
+  const { key, configHash, sha256, fields, record } = o as Record<string, unknown>;
   if (typeof key !== 'string' || typeof configHash !== 'string' || typeof sha256 !== 'string') return 'missing key, configHash or sha256';
   if (typeof record !== 'object' || record === null) return 'missing record';
-  if (checksum(key, configHash, JSON.stringify(record)) !== sha256) return 'checksum mismatch';
+  if (fields !== undefined && (typeof fields !== 'object' || fields === null)) return 'fields is not an object';
+  if (checksum(key, configHash, fields === undefined ? null : JSON.stringify(fields), JSON.stringify(record)) !== sha256) return 'checksum mismatch';
   const r = record as RunRecord;
   if (typeof r.final?.testAccuracy !== 'number' || typeof r.config !== 'object') return 'record lacks final metrics or config';
-  return { key, configHash, record: r };
+  return fields === undefined ? { key, configHash, record: r } : { key, configHash, fields: fields as RunFields, record: r };
 }
 
 export class ResultsStore {

@@ -9,7 +9,7 @@ import type { EpochMetrics, RunRecord } from '../training/record.js';
 import type { StudyConfig } from './config.js';
 import { RunAbandonedError, type Executor } from './executor.js';
 import { planStudy, type RunSpec, type StudyPlan } from './plan.js';
-import type { ResultsStore } from './results-store.js';
+import type { ResultsStore, RunFields } from './results-store.js';
 
 /** What the runner tells a progress display. */
 export interface ProgressSink {
@@ -43,6 +43,11 @@ export interface StudyOutcome {
   ranNow: number;
   /** Runs found in the store and skipped. */
   skipped: number;
+}
+
+/** The structured fields stored with a run's record. */
+export function specFields(study: StudyConfig, spec: RunSpec): RunFields {
+  return { study: study.name, phase: spec.phase, variant: spec.variant, round: spec.round, fold: spec.fold, point: spec.point, seed: spec.config.seed };
 }
 
 /** The study's plan given what the store holds. */
@@ -84,7 +89,7 @@ export async function runStudy(study: StudyConfig, opts: RunnerOptions): Promise
             else failure ??= e instanceof Error ? e : new Error(String(e));
             return;
           }
-          store.append({ key: spec.key, configHash: spec.configHash, record });
+          store.append({ key: spec.key, configHash: spec.configHash, fields: specFields(study, spec), record });
           ranNow++;
           progress?.runFinished(slot, spec, record);
           opts.onRunDone?.(spec, record);

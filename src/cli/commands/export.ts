@@ -1,0 +1,41 @@
+import type { Command } from 'commander';
+import { epochRows, runRow, toCsv, toJsonl, type Row } from '../../reports/tidy.js';
+import { readStudyDir, type StudyDir } from '../../studies/study-dir.js';
+import { writeAtomic } from './train.js';
+
+export interface ExportOptions {
+  format: 'csv' | 'jsonl';
+  epochs: boolean;
+}
+
+/** The export's text for these study directories. */
+export function exportText(studies: readonly StudyDir[], opts: ExportOptions): string {
+  const rows: Row[] = studies.flatMap((s) => s.runs.flatMap((r) => (opts.epochs ? epochRows(r) : [runRow(r)])));
+  return opts.format === 'csv' ? toCsv(rows) : toJsonl(rows);
+}
+
+function format(v: string): 'csv' | 'jsonl' {
+  if (v !== 'csv' && v !== 'jsonl') throw new Error(`export: --format must be csv or jsonl, got "${v}"`);
+  return v;
+}
+
+export function register(program: Command): void {
+  program
+    .command('export')
+    .description('one tidy table of the stored runs of study directories (CSV or JSON lines), for pandas and friends')
+    .argument('<dirs...>', 'study output directories (each holds results.jsonl), e.g. results/*')
+    .option('--format <f>', 'csv or jsonl', format, 'csv' as const)
+    .option('--epochs', 'one row per run and epoch (the long per-epoch table) instead of one per run')
+    .option('--out <file>', 'write to this file (atomically) instead of stdout')
+    .action((dirs: string[], opts: { format: 'csv' | 'jsonl'; epochs?: boolean; out?: string }) => {
+      const studies = dirs.map(readStudyDir);
+      for (const s of studies) for (const p of s.problems) console.error(`pairnet: ${p}`);
+      const text = exportText(studies, { format: opts.format, epochs: opts.epochs === true });
+      if (opts.out === undefined) process.stdout.write(text);
+      else {
+        writeAtomic(opts.out, text);
+        const runs = studies.reduce((n, s) => n + s.runs.length, 0);
+        console.error(`pairnet: ${runs} runs of ${studies.length} studies written to ${opts.out}`);
+      }
+    });
+}
