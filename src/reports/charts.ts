@@ -6,8 +6,9 @@
 import type { StudyConfig } from '../studies/config.js';
 import { pointLabel } from '../studies/plan.js';
 import type { RunResult, StudyStats } from '../studies/study-stats.js';
+import { boxplotSpec, curveSpec, SCHEMA, variantColor, type VegaLiteSpec } from './chart-specs.js';
 
-export type VegaLiteSpec = Record<string, unknown>;
+export type { VegaLiteSpec } from './chart-specs.js';
 
 export interface Chart {
   /** File stem under plots/, e.g. "test-accuracy-curves". */
@@ -17,26 +18,8 @@ export interface Chart {
   spec: VegaLiteSpec;
 }
 
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
-const variantColor = (names: string[]): Record<string, unknown> => ({ field: 'variant', type: 'nominal', title: 'variant', sort: names });
-
 function curveChart(id: string, title: string, caption: string, field: string, yTitle: string, rows: Record<string, unknown>[], names: string[]): Chart {
-  const x = { field: 'epoch', type: 'quantitative', title: 'epoch' };
-  return {
-    id,
-    title,
-    caption,
-    spec: {
-      $schema: SCHEMA,
-      width: 520,
-      height: 280,
-      data: { values: rows },
-      layer: [
-        { mark: { type: 'errorband', extent: 'stdev', opacity: 0.25 }, encoding: { x, y: { field, type: 'quantitative', title: yTitle, scale: { zero: false } }, color: variantColor(names) } },
-        { mark: { type: 'line', strokeWidth: 1.5 }, encoding: { x, y: { aggregate: 'mean', field, type: 'quantitative', title: yTitle }, color: variantColor(names) } },
-      ],
-    },
-  };
+  return { id, title, caption, spec: curveSpec(rows, field, yTitle, names) };
 }
 
 export function buildCharts(study: StudyConfig, stats: StudyStats, results: RunResult[]): Chart[] {
@@ -60,16 +43,7 @@ export function buildCharts(study: StudyConfig, stats: StudyStats, results: RunR
       id: 'test-accuracy-boxplot',
       title: 'Final test accuracy per variant',
       caption: 'One point per round; box = quartiles, whiskers = min and max.',
-      spec: {
-        $schema: SCHEMA,
-        width: { step: 60 },
-        height: 280,
-        data: { values: finals },
-        layer: [
-          { mark: { type: 'boxplot', extent: 'min-max', opacity: 0.6 }, encoding: { x: { field: 'variant', type: 'nominal', sort: names, axis: { labelAngle: -30 } }, y: { field: 'testAccuracy', type: 'quantitative', title: 'test accuracy [%]', scale: { zero: false } }, color: { ...variantColor(names), legend: null } } },
-          { mark: { type: 'point', filled: true, size: 18, color: 'black', opacity: 0.6 }, encoding: { x: { field: 'variant', type: 'nominal', sort: names }, y: { field: 'testAccuracy', type: 'quantitative' } } },
-        ],
-      },
+      spec: boxplotSpec(finals, 'testAccuracy', 'test accuracy [%]', names),
     });
     charts.push({
       id: 'training-time',

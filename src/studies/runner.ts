@@ -4,12 +4,14 @@
  * in-flight runs finish and are stored (closing the executor instead abandons them; nothing partial is written).
  * Calling runStudy again on the same store resumes.
  */
+import { join } from 'node:path';
 import type { RunConfig } from '../training/config.js';
 import type { EpochMetrics, RunRecord } from '../training/record.js';
 import type { StudyConfig } from './config.js';
 import { RunAbandonedError, type Executor } from './executor.js';
 import { planStudy, type RunSpec, type StudyPlan } from './plan.js';
 import type { ResultsStore, RunFields } from './results-store.js';
+import { EVENTS_FILE, EventLog, teeProgress, watchStudy, type RunWatcher } from './events.js';
 
 /** What the runner tells a progress display. */
 export interface ProgressSink {
@@ -33,6 +35,10 @@ export interface RunnerOptions {
   onRunDone?: (spec: RunSpec, record: RunRecord) => void;
   /** Run only these variants' runs (the others stay pending; the report covers whatever is stored). */
   onlyVariants?: readonly string[];
+  /** The live event log (default: events.jsonl beside results.jsonl; null: none). */
+  eventsFile?: string | null;
+  /** Further watchers of the runs as they train (e.g. TensorBoard files); closed when the study stops. */
+  watchers?: readonly RunWatcher[];
 }
 
 export interface StudyOutcome {
@@ -56,7 +62,11 @@ export function currentPlan(study: StudyConfig, defaults: RunConfig, store: Resu
 }
 
 export async function runStudy(study: StudyConfig, opts: RunnerOptions): Promise<StudyOutcome> {
-  const { executor, store, defaults, signal, progress } = opts;
+  const { executor, store, defaults, signal } = opts;
+  const eventsFile = opts.eventsFile === undefined ? join(store.dir, EVENTS_FILE) : opts.eventsFile;
+  const log = eventsFile === null ? null : new EventLog(eventsFile);
+  const watchers = [...(log === null ? [] : [log]), ...(opts.watchers ?? [])];
+  const progress = teeProgress(opts.progress, watchStudy(study.name, (s) => specFields(study, s), watchers, log));
   const done = (s: RunSpec): boolean => store.get(s.key, s.configHash) !== undefined;
   const only = opts.onlyVariants;
   for (const v of only ?? [])
@@ -70,20 +80,20 @@ export async function runStudy(study: StudyConfig, opts: RunnerOptions): Promise
   const stopping = (): boolean => failure !== null || abandoned || signal?.aborted === true;
   // With a variant filter the display counts the chosen variants' planned runs only.
   const shown = only === undefined ? { totalRuns: plan.totalRuns, doneRuns: skipped } : { totalRuns: plan.runs.filter(wanted).length, doneRuns: plan.runs.filter((s) => wanted(s) && done(s)).length };
-  progress?.begin({ ...shown, slots: executor.slots });
+  progress.begin({ ...shown, slots: executor.slots });
 
   try {
     for (;;) {
       const queue = plan.runs.filter((s) => !done(s) && wanted(s));
       if (queue.length === 0 || stopping()) break;
-      progress?.queued(queue);
+      progress.queued(queue);
       const lane = async (slot: number): Promise<void> => {
         while (!stopping() && queue.length > 0) {
           const spec = queue.shift()!;
-          progress?.runStarted(slot, spec);
+          progress.runStarted(slot, spec);
           let record: RunRecord;
           try {
-            record = await executor.run({ key: spec.key, config: spec.config }, slot, { onEpoch: (m) => progress?.epoch(slot, spec, m) });
+            record = await executor.run({ key: spec.key, config: spec.config }, slot, { onEpoch: (m) => progress.epoch(slot, spec, m) });
           } catch (e) {
             if (e instanceof RunAbandonedError) abandoned = true;
             else failure ??= e instanceof Error ? e : new Error(String(e));
@@ -91,7 +101,7 @@ export async function runStudy(study: StudyConfig, opts: RunnerOptions): Promise
           }
           store.append({ key: spec.key, configHash: spec.configHash, fields: specFields(study, spec), record });
           ranNow++;
-          progress?.runFinished(slot, spec, record);
+          progress.runFinished(slot, spec, record);
           opts.onRunDone?.(spec, record);
         }
       };
@@ -100,7 +110,7 @@ export async function runStudy(study: StudyConfig, opts: RunnerOptions): Promise
       plan = currentPlan(study, defaults, store);
     }
   } finally {
-    progress?.end();
+    progress.end();
   }
   if (failure) throw failure;
   return { plan, finished: plan.complete && plan.runs.every(done), ranNow, skipped };

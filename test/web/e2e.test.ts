@@ -7,11 +7,11 @@
  * Skipped only when /usr/bin/chromium is absent (.ci/run installs it).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { buildPageIfStale, CHROMIUM, launchChromium, repo, webDist } from './chromium.js';
 import { startServer, type RunningServer } from '../../src/cli/commands/serve.js';
 import { Rng } from '../../src/engine/rng.js';
 import { encodeSafetensors } from '../../src/engine/safetensors.js';
@@ -21,9 +21,6 @@ import { argmax, predictPair } from '../../web/src/pair-predict.js';
 import { digitImage, parseTestDigits } from '../../web/src/test-digits.js';
 import { modelFromWeights, parseManifest } from '../../web/src/model-store.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const repo = new URL('../../', import.meta.url).pathname;
-const webDist = join(repo, 'web', 'dist');
 const PAD = 280;
 
 const manifest = parseManifest(JSON.parse(readFileSync(join(repo, 'web/public/models/manifest.json'), 'utf8')), 'manifest.json');
@@ -80,18 +77,6 @@ async function paint(page: Page, padId: string, i: number): Promise<void> {
   );
 }
 
-/** Newest modification time of the files under `dir` (skipping build output). */
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (e.name === 'dist' || e.name === 'node_modules') continue;
-    const p = join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds the page when web/dist is missing or older than the page's or the library's sources. */
 /** Mouse-drawn digits: polylines in pad coordinates (0..1), one stroke each. */
 const DRAWN: [number, number][][] = [
   [[0.5, 0.15], [0.3, 0.25], [0.25, 0.5], [0.3, 0.75], [0.5, 0.85], [0.7, 0.75], [0.75, 0.5], [0.7, 0.25], [0.5, 0.15]],
@@ -118,12 +103,6 @@ async function drawWithMouse(page: Page, padId: string, stroke: [number, number]
   await page.mouse.up();
 }
 
-function buildPageIfStale(): void {
-  const built = join(webDist, 'index.html');
-  if (existsSync(built) && statSync(built).mtimeMs > Math.max(newestMtime(join(repo, 'web')), newestMtime(join(repo, 'src')))) return;
-  execFileSync('npm', ['run', 'build:web'], { cwd: repo, stdio: 'pipe', timeout: 120_000 });
-}
-
 describe.skipIf(!existsSync(CHROMIUM))(`web page in headless Chromium (skipped when ${CHROMIUM} is absent)`, () => {
   let server: RunningServer;
   let context: BrowserContext;
@@ -136,16 +115,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`web page in headless Chromium (skipped w
     mkdirSync(join(reports, 'demo-study'));
     writeFileSync(join(reports, 'demo-study', 'report.html'), '<!doctype html><h1>demo study</h1><table><tr><td>convsepnet</td></tr></table>');
     server = await startServer({ root: webDist, port: 0, reportsDir: reports });
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1000, height: 1100 },
-      hasTouch: true,
-      args: [
-        '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--disable-quic', '--no-first-run', '--disable-sync', '--disable-dev-shm-usage',
-      ],
-    });
+    context = await launchChromium(profile);
     page = context.pages()[0] ?? (await context.newPage());
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));

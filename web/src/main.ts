@@ -240,4 +240,25 @@ async function start(): Promise<void> {
   await selectModel(entries);
 }
 
+/** Two views of one page: the digit pads (#pad, the default) and the studies dashboard (#dashboard), loaded on first use. */
+let dashboardStarted = false;
+function showView(): void {
+  const dashboard = location.hash === '#dashboard';
+  byId('pad-view').hidden = dashboard;
+  byId('pad-intro').hidden = dashboard;
+  byId('dashboard-view').hidden = !dashboard;
+  byId('nav-pad').classList.toggle('current', !dashboard);
+  byId('nav-dashboard').classList.toggle('current', dashboard);
+  if (dashboard && !dashboardStarted) {
+    dashboardStarted = true;
+    void import('./dashboard/dashboard.js')
+      .then((m) => m.startDashboard())
+      .catch((e: unknown) => {
+        byId('dash-status').textContent = `the dashboard failed to start: ${(e as Error).message}`;
+      });
+  }
+}
+window.addEventListener('hashchange', showView);
+showView();
+
 start().catch((e: unknown) => setStatus(`the page failed to start: ${(e as Error).message}`, true));

@@ -3,6 +3,8 @@ import { createServer, type Server } from 'node:http';
 import { existsSync, promises as fsp, statSync } from 'node:fs';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { handleApi } from '../../dashboard/api.js';
+import { StudyIndex } from '../../dashboard/study-index.js';
 
 /** The built page: `npm run build:web` writes it here (relative to the package root). */
 export const WEB_DIST = fileURLToPath(new URL('../../../../web/dist/', import.meta.url));
@@ -31,6 +33,8 @@ export interface ServeOptions {
   root: string;
   /** Study output directory whose report.html files the page's report viewer lists under /reports/. */
   reportsDir?: string;
+  /** Folders whose study directories the dashboard lists (default: the reports folder). */
+  studyRoots?: string[];
   port: number;
   host?: string;
 }
@@ -98,6 +102,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     throw new Error(`serve: the page is not built (no ${join(root, 'index.html')}); run \`npm run build:web\` first`);
   }
   const reportsDir = options.reportsDir === undefined ? undefined : resolve(options.reportsDir);
+  const studies = new StudyIndex(options.studyRoots ?? (reportsDir === undefined ? [] : [reportsDir]));
   const server: Server = createServer((req, res) => {
     const fail = (code: number, text: string): void => {
       res.writeHead(code, { 'content-type': 'text/plain; charset=utf-8' });
@@ -107,6 +112,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const head = req.method === 'HEAD';
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     void (async () => {
+      if (await handleApi(new URL(req.url ?? '/', 'http://localhost'), req, res, studies)) return;
       if (path === '/reports/index.json') {
         const list = reportsDir === undefined ? [] : await findReports(reportsDir);
         const body = JSON.stringify({ reports: list });
@@ -144,13 +150,17 @@ function parsePort(value: string): number {
 export function register(program: Command): void {
   program
     .command('serve')
-    .description('serve the web page (draw two digits, compare them; open study reports) on localhost')
+    .description('serve the web page (draw two digits, compare them; study reports; a live dashboard of studies) on localhost')
     .option('--port <P>', 'port to listen on', parsePort, 8080)
     .option('--reports <DIR>', 'study output folder whose reports the page lists', 'out')
-    .action(async (opts: { port: number; reports: string }) => {
-      const reportsDir = existsSync(opts.reports) && statSync(opts.reports).isDirectory() ? opts.reports : undefined;
-      const server = await startServer({ root: WEB_DIST, reportsDir, port: opts.port });
+    .option('--results <DIR>', 'a further folder of studies for the dashboard (repeatable; default: results)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .action(async (opts: { port: number; reports: string; results: string[] }) => {
+      const isDir = (d: string): boolean => existsSync(d) && statSync(d).isDirectory();
+      const reportsDir = isDir(opts.reports) ? opts.reports : undefined;
+      const studyRoots = [...(reportsDir === undefined ? [] : [reportsDir]), ...(opts.results.length > 0 ? opts.results : ['results']).filter(isDir)];
+      const server = await startServer({ root: WEB_DIST, reportsDir, studyRoots, port: opts.port });
       console.log(`pairnet: serving the page at ${server.url}  (Ctrl-C to stop)`);
       if (reportsDir !== undefined) console.log(`pairnet: study reports from ${resolve(reportsDir)} under ${server.url}reports/`);
+      console.log(`pairnet: dashboard of the studies in ${studyRoots.map((d) => resolve(d)).join(', ') || '(no folder)'} at ${server.url}#dashboard`);
     });
 }
