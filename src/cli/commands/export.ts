@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeStoredRun } from '../../reports/tensorboard-runs.js';
 import { epochRows, runRow, toCsv, toJsonl, type Row } from '../../reports/tidy.js';
 import { readStudyDir, type StudyDir } from '../../studies/study-dir.js';
 import { writeAtomic } from './train.js';
@@ -14,6 +17,17 @@ export function exportText(studies: readonly StudyDir[], opts: ExportOptions): s
   return opts.format === 'csv' ? toCsv(rows) : toJsonl(rows);
 }
 
+/** The study's runs as TensorBoard files in DIR/<study name>, written beside it and renamed into place whole. */
+export function exportTensorBoard(study: StudyDir, logDir: string): void {
+  const target = join(logDir, study.name);
+  if (existsSync(target)) throw new Error(`export: ${target} exists: remove it or choose another --tensorboard folder`);
+  const tmp = `${target}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  for (const r of study.runs) writeStoredRun(tmp, r.stored.key, r.stored.record);
+  renameSync(tmp, target);
+}
+
 function format(v: string): 'csv' | 'jsonl' {
   if (v !== 'csv' && v !== 'jsonl') throw new Error(`export: --format must be csv or jsonl, got "${v}"`);
   return v;
@@ -27,9 +41,14 @@ export function register(program: Command): void {
     .option('--format <f>', 'csv or jsonl', format, 'csv' as const)
     .option('--epochs', 'one row per run and epoch (the long per-epoch table) instead of one per run')
     .option('--out <file>', 'write to this file (atomically) instead of stdout')
-    .action((dirs: string[], opts: { format: 'csv' | 'jsonl'; epochs?: boolean; out?: string }) => {
+    .option('--tensorboard <dir>', "also write each run's TensorBoard event file under DIR/<study name>/<run key>")
+    .action((dirs: string[], opts: { format: 'csv' | 'jsonl'; epochs?: boolean; out?: string; tensorboard?: string }) => {
       const studies = dirs.map(readStudyDir);
       for (const s of studies) for (const p of s.problems) console.error(`pairnet: ${p}`);
+      if (opts.tensorboard !== undefined) {
+        for (const s of studies) exportTensorBoard(s, opts.tensorboard);
+        console.error(`pairnet: TensorBoard event files of ${studies.length} studies under ${opts.tensorboard} (tensorboard --logdir ${opts.tensorboard})`);
+      }
       const text = exportText(studies, { format: opts.format, epochs: opts.epochs === true });
       if (opts.out === undefined) process.stdout.write(text);
       else {

