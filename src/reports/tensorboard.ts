@@ -56,19 +56,19 @@ class ProtoWriter {
     this.varint(v);
     return this;
   }
-  double(field: number, v: number): this {
-    this.varint((field << 3) | 1);
-    const b = new Uint8Array(8);
-    new DataView(b.buffer).setFloat64(0, v, true);
+  /** A fixed-width field: wire type 1 (8 bytes) or 5 (4 bytes), little-endian. */
+  private fixed(field: number, wire: 1 | 5, set: (view: DataView) => void): this {
+    this.varint((field << 3) | wire);
+    const b = new Uint8Array(wire === 1 ? 8 : 4);
+    set(new DataView(b.buffer));
     this.parts.push(...b);
     return this;
   }
+  double(field: number, v: number): this {
+    return this.fixed(field, 1, (d) => d.setFloat64(0, v, true));
+  }
   float(field: number, v: number): this {
-    this.varint((field << 3) | 5);
-    const b = new Uint8Array(4);
-    new DataView(b.buffer).setFloat32(0, v, true);
-    this.parts.push(...b);
-    return this;
+    return this.fixed(field, 5, (d) => d.setFloat32(0, v, true));
   }
   bytes(field: number, b: Uint8Array): this {
     this.varint((field << 3) | 2);
