@@ -5,6 +5,7 @@
  * same seeds (its variants see the same pairs and initial weight stream per round), otherwise Welch's.
  */
 import { boxplotSpec, curveSpec, type VegaLiteSpec } from '../reports/chart-specs.js';
+import type { FieldValue } from '../studies/config.js';
 import { pointLabel } from '../studies/plan.js';
 import { welchTTest } from '../studies/statistics.js';
 import type { StudyDir, StudyRun } from '../studies/study-dir.js';
@@ -17,14 +18,21 @@ export function groupOf(run: StudyRun): string | null {
   return null;
 }
 
-/** The study's groups with their run counts, in stored order. */
+/** The study's groups with their run counts, in the study's variant order, then by point (numbers numerically). */
 export function groupsOfStudy(study: StudyDir): { group: string; runs: number }[] {
-  const counts = new Map<string, number>();
+  const groups = new Map<string, { group: string; runs: number; variant: number; point: FieldValue[] }>();
+  const order = study.study?.variants.map((v) => v.name) ?? [];
   for (const r of study.runs) {
     const g = groupOf(r);
-    if (g !== null) counts.set(g, (counts.get(g) ?? 0) + 1);
+    if (g === null) continue;
+    const entry = groups.get(g) ?? { group: g, runs: 0, variant: order.indexOf(r.fields.variant), point: Object.values(r.fields.point) };
+    entry.runs++;
+    groups.set(g, entry);
   }
-  return [...counts].map(([group, runs]) => ({ group, runs }));
+  const cmp = (a: FieldValue, b: FieldValue): number => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b)));
+  return [...groups.values()]
+    .sort((a, b) => a.variant - b.variant || a.point.reduce<number>((c, x, i) => c || cmp(x, b.point[i]), 0))
+    .map(({ group, runs }) => ({ group, runs }));
 }
 
 export interface ComparedGroup {

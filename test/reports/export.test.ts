@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { groupsOfStudy } from '../../src/dashboard/compare.js';
 import { reportFromStore } from '../../src/reports/study-report.js';
 import { InProcessExecutor } from '../../src/studies/executor.js';
 import { parseRunKey, planStudy } from '../../src/studies/plan.js';
@@ -61,6 +62,8 @@ describe('structured run fields', () => {
     expect(old.problems).toEqual([]);
     expect(old.runs.map((r) => r.fields)).toEqual(stored.map((r) => r.fields));
     expect(old.runs[1].fields.point).toEqual({ 'optimizer.lr': 0.01 });
+    // The dashboard's groups of a sweep: variant order, then value order.
+    expect(groupsOfStudy(old).map((g) => `${g.group}: ${g.runs}`)).toEqual(['FC @ optimizer.lr=0.001: 1', 'FC @ optimizer.lr=0.01: 1', 'FC + AL @ optimizer.lr=0.001: 1', 'FC + AL @ optimizer.lr=0.01: 1']);
   });
 
   it("parses back every run key of every study in studies/ (the chosen point of a grid search's rounds is in the plan, not the key)", () => {
