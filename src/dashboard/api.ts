@@ -6,7 +6,7 @@
  *   /api/compare?sel=[[ID,GROUP],..] curves, box plot and tests across groups of any studies (see compare.ts)
  * Studies are named by the ids StudyIndex hands out, never by paths.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { columnsOf, runRow } from '../reports/tidy.js';
@@ -30,11 +30,21 @@ function sendJson(res: ServerResponse, value: unknown, head: boolean): void {
   res.end(head ? undefined : body);
 }
 
-function liveState(dir: string): { inFlight: number; lastEvent: string | null } {
+type LiveState = { inFlight: number; lastEvent: string | null };
+/** Per events file: its size and mtime when last read, and what it said (the studies list is asked for often). */
+const liveCache = new Map<string, { stamp: string; state: LiveState }>();
+
+function liveState(dir: string): LiveState {
   const file = join(dir, EVENTS_FILE);
   if (!existsSync(file)) return { inFlight: 0, lastEvent: null };
+  const st = statSync(file);
+  const stamp = `${st.size}:${st.mtimeMs}`;
+  const hit = liveCache.get(file);
+  if (hit?.stamp === stamp) return hit.state;
   const events = parseEvents(readFileSync(file, 'utf8'));
-  return { inFlight: inFlight(events).length, lastEvent: events.at(-1)?.t ?? null };
+  const state = { inFlight: inFlight(events).length, lastEvent: events.at(-1)?.t ?? null };
+  liveCache.set(file, { stamp, state });
+  return state;
 }
 
 async function studies(index: StudyIndex): Promise<unknown> {

@@ -154,11 +154,12 @@ export function register(program: Command): void {
     .option('--port <P>', 'port to listen on', parsePort, 8080)
     .option('--reports <DIR>', 'study output folder whose reports the page lists', 'out')
     .option('--results <DIR>', 'a further folder of studies for the dashboard (repeatable; default: results)', (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .action(async (opts: { port: number; reports: string; results: string[] }) => {
+    .option('--host <addr>', 'address to bind (default 127.0.0.1: this machine only; 0.0.0.0 shows the page and results to the network)', '127.0.0.1')
+    .action(async (opts: { port: number; reports: string; results: string[]; host: string }) => {
       const isDir = (d: string): boolean => existsSync(d) && statSync(d).isDirectory();
       const reportsDir = isDir(opts.reports) ? opts.reports : undefined;
       const studyRoots = [...(reportsDir === undefined ? [] : [reportsDir]), ...(opts.results.length > 0 ? opts.results : ['results']).filter(isDir)];
-      const server = await startServer({ root: WEB_DIST, reportsDir, studyRoots, port: opts.port });
+      const server = await startServer({ root: WEB_DIST, reportsDir, studyRoots, port: opts.port, host: opts.host });
       console.log(`pairnet: serving the page at ${server.url}  (Ctrl-C to stop)`);
       if (reportsDir !== undefined) console.log(`pairnet: study reports from ${resolve(reportsDir)} under ${server.url}reports/`);
       console.log(`pairnet: dashboard of the studies in ${studyRoots.map((d) => resolve(d)).join(', ') || '(no folder)'} at ${server.url}#dashboard`);
