@@ -1,13 +1,14 @@
 /**
  * The study directories the dashboard shows: every directory up to 3 levels under its roots holding results.jsonl,
  * study.json or events.jsonl. Each gets an id ("<root name>/<path>") that the API takes instead of a path, so a
- * request can only ever name a directory found here. Reading a study is cached until its results.jsonl changes.
+ * request can only ever name a directory found here. A study read is cached: while a study runs, only the lines
+ * appended to its results.jsonl are read (a large study takes seconds to read whole, checksums included).
  */
-import { promises as fsp, statSync } from 'node:fs';
+import { closeSync, openSync, promises as fsp, readSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { EVENTS_FILE } from '../studies/events.js';
 import { RESULTS_FILE } from '../studies/results-store.js';
-import { readStudyDir, type StudyDir } from '../studies/study-dir.js';
+import { readStudyDir, withAppendedRuns, type StudyDir } from '../studies/study-dir.js';
 import { STUDY_COPY } from '../studies/study-file.js';
 
 const MARKERS = [RESULTS_FILE, STUDY_COPY, EVENTS_FILE];
@@ -26,7 +27,7 @@ async function walk(dir: string, depth: number, found: string[]): Promise<void> 
 
 export class StudyIndex {
   private readonly roots: string[];
-  private readonly cache = new Map<string, { stamp: string; study: StudyDir }>();
+  private readonly cache = new Map<string, { studyStamp: string; consumed: number; study: StudyDir }>();
 
   constructor(roots: readonly string[]) {
     this.roots = [...new Set(roots.map((r) => resolve(r)))];
@@ -51,22 +52,65 @@ export class StudyIndex {
     return (await this.list()).get(id);
   }
 
-  /** The study read from disk, or from the cache when its results.jsonl and study.json have not changed. */
+  /** The study as on disk now: read whole, or from the cache plus the results lines appended since. */
   read(dir: string): StudyDir {
-    const stamp = [RESULTS_FILE, STUDY_COPY]
-      .map((f) => {
-        try {
-          const s = statSync(join(dir, f));
-          return `${s.size}:${s.mtimeMs}`;
-        } catch {
-          return '-';
-        }
-      })
-      .join(' ');
+    const studyStamp = stamp(join(dir, STUDY_COPY));
+    const results = join(dir, RESULTS_FILE);
+    const size = sizeOf(results);
     const hit = this.cache.get(dir);
-    if (hit !== undefined && hit.stamp === stamp) return hit.study;
+    if (hit !== undefined && hit.studyStamp === studyStamp && size >= hit.consumed) {
+      if (size > hit.consumed) {
+        const appended = readBytes(results, hit.consumed, size);
+        const end = appended.lastIndexOf(10) + 1;
+        if (end > 0) {
+          hit.study = withAppendedRuns(hit.study, appended.subarray(0, end).toString('utf8'));
+          hit.consumed += end;
+        }
+      }
+      return hit.study;
+    }
+    // Lines past the last whole one now are read again next time (the read below may or may not see them).
+    const consumed = lastLineEnd(results, size);
     const study = readStudyDir(dir);
-    this.cache.set(dir, { stamp, study });
+    this.cache.set(dir, { studyStamp, consumed, study });
     return study;
   }
+}
+
+function stamp(file: string): string {
+  try {
+    const s = statSync(file);
+    return `${s.size}:${s.mtimeMs}`;
+  } catch {
+    return '-';
+  }
+}
+
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+function readBytes(file: string, from: number, to: number): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(to - from);
+    return buf.subarray(0, readSync(fd, buf, 0, buf.length, from));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Offset just past the file's last newline within its first `size` bytes (0 when none). */
+function lastLineEnd(file: string, size: number): number {
+  for (let to = size; to > 0; ) {
+    const from = Math.max(0, to - (1 << 20));
+    const nl = readBytes(file, from, to).lastIndexOf(10);
+    if (nl >= 0) return from + nl + 1;
+    to = from;
+  }
+  return 0;
 }

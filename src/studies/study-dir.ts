@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { StudyConfig } from './config.js';
 import type { RunSpec } from './plan.js';
-import { RESULTS_FILE, ResultsStore, runFields, type RunFields, type StoredRun } from './results-store.js';
+import { decodeLine, RESULTS_FILE, ResultsStore, runFields, type RunFields, type StoredRun } from './results-store.js';
 import { currentPlan, specFields } from './runner.js';
 import { studyDefaults } from './run-defaults.js';
 import { loadStudyCopy, STUDY_COPY } from './study-file.js';
@@ -57,4 +57,25 @@ export function readStudyDir(dir: string): StudyDir {
     return { fields, stored };
   });
   return { dir, name, study, runs, runsPlanned: plan?.totalRuns ?? null, problems };
+}
+
+/**
+ * The study with the results lines appended since it was read: `text` holds whole lines from a line start. Runs it
+ * already has (same key and config hash) are skipped, so text overlapping what was read is harmless.
+ */
+export function withAppendedRuns(s: StudyDir, text: string): StudyDir {
+  const id = (r: StoredRun): string => `${r.key}\n${r.configHash}`;
+  const seen = new Set(s.runs.map((r) => id(r.stored)));
+  const runs = [...s.runs];
+  const problems = [...s.problems];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    const run = decodeLine(line);
+    if (typeof run === 'string') problems.push(`${s.dir}: ${RESULTS_FILE}: appended line: ${run}`);
+    else if (!seen.has(id(run))) {
+      seen.add(id(run));
+      runs.push({ fields: runFields(run, s.name), stored: run });
+    }
+  }
+  return { ...s, runs, problems };
 }

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/cli/commands/serve.js';
 import { EVENTS_FILE, EventLog, parseEvents, type RunEvent } from '../../src/studies/events.js';
 import { InProcessExecutor } from '../../src/studies/executor.js';
-import { ResultsStore } from '../../src/studies/results-store.js';
+import { encodeLine, RESULTS_FILE, ResultsStore } from '../../src/studies/results-store.js';
+import { StudyIndex } from '../../src/dashboard/study-index.js';
 import { runStudy } from '../../src/studies/runner.js';
 import { studyDefaults } from '../../src/studies/run-defaults.js';
 import { saveStudyCopy } from '../../src/studies/study-file.js';
@@ -70,6 +71,27 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
   rmSync(dir, { recursive: true, force: true });
+});
+
+describe('StudyIndex', () => {
+  it("reads only the lines appended to a study's results.jsonl; a partial line waits for its end", () => {
+    const d = join(dir, 'growing');
+    mkdirSync(d);
+    const source = ResultsStore.open(join(studies, 'done'), { readOnly: true }).all();
+    // Lines as stored before they carried fields: the fields come from the key.
+    const line = (i: number): string => encodeLine({ ...source[i], fields: undefined, key: `rounds/FC/round ${10 + i}` });
+    writeFileSync(join(d, RESULTS_FILE), line(0));
+    const index = new StudyIndex([dir]);
+    expect(index.read(d).runs.length).toBe(1);
+    appendFileSync(join(d, RESULTS_FILE), line(1).slice(0, 50));
+    expect(index.read(d).runs.length).toBe(1);
+    appendFileSync(join(d, RESULTS_FILE), `${line(1).slice(50)}${line(2)}${line(2)}`);
+    const s = index.read(d);
+    expect(s.problems).toEqual([]);
+    expect(s.runs.map((r) => [r.stored.key, r.fields.round, r.fields.study])).toEqual([10, 11, 12].map((n) => [`rounds/FC/round ${n}`, n, 'growing']));
+    appendFileSync(join(d, RESULTS_FILE), 'garbage\n');
+    expect(index.read(d).problems).toEqual([`${d}: results.jsonl: appended line: not valid JSON (truncated?)`]);
+  });
 });
 
 describe('dashboard API', () => {
