@@ -6,12 +6,9 @@
  */
 import { closeSync, openSync, promises as fsp, readSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
-import { EVENTS_FILE } from '../studies/events.js';
 import { RESULTS_FILE } from '../studies/results-store.js';
-import { readStudyDir, withAppendedRuns, type StudyDir } from '../studies/study-dir.js';
+import { readStudyDir, STUDY_DIR_FILES, withAppendedRuns, type StudyDir } from '../studies/study-dir.js';
 import { STUDY_COPY } from '../studies/study-file.js';
-
-const MARKERS = [RESULTS_FILE, STUDY_COPY, EVENTS_FILE];
 
 async function walk(dir: string, depth: number, found: string[]): Promise<void> {
   let entries;
@@ -20,7 +17,7 @@ async function walk(dir: string, depth: number, found: string[]): Promise<void> 
   } catch {
     return;
   }
-  if (entries.some((e) => e.isFile() && MARKERS.includes(e.name))) found.push(dir);
+  if (entries.some((e) => e.isFile() && STUDY_DIR_FILES.includes(e.name))) found.push(dir);
   if (depth === 0) return;
   for (const e of entries) if (e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules') await walk(join(dir, e.name), depth - 1, found);
 }

@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { StudyConfig } from './config.js';
+import { EVENTS_FILE } from './events.js';
 import type { RunSpec } from './plan.js';
 import { decodeLine, RESULTS_FILE, ResultsStore, runFields, type RunFields, type StoredRun } from './results-store.js';
 import { currentPlan, specFields } from './runner.js';
@@ -30,13 +31,15 @@ export interface StudyDir {
   problems: string[];
 }
 
-/** True when `dir` looks like a study output directory. */
+/** A folder holding any of these is a study output directory (or one a `pairnet train --events` run logs into). */
+export const STUDY_DIR_FILES = [RESULTS_FILE, STUDY_COPY, EVENTS_FILE];
+
 export function isStudyDir(dir: string): boolean {
-  return existsSync(resolve(dir, RESULTS_FILE)) || existsSync(resolve(dir, STUDY_COPY));
+  return STUDY_DIR_FILES.some((f) => existsSync(resolve(dir, f)));
 }
 
 export function readStudyDir(dir: string): StudyDir {
-  if (!isStudyDir(dir)) throw new Error(`${dir}: not a study output directory (no ${RESULTS_FILE} or ${STUDY_COPY})`);
+  if (!isStudyDir(dir)) throw new Error(`${dir}: not a study output directory (no ${RESULTS_FILE}, ${STUDY_COPY} or ${EVENTS_FILE})`);
   const problems: string[] = [];
   let study: StudyConfig | null = null;
   if (existsSync(resolve(dir, STUDY_COPY))) {

@@ -101,6 +101,8 @@ describe('dashboard API', () => {
     const byId = Object.fromEntries(body.studies.map((s: any) => [s.id, s]));
     expect(Object.keys(byId).sort()).toEqual(['studies/done', 'studies/running']);
     expect(byId['studies/done']).toMatchObject({ name: 'tiny', runsDone: 4, runsPlanned: 4, live: { inFlight: 0 } });
+    // A folder with only an events log (a study starting, or `pairnet train --events DIR/events.jsonl`) is listed too.
+    expect(byId['studies/running']).toMatchObject({ name: 'running', runsDone: 0, runsPlanned: null, problems: [] });
     expect(byId['studies/done'].groups).toEqual([{ group: 'FC', runs: 2 }, { group: 'FC + AL', runs: 2 }]);
     // The runner logged every run: begin, then start, 2 epochs and done per run, then end.
     const events = parseEvents(readFileSync(join(studies, 'done', EVENTS_FILE), 'utf8'));
