@@ -1,13 +1,16 @@
 /**
  * The dashboard's comparison of chosen groups of runs from any studies: a group is a study's variant (its final
  * rounds) or, in a sweep, a variant at one value. Gives the curves with std bands and the box plot (the reports'
- * own vega-lite specs) and a test between every two groups: paired when both come from one study's rounds with the
- * same seeds (its variants see the same pairs and initial weight stream per round), otherwise Welch's.
+ * own vega-lite specs) and tests between every two groups: paired (paired t and Wilcoxon signed-rank) when both come
+ * from one study's rounds with the same seeds (its variants see the same pairs and weight stream per round), otherwise
+ * Welch's t; p-values also Holm-adjusted over all the pairs compared.
  */
 import { boxplotSpec, curveSpec, type VegaLiteSpec } from '../reports/chart-specs.js';
 import type { FieldValue } from '../studies/config.js';
 import { pointLabel } from '../studies/plan.js';
-import { welchTTest } from '../studies/statistics.js';
+import { holmAdjust } from '../studies/holm.js';
+import { pairedTTest, welchTTest, type MeanDifferenceTest } from '../studies/statistics.js';
+import { wilcoxonSignedRank } from '../studies/wilcoxon.js';
 import type { StudyDir, StudyRun } from '../studies/study-dir.js';
 
 /** Group name of a run shown in comparisons, or null for a cross-validation run. */
@@ -46,14 +49,12 @@ export interface PairTest {
   a: string;
   b: string;
   n: [number, number];
-  /** Mean test accuracy of a minus b, percent. */
-  difference: number;
-  /** Same study, same round seeds: the samples are paired by seed. */
-  paired: boolean;
-  test: 'welch';
-  t: number;
-  df: number;
-  p: number;
+  /** Null when the two groups pair run to run (same study, same round seeds); otherwise why not. */
+  unpaired: string | null;
+  /** On final test accuracy in percent: mean(a) - mean(b), the paired t-test (Welch's when unpaired), Holm-adjusted p. */
+  test: MeanDifferenceTest & { kind: 'paired t' | 'Welch'; pHolm: number };
+  /** The Wilcoxon signed-rank test on the same pairs; null when unpaired. */
+  wilcoxon: { w: number; p: number; pHolm: number } | null;
 }
 
 export interface Comparison {
@@ -63,20 +64,35 @@ export interface Comparison {
   tests: PairTest[];
 }
 
-const seedsOf = (g: ComparedGroup): string => g.runs.map((r) => r.fields.seed).sort((x, y) => x - y).join(',');
+const accuracy = (r: StudyRun): number => 100 * r.stored.record.final.testAccuracy;
 
-/**
- * The test between two groups. The seam for the paired tests (paired t, Wilcoxon signed-rank) and Holm's
- * correction over all pairs: until statistics.ts has them, every pair gets Welch's test, which ignores the pairing.
- */
+/** The groups' accuracies paired by round seed, or why they do not pair (then the tests are unpaired). */
+function pairBySeed(a: ComparedGroup, b: ComparedGroup): [number[], number[]] | string {
+  if (a.study !== b.study) return 'different studies';
+  if (a.runs[0].fields.phase !== 'rounds' || b.runs[0].fields.phase !== 'rounds') return 'not final rounds';
+  if (a.runs.length !== b.runs.length) return `${a.runs.length} vs ${b.runs.length} runs`;
+  const bySeed = new Map(b.runs.map((r) => [r.fields.seed, r]));
+  const xa: number[] = [];
+  const xb: number[] = [];
+  for (const r of a.runs) {
+    const other = bySeed.get(r.fields.seed);
+    if (other === undefined) return `seed ${r.fields.seed} of A has no counterpart in B`;
+    xa.push(accuracy(r));
+    xb.push(accuracy(other));
+  }
+  return [xa, xb];
+}
+
 function pairTest(a: ComparedGroup, b: ComparedGroup): PairTest | null {
-  const acc = (g: ComparedGroup): number[] => [...g.runs].sort((x, y) => x.fields.seed - y.fields.seed).map((r) => 100 * r.stored.record.final.testAccuracy);
-  const xa = acc(a);
-  const xb = acc(b);
-  const w = welchTTest(xa, xb);
-  if (w === null) return null;
-  const paired = a.study === b.study && a.runs[0]?.fields.phase === 'rounds' && seedsOf(a) === seedsOf(b);
-  return { a: a.label, b: b.label, n: [xa.length, xb.length], difference: w.difference, paired, test: 'welch', t: w.t, df: w.df, p: w.p };
+  const pairs = pairBySeed(a, b);
+  const base = { a: a.label, b: b.label, n: [a.runs.length, b.runs.length] as [number, number] };
+  if (typeof pairs === 'string') {
+    const t = welchTTest(a.runs.map(accuracy), b.runs.map(accuracy));
+    return t && { ...base, unpaired: pairs, test: { kind: 'Welch', ...t, pHolm: t.p }, wilcoxon: null };
+  }
+  const t = pairedTTest(...pairs);
+  const w = wilcoxonSignedRank(...pairs);
+  return t && { ...base, unpaired: null, test: { kind: 'paired t', ...t, pHolm: t.p }, wilcoxon: w && { w: w.w, p: w.p, pHolm: w.p } };
 }
 
 export function compareGroups(groups: readonly ComparedGroup[]): Comparison {
@@ -93,19 +109,19 @@ export function compareGroups(groups: readonly ComparedGroup[]): Comparison {
     ),
   );
   const withTest = epochRows.filter((r) => r.testAccuracy !== null);
-  const finals = groups.flatMap((g) => g.runs.map((r) => ({ series: g.label, testAccuracy: 100 * r.stored.record.final.testAccuracy })));
+  const finals = groups.flatMap((g) => g.runs.map((r) => ({ series: g.label, testAccuracy: accuracy(r) })));
   const tests: PairTest[] = [];
   for (let i = 0; i < groups.length; i++)
     for (let j = i + 1; j < groups.length; j++) {
       const t = pairTest(groups[i], groups[j]);
       if (t !== null) tests.push(t);
     }
+  // Holm over the pairs compared, once for the t-tests and once for the signed-rank tests.
+  holmAdjust(tests.map((t) => t.test.p)).forEach((p, i) => (tests[i].test.pHolm = p));
+  const ranked = tests.map((t) => t.wilcoxon).filter((w): w is NonNullable<typeof w> => w !== null);
+  holmAdjust(ranked.map((w) => w.p)).forEach((p, i) => (ranked[i].pHolm = p));
   return {
-    groups: groups.map((g) => ({
-      label: g.label,
-      runs: g.runs.length,
-      meanTestAccuracy: g.runs.reduce((s, r) => s + 100 * r.stored.record.final.testAccuracy, 0) / Math.max(1, g.runs.length),
-    })),
+    groups: groups.map((g) => ({ label: g.label, runs: g.runs.length, meanTestAccuracy: g.runs.reduce((s, r) => s + accuracy(r), 0) / Math.max(1, g.runs.length) })),
     curves: {
       testAccuracy: withTest.length > 0 ? curveSpec(withTest, 'testAccuracy', 'test accuracy [%]', names, 'series') : null,
       testLoss: withTest.length > 0 ? curveSpec(withTest, 'testLoss', 'test loss', names, 'series') : null,

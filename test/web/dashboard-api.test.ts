@@ -148,13 +148,16 @@ describe('dashboard API', () => {
     ]);
   });
 
-  it('compares groups with curves, a box plot and a paired-design flag', async () => {
+  it('compares groups with curves, a box plot and paired tests when the runs pair by seed', async () => {
     const sel = encodeURIComponent(JSON.stringify([['studies/done', 'FC'], ['studies/done', 'FC + AL']]));
     const { status, body } = await getJson(`/api/compare?sel=${sel}`);
     expect(status).toBe(200);
     expect(body.groups.map((g: any) => [g.label, g.runs])).toEqual([['tiny: FC', 2], ['tiny: FC + AL', 2]]);
     expect(body.tests).toHaveLength(1);
-    expect(body.tests[0]).toMatchObject({ a: 'tiny: FC', b: 'tiny: FC + AL', paired: true, test: 'welch' });
+    expect(body.tests[0]).toMatchObject({ a: 'tiny: FC', b: 'tiny: FC + AL', unpaired: null, test: { kind: 'paired t', df: 1 } });
+    // One pair compared: Holm leaves p as it is.
+    expect(body.tests[0].test.pHolm).toBe(body.tests[0].test.p);
+    expect(body.tests[0].wilcoxon.p).toBeGreaterThan(0);
     expect(body.boxplot.data.values).toHaveLength(4);
     expect(body.curves.testAccuracy.data.values.length).toBe(8);
   });

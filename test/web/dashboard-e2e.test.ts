@@ -61,8 +61,8 @@ describe.skipIf(!existsSync(CHROMIUM))(`studies dashboard in headless Chromium (
     page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (e) => errors.push(e.message));
     // The study shows up once it has written its study.json and started its run.
-    for (let i = 0; i < 300 && !readFileSync(join(liveDir, 'events.jsonl'), { encoding: 'utf8', flag: 'a+' }).includes('"type":"start"'); i++)
-      await new Promise((r) => setTimeout(r, 100));
+    const started = (): boolean => existsSync(join(liveDir, 'events.jsonl')) && readFileSync(join(liveDir, 'events.jsonl'), 'utf8').includes('"type":"start"');
+    for (let i = 0; i < 300 && !started(); i++) await new Promise((r) => setTimeout(r, 100));
     await page.goto(`${server.url}#dashboard`);
     await page.waitForSelector('#dash-studies button[data-study="' + root.split('/').at(-1) + '/live"]', { timeout: 20_000 });
   });
@@ -124,8 +124,10 @@ describe.skipIf(!existsSync(CHROMIUM))(`studies dashboard in headless Chromium (
     const row = await page.$$eval('#dash-compare-tests tr', (trs) => [...trs[1].children].map((td) => td.textContent));
     expect(row[0]).toBe('tiny: FC');
     expect(row[1]).toBe('tiny-b: FC');
-    expect(row[4]).toBe('unpaired');
+    expect(row[4]).toBe('unpaired: different studies');
+    expect(row[5]).toBe('Welch');
     expect(Number(row[8])).toBeGreaterThanOrEqual(0);
+    expect(row[9]).toBe(row[8]);
     await page.screenshot({ path: join(repo, 'out', 'dashboard-compare-e2e.png'), fullPage: true });
     expect(errors).toEqual([]);
   });

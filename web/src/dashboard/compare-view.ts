@@ -46,8 +46,12 @@ export function setupCompare(): void {
         await renderSpec(curves, curve);
         fillTable(
           tests,
-          ['a', 'b', 'runs', 'difference (a - b) [% points]', 'design', 'test', 't', 'df', 'p'],
-          c.tests.map((t) => [t.a, t.b, `${t.n[0]} / ${t.n[1]}`, t.difference.toFixed(2), t.paired ? 'paired (same seeds)' : 'unpaired', "Welch's t", t.t.toFixed(3), t.df.toFixed(1), fmtP(t.p)]),
+          ['a', 'b', 'runs', 'difference a - b [% points] (95% CI)', 'design', 'test', 't', 'df', 'p', 'p Holm', 'Wilcoxon p', 'Wilcoxon p Holm'],
+          c.tests.map(({ a, b, n, unpaired, test: t, wilcoxon: w }) => [
+            a, b, `${n[0]} / ${n[1]}`, `${t.difference.toFixed(2)} (${t.ci95[0].toFixed(2)} .. ${t.ci95[1].toFixed(2)})`,
+            unpaired === null ? 'paired (same seeds)' : `unpaired: ${unpaired}`, t.kind, t.t.toFixed(3), t.df.toFixed(1), fmtP(t.p), fmtP(t.pHolm),
+            w === null ? '-' : fmtP(w.p), w === null ? '-' : fmtP(w.pHolm),
+          ]),
         );
         tests.dataset.tests = String(c.tests.length);
         setStatus(status, c.groups.map((g) => `${g.label}: ${g.meanTestAccuracy.toFixed(2)}% over ${g.runs} runs`).join('; '));
