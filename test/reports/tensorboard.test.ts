@@ -8,7 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { exportTensorBoard } from '../../src/cli/commands/export.js';
 import { runFolder } from '../../src/reports/tensorboard-runs.js';
+import { readStudyDir } from '../../src/studies/study-dir.js';
 import { crc32c, encodeEvent, encodeRecord, readEventFile, type TbEvent } from '../../src/reports/tensorboard.js';
 import { parseEvents } from '../../src/studies/events.js';
 import { ResultsStore } from '../../src/studies/results-store.js';
@@ -94,6 +96,6 @@ describe('TensorBoard event files', () => {
         expectRecordIn(read(files[0]), run.record);
       }
     }
-    expect(() => execFileSync('node', [cli, 'export', out, '--tensorboard', join(dir, 'tb-export')], { stdio: 'pipe' })).toThrow(/tb-study exists: remove it/);
+    expect(() => exportTensorBoard(readStudyDir(out), join(dir, 'tb-export'))).toThrow(/tb-study exists: remove it or choose another --tensorboard folder/);
   });
 });
