@@ -5,6 +5,7 @@ import * as leaky from './leaky-cnns.js';
 import type { ModelBuilder, ModelOptions, ModelOptionValue, OptionSpec, PairModel } from './model.js';
 import { buildNllConvNet, buildNllSiamese } from './nll-nets.js';
 import { COMPARATOR_OPTION } from './comparator.js';
+import { LIMITS, quote } from '../training/limits.js';
 import { buildConvNet, buildConvSepNet, buildFcNet, buildFinalNet, DROPOUT_OPTION } from './sepnets.js';
 
 /** One model of the zoo. Its file's header comment gives the layers and how they follow from the report. */
@@ -26,8 +27,8 @@ export interface ZooEntry {
 const dropout = (d: number, what = 'dropout probability'): OptionSpec => ({ ...DROPOUT_OPTION, default: d, description: what });
 const SEP = { dropout: DROPOUT_OPTION, comparator: COMPARATOR_OPTION };
 const RESNET = (blocks: number): Record<string, OptionSpec> => ({
-  channels: { default: 32, min: 1, integer: true, description: 'channels of every convolution' },
-  blocks: { default: blocks, min: 1, integer: true, description: 'residual blocks' },
+  channels: { default: 32, min: 1, max: LIMITS.channels.max, integer: true, description: 'channels of every convolution' },
+  blocks: { default: blocks, min: 1, max: LIMITS.blocks.max, integer: true, description: 'residual blocks' },
 });
 const LEAKY_NOTE = "Table I's count does not follow from the report's layer list (see src/models/leaky-cnns.ts)";
 
@@ -109,7 +110,7 @@ export const ZOO: readonly ZooEntry[] = entries;
 
 export function zooEntry(name: string): ZooEntry {
   const e = ZOO.find((z) => z.name === name);
-  if (!e) throw new Error(`unknown model '${name}' (known: ${ZOO.map((z) => z.name).join(', ')})`);
+  if (!e) throw new Error(`unknown model '${quote(name)}' (known: ${ZOO.map((z) => z.name).join(', ')})`);
   return e;
 }
 
@@ -120,13 +121,13 @@ export function resolveModelOptions(name: string, given: Record<string, ModelOpt
   for (const key of Object.keys(given)) {
     if (!(key in entry.options)) {
       const known = Object.keys(entry.options);
-      throw new Error(`model '${name}': unknown option '${key}' (${known.length ? `known: ${known.join(', ')}` : 'it takes no options'})`);
+      throw new Error(`model '${quote(name)}': unknown option '${quote(key)}' (${known.length ? `known: ${known.join(', ')}` : 'it takes no options'})`);
     }
   }
   for (const [key, spec] of Object.entries(entry.options)) {
     const v = key in given ? given[key] : spec.default;
     const bad = (why: string): never => {
-      throw new Error(`model '${name}': option '${key}' ${why}, got ${JSON.stringify(v)}`);
+      throw new Error(`model '${name}': option '${key}' ${why}, got ${quote(JSON.stringify(v))}`);
     };
     if (typeof v !== typeof spec.default) bad(`must be a ${typeof spec.default}`);
     if (typeof v === 'number') {

@@ -5,6 +5,7 @@
  */
 import { resolveModelOptions } from '../models/registry.js';
 import type { RunConfig } from '../training/config.js';
+import { LIMITS, limitText, quote, type LimitName } from '../training/limits.js';
 import { checkOverrides, checkFieldPath, ConfigError, describeValue, type FieldValue } from './overrides.js';
 
 export { ConfigError } from './overrides.js';
@@ -78,7 +79,7 @@ function isObj(v: unknown): v is Obj {
 /** Validates parsed JSON against the study schema; `defaults` is the trainer's default RunConfig (for override checks). */
 export function validateStudyConfig(json: unknown, file: string, defaults: RunConfig): StudyConfig {
   const fail = (field: string, problem: string, value: unknown): never => {
-    throw new ConfigError(`${file}: ${field}: ${problem}, got ${describeValue(value)}`);
+    throw new ConfigError(`${quote(file)}: ${quote(field)}: ${problem}, got ${describeValue(value)}`);
   };
   if (!isObj(json)) fail('(top level)', 'expected a JSON object', json);
   const o = json as Obj;
@@ -86,19 +87,22 @@ export function validateStudyConfig(json: unknown, file: string, defaults: RunCo
   for (const k of Object.keys(o)) if (!known.includes(k)) fail(k, `unknown field (expected one of ${known.slice(1).join(', ')})`, o[k]);
 
   const str = (v: unknown, field: string): string => (typeof v === 'string' && v.length > 0 ? v : fail(field, 'expected a non-empty string', v));
-  const int = (v: unknown, field: string, min: number): number =>
-    typeof v === 'number' && Number.isInteger(v) && v >= min ? v : fail(field, `expected an integer >= ${min}`, v);
+  const int = (v: unknown, field: string, min: number, limit?: LimitName): number => {
+    if (!(typeof v === 'number' && Number.isInteger(v) && v >= min)) return fail(field, `expected an integer >= ${min}`, v);
+    return limit !== undefined && v > LIMITS[limit].max ? fail(field, `expected ${limitText(limit)}`, v) : v;
+  };
 
   const name = str(o.name, 'name');
   if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(name)) fail('name', 'expected lower-case words joined by "-"', name);
   const description = str(o.description, 'description');
   const seed = int(o.seed, 'seed', 0);
-  const rounds = int(o.rounds, 'rounds', 1);
-  const epochs = int(o.epochs, 'epochs', 1);
+  const rounds = int(o.rounds, 'rounds', 1, 'rounds');
+  const epochs = int(o.epochs, 'epochs', 1, 'epochs');
   const base = o.base === undefined ? {} : isObj(o.base) ? o.base : fail('base', 'expected an object of RunConfig overrides', o.base);
   checkOverrides(base, defaults, 'base', file);
 
   if (!Array.isArray(o.variants) || o.variants.length === 0) fail('variants', 'expected a non-empty array', o.variants);
+  if ((o.variants as unknown[]).length > LIMITS.variants.max) fail('variants', `expected ${limitText('variants')} variants`, (o.variants as unknown[]).length);
   const variants: VariantConfig[] = (o.variants as unknown[]).map((v, i) => {
     const at = `variants[${i}]`;
     if (!isObj(v)) return fail(at, 'expected an object {name, model, overrides}', v);
@@ -136,11 +140,25 @@ export function validateStudyConfig(json: unknown, file: string, defaults: RunCo
     : fail('comparisons', 'expected an array of [variantA, variantB] pairs', o.comparisons);
 
   const published = o.published === undefined || o.published === null ? null : validatePublished(o.published, fail, int, str, variantRef);
+  const planned = plannedRunCount(rounds, variants.length, protocol);
+  if (planned > LIMITS.studyRuns.max) fail('(top level)', `plans ${planned.toExponential(2)} runs; expected ${limitText('studyRuns')}`, { rounds, variants: variants.length });
   return { name, description, seed, rounds, epochs, base, variants, protocol, comparisons, published };
 }
 
+/** Runs the study will train, counted without listing them (a grid's points are the product of its value lists). */
+export function plannedRunCount(rounds: number, variants: number, protocol: ProtocolConfig): number {
+  if (protocol.kind === 'multi-round') return rounds * variants;
+  if (protocol.kind === 'sweep') return rounds * variants * protocol.values.length;
+  let total = rounds * variants;
+  for (const step of protocol.steps) {
+    const points = Object.values(step.grid).reduce((n, vs) => n * vs.length, 1);
+    total += (step.variants?.length ?? variants) * points * protocol.folds;
+  }
+  return total;
+}
+
 type Fail = (field: string, problem: string, value: unknown) => never;
-type IntCheck = (v: unknown, field: string, min: number) => number;
+type IntCheck = (v: unknown, field: string, min: number, limit?: LimitName) => number;
 type StrCheck = (v: unknown, field: string) => string;
 
 function validateProtocol(p: unknown, fail: Fail, int: IntCheck, str: StrCheck, variantRef: StrCheck, defaults: RunConfig, file: string): ProtocolConfig {
@@ -148,6 +166,7 @@ function validateProtocol(p: unknown, fail: Fail, int: IntCheck, str: StrCheck, 
   const kind = p.kind;
   const fieldValues = (vs: unknown, field: string, path: string): FieldValue[] => {
     if (!Array.isArray(vs) || vs.length === 0) return fail(field, 'expected a non-empty array of values', vs);
+    if (vs.length > LIMITS.gridValues.max) return fail(field, `expected ${limitText('gridValues')} values`, vs.length);
     return vs.map((v, i) => {
       if (typeof v !== 'number' && typeof v !== 'string' && typeof v !== 'boolean') return fail(`${field}[${i}]`, 'expected a number, string or boolean', v);
       checkFieldPath(path, v, defaults, `${field}[${i}]`, file);
@@ -156,7 +175,7 @@ function validateProtocol(p: unknown, fail: Fail, int: IntCheck, str: StrCheck, 
   };
   if (kind === 'multi-round') return { kind };
   if (kind === 'grid-search') {
-    const folds = int(p.folds, 'protocol.folds', 2);
+    const folds = int(p.folds, 'protocol.folds', 2, 'folds');
     if (!Array.isArray(p.steps) || p.steps.length === 0) return fail('protocol.steps', 'expected a non-empty array of grid steps', p.steps);
     const steps = p.steps.map((s, i): GridStep => {
       const at = `protocol.steps[${i}]`;
@@ -180,6 +199,7 @@ function validateProtocol(p: unknown, fail: Fail, int: IntCheck, str: StrCheck, 
       const r = p.range;
       if (typeof r.from !== 'number' || typeof r.to !== 'number') return fail('protocol.range', 'expected {from, to, steps} numbers', r);
       const steps = int(r.steps, 'protocol.range.steps', 1);
+      if (steps + 1 > LIMITS.gridValues.max) return fail('protocol.range.steps', `expected ${limitText('gridValues')} values`, steps);
       const from = r.from;
       const to = r.to;
       values = fieldValues(Array.from({ length: steps + 1 }, (_, i) => from + ((to - from) * i) / steps), 'protocol.range', field);

@@ -1,6 +1,7 @@
 import { MNIST_DEFAULT, canonicalSource } from '../data/sources.js';
 import { resolveModelOptions } from '../models/registry.js';
 import type { RunConfig } from './config.js';
+import { LIMITS, limitText, quote, type LimitName } from './limits.js';
 
 export class RunConfigError extends Error {
   override name = 'RunConfigError';
@@ -29,13 +30,17 @@ export function deepMerge<T>(base: T, override: unknown, path = ''): T {
  */
 export function validateRunConfig(c: RunConfig): RunConfig {
   const fail = (field: string, want: string, v: unknown): never => {
-    throw new RunConfigError(`RunConfig field '${field}' must be ${want}, got ${JSON.stringify(v)}`);
+    throw new RunConfigError(`RunConfig field '${field}' must be ${want}, got ${quote(String(JSON.stringify(v)))}`);
   };
   const known = (o: unknown, field: string, keys: string[]): void => {
     if (!isObj(o)) fail(field, 'an object', o);
     for (const k of Object.keys(o as Obj)) if (!keys.includes(k)) fail(`${field ? `${field}.` : ''}${k}`, `absent (unknown field; known: ${keys.join(', ')})`, (o as Obj)[k]);
   };
   const posInt = (v: unknown, f: string): void => void (Number.isInteger(v) && (v as number) > 0 ? 0 : fail(f, 'a positive integer', v));
+  const bounded = (v: unknown, f: string, limit: LimitName): void => {
+    posInt(v, f);
+    if ((v as number) > LIMITS[limit].max) fail(f, limitText(limit), v);
+  };
   const nonNeg = (v: unknown, f: string): void => void (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? 0 : fail(f, 'a finite number >= 0', v));
   const pos = (v: unknown, f: string): void => void (typeof v === 'number' && Number.isFinite(v) && v > 0 ? 0 : fail(f, 'a finite number > 0', v));
   const bool = (v: unknown, f: string): void => void (typeof v === 'boolean' ? 0 : fail(f, 'true or false', v));
@@ -52,8 +57,8 @@ export function validateRunConfig(c: RunConfig): RunConfig {
   const d = c.data;
   known(d, 'data', ['source', 'trainPairs', 'testPairs', 'standardize', 'augment', 'holdout']);
   if (typeof d.source !== 'string' || d.source === '') fail('data.source', `'${MNIST_DEFAULT}' or an MNIST directory`, d.source);
-  posInt(d.trainPairs, 'data.trainPairs');
-  posInt(d.testPairs, 'data.testPairs');
+  bounded(d.trainPairs, 'data.trainPairs', 'pairs');
+  bounded(d.testPairs, 'data.testPairs', 'pairs');
   bool(d.standardize, 'data.standardize');
   known(d.augment, 'data.augment', ['translate', 'swap', 'repair', 'rotate', 'scale']);
   const a = d.augment as unknown as Obj;
@@ -93,6 +98,7 @@ export function validateRunConfig(c: RunConfig): RunConfig {
     known(s, 'schedule', ['kind', 'milestones', 'gamma']);
     const m = s.milestones;
     if (!(Array.isArray(m) && m.every((x, i) => Number.isInteger(x) && x > 0 && (i === 0 || x > m[i - 1])))) fail('schedule.milestones', 'increasing positive integers', m);
+    if ((m as number[]).length > LIMITS.milestones.max) fail('schedule.milestones', `${limitText('milestones')} milestones`, (m as number[]).length);
     pos(s.gamma, 'schedule.gamma');
   } else if (s.kind === 'exponential') {
     known(s, 'schedule', ['kind', 'gamma']);
@@ -108,8 +114,8 @@ export function validateRunConfig(c: RunConfig): RunConfig {
   if (c.loss.main === 0 && c.loss.aux === 0) fail('loss.main', '> 0 when loss.aux is 0 (nothing to train)', c.loss.main);
   if (!['constant', 'linear', 'cosine'].includes(c.loss.auxSchedule)) fail('loss.auxSchedule', 'constant, linear or cosine', c.loss.auxSchedule);
 
-  posInt(c.batchSize, 'batchSize');
-  posInt(c.epochs, 'epochs');
+  bounded(c.batchSize, 'batchSize', 'batchSize');
+  bounded(c.epochs, 'epochs', 'epochs');
   bool(c.evalEveryEpoch, 'evalEveryEpoch');
   if (!(Number.isInteger(c.seed) && c.seed >= 0 && c.seed <= Number.MAX_SAFE_INTEGER)) fail('seed', 'a non-negative integer', c.seed);
   return c;

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -40,5 +40,27 @@ describe('pairnet study / pairnet report', () => {
     const r = spawnSync('node', [cli, 'study', file], { encoding: 'utf8' });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`${file}: epochs: expected an integer >= 1, got -1`);
+  });
+
+  it.each(['SIGTERM', 'SIGHUP'] as const)('%s stops a study as Ctrl-C does: in-flight runs stored, lock removed, resumable', async (signal) => {
+    const file = join(dir, `${signal}.json`);
+    const out = join(dir, `out-${signal}`);
+    writeFileSync(file, JSON.stringify({ ...config, name: 'tiny-signal', rounds: 50 }));
+    const child = spawn('node', [cli, 'study', file, '--workers', '1', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const results = join(out, 'results.jsonl');
+    const deadline = Date.now() + 60_000;
+    while (!(existsSync(results) && readFileSync(results, 'utf8').length > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(existsSync(join(out, 'study.lock'))).toBe(true);
+    child.kill(signal);
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    expect(stderr).toContain(`${signal}: stopping after the runs in flight finish`);
+    expect(code).toBe(130);
+    expect(existsSync(join(out, 'study.lock'))).toBe(false);
+    const stored = readFileSync(results, 'utf8').trim().split('\n').length;
+    expect(stored).toBeGreaterThanOrEqual(1);
+    expect(stored).toBeLessThan(50);
+    expect(stderr).toMatch(/study incomplete \(\d+ of 50 runs stored\)/);
   });
 });

@@ -10,7 +10,19 @@ import { ResultsStore } from '../../studies/results-store.js';
 import { runStudy } from '../../studies/runner.js';
 import { loadStudyConfig, saveStudyCopy } from '../../studies/study-file.js';
 import { lockStudyDir } from '../../studies/study-lock.js';
-import { studyDefaults } from '../../studies/run-defaults.js';
+import { checkPairsFit, studyDefaults } from '../../studies/run-defaults.js';
+import { cachedLoadMnist } from '../../training/run.js';
+
+/** Signals that stop a study as Ctrl-C does: a terminal closing (SIGHUP) or a process manager (SIGTERM). */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** More threads than cores only slow each run down (and a study's runs are CPU-bound), so --workers is capped. */
+export function workerCount(requested: number | undefined, cores: number, warn: (m: string) => void): number {
+  if (requested === undefined) return cores;
+  if (requested <= cores) return requested;
+  warn(`--workers ${requested} is more than the ${cores} cores: using ${cores} (more threads than cores only slow each run down)`);
+  return cores;
+}
 
 function positiveInt(name: string): (v: string) => number {
   return (v) => {
@@ -33,28 +45,31 @@ export function register(program: Command): void {
     .action(async (configFile: string, opts: { workers?: number; out?: string; json?: boolean; variant: string[]; tensorboard?: string }) => {
       const defaults = studyDefaults();
       const study = loadStudyConfig(configFile, defaults);
+      const warn = (m: string): void => console.error(`pairnet: ${m}`);
+      const workers = workerCount(opts.workers, availableParallelism(), warn);
+      checkPairsFit(study, defaults, configFile, cachedLoadMnist);
       const dir = opts.out ?? join('out', study.name);
       mkdirSync(dir, { recursive: true });
-      const unlock = lockStudyDir(dir);
+      const unlock = lockStudyDir(dir, warn);
       process.once('exit', unlock);
+      const executor = new WorkerPoolExecutor(workers);
+      const stop = new AbortController();
+      let signals = 0;
+      const onSignal = (signal: NodeJS.Signals): void => {
+        signals++;
+        if (signals > 1) {
+          console.error(`\npairnet: ${signal}: abandoning the runs in flight`);
+          void executor.close();
+        } else {
+          console.error(`\npairnet: ${signal}: stopping after the runs in flight finish (Ctrl-C again to abandon them)`);
+          stop.abort();
+        }
+      };
+      for (const s of STOP_SIGNALS) process.on(s, onSignal);
       const store = ResultsStore.open(dir);
       for (const p of store.problems) console.error(`pairnet: ${p}`);
       if (saveStudyCopy(dir, study)) console.error(`pairnet: ${configFile} differs from the study last run in ${dir}: runs with a new or changed config will be trained, stored runs with the same config are kept`);
 
-      const executor = new WorkerPoolExecutor(opts.workers ?? availableParallelism());
-      const stop = new AbortController();
-      let interrupts = 0;
-      const onSigint = (): void => {
-        interrupts++;
-        if (interrupts === 1) {
-          console.error('\npairnet: stopping after the runs in flight finish (Ctrl-C again to abandon them)');
-          stop.abort();
-        } else {
-          console.error('\npairnet: abandoning the runs in flight');
-          void executor.close();
-        }
-      };
-      process.on('SIGINT', onSigint);
       const started = Date.now();
       let outcome;
       try {
@@ -62,7 +77,6 @@ export function register(program: Command): void {
         const watchers = opts.tensorboard === undefined ? [] : [new TensorBoardRuns(join(opts.tensorboard, study.name))];
         outcome = await runStudy(study, { executor, store, defaults, signal: stop.signal, progress: new StudyProgress(), onlyVariants, watchers });
       } finally {
-        process.off('SIGINT', onSigint);
         await executor.close();
       }
       const report = await reportFromStore(dir, study, defaults, store);
@@ -74,5 +88,6 @@ export function register(program: Command): void {
         console.error(`pairnet: study incomplete (${report.stats.runsDone} of ${report.stats.runsPlanned} runs stored): run the same command again to resume`);
         process.exitCode = 130;
       }
+      for (const s of STOP_SIGNALS) process.off(s, onSignal);
     });
 }
