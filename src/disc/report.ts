@@ -3,7 +3,8 @@
  * (same tables, figures inlined). Figures are Vega-Lite specs rendered to SVG. Every file is written to a temp
  * name and renamed, so a failed run never leaves a half-written report.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '../io/atomic-write.js';
 import { join } from 'node:path';
 import type { VegaLiteSpec } from '../reports/charts.js';
 import { renderSvg } from '../reports/render-svg.js';
@@ -22,12 +23,6 @@ export interface DiscReportInput {
 
 const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
 const secs = (wall: number, cpu: number): string => `${wall.toFixed(3)} / ${cpu.toFixed(3)}`;
-
-function writeAtomic(path: string, content: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, content);
-  renameSync(tmp, path);
-}
 
 function configLine(m: DiscMultiRun): string {
   const c = m.config;
@@ -148,11 +143,11 @@ export async function writeDiscReport(dir: string, input: DiscReportInput): Prom
   mkdirSync(dir, { recursive: true });
   const written: string[] = [];
   FIGURES.forEach((f, i) => {
-    writeAtomic(join(dir, f.file), svgs[i]);
+    writeFileAtomic(join(dir, f.file), svgs[i]);
     written.push(join(dir, f.file));
   });
-  writeAtomic(join(dir, 'report.md'), md.join('\n'));
-  writeAtomic(join(dir, 'report.html'), html.join('\n'));
+  writeFileAtomic(join(dir, 'report.md'), md.join('\n'));
+  writeFileAtomic(join(dir, 'report.html'), html.join('\n'));
   written.push(join(dir, 'report.md'), join(dir, 'report.html'));
   return written;
 }

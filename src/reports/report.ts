@@ -2,7 +2,8 @@
  * Writes a study's report from its stored records: report.md (plots as plots/*.svg), a self-contained report.html
  * (SVG inline) and stats.json. Every file is written to a temp file and renamed, so a report is never half-written.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '../io/atomic-write.js';
 import { join } from 'node:path';
 import type { StudyConfig } from '../studies/config.js';
 import type { RunSpec, StudyPlan } from '../studies/plan.js';
@@ -172,20 +173,15 @@ ${charts.map((c) => `<figure><h3>${esc(c.title)}</h3>${svgs[c.id]}<figcaption>${
   return { markdown, html, svgs, specs };
 }
 
-function writeAtomically(file: string, text: string): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
-}
 
 /** Writes report.md, report.html, plots/*.svg with each plot's vega-lite spec as plots/*.vl.json, and stats.json into `dir`. */
 export async function writeReport(dir: string, study: StudyConfig, plan: StudyPlan, stats: StudyStats, results: RunResult[]): Promise<ReportFiles> {
   const files = await buildReport(study, plan, stats, results);
   mkdirSync(join(dir, 'plots'), { recursive: true });
-  for (const [id, svg] of Object.entries(files.svgs)) writeAtomically(join(dir, 'plots', `${id}.svg`), svg);
-  for (const [id, spec] of Object.entries(files.specs)) writeAtomically(join(dir, 'plots', `${id}.vl.json`), `${JSON.stringify(spec, null, 2)}\n`);
-  writeAtomically(join(dir, 'stats.json'), `${JSON.stringify({ study: study.name, ...stats }, null, 2)}\n`);
-  writeAtomically(join(dir, 'report.md'), files.markdown);
-  writeAtomically(join(dir, 'report.html'), files.html);
+  for (const [id, svg] of Object.entries(files.svgs)) writeFileAtomic(join(dir, 'plots', `${id}.svg`), svg);
+  for (const [id, spec] of Object.entries(files.specs)) writeFileAtomic(join(dir, 'plots', `${id}.vl.json`), `${JSON.stringify(spec, null, 2)}\n`);
+  writeFileAtomic(join(dir, 'stats.json'), `${JSON.stringify({ study: study.name, ...stats }, null, 2)}\n`);
+  writeFileAtomic(join(dir, 'report.md'), files.markdown);
+  writeFileAtomic(join(dir, 'report.html'), files.html);
   return files;
 }

@@ -8,7 +8,8 @@
  * moved to results.rejected.txt, and the file is rewritten without them (temp file + rename) so their runs are redone.
  */
 import { createHash } from 'node:crypto';
-import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { describeFsError, writeFileAtomic, WriteError } from '../io/atomic-write.js';
 import { join } from 'node:path';
 import type { RunRecord } from '../training/record.js';
 import { parseRunKey, type RunPlace } from './plan.js';
@@ -119,9 +120,7 @@ export class ResultsStore {
     }
     if (rejected.length > 0 && !readOnly) {
       appendFileSync(join(dir, REJECTED_FILE), rejected.map((l) => `${l}\n`).join(''));
-      const tmp = `${store.file}.tmp-${process.pid}`;
-      writeDurably(tmp, keep.map((l) => `${l}\n`).join(''), 'w');
-      renameSync(tmp, store.file);
+      writeFileAtomic(store.file, keep.map((l) => `${l}\n`).join(''), { durable: true });
     }
     return store;
   }
@@ -144,19 +143,24 @@ export class ResultsStore {
   /** Appends one run: a single write of the whole line, then fsync. */
   append(run: StoredRun): void {
     if (this.readOnly) throw new Error(`${this.file}: opened read-only`);
-    writeDurably(this.file, encodeLine(run), 'a');
+    appendDurably(this.file, encodeLine(run));
     this.add(run);
   }
 }
 
-function writeDurably(file: string, text: string, flags: 'a' | 'w'): void {
-  const fd = openSync(file, flags);
+/** One write of the whole text at the end of the file, then fsync; a failure (a full disk) names the file. */
+function appendDurably(file: string, text: string): void {
+  let fd: number | null = null;
   try {
+    fd = openSync(file, 'a');
     const buf = Buffer.from(text, 'utf8');
     let off = 0;
     while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
     fsyncSync(fd);
+  } catch (e) {
+    // A partial line left by a full disk is a truncated last line: the next open sets it aside and redoes its run.
+    throw new WriteError(`cannot append to ${file}: ${describeFsError(e)}`);
   } finally {
-    closeSync(fd);
+    if (fd !== null) closeSync(fd);
   }
 }

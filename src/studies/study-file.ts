@@ -1,5 +1,6 @@
 /** Reading a study config file, and the copy of it kept in the output directory so `pairnet report DIR` can rebuild. */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../io/atomic-write.js';
 import { join } from 'node:path';
 import type { RunConfig } from '../training/config.js';
 import { ConfigError, validateStudyConfig, type StudyConfig } from './config.js';
@@ -33,9 +34,7 @@ export function saveStudyCopy(dir: string, study: StudyConfig): boolean {
   const file = join(dir, STUDY_COPY);
   const text = `${JSON.stringify(study, null, 2)}\n`;
   const changed = existsSync(file) && readFileSync(file, 'utf8') !== text;
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
+  writeFileAtomic(file, text);
   return changed;
 }
 

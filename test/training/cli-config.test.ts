@@ -1,8 +1,5 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configFromFlags, parseModelOptions, writeAtomic, type TrainCliOptions } from '../../src/cli/commands/train.js';
+import { configFromFlags, parseModelOptions, type TrainCliOptions } from '../../src/cli/commands/train.js';
 
 const flags = (o: Partial<TrainCliOptions>): TrainCliOptions => ({ model: 'convsepnet', option: [], ...o });
 
@@ -44,9 +41,4 @@ describe('pairnet train flags -> RunConfig', () => {
     expect(() => configFromFlags(flags({ option: ['width=3'] }))).toThrow(/unknown option 'width'/);
   });
 
-  it('writes files whole, through a temporary name', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'pairnet-')), 'w.bin');
-    writeAtomic(file, 'abc');
-    expect(readFileSync(file, 'utf8')).toBe('abc');
-  });
 });

@@ -2,7 +2,7 @@
 // images (never the training images), 28x28 bytes base64-encoded, for the page's "random test pair" button and
 // the e2e test. Run from the repository root after `npx tsc -p tsconfig.json`:
 //   node web/scripts/make-test-digits.mjs [count=200] [seed=7]
-import { renameSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../dist/src/io/atomic-write.js';
 import { loadMnist } from '../../dist/src/data/mnist.js';
 import { Rng, deriveSeed } from '../../dist/src/engine/rng.js';
 
@@ -29,6 +29,5 @@ const sample = {
   labels: indices.map((idx) => test.labels[idx]),
   imagesBase64: Buffer.from(images).toString('base64'),
 };
-writeFileSync(`${out}.tmp`, JSON.stringify(sample) + '\n');
-renameSync(`${out}.tmp`, out);
+writeFileAtomic(out, JSON.stringify(sample) + '\n');
 console.log(`make-test-digits: wrote ${count} test digits to ${out}`);

@@ -1,7 +1,7 @@
 // Writes web/public/digits/mnist-train-2000.bin.gz: a seeded sample of real MNIST digits from the 60,000
 // TRAINING images, for training a model inside the page. Format (gzip of): "PNDIGITS", count (u32 LE), side (u32 LE), count label bytes, count*side*side pixel bytes (0..255). Run from the repository root after
 // `npx tsc -p tsconfig.json`:  node web/scripts/make-train-digits.mjs [count=2000] [seed=7]
-import { renameSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../dist/src/io/atomic-write.js';
 import { gzipSync } from 'node:zlib';
 import { loadMnist } from '../../dist/src/data/mnist.js';
 import { Rng, deriveSeed } from '../../dist/src/engine/rng.js';
@@ -25,6 +25,5 @@ for (let i = 0; i < count; i++) {
   labels[i] = train.labels[perm[i]];
   images.set(train.images.subarray(perm[i] * 784, (perm[i] + 1) * 784), i * 784);
 }
-writeFileSync(`${out}.tmp`, gzipSync(Buffer.concat([header, labels, images]), { level: 9 }));
-renameSync(`${out}.tmp`, out);
+writeFileAtomic(out, gzipSync(Buffer.concat([header, labels, images]), { level: 9 }));
 console.log(`make-train-digits: wrote ${count} train digits to ${out}`);

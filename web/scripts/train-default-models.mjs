@@ -3,7 +3,8 @@
 // saved weights' metadata. Run from the repository root after `npx tsc -p tsconfig.json` (builds dist/):
 //   node web/scripts/train-default-models.mjs
 import { execFileSync } from 'node:child_process';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../dist/src/io/atomic-write.js';
 import { readSafetensors } from '../../dist/src/engine/safetensors.js';
 
 const dir = 'web/public/models';
@@ -48,6 +49,5 @@ for (const m of models) {
   console.log(`train-default-models: ${m.id}: test accuracy ${record.final.testAccuracy}, digits ${record.final.testDigitAccuracy}`);
 }
 const out = `${dir}/manifest.json`;
-writeFileSync(`${out}.tmp`, JSON.stringify({ generatedBy: 'node web/scripts/train-default-models.mjs', models: entries }, null, 2) + '\n');
-renameSync(`${out}.tmp`, out);
+writeFileAtomic(out, JSON.stringify({ generatedBy: 'node web/scripts/train-default-models.mjs', models: entries }, null, 2) + '\n');
 console.log(`train-default-models: wrote ${out}`);

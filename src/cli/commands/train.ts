@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { renameSync, writeFileSync } from 'node:fs';
+import { checkWritable, writeFileAtomic } from '../../io/atomic-write.js';
 import { encodeSafetensors } from '../../engine/safetensors.js';
 import type { ModelOptionValue } from '../../models/model.js';
 import type { OptimizerName, RunConfig } from '../../training/config.js';
 import { defaultRunConfig, optimizerDefaults } from '../../training/defaults.js';
-import type { EpochMetrics } from '../../training/record.js';
+import type { EpochMetrics, RunRecord } from '../../training/record.js';
 import { trainRun } from '../../training/run.js';
 import { resolveRunConfig } from '../../training/validate.js';
 import { TensorBoardRuns } from '../../reports/tensorboard-runs.js';
@@ -107,13 +107,6 @@ export function configFromFlags(o: TrainCliOptions): RunConfig {
   return resolveRunConfig(c);
 }
 
-/** Writes bytes to `file` via a temporary file and a rename, so a failure never leaves a partial file. */
-export function writeAtomic(file: string, bytes: Uint8Array | string): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, bytes);
-  renameSync(tmp, file);
-}
-
 const pct = (x: number | null): string => (x === null ? '-' : `${(100 * x).toFixed(2)}%`);
 
 function epochLine(m: EpochMetrics, total: number): string {
@@ -146,6 +139,8 @@ export function register(program: Command): void {
     .option('--tensorboard <dir>', 'write TensorBoard event files, live, under DIR/train/<model>/seed <s>')
     .action((o: TrainCliOptions) => {
       const config = configFromFlags(o);
+      // Before training: a typo in the path must not cost the run.
+      if (o.save) checkWritable(o.save, '--save');
       const watch = trainWatchers(o, config);
       for (const w of watch.watchers) w.start(watch.key, watch.fields, config.epochs);
       // Progress goes to stderr (a bar on a terminal), so --json output on stdout stays clean.
@@ -169,6 +164,7 @@ export function register(program: Command): void {
         w.done(watch.key, record);
         w.close();
       }
+      let saveError: Error | null = null;
       if (o.save) {
         const meta: Record<string, string> = {
           model: config.model,
@@ -179,14 +175,21 @@ export function register(program: Command): void {
           config: JSON.stringify(config),
           pairnetVersion: record.pairnetVersion,
         };
-        writeAtomic(o.save, encodeSafetensors(model.module, meta));
+        try {
+          writeFileAtomic(o.save, encodeSafetensors(model.module, meta));
+        } catch (e) {
+          // The disk filled up during training: the results still print, then the error (exit 1).
+          saveError = e as Error;
+        }
       }
-      if (o.json) {
-        console.log(JSON.stringify(record, null, 2));
-        return;
-      }
-      const f = record.final;
-      console.log(`${config.model}: test accuracy ${pct(f.testAccuracy)} (${data.evaluatedOn}), digit accuracy ${pct(f.testDigitAccuracy)}, train accuracy ${pct(f.trainAccuracy)}`);
-      console.log(`parameters ${record.parameterCount.toLocaleString('en-US')}, training ${record.trainingSeconds.toFixed(1)} s, seed ${config.seed}${o.save ? `, weights -> ${o.save}` : ''}`);
+      if (o.json) console.log(JSON.stringify(record, null, 2));
+      else printResults(config, record, data.evaluatedOn, saveError === null ? o.save : undefined);
+      if (saveError) throw saveError;
     });
+}
+
+function printResults(config: RunConfig, record: RunRecord, evaluatedOn: string, saved: string | undefined): void {
+  const f = record.final;
+  console.log(`${config.model}: test accuracy ${pct(f.testAccuracy)} (${evaluatedOn}), digit accuracy ${pct(f.testDigitAccuracy)}, train accuracy ${pct(f.trainAccuracy)}`);
+  console.log(`parameters ${record.parameterCount.toLocaleString('en-US')}, training ${record.trainingSeconds.toFixed(1)} s, seed ${config.seed}${saved ? `, weights -> ${saved}` : ''}`);
 }
