@@ -5,6 +5,7 @@
  */
 import { DataError } from './errors.js';
 import { MNIST_SIDE } from './types.js';
+import { LIMITS, limitText } from '../training/limits.js';
 
 const UBYTE = 0x08;
 /** Upper bounds so a corrupt header can never ask for absurd work: 4 dims, 10M items per dim. */
@@ -16,8 +17,22 @@ export interface IdxArray {
   data: Uint8Array;
 }
 
-/** Parse one unsigned-byte IDX array; `name` is used in errors. */
-export function parseIdx(bytes: Uint8Array, name: string): IdxArray {
+export interface IdxHeader {
+  dims: number[];
+  /** Bytes before the data: 4 + 4 * dims.length. */
+  headerSize: number;
+  /** Bytes of data the dims announce. */
+  dataSize: number;
+}
+
+/** Largest header: 4 bytes, then MAX_DIMS sizes. Reading this many bytes of a file is enough to parse its header. */
+export const IDX_MAX_HEADER = 4 + 4 * MAX_DIMS;
+
+/**
+ * Parses and checks the header alone (the first IDX_MAX_HEADER bytes suffice), so a loader can refuse a bad file, or
+ * know how much to read, before reading the rest.
+ */
+export function parseIdxHeader(bytes: Uint8Array, name: string): IdxHeader {
   if (bytes.length < 4) throw new DataError(`${name}: truncated IDX file (${bytes.length} bytes, no header)`);
   if (bytes[0] !== 0 || bytes[1] !== 0) {
     throw new DataError(`${name}: not an IDX file (magic number starts ${hex(bytes[0])} ${hex(bytes[1])}, expected 0x00 0x00)`);
@@ -30,15 +45,24 @@ export function parseIdx(bytes: Uint8Array, name: string): IdxArray {
     throw new DataError(`${name}: truncated IDX file (${bytes.length} bytes, header needs ${headerSize})`);
   }
   const dims: number[] = [];
-  let size = 1;
+  let dataSize = 1;
   for (let d = 0; d < ndims; d++) {
     const o = 4 + 4 * d;
     const dim = ((bytes[o] << 24) | (bytes[o + 1] << 16) | (bytes[o + 2] << 8) | bytes[o + 3]) >>> 0;
     if (dim > MAX_DIM) throw new DataError(`${name}: IDX dimension ${d} is ${dim}, larger than ${MAX_DIM}`);
     dims.push(dim);
-    size *= dim;
+    dataSize *= dim;
   }
-  const expected = headerSize + size;
+  if (dataSize > LIMITS.idxInflatedBytes.max) {
+    throw new DataError(`${name}: IDX header [${dims.join(', ')}] announces ${dataSize} bytes of data, ${limitText('idxInflatedBytes')}`);
+  }
+  return { dims, headerSize, dataSize };
+}
+
+/** Parse one unsigned-byte IDX array; `name` is used in errors. */
+export function parseIdx(bytes: Uint8Array, name: string): IdxArray {
+  const { dims, headerSize, dataSize } = parseIdxHeader(bytes, name);
+  const expected = headerSize + dataSize;
   if (bytes.length < expected) {
     throw new DataError(`${name}: truncated IDX file (${bytes.length} bytes, header [${dims.join(', ')}] needs ${expected})`);
   }
