@@ -14,7 +14,32 @@ import { numel, shapeString } from './tensor.js';
  */
 
 const ITEM_SIZE: Record<string, number> = { F32: 4, F64: 8, I32: 4, I64: 8 };
-const MAX_HEADER = 100 * 1024 * 1024;
+/** Bounds on what a file may ask the reader to parse (reasons in src/training/limits.ts). */
+export const SAFETENSORS_LIMITS = { headerBytes: 1024 * 1024, tensors: 10_000 } as const;
+
+/** A name or value quoted in an error, cut short: a hostile header must not make a megabyte-long message. */
+function cut(s: string): string {
+  return s.length > 100 ? `${s.slice(0, 97)}...` : s;
+}
+const q = (v: unknown): string => cut(String(JSON.stringify(v)));
+
+/** "a, b, c and 12 more" */
+function list(names: string[]): string {
+  return names.length <= 10 ? names.map(cut).join(', ') : `${names.slice(0, 10).map(cut).join(', ')} and ${names.length - 10} more`;
+}
+
+/**
+ * The header length a file's first 8 bytes announce, checked against the file's size and the header bound, so a
+ * reader can refuse a file after reading 8 bytes of it.
+ */
+export function safetensorsHeaderLength(first8: Uint8Array, fileBytes: number, source = 'safetensors data'): number {
+  if (first8.length < 8 || fileBytes < 8) throw corrupt(source, `${fileBytes} bytes is shorter than the 8-byte header length`);
+  const view = new DataView(first8.buffer, first8.byteOffset, 8);
+  const n = view.getUint32(0, true) + view.getUint32(4, true) * 4294967296;
+  if (n > fileBytes - 8) throw corrupt(source, `header length ${n} exceeds the ${fileBytes - 8} bytes after it`);
+  if (n > SAFETENSORS_LIMITS.headerBytes) throw corrupt(source, `header length ${n} is over ${SAFETENSORS_LIMITS.headerBytes} bytes (a zoo model's is under 10 KB)`);
+  return n;
+}
 
 export interface SafetensorsEntry {
   dtype: string;
@@ -95,21 +120,19 @@ function isIndexList(v: unknown, length?: number): v is number[] {
 
 /** Parses and validates a whole safetensors file (header, dtypes, shapes, offsets) into float32 tensors. */
 export function readSafetensors(bytes: Uint8Array, source = 'safetensors data'): SafetensorsContents {
-  if (bytes.length < 8) throw corrupt(source, `${bytes.length} bytes is shorter than the 8-byte header length`);
+  const n = safetensorsHeaderLength(bytes.subarray(0, 8), bytes.length, source);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const n = view.getUint32(0, true) + view.getUint32(4, true) * 4294967296;
-  if (n > bytes.length - 8 || n > MAX_HEADER) {
-    throw corrupt(source, `header length ${n} exceeds the ${bytes.length - 8} bytes after it`);
-  }
   let header: unknown;
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n)));
   } catch (e) {
-    throw corrupt(source, `header is not UTF-8 JSON (${(e as Error).message})`);
+    throw corrupt(source, `header is not UTF-8 JSON (${cut((e as Error).message)})`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) {
     throw corrupt(source, 'header is not a JSON object');
   }
+  const entries = Object.keys(header).length;
+  if (entries > SAFETENSORS_LIMITS.tensors + 1) throw corrupt(source, `header lists ${entries} tensors, more than ${SAFETENSORS_LIMITS.tensors}`);
   const dataStart = 8 + n;
   const dataLength = bytes.length - dataStart;
   const metadata: Record<string, string> = {};
@@ -119,22 +142,22 @@ export function readSafetensors(bytes: Uint8Array, source = 'safetensors data'):
     if (name === '__metadata__') {
       if (typeof info !== 'object' || info === null || Array.isArray(info)) throw corrupt(source, '__metadata__ is not an object');
       for (const [k, v] of Object.entries(info)) {
-        if (typeof v !== 'string') throw corrupt(source, `__metadata__ '${k}' is not a string`);
+        if (typeof v !== 'string') throw corrupt(source, `__metadata__ '${cut(k)}' is not a string`);
         metadata[k] = v;
       }
       continue;
     }
     const { dtype, shape, data_offsets: offsets } = (info ?? {}) as Record<string, unknown>;
     if (typeof dtype !== 'string' || !(dtype in ITEM_SIZE)) {
-      throw corrupt(source, `tensor '${name}' has dtype ${JSON.stringify(dtype)}; supported: ${Object.keys(ITEM_SIZE).join(', ')}`);
+      throw corrupt(source, `tensor '${cut(name)}' has dtype ${q(dtype)}; supported: ${Object.keys(ITEM_SIZE).join(', ')}`);
     }
-    if (!isIndexList(shape)) throw corrupt(source, `tensor '${name}' has an invalid shape ${JSON.stringify(shape)}`);
+    if (!isIndexList(shape)) throw corrupt(source, `tensor '${cut(name)}' has an invalid shape ${q(shape)}`);
     if (!isIndexList(offsets, 2) || offsets[0] > offsets[1] || offsets[1] > dataLength) {
-      throw corrupt(source, `tensor '${name}' has data_offsets ${JSON.stringify(offsets)} outside the ${dataLength} data bytes`);
+      throw corrupt(source, `tensor '${cut(name)}' has data_offsets ${q(offsets)} outside the ${dataLength} data bytes`);
     }
     const count = numel(shape);
     if (offsets[1] - offsets[0] !== count * ITEM_SIZE[dtype]) {
-      throw corrupt(source, `tensor '${name}' ${dtype} ${shapeString(shape)} needs ${count * ITEM_SIZE[dtype]} bytes, data_offsets give ${offsets[1] - offsets[0]}`);
+      throw corrupt(source, `tensor '${cut(name)}' ${dtype} ${cut(shapeString(shape))} needs ${count * ITEM_SIZE[dtype]} bytes, data_offsets give ${offsets[1] - offsets[0]}`);
     }
     spans.push([offsets[0], offsets[1], name]);
     tensors.set(name, { dtype, shape, data: decodeValues(view, dataStart + offsets[0], dtype, count) });
@@ -143,7 +166,7 @@ export function readSafetensors(bytes: Uint8Array, source = 'safetensors data'):
   spans.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let end = 0;
   for (const [start, stop, name] of spans) {
-    if (start !== end) throw corrupt(source, `tensor '${name}' starts at data byte ${start}, expected ${end} (gap or overlap)`);
+    if (start !== end) throw corrupt(source, `tensor '${cut(name)}' starts at data byte ${start}, expected ${end} (gap or overlap)`);
     end = stop;
   }
   if (end !== dataLength) throw corrupt(source, `the tensors cover ${end} of ${dataLength} data bytes`);
@@ -183,14 +206,18 @@ export function loadSafetensors(module: Module, bytes: Uint8Array, source = 'saf
   const expected = new Set(state.map((t) => t.name));
   const missing = state.filter((t) => !tensors.has(t.name)).map((t) => t.name);
   const unexpected = [...tensors.keys()].filter((name) => !expected.has(name));
-  if (missing.length > 0) problems.push(`missing: ${missing.join(', ')}`);
-  if (unexpected.length > 0) problems.push(`unexpected: ${unexpected.join(', ')}`);
+  if (missing.length > 0) problems.push(`missing: ${list(missing)}`);
+  if (unexpected.length > 0) problems.push(`unexpected: ${list(unexpected)}`);
   for (const t of state) {
     const entry = tensors.get(t.name);
     if (entry && !sameStoredShape(entry.shape, t.shape)) {
-      problems.push(`'${t.name}' has shape ${shapeString(entry.shape)} in the file, the model expects ${shapeString(t.shape)}`);
+      problems.push(`'${t.name}' has shape ${cut(shapeString(entry.shape))} in the file, the model expects ${shapeString(t.shape)}`);
+    } else if (entry) {
+      const bad = entry.data.reduce((n, v) => (Number.isFinite(v) ? n : n + 1), 0);
+      if (bad > 0) problems.push(`'${t.name}' has ${bad} of ${entry.data.length} values NaN or infinite`);
     }
   }
+  if (problems.length > 10) problems.splice(10, problems.length, `and ${problems.length - 10} more problems`);
   if (problems.length > 0) {
     throw new Error(`${source}: does not match ${module.describe()}: ${problems.join('; ')}`);
   }

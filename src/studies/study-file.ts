@@ -1,6 +1,8 @@
 /** Reading a study config file, and the copy of it kept in the output directory so `pairnet report DIR` can rebuild. */
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { readFileBounded } from '../io/read-file.js';
+import { quote } from '../training/limits.js';
 import { join } from 'node:path';
 import type { RunConfig } from '../training/config.js';
 import { ConfigError, validateStudyConfig, type StudyConfig } from './config.js';
@@ -11,15 +13,15 @@ export const STUDY_COPY = 'study.json';
 export function loadStudyConfig(file: string, defaults: RunConfig): StudyConfig {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = new TextDecoder().decode(readFileBounded(file, 'studyFileBytes', 'study config'));
   } catch (e) {
-    throw new ConfigError(`${file}: cannot read the study config (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new ConfigError((e as Error).message);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new ConfigError(`${file}: not valid JSON (${(e as Error).message})`);
+    throw new ConfigError(`${file}: not valid JSON (${quote((e as Error).message)})`);
   }
   const study = validateStudyConfig(json, file, defaults);
   checkPlannedRuns(study, defaults, file);

@@ -4,6 +4,7 @@
  * `"rounds": 1e9` fails at once instead of growing memory until the machine gives out. Each bound is far above what
  * the five reports use; raise one here, with its reason, if a real study needs more.
  */
+import { SAFETENSORS_LIMITS } from '../engine/safetensors.js';
 
 export interface Limit {
   max: number;
@@ -20,13 +21,14 @@ export const LIMITS = {
   gridValues: { max: 1_000, why: 'values of one grid, sweep or range; each is at least one run per variant' },
   milestones: { max: 1_000, why: 'lr milestones are epochs, so no more than the epochs' },
   variants: { max: 1_000, why: 'each variant is a table row and at least one run per round' },
-  channels: { max: 1_024, why: 'a ResNet of 1,024-channel convolutions already needs gigabytes per batch' },
+  channels: { max: 256, why: 'a 10-block ResNet of 256 channels has 12 M parameters; the reports use 32' },
   blocks: { max: 128, why: 'the reports use 4 to 10 residual blocks' },
   /** Files. */
   studyFileBytes: { max: 1024 * 1024, why: 'the largest study config here is 9 KB' },
-  weightsBytes: { max: 512 * 1024 * 1024, why: 'the largest zoo model has 1.2 M parameters (5 MB of float32)' },
-  safetensorsHeaderBytes: { max: 1024 * 1024, why: "a zoo model's header is under 10 KB" },
-  safetensorsTensors: { max: 10_000, why: 'the largest zoo model has under 200 tensors' },
+  weightsBytes: { max: 64 * 1024 * 1024, why: 'the largest zoo model at its default options is 2 MB (494,000 float32 parameters)' },
+  // Enforced by the engine's safetensors reader (browser-safe, so it keeps the numbers itself).
+  safetensorsHeaderBytes: { max: SAFETENSORS_LIMITS.headerBytes, why: "a zoo model's header is under 10 KB" },
+  safetensorsTensors: { max: SAFETENSORS_LIMITS.tensors, why: 'the largest zoo model has under 200 tensors' },
   idxInflatedBytes: { max: 256 * 1024 * 1024, why: 'the MNIST train images file is 47 MB inflated' },
   servedFileBytes: { max: 64 * 1024 * 1024, why: 'a report with its plots is a few MB; weights files are under 10 MB' },
   /** Messages quote at most this many characters of a bad value. */

@@ -8,6 +8,7 @@ import { Rng } from '../../src/engine/rng.js';
 import { loadSafetensors, readSafetensors } from '../../src/engine/safetensors.js';
 import { buildModel } from '../../src/models/registry.js';
 import type { ModelOptions, PairModel } from '../../src/models/model.js';
+import { decodeWeightsMetadata } from '../../src/models/weights-meta.js';
 import type { Standardization } from './preprocess.js';
 
 export interface ModelEntry {
@@ -87,38 +88,18 @@ export async function loadManifestModel(entry: ModelEntry): Promise<LoadedModel>
  */
 export function loadOwnWeights(bytes: Uint8Array, fileName: string, selected: ModelEntry): LoadedModel {
   const { metadata } = readSafetensors(bytes, fileName);
+  const meta = decodeWeightsMetadata(metadata, fileName);
   const entry: ModelEntry = { ...selected, id: `file:${fileName}`, label: fileName, weights: fileName, command: undefined,
     testAccuracy: undefined, digitAccuracy: undefined, testPairs: undefined };
-  if (metadata.model !== undefined) {
-    entry.model = metadata.model;
-    entry.options = metadataOptions(metadata, fileName);
-    entry.standardization = metadataStandardization(metadata, fileName);
+  if (meta.model !== undefined) {
+    entry.model = meta.model;
+    entry.options = meta.modelOptions;
+    entry.standardization = meta.standardization;
   }
   try {
     return { entry, model: modelFromWeights(entry, bytes, fileName), source: fileName };
   } catch (e) {
-    const which = metadata.model !== undefined ? `its metadata's model "${metadata.model}"` : `the selected model, ${selected.label}`;
+    const which = metadata.model !== undefined ? `its metadata's model "${meta.model}"` : `the selected model, ${selected.label}`;
     throw new Error(`${(e as Error).message}\n(the weights must fit ${which})`);
   }
-}
-
-function metadataOptions(metadata: Record<string, string>, fileName: string): ModelOptions {
-  if (metadata.modelOptions === undefined) return {};
-  try {
-    const o = JSON.parse(metadata.modelOptions) as unknown;
-    if (typeof o === 'object' && o !== null && !Array.isArray(o)) return o as ModelOptions;
-  } catch {
-    // reported below
-  }
-  throw new Error(`${fileName}: metadata "modelOptions" is not a JSON object: ${metadata.modelOptions.slice(0, 80)}`);
-}
-
-function metadataStandardization(metadata: Record<string, string>, fileName: string): Standardization | null {
-  if (metadata.standardize !== 'true') return null;
-  const mean = Number(metadata.mean);
-  const std = Number(metadata.std);
-  if (!Number.isFinite(mean) || !(std > 0)) {
-    throw new Error(`${fileName}: metadata standardisation needs a finite mean and std > 0, got mean "${metadata.mean}", std "${metadata.std}"`);
-  }
-  return { mean, std };
 }

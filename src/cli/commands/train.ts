@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { checkWritable, writeFileAtomic } from '../../io/atomic-write.js';
 import { encodeSafetensors } from '../../engine/safetensors.js';
 import type { ModelOptionValue } from '../../models/model.js';
+import { encodeWeightsMetadata } from '../../models/weights-meta.js';
 import type { OptimizerName, RunConfig } from '../../training/config.js';
 import { defaultRunConfig, optimizerDefaults } from '../../training/defaults.js';
 import type { EpochMetrics, RunRecord } from '../../training/record.js';
@@ -166,15 +167,7 @@ export function register(program: Command): void {
       }
       let saveError: Error | null = null;
       if (o.save) {
-        const meta: Record<string, string> = {
-          model: config.model,
-          modelOptions: JSON.stringify(config.modelOptions),
-          standardize: String(data.stats !== null),
-          mean: String(data.stats?.mean ?? 0),
-          std: String(data.stats?.std ?? 1),
-          config: JSON.stringify(config),
-          pairnetVersion: record.pairnetVersion,
-        };
+        const meta = encodeWeightsMetadata(config, data.stats, { pairnetVersion: record.pairnetVersion });
         try {
           writeFileAtomic(o.save, encodeSafetensors(model.module, meta));
         } catch (e) {

@@ -1,0 +1,130 @@
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { encodeIdx } from '../../src/data/idx.js';
+import { IDX_FILES } from '../../src/data/mnist-idx.js';
+import { Rng } from '../../src/engine/rng.js';
+import { encodeSafetensors } from '../../src/engine/safetensors.js';
+import { buildModel } from '../../src/models/registry.js';
+
+// Each bad file goes to the built CLI in a child process that reports its peak RSS on exit (a preload script), so
+// the bound is measured on the real entry point: every one must fail with a short message, in bounded memory.
+const cli = join('dist', 'src', 'cli', 'main.js');
+const dir = mkdtempSync(join(tmpdir(), 'pairnet-hostile-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const preload = join(dir, 'rss.cjs');
+writeFileSync(preload, "process.on('exit', () => process.stderr.write(`\\nmaxrss ${process.resourceUsage().maxRSS}\\n`));\n");
+
+const GB = 1024 ** 3;
+
+function run(args: string[]): { status: number | null; message: string; rssMB: number; stdout: string } {
+  const r = spawnSync('node', ['--require', preload, cli, ...args], { encoding: 'utf8' });
+  const rss = /maxrss (\d+)/.exec(r.stderr);
+  return { status: r.status, message: r.stderr.replace(/\nmaxrss \d+\n$/, ''), rssMB: rss ? Number(rss[1]) / 1024 : NaN, stdout: r.stdout };
+}
+
+function sparse(file: string, head: Uint8Array, size: number): void {
+  writeFileSync(file, head);
+  truncateSync(file, size);
+}
+
+/** An MNIST directory whose train images file is `images`; the other three files are small and valid. */
+function mnistDir(name: string, images: (file: string) => void): string {
+  const d = join(dir, name);
+  mkdirSync(d);
+  images(join(d, IDX_FILES.trainImages));
+  writeFileSync(join(d, IDX_FILES.trainLabels), encodeIdx([4], new Uint8Array(4)));
+  writeFileSync(join(d, IDX_FILES.testImages), encodeIdx([4, 28, 28], new Uint8Array(4 * 784)));
+  writeFileSync(join(d, IDX_FILES.testLabels), encodeIdx([4], new Uint8Array(4)));
+  return d;
+}
+
+const bounded = (r: ReturnType<typeof run>): void => {
+  expect(r.status).toBe(1);
+  expect(r.message.length).toBeLessThan(1024);
+  expect(r.rssMB).toBeLessThan(200);
+};
+
+describe('hostile input files: a clear short error in bounded memory', () => {
+  it('a 1 GB sparse IDX file: refused from its header', () => {
+    const zeros = mnistDir('zeros', (f) => sparse(f, new Uint8Array(0), GB));
+    const r = run(['data', '--mnist', zeros]);
+    bounded(r);
+    expect(r.message).toContain(`${join(zeros, IDX_FILES.trainImages)}: IDX data type 0x00 is not unsigned byte (0x08)`);
+    const tail = mnistDir('tail', (f) => sparse(f, encodeIdx([60000, 28, 28], new Uint8Array(0)), GB));
+    const t = run(['data', '--mnist', tail]);
+    bounded(t);
+    expect(t.message).toContain(`IDX file has ${GB - 16 - 60000 * 784} bytes after the [60000, 28, 28] data`);
+  });
+
+  it('a 1 GB gzip bomb is called a gzip bomb', () => {
+    // gzip members concatenate: a valid MNIST header, then 1,023 more members of 1 MB of zeros (1 MB on disk).
+    const mb = gzipSync(new Uint8Array(1 << 20), { level: 9 });
+    const first = gzipSync(encodeIdx([60000, 28, 28], new Uint8Array(1 << 20)), { level: 9 });
+    const bomb = mnistDir('bomb', (f) => {
+      const fd = openSync(`${f}.gz`, 'w');
+      writeSync(fd, first);
+      for (let i = 1; i < 1024; i++) writeSync(fd, mb);
+      closeSync(fd);
+    });
+    const r = run(['data', '--mnist', bomb]);
+    bounded(r);
+    expect(r.message).toContain(`gzip data inflates to more than the ${16 + 60000 * 784} bytes its IDX header announces (a gzip bomb?)`);
+    // One member: its trailer tells its size before anything is inflated.
+    const single = mnistDir('bomb1', (f) => writeFileSync(`${f}.gz`, gzipSync(new Uint8Array(300 << 20), { level: 1 })));
+    const s = run(['data', '--mnist', single]);
+    bounded(s);
+    expect(s.message).toMatch(/gzip data inflates to 314572800 bytes \(its trailer says\), at most 268,435,456 .*: a gzip bomb\?/);
+  });
+
+  it('a safetensors header of 10^6 entries: refused after 8 bytes, with a short message', () => {
+    const json = Buffer.from(`{${'"t":{"dtype":"F32","shape":[0],"data_offsets":[0,0]},'.repeat(1e6)}"u":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}}`);
+    const file = join(dir, 'many.safetensors');
+    const head = Buffer.alloc(8);
+    head.writeUInt32LE(json.length, 0);
+    writeFileSync(file, Buffer.concat([head, json]));
+    const r = run(['eval', '--model', 'fcnet', '--weights', file]);
+    bounded(r);
+    expect(r.message).toBe(`pairnet: ${file}: not a valid safetensors file: header length ${json.length} is over 1048576 bytes (a zoo model's is under 10 KB)\n`);
+  });
+
+  it('a 1 GB sparse weights file and a 1 GB study file: refused from their size', () => {
+    const w = join(dir, 'huge.safetensors');
+    sparse(w, new Uint8Array(0), GB);
+    const r = run(['eval', '--weights', w]);
+    bounded(r);
+    expect(r.message).toContain(`weights ${w}: ${GB} bytes, at most 67,108,864`);
+    const s = join(dir, 'huge.json');
+    sparse(s, new Uint8Array(0), GB);
+    const q = run(['study', s]);
+    bounded(q);
+    expect(q.message).toContain(`study config ${s}: ${GB} bytes, at most 1,048,576`);
+  });
+
+  it('weights with NaN tensors, std 0 or mean NaN are refused; eval takes the model from the metadata', () => {
+    const model = buildModel('fcnet', {}, new Rng(1));
+    const meta = { model: 'fcnet', modelOptions: '{}', standardize: 'true', mean: '33', std: '78' };
+    const good = join(dir, 'good.safetensors');
+    writeFileSync(good, encodeSafetensors(model.module, meta));
+    const ok = run(['eval', '--weights', good, '--pairs', '50']);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/^fcnet \(.*good\.safetensors\): test accuracy [\d.]+%/);
+
+    const std0 = join(dir, 'std0.safetensors');
+    writeFileSync(std0, encodeSafetensors(model.module, { ...meta, std: '0' }));
+    expect(run(['eval', '--weights', std0]).message).toBe(`pairnet: ${std0}: metadata "std" must be a finite number > 0, got "0"\n`);
+    const meanNaN = join(dir, 'mean-nan.safetensors');
+    writeFileSync(meanNaN, encodeSafetensors(model.module, { ...meta, mean: 'NaN' }));
+    expect(run(['eval', '--weights', meanNaN]).message).toBe(`pairnet: ${meanNaN}: metadata "mean" must be a finite number, got "NaN"\n`);
+
+    for (const p of model.module.params()) p.value.data.fill(Number.NaN);
+    const nan = join(dir, 'nan.safetensors');
+    writeFileSync(nan, encodeSafetensors(model.module, meta));
+    const r = run(['eval', '--weights', nan]);
+    bounded(r);
+    expect(r.message).toMatch(/nan\.safetensors: does not match .*: 'fc1\.weight' has 78400 of 78400 values NaN or infinite; /);
+  });
+});
