@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,5 +72,67 @@ describe('pairnet serve', () => {
 
   it('says how to build the page when it is missing', async () => {
     await expect(startServer({ root: join(dir, 'missing'), port: 0 })).rejects.toThrow(/npm run build:web/);
+  });
+
+  it('never follows a symlink out of its folders', async () => {
+    symlinkSync('/etc', join(reports, 'evil'));
+    symlinkSync(join(dir, 'secret.txt'), join(reports, 'quick', 'secret.txt'));
+    symlinkSync(join(dir, 'secret.txt'), join(root, 'assets', 'secret.txt'));
+    symlinkSync(join(root, 'assets', 'a.js'), join(root, 'inside.js'));
+    for (const path of ['/reports/evil/passwd', '/reports/evil/', '/reports/quick/secret.txt', '/assets/secret.txt']) {
+      const res = await get(server.url, path);
+      expect(res.status, path).toBe(404);
+      expect(res.body).not.toMatch(/root:|not for the browser/);
+    }
+    // A link that stays inside is fine.
+    expect((await get(server.url, '/inside.js')).body).toBe('export {};');
+  });
+
+  it('streams files up to a size cap and refuses larger ones', async () => {
+    const big = join(reports, 'quick', 'big.bin');
+    writeFileSync(big, '');
+    truncateSync(big, 65 * 1024 * 1024);
+    const res = await get(server.url, '/reports/quick/big.bin');
+    expect(res.status).toBe(413);
+    expect(res.body).toMatch(/too large to serve: \/reports\/quick\/big\.bin \(at most 67,108,864/);
+    truncateSync(big, 3 * 1024 * 1024);
+    const ok = await get(server.url, '/reports/quick/big.bin');
+    expect(ok.status).toBe(200);
+    expect(ok.body.length).toBe(3 * 1024 * 1024);
+  });
+
+  it('pairnet serve lists the default out/ once it is created, after the server started', async () => {
+    const cwd = join(dir, 'cwd');
+    mkdirSync(cwd);
+    const cli = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
+    const child = spawn('node', [cli, 'serve', '--port', '0'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (c: Buffer) => {
+          out += c.toString();
+          const m = /serving the page at (http:\S+)/.exec(out);
+          if (m) resolve(m[1]);
+        });
+        child.on('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+      });
+      expect(JSON.parse((await get(url, '/reports/index.json')).body)).toEqual({ reports: [] });
+      mkdirSync(join(cwd, 'out', 'study-a'), { recursive: true });
+      writeFileSync(join(cwd, 'out', 'study-a', 'report.html'), '<p>a</p>');
+      expect(JSON.parse((await get(url, '/reports/index.json')).body)).toEqual({ reports: ['study-a'] });
+      expect((await get(url, '/reports/study-a/report.html')).body).toBe('<p>a</p>');
+    } finally {
+      child.kill();
+    }
+  });
+
+  it('pairnet serve --reports refuses a folder that does not exist or is a file', () => {
+    const cli = join('dist', 'src', 'cli', 'main.js');
+    const missing = spawnSync('node', [cli, 'serve', '--port', '0', '--reports', join(dir, 'nope')], { encoding: 'utf8', timeout: 30_000 });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toBe(`pairnet: serve: --reports ${join(dir, 'nope')}: no such directory\n`);
+    const file = spawnSync('node', [cli, 'serve', '--port', '0', '--reports', join(dir, 'secret.txt')], { encoding: 'utf8', timeout: 30_000 });
+    expect(file.status).toBe(1);
+    expect(file.stderr).toBe(`pairnet: serve: --reports ${join(dir, 'secret.txt')}: not a directory\n`);
   });
 });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createServer, type Server } from 'node:http';
-import { existsSync, promises as fsp, statSync } from 'node:fs';
+import { createReadStream, existsSync, promises as fsp, statSync } from 'node:fs';
+import { LIMITS, limitText } from '../../training/limits.js';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { handleApi } from '../../dashboard/api.js';
@@ -77,22 +78,54 @@ async function findReports(dir: string, depth = 3): Promise<string[]> {
   return found.sort();
 }
 
-async function sendFile(res: import('node:http').ServerResponse, file: string, head: boolean): Promise<boolean> {
-  let target = file;
+/**
+ * The real path of `file` (symlinks resolved) when it is inside the real path of `base`, else null: a symlink in a
+ * served folder never serves what lies outside it.
+ */
+async function realInside(base: string, file: string): Promise<string | null> {
   try {
-    if ((await fsp.stat(target)).isDirectory()) target = join(target, 'index.html');
-    const body = await fsp.readFile(target);
-    res.writeHead(200, {
-      'content-type': MIME[extname(target).toLowerCase()] ?? 'application/octet-stream',
-      'content-length': body.length,
-      'x-content-type-options': 'nosniff',
-      'cache-control': 'no-cache',
-    });
-    res.end(head ? undefined : body);
-    return true;
+    const [realBase, real] = await Promise.all([fsp.realpath(base), fsp.realpath(file)]);
+    const rel = relative(realBase, real);
+    return rel === '' || !(rel === '..' || rel.startsWith('..' + sep) || isAbsolute(rel)) ? real : null;
   } catch {
-    return false;
+    return null;
   }
+}
+
+type SendResult = 'sent' | 'missing' | 'too large';
+
+/** Streams a regular file (or a folder's index.html) found inside `base`, up to LIMITS.servedFileBytes. */
+async function sendFile(res: import('node:http').ServerResponse, base: string, file: string, head: boolean): Promise<SendResult> {
+  let target = await realInside(base, file);
+  if (target !== null && (await fsp.stat(target)).isDirectory()) target = await realInside(base, join(target, 'index.html'));
+  if (target === null) return 'missing';
+  const st = await fsp.stat(target);
+  if (!st.isFile()) return 'missing';
+  if (st.size > LIMITS.servedFileBytes.max) return 'too large';
+  res.writeHead(200, {
+    'content-type': MIME[extname(target).toLowerCase()] ?? 'application/octet-stream',
+    'content-length': st.size,
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-cache',
+  });
+  if (head) {
+    res.end();
+    return 'sent';
+  }
+  // Streamed, and never more than the size announced (a file growing meanwhile is cut at it).
+  const stream = createReadStream(target, { start: 0, end: Math.max(0, st.size - 1) });
+  await new Promise<void>((done) => {
+    stream.on('error', () => res.destroy());
+    res.on('close', () => {
+      stream.destroy();
+      done();
+    });
+    if (st.size === 0) {
+      stream.destroy();
+      res.end();
+    } else stream.pipe(res);
+  });
+  return 'sent';
 }
 
 /** Starts the static server; port 0 picks a free port (tests). Only serves GET/HEAD, only inside its folders. */
@@ -123,7 +156,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       const base = underReports ? reportsDir : root;
       const file = base === undefined ? null : safeJoin(base, underReports ? path.slice('/reports'.length) : path);
       if (file === null) return fail(underReports && base === undefined ? 404 : 403, 'forbidden\n');
-      if (!(await sendFile(res, file, head))) fail(404, `not found: ${path}\n`);
+      const sent = await sendFile(res, base!, file, head);
+      if (sent === 'missing') fail(404, `not found: ${path.slice(0, 200)}\n`);
+      else if (sent === 'too large') fail(413, `too large to serve: ${path.slice(0, 200)} (${limitText('servedFileBytes')})\n`);
     })().catch((err: unknown) => fail(500, `${err instanceof Error ? err.message : String(err)}\n`));
   });
   return new Promise((resolvePromise, reject) => {
@@ -152,16 +187,20 @@ export function register(program: Command): void {
     .command('serve')
     .description('serve the web page (draw two digits, compare them; study reports; a live dashboard of studies) on localhost')
     .option('--port <P>', 'port to listen on', parsePort, 8080)
-    .option('--reports <DIR>', 'study output folder whose reports the page lists', 'out')
+    .option('--reports <DIR>', 'study output folder whose reports the page lists (default: out/, listed once it exists)')
     .option('--results <DIR>', 'a further folder of studies for the dashboard (repeatable; default: results)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--host <addr>', 'address to bind (default 127.0.0.1: this machine only; 0.0.0.0 shows the page and results to the network)', '127.0.0.1')
-    .action(async (opts: { port: number; reports: string; results: string[]; host: string }) => {
+    .action(async (opts: { port: number; reports?: string; results: string[]; host: string }) => {
       const isDir = (d: string): boolean => existsSync(d) && statSync(d).isDirectory();
-      const reportsDir = isDir(opts.reports) ? opts.reports : undefined;
-      const studyRoots = [...(reportsDir === undefined ? [] : [reportsDir]), ...(opts.results.length > 0 ? opts.results : ['results']).filter(isDir)];
+      // A folder named on the command line must exist; the default out/ may appear later (the list is read per request).
+      if (opts.reports !== undefined && !isDir(opts.reports)) {
+        throw new Error(`serve: --reports ${opts.reports}: ${existsSync(opts.reports) ? 'not a directory' : 'no such directory'}`);
+      }
+      const reportsDir = opts.reports ?? 'out';
+      const studyRoots = [...(isDir(reportsDir) ? [reportsDir] : []), ...(opts.results.length > 0 ? opts.results : ['results']).filter(isDir)];
       const server = await startServer({ root: WEB_DIST, reportsDir, studyRoots, port: opts.port, host: opts.host });
       console.log(`pairnet: serving the page at ${server.url}  (Ctrl-C to stop)`);
-      if (reportsDir !== undefined) console.log(`pairnet: study reports from ${resolve(reportsDir)} under ${server.url}reports/`);
+      console.log(`pairnet: study reports from ${resolve(reportsDir)} under ${server.url}reports/${isDir(reportsDir) ? '' : ' (once it exists)'}`);
       console.log(`pairnet: dashboard of the studies in ${studyRoots.map((d) => resolve(d)).join(', ') || '(no folder)'} at ${server.url}#dashboard`);
     });
 }
