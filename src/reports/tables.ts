@@ -184,3 +184,13 @@ export function textTable(t: Table): string {
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   return [t.title, line(t.header), widths.map((w) => '-'.repeat(w)).join('  '), ...t.rows.map(line)].join('\n');
 }
+
+/** Runs whose loss diverged: listed, never averaged (they have no accuracy). */
+export function failedRunsTable(stats: StudyStats): Table {
+  return {
+    title: 'Failed runs',
+    header: ['run', 'epoch', 'batch', 'why'],
+    rows: stats.failedRuns.map((f) => [f.key, String(f.failure.epoch), String(f.failure.batch), f.failure.message]),
+    note: 'These runs stopped when their loss became NaN or infinite; they count as done but are left out of every accuracy above.',
+  };
+}

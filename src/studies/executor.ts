@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { RunConfig } from '../training/config.js';
-import type { EpochMetrics, RunRecord } from '../training/record.js';
+import { NonFiniteLossError, type EpochMetrics, type RunFailure, type RunRecord } from '../training/record.js';
 import { runTraining } from '../training/run.js';
 
 export interface RunJob {
@@ -32,11 +32,23 @@ export class RunAbandonedError extends Error {
   override name = 'RunAbandonedError';
 }
 
+/** The run trained but diverged (non-finite loss): a result to store as failed, not an error to stop the study for. */
+export class RunFailedError extends Error {
+  override name = 'RunFailedError';
+  constructor(readonly failure: RunFailure) {
+    super(failure.message);
+  }
+}
+
 /** Runs in the calling thread, one at a time (blocks the event loop while a run trains). */
 export class InProcessExecutor implements Executor {
   readonly slots = 1;
   async run(job: RunJob, _slot: number, hooks: RunHooks = {}): Promise<RunRecord> {
-    return runTraining(job.config, { onEpoch: hooks.onEpoch });
+    try {
+      return runTraining(job.config, { onEpoch: hooks.onEpoch });
+    } catch (e) {
+      throw e instanceof NonFiniteLossError ? new RunFailedError(e.failure) : e;
+    }
   }
   async close(): Promise<void> {}
 }
@@ -46,7 +58,7 @@ export type ToWorker = { type: 'run'; job: RunJob };
 export type FromWorker =
   | { type: 'epoch'; metrics: EpochMetrics }
   | { type: 'done'; record: RunRecord }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string; failure?: RunFailure };
 
 /** The compiled worker script. Under vitest this module runs from src/, so it points at the build in dist/. */
 export function workerScript(): URL {
@@ -85,7 +97,7 @@ export class WorkerPoolExecutor implements Executor {
       else {
         this.pending[slot] = null;
         if (m.type === 'done') p.resolve(m.record);
-        else p.reject(new Error(m.message));
+        else p.reject(m.failure ? new RunFailedError(m.failure) : new Error(m.message));
       }
     });
     const fail = (err: Error): void => {

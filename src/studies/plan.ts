@@ -49,6 +49,8 @@ export interface StudyPlan {
 }
 
 export type RecordLookup = (spec: RunSpec) => RunRecord | undefined;
+/** True when the run is stored as failed (its loss diverged): done, but without an accuracy. */
+export type FailureLookup = (spec: RunSpec) => boolean;
 
 /** sha256 of the config's canonical JSON (keys sorted), so a changed config never reuses an old result. */
 export function configHash(config: RunConfig): string {
@@ -140,7 +142,7 @@ function stepVariants(study: StudyConfig, step: GridStep): VariantConfig[] {
   return step.variants === null ? study.variants : study.variants.filter((v) => step.variants!.includes(v.name));
 }
 
-export function planStudy(study: StudyConfig, defaults: RunConfig, lookup: RecordLookup): StudyPlan {
+export function planStudy(study: StudyConfig, defaults: RunConfig, lookup: RecordLookup, failed: FailureLookup = () => false): StudyPlan {
   const runs: RunSpec[] = [];
   const gridScores: GridScore[] = [];
   const choices: Record<string, Record<string, FieldValue>> = {};
@@ -187,18 +189,21 @@ export function planStudy(study: StudyConfig, defaults: RunConfig, lookup: Recor
         }
     }
     runs.push(...stepRuns);
-    if (!stepRuns.every((s) => lookup(s) !== undefined)) return { runs, complete: false, totalRuns, gridScores, choices };
+    if (!stepRuns.every((s) => lookup(s) !== undefined || failed(s))) return { runs, complete: false, totalRuns, gridScores, choices };
     for (const v of stepVariants(study, step)) {
       let best: GridScore | null = null;
       for (const point of gridPoints(step.grid)) {
         const label = pointLabel(point);
-        const foldAccuracies = stepRuns.filter((s) => s.variant === v.name && pointLabel(s.point) === label).map((s) => lookup(s)!.final.testAccuracy);
+        const folds = stepRuns.filter((s) => s.variant === v.name && pointLabel(s.point) === label);
+        // A point with a failed (diverged) fold has no CV accuracy and is never chosen.
+        const foldAccuracies = folds.map((s) => lookup(s)?.final.testAccuracy ?? Number.NaN);
         const score: GridScore = { step: step.name, variant: v.name, point, cvAccuracy: foldAccuracies.reduce((a, b) => a + b, 0) / foldAccuracies.length, foldAccuracies };
         gridScores.push(score);
         // Ties keep the earlier point, so the choice is deterministic.
-        if (best === null || score.cvAccuracy > best.cvAccuracy) best = score;
+        if (!Number.isNaN(score.cvAccuracy) && (best === null || score.cvAccuracy > best.cvAccuracy)) best = score;
       }
-      choices[v.name] = { ...choices[v.name], ...best!.point };
+      // Every point diverged: keep the first, whose runs will be stored as failed too.
+      choices[v.name] = { ...choices[v.name], ...(best?.point ?? gridPoints(step.grid)[0]) };
     }
   }
   roundsRuns();

@@ -3,7 +3,7 @@
  * otherwise one plain line per finished run. The ETA prices every remaining epoch at its variant's measured
  * seconds per epoch (variants differ a lot: a ResNet epoch costs many MLP epochs), over the worker count.
  */
-import type { EpochMetrics, RunRecord } from '../training/record.js';
+import type { EpochMetrics, RunFailure, RunRecord } from '../training/record.js';
 import type { RunSpec } from './plan.js';
 import type { ProgressSink } from './runner.js';
 
@@ -82,6 +82,13 @@ export class StudyProgress implements ProgressSink {
         `[${this.doneRuns}/${this.totalRuns}] ${spec.key}: test ${pct(record.final.testAccuracy)}` +
           ` (${record.trainingSeconds.toFixed(1)} s)  ETA ${formatDuration(this.eta())}\n`,
       );
+  }
+
+  runFailed(slot: number, spec: RunSpec, failure: RunFailure): void {
+    this.doneRuns++;
+    this.lanes[slot] = null;
+    if (this.live) this.draw(true);
+    this.out.write(`${this.live ? '\r\x1b[K' : ''}[${this.doneRuns}/${this.totalRuns}] ${spec.key}: FAILED: ${failure.message}\n`);
   }
 
   end(): void {

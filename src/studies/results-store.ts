@@ -3,7 +3,10 @@
  *   {"key": run key, "configHash": ..., "sha256": ..., "fields": RunFields, "record": RunRecord}
  * with sha256 = sha256(key \n configHash \n JSON(fields) \n JSON(record)), and counts only when it parses and its
  * checksum matches. Lines written before "fields" existed lack it (sha256 then covers key, configHash and record) and
- * still count: runFields derives their fields from the key. Each append is one write of the whole line followed by
+ * still count: runFields derives their fields from the key. A run that diverged (non-finite loss) is stored as
+ *   {"key", "configHash", "sha256": sha256(key \n configHash \n JSON(failed)), "failed": RunFailure}
+ * so a resumed study does not train it again and reports list it as failed, not as an accuracy. Each append is one
+ * write of the whole line followed by
  * fsync, so an interruption leaves at worst one truncated last line. On open, corrupt or truncated lines are reported,
  * moved to results.rejected.txt, and the file is rewritten without them (temp file + rename) so their runs are redone.
  */
@@ -11,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { describeFsError, writeFileAtomic, WriteError } from '../io/atomic-write.js';
 import { join } from 'node:path';
-import type { RunRecord } from '../training/record.js';
+import type { RunFailure, RunRecord } from '../training/record.js';
 import { parseRunKey, type RunPlace } from './plan.js';
 
 /** Where a stored run sits in its study, as structured fields (the key says the same in one string). */
@@ -26,6 +29,12 @@ export interface StoredRun {
   /** Absent on lines stored before the fields existed. */
   fields?: RunFields;
   record: RunRecord;
+}
+
+export interface StoredFailure {
+  key: string;
+  configHash: string;
+  failure: RunFailure;
 }
 
 export const RESULTS_FILE = 'results.jsonl';
@@ -51,8 +60,15 @@ export function runFields(run: StoredRun, study: string): RunFields {
   return { study, ...place, seed: run.record.config.seed };
 }
 
-/** Parses one line; returns the run, or a reason why the line does not count. */
-export function decodeLine(line: string): StoredRun | string {
+/** Serializes one failed run as a results line. */
+export function encodeFailureLine(f: StoredFailure): string {
+  const json = JSON.stringify(f.failure);
+  const head = JSON.stringify({ key: f.key, configHash: f.configHash, sha256: checksum(f.key, f.configHash, null, json) });
+  return `${head.slice(0, -1)},"failed":${json}}\n`;
+}
+
+/** Parses one line; returns the run (or failed run), or a reason why the line does not count. */
+export function decodeLine(line: string): StoredRun | StoredFailure | string {
   let o: unknown;
   try {
     o = JSON.parse(line);
@@ -60,8 +76,14 @@ export function decodeLine(line: string): StoredRun | string {
     return 'not valid JSON (truncated?)';
   }
   if (typeof o !== 'object' || o === null) return 'not a JSON object';
-  const { key, configHash, sha256, fields, record } = o as Record<string, unknown>;
+  const { key, configHash, sha256, fields, record, failed } = o as Record<string, unknown>;
   if (typeof key !== 'string' || typeof configHash !== 'string' || typeof sha256 !== 'string') return 'missing key, configHash or sha256';
+  if (failed !== undefined) {
+    if (checksum(key, configHash, null, JSON.stringify(failed)) !== sha256) return 'checksum mismatch';
+    const f = failed as RunFailure;
+    if (typeof f?.message !== 'string' || !Number.isInteger(f.epoch) || !Number.isInteger(f.batch)) return 'failed run lacks message, epoch or batch';
+    return { key, configHash, failure: f };
+  }
   if (typeof record !== 'object' || record === null) return 'missing record';
   if (fields !== undefined && (typeof fields !== 'object' || fields === null)) return 'fields is not an object';
   if (checksum(key, configHash, fields === undefined ? null : JSON.stringify(fields), JSON.stringify(record)) !== sha256) return 'checksum mismatch';
@@ -75,6 +97,7 @@ export class ResultsStore {
   /** One message per line that did not count, e.g. "results.jsonl line 7: checksum mismatch". */
   readonly problems: string[] = [];
   private readonly runs = new Map<string, StoredRun>();
+  private readonly failures = new Map<string, StoredFailure>();
   private readonly order: StoredRun[] = [];
 
   private constructor(
@@ -106,11 +129,12 @@ export class ResultsStore {
       if (typeof run === 'string') {
         store.problems.push(`${where}: ${run}${readOnly ? '' : '; its run will be redone'}`);
         rejected.push(line);
-      } else if (store.runs.has(`${run.key}\n${run.configHash}`)) {
+      } else if (store.runs.has(`${run.key}\n${run.configHash}`) || store.failures.has(`${run.key}\n${run.configHash}`)) {
         store.problems.push(`${where}: duplicate of run "${run.key}"; ignored`);
         rejected.push(line);
       } else {
-        store.add(run);
+        if ('failure' in run) store.failures.set(`${run.key}\n${run.configHash}`, run);
+        else store.add(run);
         keep.push(line);
       }
     });
@@ -133,6 +157,18 @@ export class ResultsStore {
   /** The stored record of this run with this exact config, if any. */
   get(key: string, configHash: string): RunRecord | undefined {
     return this.runs.get(`${key}\n${configHash}`)?.record;
+  }
+
+  /** Why this run with this exact config failed, if it did. */
+  getFailure(key: string, configHash: string): RunFailure | undefined {
+    return this.failures.get(`${key}\n${configHash}`)?.failure;
+  }
+
+  /** Stores a failed run: a resumed study counts it as done; reports list it as failed. */
+  appendFailure(f: StoredFailure): void {
+    if (this.readOnly) throw new Error(`${this.file}: opened read-only`);
+    appendDurably(this.file, encodeFailureLine(f));
+    this.failures.set(`${f.key}\n${f.configHash}`, f);
   }
 
   /** All valid runs, in file order. */

@@ -6,9 +6,9 @@
  */
 import { join } from 'node:path';
 import type { RunConfig } from '../training/config.js';
-import type { EpochMetrics, RunRecord } from '../training/record.js';
+import type { EpochMetrics, RunFailure, RunRecord } from '../training/record.js';
 import type { StudyConfig } from './config.js';
-import { RunAbandonedError, type Executor } from './executor.js';
+import { RunAbandonedError, RunFailedError, type Executor } from './executor.js';
 import { planStudy, type RunSpec, type StudyPlan } from './plan.js';
 import type { ResultsStore, RunFields } from './results-store.js';
 import { EVENTS_FILE, EventLog, teeProgress, watchStudy, type RunWatcher } from './events.js';
@@ -21,6 +21,8 @@ export interface ProgressSink {
   runStarted(slot: number, spec: RunSpec): void;
   epoch(slot: number, spec: RunSpec, metrics: EpochMetrics): void;
   runFinished(slot: number, spec: RunSpec, record: RunRecord): void;
+  /** The run's loss diverged; it is stored as failed. */
+  runFailed?(slot: number, spec: RunSpec, failure: RunFailure): void;
   end(): void;
 }
 
@@ -58,7 +60,7 @@ export function specFields(study: StudyConfig, spec: RunSpec): RunFields {
 
 /** The study's plan given what the store holds. */
 export function currentPlan(study: StudyConfig, defaults: RunConfig, store: ResultsStore): StudyPlan {
-  return planStudy(study, defaults, (s) => store.get(s.key, s.configHash));
+  return planStudy(study, defaults, (s) => store.get(s.key, s.configHash), (s) => store.getFailure(s.key, s.configHash) !== undefined);
 }
 
 export async function runStudy(study: StudyConfig, opts: RunnerOptions): Promise<StudyOutcome> {
@@ -67,7 +69,7 @@ export async function runStudy(study: StudyConfig, opts: RunnerOptions): Promise
   const log = eventsFile === null ? null : new EventLog(eventsFile);
   const watchers = [...(log === null ? [] : [log]), ...(opts.watchers ?? [])];
   const progress = teeProgress(opts.progress, watchStudy(study.name, (s) => specFields(study, s), watchers, log));
-  const done = (s: RunSpec): boolean => store.get(s.key, s.configHash) !== undefined;
+  const done = (s: RunSpec): boolean => store.get(s.key, s.configHash) !== undefined || store.getFailure(s.key, s.configHash) !== undefined;
   const only = opts.onlyVariants;
   for (const v of only ?? [])
     if (!study.variants.some((x) => x.name === v)) throw new Error(`no variant "${v}" in study ${study.name} (variants: ${study.variants.map((x) => x.name).join(', ')})`);
@@ -95,6 +97,13 @@ export async function runStudy(study: StudyConfig, opts: RunnerOptions): Promise
           try {
             record = await executor.run({ key: spec.key, config: spec.config }, slot, { onEpoch: (m) => progress.epoch(slot, spec, m) });
           } catch (e) {
+            if (e instanceof RunFailedError) {
+              // Diverged: stored as a failed run (a result of this config), and the study goes on.
+              store.appendFailure({ key: spec.key, configHash: spec.configHash, failure: e.failure });
+              ranNow++;
+              opts.progress?.runFailed?.(slot, spec, e.failure);
+              continue;
+            }
             if (e instanceof RunAbandonedError) abandoned = true;
             else failure ??= e instanceof Error ? e : new Error(String(e));
             return;

@@ -75,6 +75,7 @@ export function withAppendedRuns(s: StudyDir, text: string): StudyDir {
     if (line.trim() === '') continue;
     const run = decodeLine(line);
     if (typeof run === 'string') problems.push(`${s.dir}: ${RESULTS_FILE}: appended line: ${run}`);
+    else if ('failure' in run) continue; // a diverged run: no record to show
     else if (!seen.has(id(run))) {
       seen.add(id(run));
       runs.push({ fields: runFields(run, s.name), stored: run });

@@ -3,7 +3,7 @@
  * train accuracy and training time, the configured comparisons (paired tests with Holm's correction), and our numbers
  * beside the report's published ones. Accuracies are fractions here; reports print percent.
  */
-import type { RunRecord } from '../training/record.js';
+import type { RunFailure, RunRecord } from '../training/record.js';
 import type { FieldValue, StudyConfig } from './config.js';
 import type { GridScore, RunSpec, StudyPlan } from './plan.js';
 import { holmAdjust } from './holm.js';
@@ -55,6 +55,12 @@ export interface PublishedCheck {
   welch: WelchResult | null;
 }
 
+export interface FailedRun {
+  key: string;
+  variant: string;
+  failure: RunFailure;
+}
+
 export interface StudyStats {
   /** The multi-round (or final, after grid search) results, one row per variant; empty for sweeps. */
   variants: VariantStats[];
@@ -64,7 +70,9 @@ export interface StudyStats {
   published: PublishedCheck[];
   gridScores: GridScore[];
   choices: Record<string, Record<string, FieldValue>>;
-  /** Runs found / runs planned. */
+  /** Runs whose loss diverged: stored as failed, counted in runsDone, in no accuracy. */
+  failedRuns: FailedRun[];
+  /** Runs found (failed ones included) / runs planned. */
   runsDone: number;
   runsPlanned: number;
 }
@@ -101,7 +109,15 @@ export function collectResults(plan: StudyPlan, lookup: (s: RunSpec) => RunRecor
   return out;
 }
 
-export function studyStats(study: StudyConfig, plan: StudyPlan, results: RunResult[]): StudyStats {
+/** The plan's runs stored as failed. */
+export function collectFailures(plan: StudyPlan, lookup: (s: RunSpec) => RunFailure | undefined): FailedRun[] {
+  return plan.runs.flatMap((spec) => {
+    const failure = lookup(spec);
+    return failure ? [{ key: spec.key, variant: spec.variant, failure }] : [];
+  });
+}
+
+export function studyStats(study: StudyConfig, plan: StudyPlan, results: RunResult[], failedRuns: FailedRun[] = []): StudyStats {
   const variants: VariantStats[] = [];
   const sweep: VariantStats[] = [];
   const rounds = new Map<string, RunResult[]>();
@@ -126,7 +142,8 @@ export function studyStats(study: StudyConfig, plan: StudyPlan, results: RunResu
     published: publishedChecks(study, variants),
     gridScores: plan.gridScores,
     choices: plan.choices,
-    runsDone: results.length,
+    failedRuns,
+    runsDone: results.length + failedRuns.length,
     runsPlanned: plan.totalRuns,
   };
 }

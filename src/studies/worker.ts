@@ -4,6 +4,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { FromWorker, ToWorker } from './executor.js';
+import { NonFiniteLossError } from '../training/record.js';
 import { runTraining } from '../training/run.js';
 
 if (!parentPort) throw new Error('worker.js must run as a worker thread');
@@ -14,6 +15,7 @@ port.on('message', (m: ToWorker) => {
     const record = runTraining(m.job.config, { onEpoch: (metrics) => port.postMessage({ type: 'epoch', metrics } satisfies FromWorker) });
     port.postMessage({ type: 'done', record } satisfies FromWorker);
   } catch (e) {
-    port.postMessage({ type: 'error', message: `run "${m.job.key}": ${e instanceof Error ? e.message : String(e)}` } satisfies FromWorker);
+    const failure = e instanceof NonFiniteLossError ? e.failure : undefined;
+    port.postMessage({ type: 'error', message: `run "${m.job.key}": ${e instanceof Error ? e.message : String(e)}`, failure } satisfies FromWorker);
   }
 });

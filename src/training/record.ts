@@ -34,6 +34,22 @@ export interface Provenance {
   kernels: 'relaxed' | 'simd';
 }
 
+/** Why a run stopped without a result: its loss became NaN or infinite (a diverging run, not a bug to retry). */
+export interface RunFailure {
+  message: string;
+  /** 1-based epoch and batch where the loss stopped being finite. */
+  epoch: number;
+  batch: number;
+}
+
+/** Thrown by the trainer when the loss stops being finite; studies store it as a failed run. */
+export class NonFiniteLossError extends Error {
+  override name = 'NonFiniteLossError';
+  constructor(readonly failure: RunFailure) {
+    super(failure.message);
+  }
+}
+
 /** Everything a run produced: the one JSON record a study stores per run. */
 export interface RunRecord {
   pairnetVersion: string;

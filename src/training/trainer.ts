@@ -9,7 +9,7 @@ import { evaluate } from './evaluate.js';
 import { Batch } from './batches.js';
 import { auxWeightAt, makeOptimizer, makeSchedule } from './optimizer.js';
 import { PairLoss, predictTarget } from './pair-loss.js';
-import type { EpochMetrics, Provenance, RunRecord } from './record.js';
+import { NonFiniteLossError, type EpochMetrics, type Provenance, type RunRecord } from './record.js';
 import { validateRunConfig } from './validate.js';
 import { PAIRNET_VERSION } from './version.js';
 
@@ -76,7 +76,8 @@ export function trainModel(config: RunConfig, hooks: TrainingHooks): TrainedRun 
       const out = model.forward(x, true);
       const v = loss.forward(out, batch.targets, weights);
       if (!Number.isFinite(v.total)) {
-        throw new Error(`${config.model}: loss is ${v.total} at epoch ${epoch + 1}, step ${step + 1} (main ${v.main}, aux ${v.aux}); lower optimizer.lr?`);
+        const message = `${config.model}: loss is ${v.total} at epoch ${epoch + 1}, batch ${step + 1} of ${steps} (main ${v.main}, aux ${v.aux}); lower optimizer.lr?`;
+        throw new NonFiniteLossError({ message, epoch: epoch + 1, batch: step + 1 });
       }
       model.backward(loss.backward());
       optimizer.step();

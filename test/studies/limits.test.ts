@@ -62,7 +62,7 @@ describe('limits, checked when a config is validated', () => {
   it('run configs bound epochs, pairs and batch size, whatever the entry point', () => {
     expect(() => resolveRunConfig(defaultRunConfig(), { epochs: 1e9 })).toThrow(/'epochs' must be at most 10,000/);
     expect(() => resolveRunConfig(defaultRunConfig(), { batchSize: 1e9 })).toThrow(/'batchSize' must be at most 30,000/);
-    expect(() => resolveRunConfig(defaultRunConfig(), { modelOptions: { channels: 1e6 } , model: 'bce-resnet' })).toThrow(/option 'channels' must be <= 1024/);
+    expect(() => resolveRunConfig(defaultRunConfig(), { modelOptions: { channels: 1e6 } , model: 'bce-resnet' })).toThrow(/option 'channels' must be <= 256/);
   });
 
   it('caps --workers at the core count with a warning', () => {

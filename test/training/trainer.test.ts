@@ -32,7 +32,7 @@ describe('runTraining', () => {
   });
 
   it('stops with the epoch and step when the loss stops being finite', () => {
-    expect(() => runTraining(small({ optimizer: { name: 'sgd', lr: 1e12 } }))).toThrow(/fcnet: loss is (NaN|Infinity) at epoch \d+, step \d+/);
+    expect(() => runTraining(small({ optimizer: { name: 'sgd', lr: 1e12 } }))).toThrow(/fcnet: loss is (NaN|Infinity) at epoch \d+, batch \d+ of \d+/);
   });
 
   it('refuses auxiliary weight for a model without auxiliary outputs', () => {

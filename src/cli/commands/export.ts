@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { writeStoredRun } from '../../reports/tensorboard-runs.js';
 import { epochRows, runRow, toCsv, toJsonl, type Row } from '../../reports/tidy.js';
 import { readStudyDir, type StudyDir } from '../../studies/study-dir.js';
-import { writeAtomic } from './train.js';
+import { writeFileAtomic } from '../../io/atomic-write.js';
 
 export interface ExportOptions {
   format: 'csv' | 'jsonl';
@@ -52,7 +52,7 @@ export function register(program: Command): void {
       const text = exportText(studies, { format: opts.format, epochs: opts.epochs === true });
       if (opts.out === undefined) process.stdout.write(text);
       else {
-        writeAtomic(opts.out, text);
+        writeFileAtomic(opts.out, text);
         const runs = studies.reduce((n, s) => n + s.runs.length, 0);
         console.error(`pairnet: ${runs} runs of ${studies.length} studies written to ${opts.out}`);
       }
