@@ -183,6 +183,8 @@ export function register(program: Command): void {
 
 function printResults(config: RunConfig, record: RunRecord, evaluatedOn: string, saved: string | undefined): void {
   const f = record.final;
-  console.log(`${config.model}: test accuracy ${pct(f.testAccuracy)} (${evaluatedOn}), digit accuracy ${pct(f.testDigitAccuracy)}, train accuracy ${pct(f.trainAccuracy)}`);
+  // Digit heads trained without an auxiliary loss sit at chance level: their accuracy means nothing.
+  const digits = f.testDigitAccuracy !== null && config.loss.aux === 0 ? 'digit heads untrained (loss.aux is 0)' : `digit accuracy ${pct(f.testDigitAccuracy)}`;
+  console.log(`${config.model}: test accuracy ${pct(f.testAccuracy)} (${evaluatedOn}), ${digits}, train accuracy ${pct(f.trainAccuracy)}`);
   console.log(`parameters ${record.parameterCount.toLocaleString('en-US')}, training ${record.trainingSeconds.toFixed(1)} s, seed ${config.seed}${saved ? `, weights -> ${saved}` : ''}`);
 }
