@@ -31,7 +31,12 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 
 export function describeValue(v: unknown): string {
   if (v === undefined) return 'nothing';
-  const s = JSON.stringify(v);
+  let s: string;
+  try {
+    s = JSON.stringify(v);
+  } catch {
+    return 'a value nested too deeply to print';
+  }
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 

@@ -10,6 +10,23 @@ import { checkPlannedRuns } from './run-defaults.js';
 
 export const STUDY_COPY = 'study.json';
 
+/** Deepest nesting of [ and { outside strings (a study config needs about 6). */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '[' || c === '{') max = Math.max(max, ++depth);
+    else if (c === ']' || c === '}') depth--;
+  }
+  return max;
+}
+
 export function loadStudyConfig(file: string, defaults: RunConfig): StudyConfig {
   let text: string;
   try {
@@ -19,6 +36,8 @@ export function loadStudyConfig(file: string, defaults: RunConfig): StudyConfig 
   }
   let json: unknown;
   try {
+    // JSON.parse itself copes with deep nesting; the checks after it recurse, so refuse what no config needs.
+    if (nestingDepth(text) > 100) throw new Error('nested more than 100 levels deep');
     json = JSON.parse(text);
   } catch (e) {
     throw new ConfigError(`${file}: not valid JSON (${quote((e as Error).message)})`);

@@ -102,6 +102,12 @@ describe('hostile input files: a clear short error in bounded memory', () => {
     const q = run(['study', s]);
     bounded(q);
     expect(q.message).toContain(`study config ${s}: ${GB} bytes, at most 1,048,576`);
+    // Under the size bound but nested 200,000 deep: refused before the checks that recurse.
+    const deep = join(dir, 'deep.json');
+    writeFileSync(deep, `{"name":${'[1,'.repeat(200_000)}1${']'.repeat(200_000)}}`);
+    const d = run(['study', deep]);
+    bounded(d);
+    expect(d.message).toBe(`pairnet: ${deep}: not valid JSON (nested more than 100 levels deep)\n`);
   });
 
   it('weights with NaN tensors, std 0 or mean NaN are refused; eval takes the model from the metadata', () => {

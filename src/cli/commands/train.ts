@@ -5,6 +5,7 @@ import type { ModelOptionValue } from '../../models/model.js';
 import { encodeWeightsMetadata } from '../../models/weights-meta.js';
 import type { OptimizerName, RunConfig } from '../../training/config.js';
 import { defaultRunConfig, optimizerDefaults } from '../../training/defaults.js';
+import { quote } from '../../training/limits.js';
 import type { EpochMetrics, RunRecord } from '../../training/record.js';
 import { trainRun } from '../../training/run.js';
 import { resolveRunConfig } from '../../training/validate.js';
@@ -45,7 +46,7 @@ function trainWatchers(o: TrainCliOptions, config: RunConfig): { key: string; fi
 
 export function parseNumber(flag: string, v: string, check: (n: number) => boolean, want: string): number {
   const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n) || !check(n)) throw new Error(`${flag}: expected ${want}, got "${v}"`);
+  if (v.trim() === '' || !Number.isFinite(n) || !check(n)) throw new Error(`${flag}: expected ${want}, got "${quote(v)}"`);
   return n;
 }
 
@@ -56,7 +57,7 @@ export function parseModelOptions(pairs: string[]): Record<string, ModelOptionVa
   const out: Record<string, ModelOptionValue> = {};
   for (const p of pairs) {
     const eq = p.indexOf('=');
-    if (eq <= 0) throw new Error(`--option: expected key=value, got "${p}"`);
+    if (eq <= 0) throw new Error(`--option: expected key=value, got "${quote(p)}"`);
     const raw = p.slice(eq + 1);
     out[p.slice(0, eq)] = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
   }
@@ -79,7 +80,7 @@ function parseAugment(list: string): RunConfig['data']['augment'] {
 export function configFromFlags(o: TrainCliOptions): RunConfig {
   const over: Record<string, unknown> = { model: o.model, modelOptions: parseModelOptions(o.option) };
   if (o.optimizer !== undefined) {
-    if (!['adam', 'sgd', 'adadelta'].includes(o.optimizer)) throw new Error(`--optimizer: expected adam, sgd or adadelta, got "${o.optimizer}"`);
+    if (!['adam', 'sgd', 'adadelta'].includes(o.optimizer)) throw new Error(`--optimizer: expected adam, sgd or adadelta, got "${quote(o.optimizer)}"`);
     over.optimizer = optimizerDefaults(o.optimizer as OptimizerName);
   }
   const c = resolveRunConfig(defaultRunConfig(), over);
