@@ -79,7 +79,8 @@ function isObj(v: unknown): v is Obj {
 /** Validates parsed JSON against the study schema; `defaults` is the trainer's default RunConfig (for override checks). */
 export function validateStudyConfig(json: unknown, file: string, defaults: RunConfig): StudyConfig {
   const fail = (field: string, problem: string, value: unknown): never => {
-    throw new ConfigError(`${quote(file)}: ${quote(field)}: ${problem}, got ${describeValue(value)}`);
+    // Every part bounded: the message stays under 1 KB whatever the file holds.
+    throw new ConfigError(`${quote(file)}: ${quote(field)}: ${problem.length > 400 ? `${problem.slice(0, 397)}...` : problem}, got ${describeValue(value)}`);
   };
   if (!isObj(json)) fail('(top level)', 'expected a JSON object', json);
   const o = json as Obj;
@@ -87,6 +88,10 @@ export function validateStudyConfig(json: unknown, file: string, defaults: RunCo
   for (const k of Object.keys(o)) if (!known.includes(k)) fail(k, `unknown field (expected one of ${known.slice(1).join(', ')})`, o[k]);
 
   const str = (v: unknown, field: string): string => (typeof v === 'string' && v.length > 0 ? v : fail(field, 'expected a non-empty string', v));
+  const label = (v: unknown, field: string): string => {
+    const s = str(v, field);
+    return s.length <= LIMITS.nameChars.max ? s : fail(field, `expected ${limitText('nameChars')} characters`, s);
+  };
   const int = (v: unknown, field: string, min: number, limit?: LimitName): number => {
     if (!(typeof v === 'number' && Number.isInteger(v) && v >= min)) return fail(field, `expected an integer >= ${min}`, v);
     return limit !== undefined && v > LIMITS[limit].max ? fail(field, `expected ${limitText(limit)}`, v) : v;
@@ -109,7 +114,7 @@ export function validateStudyConfig(json: unknown, file: string, defaults: RunCo
     for (const k of Object.keys(v)) if (!['name', 'model', 'overrides'].includes(k)) fail(`${at}.${k}`, 'unknown field (expected name, model, overrides)', v[k]);
     const overrides = v.overrides === undefined ? {} : isObj(v.overrides) ? v.overrides : fail(`${at}.overrides`, 'expected an object', v.overrides);
     checkOverrides(overrides, defaults, `${at}.overrides`, file);
-    return { name: str(v.name, `${at}.name`), model: str(v.model, `${at}.model`), overrides };
+    return { name: label(v.name, `${at}.name`), model: label(v.model, `${at}.model`), overrides };
   });
   const baseOptions = (isObj(base.modelOptions) ? base.modelOptions : {}) as Record<string, FieldValue>;
   variants.forEach((v, i) => {
@@ -187,7 +192,9 @@ function validateProtocol(p: unknown, fail: Fail, int: IntCheck, str: StrCheck, 
       const variants = s.variants === undefined || s.variants === null ? null : Array.isArray(s.variants)
         ? s.variants.map((v, j) => variantRef(v, `${at}.variants[${j}]`))
         : fail(`${at}.variants`, 'expected an array of variant names', s.variants);
-      return { name: str(s.name, `${at}.name`), grid, variants };
+      const name = str(s.name, `${at}.name`);
+      if (name.length > LIMITS.nameChars.max) fail(`${at}.name`, `expected ${limitText('nameChars')} characters`, name);
+      return { name, grid, variants };
     });
     return { kind, folds, steps };
   }

@@ -4,6 +4,7 @@
  */
 import { maxPairs, type MnistSource } from '../data/browser.js';
 import type { RunConfig } from '../training/config.js';
+import { quote } from '../training/limits.js';
 import { defaultRunConfig } from '../training/defaults.js';
 import { validateRunConfig } from '../training/validate.js';
 import { ConfigError, type StudyConfig } from './config.js';
@@ -19,7 +20,7 @@ export function checkPlannedRuns(study: StudyConfig, defaults: RunConfig, file: 
     try {
       validateRunConfig(spec.config);
     } catch (e) {
-      throw new ConfigError(`${file}: run "${spec.key}": ${(e as Error).message}`);
+      throw new ConfigError(`${file}: run "${quote(spec.key)}": ${(e as Error).message}`);
     }
   }
 }

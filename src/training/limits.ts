@@ -31,6 +31,7 @@ export const LIMITS = {
   safetensorsTensors: { max: SAFETENSORS_LIMITS.tensors, why: 'the largest zoo model has under 200 tensors' },
   idxInflatedBytes: { max: 256 * 1024 * 1024, why: 'the MNIST train images file is 47 MB inflated' },
   servedFileBytes: { max: 64 * 1024 * 1024, why: 'a report with its plots is a few MB; weights files are under 10 MB' },
+  nameChars: { max: 100, why: 'a variant or step name is a table row label' },
   /** Messages quote at most this many characters of a bad value. */
   quotedChars: { max: 200, why: 'an error message must stay readable (under 1 KB) whatever the input' },
 } as const satisfies Record<string, Limit>;
