@@ -15,6 +15,11 @@ export interface WeightsMetadata {
   modelOptions: ModelOptions;
   /** The training inputs' mean and std when training standardised them, else null. */
   standardization: Standardization | null;
+  /**
+   * Whether training gave the digit outputs an auxiliary loss (config.loss.aux > 0): without one they sit at chance
+   * and must not be shown as predictions. Null when the file does not say.
+   */
+  digitsTrained: boolean | null;
 }
 
 /** The "__metadata__" strings of a weights file trained with `config`. */
@@ -55,5 +60,14 @@ export function decodeWeightsMetadata(metadata: Record<string, string>, source: 
     if (metadata.std === undefined || !(Number.isFinite(std) && std > 0)) bad('std', 'a finite number > 0');
     standardization = { mean, std };
   }
-  return { model: metadata.model, modelOptions, standardization };
+  let digitsTrained: boolean | null = null;
+  if (metadata.config !== undefined) {
+    try {
+      const aux = (JSON.parse(metadata.config) as { loss?: { aux?: unknown } }).loss?.aux;
+      if (typeof aux === 'number') digitsTrained = aux > 0;
+    } catch {
+      bad('config', 'the JSON of a run config');
+    }
+  }
+  return { model: metadata.model, modelOptions, standardization, digitsTrained };
 }

@@ -16,6 +16,9 @@ import { startServer, type RunningServer } from '../../src/cli/commands/serve.js
 import { Rng } from '../../src/engine/rng.js';
 import { encodeSafetensors } from '../../src/engine/safetensors.js';
 import { buildModel } from '../../src/models/registry.js';
+import { encodeWeightsMetadata } from '../../src/models/weights-meta.js';
+import { defaultRunConfig } from '../../src/training/defaults.js';
+import { resolveRunConfig } from '../../src/training/validate.js';
 import { mnistDigitFromDrawing, networkInput, type GrayImage } from '../../web/src/preprocess.js';
 import { argmax, predictPair } from '../../web/src/pair-predict.js';
 import { digitImage, parseTestDigits } from '../../web/src/test-digits.js';
@@ -237,7 +240,10 @@ describe.skipIf(!existsSync(CHROMIUM))(`web page in headless Chromium (skipped w
     await page.setInputFiles('#weights-file', { name: 'corrupt.safetensors', mimeType: 'application/octet-stream', buffer: corrupt });
     await page.waitForSelector('#status.error');
     expect(await page.textContent('#status')).toContain('corrupt.safetensors: not a valid safetensors file');
-    expect(await page.textContent('#relation')).toBe('no model');
+    // The working model stays in use, and the picker and the message say which it is.
+    const inUse = await page.evaluate(() => (document.getElementById('model-select') as HTMLSelectElement).selectedOptions[0].textContent);
+    expect(await page.textContent('#status')).toContain(`(still using ${manifest.find((m) => m.label === inUse)?.label}`);
+    expect(await page.textContent('#relation')).not.toBe('no model');
 
     const other = manifest.find((m) => m.model !== entry.model)?.model ?? (entry.model === 'fcnet' ? 'convnet' : 'fcnet');
     const wrong = Buffer.from(encodeSafetensors(buildModel(other, {}, new Rng(1)).module));
@@ -250,6 +256,20 @@ describe.skipIf(!existsSync(CHROMIUM))(`web page in headless Chromium (skipped w
     await page.setInputFiles('#weights-file', join(repo, 'web/public/models', entry.weights));
     await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('model ready'));
     expect(await page.textContent('#status')).toBe(`model ready: ${entry.weights}`);
+    expect(await page.evaluate(() => (document.getElementById('model-select') as HTMLSelectElement).selectedOptions[0].textContent)).toBe(`own weights: ${entry.weights}`);
+  });
+
+  it('shows digit heads trained without an auxiliary loss as untrained, not as a guess', async () => {
+    const config = resolveRunConfig(defaultRunConfig(), { model: 'convsepnet', loss: { main: 1, aux: 0 } });
+    const bytes = encodeSafetensors(buildModel('convsepnet', {}, new Rng(3)).module, encodeWeightsMetadata(config, { mean: 33, std: 78 }));
+    await page.setInputFiles('#weights-file', { name: 'no-aux.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from(bytes) });
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'model ready: no-aux.safetensors');
+    await page.click('#random-pair');
+    await page.waitForFunction(() => document.querySelector('#pad-second .source')?.textContent?.startsWith('MNIST'));
+    for (const pad of ['#pad-first', '#pad-second']) expect(await page.textContent(`${pad} .digit-guess`)).toBe('digit heads untrained (no auxiliary loss)');
+    expect(await page.locator('.digit-bars .bar').count()).toBe(0);
+    // The comparison itself is the model's real output.
+    expect(await page.textContent('#probability')).toMatch(/^P\(first ≤ second\) = \d\.\d{3}$/);
   });
 
   it('trains a model in the page with live curves and then uses it', async () => {
@@ -261,6 +281,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`web page in headless Chromium (skipped w
     await page.waitForFunction(() => document.getElementById('train-progress')?.dataset.done === 'true', null, { timeout: 30_000 });
     expect(await page.textContent('#train-progress')).toMatch(/^done: test accuracy \d+\.\d% on 100 test pairs/);
     expect(await page.textContent('#status')).toContain('trained in this page');
+    expect(await page.evaluate(() => (document.getElementById('model-select') as HTMLSelectElement).selectedOptions[0].textContent)).toMatch(/, trained in this page$/);
     await page.waitForFunction(() => document.getElementById('relation')?.dataset.relation !== undefined);
     await page.locator('.train').screenshot({ path: join(repo, 'out', 'web-e2e-training.png') });
   });

@@ -24,6 +24,8 @@ const modelInfo = byId<HTMLElement>('model-info');
 let loaded: LoadedModel | null = null;
 let testDigits: TestDigits | null = null;
 let scheduled = false;
+/** The last shipped model picked (own weights without metadata load as its architecture). */
+let lastShipped: string | null = null;
 
 function setStatus(text: string, error = false): void {
   status.textContent = text;
@@ -84,6 +86,11 @@ function showDigit(view: PadView, content: PadContent, digit: Uint8Array | null,
     content.kind === 'mnist' ? `MNIST test digit, label ${content.label}` : content.kind === 'drawing' ? 'your drawing' : '';
   view.bars.replaceChildren();
   delete view.guess.dataset.digit;
+  if (digit !== null && loaded?.digitsTrained === false) {
+    // Trained without an auxiliary digit loss: the digit outputs are untrained, so no guess is shown.
+    view.guess.textContent = 'digit heads untrained (no auxiliary loss)';
+    return;
+  }
   if (digit === null || probs === null) {
     view.guess.textContent = digit === null ? 'draw a digit' : loaded !== null ? 'this model predicts no digits' : '';
     return;
@@ -172,8 +179,27 @@ function describeModel(m: LoadedModel): void {
   );
 }
 
+/** The picker always names the model in use: own or page-trained weights get an entry of their own. */
+function showInPicker(m: LoadedModel): void {
+  modelSelect.querySelector('option[value="in-use"]')?.remove();
+  if ([...modelSelect.options].some((o) => o.value === m.entry.id)) {
+    modelSelect.value = m.entry.id;
+    return;
+  }
+  const label = m.entry.id === 'trained-here' ? m.entry.label : `own weights: ${m.source}`;
+  modelSelect.append(new Option(label, 'in-use', true, true));
+}
+
+/** A model failed to load: the one in use (if any) stays, and the message says so. */
+function loadFailed(message: string): void {
+  setStatus(loaded === null ? message : `${message}\n(still using ${loaded.source})`, true);
+  if (loaded !== null) showInPicker(loaded);
+  update();
+}
+
 function use(m: LoadedModel): void {
   loaded = m;
+  showInPicker(m);
   describeModel(m);
   setStatus(`model ready: ${m.source}`);
   update();
@@ -182,13 +208,12 @@ function use(m: LoadedModel): void {
 async function selectModel(entries: ModelEntry[]): Promise<void> {
   const entry = entries.find((e) => e.id === modelSelect.value);
   if (entry === undefined) return;
+  lastShipped = entry.id;
   setStatus(`loading ${entry.label} ...`);
   try {
     use(await loadManifestModel(entry));
   } catch (e) {
-    loaded = null;
-    setStatus((e as Error).message, true);
-    update();
+    loadFailed((e as Error).message);
   }
 }
 
@@ -214,23 +239,21 @@ async function start(): Promise<void> {
 
   const entries = await fetchManifest('./models/manifest.json');
   for (const e of entries) modelSelect.append(new Option(e.label, e.id));
-  modelSelect.addEventListener('change', () => void selectModel(entries));
+  modelSelect.addEventListener('change', () => {
+    if (modelSelect.value !== 'in-use') void selectModel(entries);
+  });
 
   const weightsInput = byId<HTMLInputElement>('weights-file');
   weightsInput.addEventListener('change', () => {
     const file = weightsInput.files?.[0];
-    const entry = entries.find((e) => e.id === modelSelect.value);
+    // Weights without metadata are read as the last chosen shipped model.
+    const entry = entries.find((e) => e.id === modelSelect.value) ?? entries.find((e) => e.id === lastShipped) ?? entries[0];
     if (file === undefined || entry === undefined) return;
     setStatus(`loading ${file.name} ...`);
     void file
       .arrayBuffer()
       .then((buf) => use(loadOwnWeights(new Uint8Array(buf), file.name, entry)))
-      .catch((e: unknown) => {
-        loaded = null;
-        setStatus((e as Error).message, true);
-        modelInfo.replaceChildren();
-        update();
-      });
+      .catch((e: unknown) => loadFailed((e as Error).message));
   });
 
   testDigits = await fetchTestDigits('./digits/mnist-test-sample.json').catch((e: unknown) => {

@@ -32,6 +32,8 @@ export interface ModelEntry {
 export interface LoadedModel {
   entry: ModelEntry;
   model: PairModel;
+  /** False when the weights were trained without an auxiliary digit loss: their digit outputs mean nothing. */
+  digitsTrained: boolean | null;
   /** Where the weights came from (shown to the user). */
   source: string;
 }
@@ -74,12 +76,18 @@ export function modelFromWeights(entry: ModelEntry, bytes: Uint8Array, source: s
   return model;
 }
 
+/** What the weights' metadata says of their digit outputs (see WeightsMetadata.digitsTrained). */
+export function digitsTrainedIn(bytes: Uint8Array, source: string): boolean | null {
+  return decodeWeightsMetadata(readSafetensors(bytes, source).metadata, source).digitsTrained;
+}
+
 export async function loadManifestModel(entry: ModelEntry): Promise<LoadedModel> {
   const url = new URL(entry.weights, new URL('./models/', document.baseURI)).href;
   const res = await fetch(url);
   if (!res.ok) throw new Error(`${entry.weights}: HTTP ${res.status}, cannot load the weights of ${entry.label}`);
   const bytes = new Uint8Array(await res.arrayBuffer());
-  return { entry, model: modelFromWeights(entry, bytes, entry.weights), source: `${entry.label} (${entry.weights})` };
+  const model = modelFromWeights(entry, bytes, entry.weights);
+  return { entry, model, source: `${entry.label} (${entry.weights})`, digitsTrained: digitsTrainedIn(bytes, entry.weights) };
 }
 
 /**
@@ -97,7 +105,7 @@ export function loadOwnWeights(bytes: Uint8Array, fileName: string, selected: Mo
     entry.standardization = meta.standardization;
   }
   try {
-    return { entry, model: modelFromWeights(entry, bytes, fileName), source: fileName };
+    return { entry, model: modelFromWeights(entry, bytes, fileName), source: fileName, digitsTrained: meta.digitsTrained };
   } catch (e) {
     const which = metadata.model !== undefined ? `its metadata's model "${meta.model}"` : `the selected model, ${selected.label}`;
     throw new Error(`${(e as Error).message}\n(the weights must fit ${which})`);
