@@ -285,4 +285,32 @@ describe.skipIf(!existsSync(CHROMIUM))(`web page in headless Chromium (skipped w
     await page.waitForFunction(() => document.getElementById('relation')?.dataset.relation !== undefined);
     await page.locator('.train').screenshot({ path: join(repo, 'out', 'web-e2e-training.png') });
   });
+
+  it('fits a 390 px wide phone: no sideways scrolling, a readable chart, no empty gap before training', async () => {
+    const fresh = await context.newPage();
+    await fresh.setViewportSize({ width: 390, height: 844 });
+    await fresh.goto(server.url);
+    await fresh.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('model ready'), null, { timeout: 20_000 });
+    const wide = await fresh.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('body *')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5).map((e) => `${e.tagName}#${e.id}.${e.className}`).slice(0, 5),
+    );
+    expect(wide).toEqual([]);
+    expect(await fresh.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // Before any training the chart takes no room.
+    expect(await fresh.evaluate(() => document.getElementById('train-chart')!.getBoundingClientRect().height)).toBe(0);
+    await fresh.selectOption('#train-arch', 'convsepnet-probabilistic');
+    await fresh.fill('#train-epochs', '1');
+    await fresh.selectOption('#train-pairs', '250');
+    await fresh.click('#train-start');
+    await fresh.waitForFunction(() => document.getElementById('train-progress')?.dataset.done === 'true', null, { timeout: 30_000 });
+    // The chart is drawn at its displayed size, so its 12 px labels stay 12 CSS px on a phone.
+    const chart = await fresh.evaluate(() => {
+      const c = document.getElementById('train-chart') as HTMLCanvasElement;
+      return { cssWidth: c.getBoundingClientRect().width, pixelsPerCss: c.width / c.getBoundingClientRect().width, ratio: window.devicePixelRatio };
+    });
+    expect(chart.cssWidth).toBeGreaterThan(300);
+    expect(chart.pixelsPerCss).toBeCloseTo(chart.ratio, 1);
+    await fresh.screenshot({ path: join(repo, 'out', 'web-e2e-390px.png'), fullPage: true });
+    await fresh.close();
+  });
 });

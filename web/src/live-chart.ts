@@ -54,9 +54,20 @@ function panel(ctx: CanvasRenderingContext2D, x0: number, w: number, h: number, 
   ctx.setLineDash([]);
 }
 
+/**
+ * Draws at the canvas's displayed size times the device pixel ratio, so its 12 px labels are 12 CSS px on any screen
+ * (a fixed 900 px drawing scaled down to a phone's width made them unreadable). Shows the canvas if hidden.
+ */
 export function drawCurves(canvas: HTMLCanvasElement, history: EpochMetrics[], epochs: number): void {
+  canvas.hidden = false;
+  const ratio = window.devicePixelRatio || 1;
+  const box = canvas.getBoundingClientRect();
+  canvas.width = Math.max(1, Math.round(box.width * ratio));
+  canvas.height = Math.max(1, Math.round(box.height * ratio));
   const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
-  const { width, height } = canvas;
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  const width = box.width;
+  const height = box.height;
   ctx.clearRect(0, 0, width, height);
   const losses = history.flatMap((m) => [m.trainLoss, m.testLoss ?? m.trainLoss]);
   const maxLoss = Math.max(0.1, ...losses);
@@ -66,7 +77,7 @@ export function drawCurves(canvas: HTMLCanvasElement, history: EpochMetrics[], e
     { values: history.map((m) => m.testLoss), color: TEST, dashed: true },
   ], [0, maxLoss]);
   const accs = history.flatMap((m) => [m.trainAccuracy, m.testAccuracy ?? m.trainAccuracy]);
-  panel(ctx, half, half, height, 'accuracy (train solid, test dashed)', epochs, [
+  panel(ctx, half, half, height, half < 260 ? 'accuracy (test dashed)' : 'accuracy (train solid, test dashed)', epochs, [
     { values: history.map((m) => m.trainAccuracy), color: TRAIN, dashed: false },
     { values: history.map((m) => m.testAccuracy), color: TEST, dashed: true },
   ], [Math.min(0.5, ...accs), 1]);
