@@ -39,6 +39,17 @@ describe('writeFileAtomic: the one whole-file writer', () => {
     expect(r.stdout.trim().split('\n').slice(-1)).toEqual(['exit 1']);
   });
 
+  it.skipIf(!canMount)('out of disk during a study: the error names the file, no temporary file or lock is left', () => {
+    const mnt = join(dir, 'small-study');
+    mkdirSync(mnt);
+    const config = join(dir, 'disk.json');
+    writeFileSync(config, JSON.stringify({ name: 'tiny-disk', description: 'd', seed: 1, rounds: 3, epochs: 1, base: { data: { trainPairs: 60, testPairs: 60 } }, variants: [{ name: 'FC', model: 'fcnet' }], protocol: { kind: 'multi-round' } }));
+    const script = `mount -t tmpfs -o size=48k tmpfs ${mnt} && node ${cli} study ${config} --workers 1 --out ${mnt}/out; echo "exit $?"; find ${mnt} -name '*.tmp-*' -o -name study.lock`;
+    const r = spawnSync('unshare', ['-m', 'sh', '-c', script], { encoding: 'utf8' });
+    expect(r.stderr).toMatch(new RegExp(`pairnet: cannot (write|append to) ${mnt}/out/\\S+: ENOSPC \\(no space left on device\\)`));
+    expect(r.stdout.trim().split('\n').slice(-1)).toEqual(['exit 1']);
+  });
+
   it('a write cut short (file size limit) removes the temporary file', () => {
     const file = join(dir, 'big.bin');
     const js = `import('./dist/src/io/atomic-write.js').then((m) => { try { m.writeFileAtomic(${JSON.stringify(file)}, new Uint8Array(1 << 20)); } catch (e) { console.log(e.message); } })`;
