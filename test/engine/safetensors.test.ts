@@ -6,6 +6,7 @@ import { BatchNorm1d } from '../../src/engine/modules/batchnorm.js';
 import { fromArray } from '../../src/engine/tensor.js';
 import { Rng } from '../../src/engine/rng.js';
 import { encodeSafetensors, loadSafetensors, readSafetensors } from '../../src/engine/safetensors.js';
+import { withHeader } from './safetensors-bytes.js';
 
 const mlp = (seed: number, hidden = 4): Sequential =>
   new Sequential(new Linear(3, hidden, new Rng(seed)), new ReLU(), new Linear(hidden, 2, new Rng(seed + 1)));
@@ -13,18 +14,6 @@ const mlp = (seed: number, hidden = 4): Sequential =>
 function headerOf(bytes: Uint8Array): { length: number; json: Record<string, unknown> } {
   const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(0, true);
   return { length, json: JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length))) };
-}
-
-/** A file with the header replaced by `header` (padded to 8 bytes) and the given data bytes. */
-function withHeader(header: unknown, data: Uint8Array): Uint8Array {
-  let text = JSON.stringify(header);
-  text += ' '.repeat((8 - (text.length % 8)) % 8);
-  const json = new TextEncoder().encode(text);
-  const out = new Uint8Array(8 + json.length + data.length);
-  new DataView(out.buffer).setUint32(0, json.length, true);
-  out.set(json, 8);
-  out.set(data, 8 + json.length);
-  return out;
 }
 
 describe('safetensors', () => {

@@ -11,6 +11,7 @@ import { BatchNorm1d } from '../../src/engine/modules/batchnorm.js';
 import { Sequential } from '../../src/engine/modules/containers.js';
 import { Rng } from '../../src/engine/rng.js';
 import { encodeSafetensors, loadSafetensors, readSafetensors } from '../../src/engine/safetensors.js';
+import { withHeader } from '../engine/safetensors-bytes.js';
 import { check, mutatedBytes, reportCases } from './fuzz-runs.js';
 
 afterAll(() => reportCases('parsers'));
@@ -76,14 +77,7 @@ const randomHeader = fc
     ),
     fc.uint8Array({ maxLength: 200 }),
   )
-  .map(([header, data]) => {
-    const json = new TextEncoder().encode(JSON.stringify(header));
-    const out = new Uint8Array(8 + json.length + data.length);
-    new DataView(out.buffer).setUint32(0, json.length, true);
-    out.set(json, 8);
-    out.set(data, 8 + json.length);
-    return out;
-  });
+  .map(([header, data]) => withHeader(header, data));
 
 describe('fuzz: safetensors reader', () => {
   it('random bytes', () => check('safetensors random', fc.uint8Array({ maxLength: 300 }), weightsProperty));
