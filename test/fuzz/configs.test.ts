@@ -81,6 +81,8 @@ const flags: fc.Arbitrary<TrainCliOptions> = fc.record({
   lrGamma: flagValue,
   auxSchedule: fc.option(fc.constantFrom('constant', 'linear', 'cosine', 'step'), { nil: undefined }),
   seed: flagValue,
+  cosine: fc.option(fc.boolean(), { nil: undefined }),
+  augment: fc.option(fc.oneof(fc.constantFrom('translate=2,swap', 'rotate=10,scale=0.1', 'rotate=1e9', 'scale=1', 'repair,x', 'translate=', 'y'.repeat(3000)), fc.string({ maxLength: 30 })), { nil: undefined }),
 });
 
 describe('fuzz: train flags', () => {

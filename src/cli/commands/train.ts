@@ -72,7 +72,7 @@ function parseAugment(list: string): RunConfig['data']['augment'] {
     const [name, value] = item.split('=');
     if ((name === 'swap' || name === 'repair') && value === undefined) a[name] = true;
     else if (name === 'translate' || name === 'rotate' || name === 'scale') a[name] = parseNumber('--augment', value ?? '', (n) => n >= 0, `${name}=<number >= 0>`);
-    else throw new Error(`--augment: unknown item "${item}" (known: translate=N, swap, repair, rotate=DEG, scale=F)`);
+    else throw new Error(`--augment: unknown item "${quote(item)}" (known: translate=N, swap, repair, rotate=DEG, scale=F)`);
   }
   return a;
 }
