@@ -72,7 +72,7 @@ export function teeProgress(...sinks: (ProgressSink | undefined)[]): ProgressSin
   return {
     begin: (info) => all.forEach((s) => s.begin(info)),
     queued: (pending) => all.forEach((s) => s.queued(pending)),
-    runStarted: (slot, spec) => all.forEach((s) => s.runStarted(slot, spec)),
+    runStarted: (slot, spec, where) => all.forEach((s) => s.runStarted(slot, spec, where)),
     epoch: (slot, spec, m) => all.forEach((s) => s.epoch(slot, spec, m)),
     runFinished: (slot, spec, record) => all.forEach((s) => s.runFinished(slot, spec, record)),
     end: () => all.forEach((s) => s.end()),

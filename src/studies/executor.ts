@@ -1,12 +1,13 @@
 /**
  * The executor: the one seam between a study and where its runs execute. A run is a pure function of its resolved
  * RunConfig, so an executor only needs (key, config) in and a RunRecord out. Two implementations live here: in the
- * calling thread (tests, debugging) and on a pool of worker threads (the CLI). A multi-machine executor on a queue
- * engine would implement the same interface.
+ * calling thread (tests, debugging) and on a pool of worker threads (the CLI); queue-executor.ts sends them to
+ * `pairnet worker` processes on other machines through BullMQ, and run-cache.ts reuses runs already trained.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { pinKernelVariant, type KernelVariant } from '../engine/kernels/index.js';
 import type { RunConfig } from '../training/config.js';
 import { NonFiniteLossError, type EpochMetrics, type RunFailure, type RunRecord } from '../training/record.js';
 import { runTraining } from '../training/run.js';
@@ -14,15 +15,21 @@ import { runTraining } from '../training/run.js';
 export interface RunJob {
   key: string;
   config: RunConfig;
+  /** The kernel build to train with (default: kernelVariant(), the runtime's). */
+  kernels?: KernelVariant;
 }
 
 export interface RunHooks {
+  /** The run started training; `where` names the thread or worker host doing it. May come more than once (queue). */
+  onStart?: (where: string) => void;
   onEpoch?: (metrics: EpochMetrics) => void;
 }
 
 export interface Executor {
   /** How many runs may be in flight at once; the runner calls run() with slot = 0..slots-1. */
   readonly slots: number;
+  /** Runs go to other processes through a queue: slots are runs waiting there, not threads (progress.ts). */
+  readonly remote?: boolean;
   run(job: RunJob, slot: number, hooks?: RunHooks): Promise<RunRecord>;
   /** Abandons in-flight runs (their promises reject with RunAbandonedError) and releases threads. */
   close(): Promise<void>;
@@ -44,6 +51,8 @@ export class RunFailedError extends Error {
 export class InProcessExecutor implements Executor {
   readonly slots = 1;
   async run(job: RunJob, _slot: number, hooks: RunHooks = {}): Promise<RunRecord> {
+    if (job.kernels) pinKernelVariant(job.kernels);
+    hooks.onStart?.('this thread');
     try {
       return runTraining(job.config, { onEpoch: hooks.onEpoch });
     } catch (e) {
@@ -60,6 +69,11 @@ export type FromWorker =
   | { type: 'done'; record: RunRecord }
   | { type: 'error'; message: string; failure?: RunFailure };
 
+/** What a pool thread is started with: the kernel build it pins before its first run. */
+export interface PoolWorkerData {
+  kernels: KernelVariant | null;
+}
+
 /** The compiled worker script. Under vitest this module runs from src/, so it points at the build in dist/. */
 export function workerScript(): URL {
   const here = import.meta.url;
@@ -74,22 +88,30 @@ interface Pending {
   hooks: RunHooks;
 }
 
-/** One worker thread per slot; each trains one run at a time. */
+/**
+ * One worker thread per slot; each trains one run at a time. A thread keeps the kernel build it started with, so a
+ * job asking for another one gets a fresh thread.
+ */
 export class WorkerPoolExecutor implements Executor {
-  private readonly workers: (Worker | null)[];
+  private readonly workers: ({ thread: Worker; kernels: KernelVariant | null } | null)[];
   private readonly pending: (Pending | null)[];
   private closed = false;
 
   constructor(readonly slots: number) {
     if (!Number.isInteger(slots) || slots < 1) throw new Error(`workers must be a positive integer, got ${slots}`);
-    this.workers = new Array<Worker | null>(slots).fill(null);
+    this.workers = new Array<{ thread: Worker; kernels: KernelVariant | null } | null>(slots).fill(null);
     this.pending = new Array<Pending | null>(slots).fill(null);
   }
 
-  private worker(slot: number): Worker {
+  private worker(slot: number, kernels: KernelVariant | null): Worker {
     const existing = this.workers[slot];
-    if (existing) return existing;
-    const w = new Worker(workerScript());
+    if (existing && existing.kernels === kernels) return existing.thread;
+    if (existing) {
+      // Replaced, not failed: its exit must not reject the run about to be posted to the new thread.
+      existing.thread.removeAllListeners();
+      void existing.thread.terminate();
+    }
+    const w = new Worker(workerScript(), { workerData: { kernels } satisfies PoolWorkerData });
     w.on('message', (m: FromWorker) => {
       const p = this.pending[slot];
       if (!p) return;
@@ -101,14 +123,14 @@ export class WorkerPoolExecutor implements Executor {
       }
     });
     const fail = (err: Error): void => {
-      this.workers[slot] = null;
+      if (this.workers[slot]?.thread === w) this.workers[slot] = null;
       const p = this.pending[slot];
       this.pending[slot] = null;
       p?.reject(this.closed ? new RunAbandonedError('run abandoned') : err);
     };
     w.on('error', fail);
     w.on('exit', (code) => fail(new Error(`worker ${slot} exited with code ${code}`)));
-    this.workers[slot] = w;
+    this.workers[slot] = { thread: w, kernels };
     return w;
   }
 
@@ -118,12 +140,13 @@ export class WorkerPoolExecutor implements Executor {
     return new Promise((resolve, reject) => {
       this.pending[slot] = { resolve, reject, hooks };
       const msg: ToWorker = { type: 'run', job };
-      this.worker(slot).postMessage(msg);
+      this.worker(slot, job.kernels ?? null).postMessage(msg);
+      hooks.onStart?.(`thread ${slot}`);
     });
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(this.workers.map((w) => w?.terminate()));
+    await Promise.all(this.workers.map((w) => w?.thread.terminate()));
   }
 }

@@ -5,6 +5,7 @@
  * Calling runStudy again on the same store resumes.
  */
 import { join } from 'node:path';
+import type { KernelVariant } from '../engine/kernels/index.js';
 import type { RunConfig } from '../training/config.js';
 import type { EpochMetrics, RunFailure, RunRecord } from '../training/record.js';
 import type { StudyConfig } from './config.js';
@@ -15,10 +16,11 @@ import { EVENTS_FILE, EventLog, teeProgress, watchStudy, type RunWatcher } from 
 
 /** What the runner tells a progress display. */
 export interface ProgressSink {
-  begin(info: { totalRuns: number; doneRuns: number; slots: number }): void;
+  begin(info: { totalRuns: number; doneRuns: number; slots: number; remote?: boolean }): void;
   /** The runs about to be scheduled (called again when a grid-search step unlocks the next phase). */
   queued(pending: readonly RunSpec[]): void;
-  runStarted(slot: number, spec: RunSpec): void;
+  /** The run started training on `where` (a thread, or a worker host through a queue). */
+  runStarted(slot: number, spec: RunSpec, where?: string): void;
   epoch(slot: number, spec: RunSpec, metrics: EpochMetrics): void;
   runFinished(slot: number, spec: RunSpec, record: RunRecord): void;
   /** The run's loss diverged; it is stored as failed. */
@@ -41,6 +43,8 @@ export interface RunnerOptions {
   eventsFile?: string | null;
   /** Further watchers of the runs as they train (e.g. TensorBoard files); closed when the study stops. */
   watchers?: readonly RunWatcher[];
+  /** Pin every run to this kernel build (default: each executor's runtime default). */
+  kernels?: KernelVariant;
 }
 
 export interface StudyOutcome {
@@ -82,7 +86,7 @@ export async function runStudy(study: StudyConfig, opts: RunnerOptions): Promise
   const stopping = (): boolean => failure !== null || abandoned || signal?.aborted === true;
   // With a variant filter the display counts the chosen variants' planned runs only.
   const shown = only === undefined ? { totalRuns: plan.totalRuns, doneRuns: skipped } : { totalRuns: plan.runs.filter(wanted).length, doneRuns: plan.runs.filter((s) => wanted(s) && done(s)).length };
-  progress.begin({ ...shown, slots: executor.slots });
+  progress.begin({ ...shown, slots: executor.slots, remote: executor.remote === true });
 
   try {
     for (;;) {
@@ -92,10 +96,17 @@ export async function runStudy(study: StudyConfig, opts: RunnerOptions): Promise
       const lane = async (slot: number): Promise<void> => {
         while (!stopping() && queue.length > 0) {
           const spec = queue.shift()!;
-          progress.runStarted(slot, spec);
           let record: RunRecord;
+          // A queued run may report its start more than once (a retry on another worker); watchers hear of it once.
+          let started = false;
           try {
-            record = await executor.run({ key: spec.key, config: spec.config }, slot, { onEpoch: (m) => progress.epoch(slot, spec, m) });
+            record = await executor.run({ key: spec.key, config: spec.config, kernels: opts.kernels }, slot, {
+              onStart: (where) => {
+                if (!started) progress.runStarted(slot, spec, where);
+                started = true;
+              },
+              onEpoch: (m) => progress.epoch(slot, spec, m),
+            });
           } catch (e) {
             if (e instanceof RunFailedError) {
               // Diverged: stored as a failed run (a result of this config), and the study goes on.

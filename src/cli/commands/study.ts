@@ -4,7 +4,12 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { printTables, reportFromStore } from '../../reports/study-report.js';
 import { TensorBoardRuns } from '../../reports/tensorboard-runs.js';
+import type { KernelVariant } from '../../engine/kernels/index.js';
 import { WorkerPoolExecutor } from '../../studies/executor.js';
+import { redactUrl } from '../../studies/queue-connection.js';
+import { QueueExecutor } from '../../studies/queue-executor.js';
+import { CachingExecutor, defaultCacheDir, RunCache } from '../../studies/run-cache.js';
+import { kernelVariant, positiveInt } from '../options.js';
 import { StudyProgress } from '../../studies/progress.js';
 import { ResultsStore } from '../../studies/results-store.js';
 import { runStudy } from '../../studies/runner.js';
@@ -24,12 +29,27 @@ export function workerCount(requested: number | undefined, cores: number, warn: 
   return cores;
 }
 
-function positiveInt(name: string): (v: string) => number {
-  return (v) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${v}"`);
-    return n;
-  };
+interface StudyOptions {
+  workers?: number;
+  out?: string;
+  json?: boolean;
+  variant: string[];
+  tensorboard?: string;
+  queue?: string;
+  cache: boolean;
+  cacheDir?: string;
+  kernels?: KernelVariant;
+}
+
+/** The local worker-thread pool, or the queue (--queue); either behind the local run cache. */
+async function openExecutor(opts: StudyOptions, study: string, warn: (m: string) => void): Promise<{ executor: CachingExecutor; queue: QueueExecutor | null }> {
+  const cache = new RunCache(opts.cacheDir ?? defaultCacheDir());
+  if (opts.queue === undefined) return { executor: new CachingExecutor(new WorkerPoolExecutor(workerCount(opts.workers, availableParallelism(), warn)), cache, opts.cache), queue: null };
+  if (opts.workers !== undefined) throw new Error('--workers applies to local runs; with --queue start `pairnet worker --concurrency N` processes instead');
+  const shown = redactUrl(opts.queue);
+  warn(`sending runs to the queue at ${shown}; train them with \`pairnet worker --queue ${shown}\``);
+  const queue = await QueueExecutor.open({ url: opts.queue, study, reuse: opts.cache, warn });
+  return { executor: new CachingExecutor(queue, cache, opts.cache), queue };
 }
 
 export function register(program: Command): void {
@@ -42,22 +62,29 @@ export function register(program: Command): void {
     .option('--variant <name>', 'run only this variant (repeatable); the report covers all stored runs', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--json', 'print the statistics as JSON instead of tables')
     .option('--tensorboard <dir>', 'also write TensorBoard event files, live, under DIR/<study name>/<run key>')
-    .action(async (configFile: string, opts: { workers?: number; out?: string; json?: boolean; variant: string[]; tensorboard?: string }) => {
+    .option('--queue <url>', 'send the runs to `pairnet worker` processes through Redis (redis://[:PASSWORD@]HOST:PORT, rediss:// for TLS)')
+    .option('--no-cache', 'train every run, even one already trained by any study (its record replaces the cached one)')
+    .option('--cache-dir <dir>', 'local run cache (default: $PAIRNET_CACHE or ~/.cache/pairnet/runs)')
+    .option('--kernels <variant>', 'train with this kernel build on every worker: simd (same bits on any CPU) or relaxed (the default where supported)', kernelVariant)
+    .action(async (configFile: string, opts: StudyOptions) => {
       const defaults = studyDefaults();
       const study = loadStudyConfig(configFile, defaults);
       const warn = (m: string): void => console.error(`pairnet: ${m}`);
-      const workers = workerCount(opts.workers, availableParallelism(), warn);
       checkPairsFit(study, defaults, configFile, cachedLoadMnist);
       const dir = opts.out ?? join('out', study.name);
       mkdirSync(dir, { recursive: true });
       const unlock = lockStudyDir(dir, warn);
       process.once('exit', unlock);
-      const executor = new WorkerPoolExecutor(workers);
+      const { executor, queue } = await openExecutor(opts, study.name, warn);
       const stop = new AbortController();
       let signals = 0;
       const onSignal = (signal: NodeJS.Signals): void => {
         signals++;
-        if (signals > 1) {
+        if (queue) {
+          // The runs stay in the queue and the workers finish them: running the command again collects them.
+          console.error(`\npairnet: ${signal}: leaving the queued runs to the workers; run the same command again to collect them`);
+          void executor.close();
+        } else if (signals > 1) {
           console.error(`\npairnet: ${signal}: abandoning the runs in flight`);
           void executor.close();
         } else {
@@ -75,7 +102,7 @@ export function register(program: Command): void {
       try {
         const onlyVariants = opts.variant.length > 0 ? opts.variant : undefined;
         const watchers = opts.tensorboard === undefined ? [] : [new TensorBoardRuns(join(opts.tensorboard, study.name))];
-        outcome = await runStudy(study, { executor, store, defaults, signal: stop.signal, progress: new StudyProgress(), onlyVariants, watchers });
+        outcome = await runStudy(study, { executor, store, defaults, signal: stop.signal, progress: new StudyProgress(), onlyVariants, watchers, kernels: opts.kernels });
       } finally {
         await executor.close();
       }
@@ -83,7 +110,8 @@ export function register(program: Command): void {
       if (opts.json) console.log(JSON.stringify(report.stats, null, 2));
       else console.log(`\n${printTables(report.tables)}\n`);
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
-      console.error(`pairnet: ${outcome.ranNow} runs trained in ${seconds} s, ${outcome.skipped} found stored; report: ${join(dir, 'report.html')} and report.md`);
+      const reused = executor.hits + (queue?.hits ?? 0);
+      console.error(`pairnet: ${outcome.ranNow - reused} runs trained in ${seconds} s, ${reused} taken from the run cache, ${outcome.skipped} found stored; report: ${join(dir, 'report.html')} and report.md`);
       if (!outcome.finished) {
         console.error(`pairnet: study incomplete (${report.stats.runsDone} of ${report.stats.runsPlanned} runs stored): run the same command again to resume`);
         process.exitCode = 130;

@@ -25,7 +25,7 @@ export {
 export {
   convReluBackwardReference, convReluForwardReference, convReluPlane, type PoolShape,
 } from './reference-conv-relu.js';
-export { WasmKernels, relaxedSimdSupported, type KernelVariant } from './wasm-kernels.js';
+export { WasmKernels, kernelBinary, relaxedSimdSupported, type KernelVariant } from './wasm-kernels.js';
 export {
   conv2dBackwardAt, conv2dBackwardWasm, conv2dForwardAt, conv2dForwardWasm, convMethod, convMethodFits, type ConvBackwardAt,
   type ConvForwardAt, type ConvMethod,

@@ -31,6 +31,11 @@ const binaries: Record<KernelVariant, Uint8Array> = {
   simd: decodeBase64(kernelsSimdBase64),
 };
 
+/** The WebAssembly binary of a variant (its hash names the kernel build in run ids). */
+export function kernelBinary(variant: KernelVariant): Uint8Array {
+  return binaries[variant];
+}
+
 /** True when this runtime accepts relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd). */
 export function relaxedSimdSupported(): boolean {
   return WA.validate(binaries.relaxed);

@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { availableParallelism } from 'node:os';
+import { QUEUE_NAME, redactUrl } from '../../studies/queue-connection.js';
+import { QueueWorker } from '../../studies/queue-worker.js';
+import { positiveInt } from '../options.js';
+
+export function register(program: Command): void {
+  program
+    .command('worker')
+    .description("train the runs that `pairnet study --queue` sends, until stopped (Ctrl-C: finish the runs in training; twice: stop now)")
+    .requiredOption('--queue <url>', 'the Redis of the queue: redis://[:PASSWORD@]HOST:PORT, rediss:// for TLS')
+    .option('--concurrency <n>', 'runs trained at once, one worker thread each (default: one per core)', positiveInt('--concurrency'))
+    .option('--lock-ms <ms>', 'a run whose worker is silent this long goes to another worker', positiveInt('--lock-ms'), 30_000)
+    .action(async (opts: { queue: string; concurrency?: number; lockMs: number }) => {
+      const log = (line: string): void => console.error(`pairnet worker: ${new Date().toISOString().slice(11, 19)} ${line}`);
+      const concurrency = opts.concurrency ?? availableParallelism();
+      const worker = new QueueWorker({ url: opts.queue, concurrency, lockMs: opts.lockMs, log });
+      let stops = 0;
+      const stop = (): void => {
+        stops++;
+        if (stops === 1) log('stopping after the runs in training finish (Ctrl-C again to stop now; they go back to the queue)');
+        void worker.close(stops > 1).then(() => {
+          log('stopped');
+          process.exit(0);
+        });
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+      await worker.ready();
+      log(`${worker.name}: ${concurrency} slot${concurrency === 1 ? '' : 's'} on ${redactUrl(opts.queue)} (queue ${QUEUE_NAME})`);
+    });
+}
