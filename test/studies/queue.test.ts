@@ -1,0 +1,185 @@
+// The queue executor against a real redis-server and real `pairnet worker` processes (built CLI in dist/): faults
+// a multi-machine study must survive. Each test starts its own Redis; workers use a 1 s lock so stalls resolve fast.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { StudyConfig } from '../../src/studies/config.js';
+import { QueueExecutor } from '../../src/studies/queue-executor.js';
+import { queueStatus } from '../../src/studies/queue-status.js';
+import { ResultsStore } from '../../src/studies/results-store.js';
+import { studyDefaults } from '../../src/studies/run-defaults.js';
+import { currentPlan, runStudy, type ProgressSink } from '../../src/studies/runner.js';
+import { CliProcess } from './queue-processes.js';
+import { redisInstalled, RedisServer } from './redis-server.js';
+import { tempDir, tinyStudy } from './tiny-study.js';
+
+const dir = tempDir();
+const running: { kill(): Promise<void> }[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((p) => p.kill()));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function redis(password: string | null = null): Promise<RedisServer> {
+  const r = await RedisServer.start(password);
+  running.push(r);
+  return r;
+}
+
+async function worker(url: string): Promise<CliProcess> {
+  const w = await CliProcess.worker(url);
+  running.push(w);
+  return w;
+}
+
+/** Runs of ~1-2 s each, so a fault can hit one mid-run: 2 variants x `rounds` rounds, fcnet, 1000 pairs, 8 epochs. */
+const slowStudy = (name: string, rounds = 1): StudyConfig =>
+  tinyStudy({ name, rounds, epochs: 8, base: { data: { trainPairs: 1000, testPairs: 100 }, batchSize: 50 } });
+
+const defaults = studyDefaults();
+let studies = 0;
+
+async function queueStudy(study: StudyConfig, url: string, hooks: { progress?: ProgressSink; onRunDone?: () => void } = {}) {
+  const out = join(dir, `${study.name}-${studies++}`);
+  const executor = await QueueExecutor.open({ url, study: study.name, attempts: 2, backoffMs: 100, sweepMs: 300 });
+  const store = ResultsStore.open(out);
+  try {
+    const outcome = await runStudy(study, { executor, store, defaults, ...hooks });
+    return { outcome, store, out, hits: executor.hits };
+  } finally {
+    await executor.close();
+  }
+}
+
+/** Every planned run stored exactly once (in the file, not just in the deduplicating store), each with its own config. */
+function expectComplete(study: StudyConfig, out: string): void {
+  const lines = readFileSync(join(out, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { key: string; configHash: string; record: { config: unknown } });
+  const plan = currentPlan(study, defaults, ResultsStore.open(out, { readOnly: true }));
+  expect(lines.map((l) => l.key).sort()).toEqual(plan.runs.map((s) => s.key).sort());
+  for (const l of lines) expect(l.record.config).toEqual(plan.runs.find((s) => s.key === l.key)!.config);
+}
+
+/** A record less what differs between two trainings of the same run: times and the machine's description. */
+function withoutTimingAndHost(record: Record<string, unknown>): Record<string, unknown> {
+  const { trainingSeconds: _t, startedAt: _s, epochs, provenance, ...rest } = record as { epochs: { seconds: number }[]; provenance?: Record<string, unknown> } & Record<string, unknown>;
+  const { node: _n, cpu: _c, ...sameEverywhere } = provenance ?? {};
+  return { ...rest, epochs: epochs.map(({ seconds: _e, ...e }) => e), provenance: sameEverywhere };
+}
+
+describe.skipIf(!redisInstalled)('queue executor on a real redis-server', () => {
+  it('a worker killed mid-run: its job goes to another worker after the lock expires, stored once', async () => {
+    const r = await redis();
+    const a = await worker(r.url);
+    let b: Promise<CliProcess> | null = null;
+    const where: string[] = [];
+    const progress: ProgressSink = {
+      begin() {}, queued() {}, runFinished() {}, end() {},
+      runStarted: (_slot, _spec, w) => void where.push(w ?? ''),
+      epoch: () => {
+        // First epoch seen from worker A: kill it mid-run and start B.
+        if (b === null && where.some((w) => w.includes(`:${a.pid}/`))) {
+          b = a.kill().then(() => worker(r.url));
+        }
+      },
+    };
+    const study = slowStudy('killed-worker');
+    const { outcome, out } = await queueStudy(study, r.url, { progress });
+    expect(outcome.finished).toBe(true);
+    expectComplete(study, out);
+    const wb = await b!;
+    expect(a.done).toBe(0);
+    expect(wb.done).toBe(2);
+    expect(where.some((w) => w.includes(`:${wb.pid}/`))).toBe(true);
+  });
+
+  it('the study process killed and restarted collects the runs finished meanwhile without training them again', async () => {
+    const r = await redis();
+    const w = await worker(r.url);
+    const config = join(dir, 'restart.json');
+    const study = slowStudy('restarted', 2);
+    // The CLI reads a study file: the validated config round-trips through JSON.
+    writeFileSync(config, JSON.stringify(study));
+    const out = join(dir, 'restart-out');
+    const args = ['study', config, '--queue', r.url, '--out', out];
+    const s1 = CliProcess.start(args, { PAIRNET_CACHE: join(dir, 'cache-1') });
+    running.push(s1);
+    await s1.waitFor(/\[1\/4\]/);
+    await s1.kill();
+    await w.waitFor(() => w.done === 4);
+    const s2 = CliProcess.start(args, { PAIRNET_CACHE: join(dir, 'cache-2') });
+    running.push(s2);
+    expect(await s2.exited).toBe(0);
+    expect(s2.output).toMatch(/pairnet: 0 runs trained in [\d.]+ s, 3 taken from the run cache, 1 found stored/);
+    expect(w.done).toBe(4);
+    expectComplete(study, out);
+  });
+
+  it('Redis restarted (empty) mid-study: workers and study reconnect, lost jobs are queued again, the study finishes', async () => {
+    const r = await redis();
+    await worker(r.url);
+    let restarted: Promise<void> | null = null;
+    const study = slowStudy('redis-restart', 2);
+    const { outcome, out } = await queueStudy(study, r.url, { onRunDone: () => void (restarted ??= r.restart()) });
+    await restarted;
+    expect(outcome.finished).toBe(true);
+    expectComplete(study, out);
+  });
+});
+
+describe.skipIf(!redisInstalled)('one queue (with a password), several studies', () => {
+  let r: RedisServer;
+  const password = 'pw-not-printed-7f3';
+  beforeAll(async () => {
+    r = await RedisServer.start(password);
+  });
+  afterAll(() => r?.kill());
+
+  it('a run that fails on every try is reported with the worker message after the retry limit', async () => {
+    const w = await worker(r.url);
+    const executor = await QueueExecutor.open({ url: r.url, study: 'bad', attempts: 2, backoffMs: 100, sweepMs: 300 });
+    try {
+      const plan = currentPlan(tinyStudy(), defaults, ResultsStore.open(join(dir, 'bad')));
+      const config = { ...plan.runs[0].config, model: 'no-such-model' };
+      await expect(executor.run({ key: 'bad run', config }, 0)).rejects.toThrow(/run "bad run" failed on the workers \(2 tries\): .*no-such-model/);
+    } finally {
+      await executor.close();
+    }
+    const status = await queueStatus(r.url);
+    expect(status.totals.failed).toBe(1);
+    expect(status.byStudy.bad.failed).toBe(1);
+    expect(w.output).not.toContain(password);
+  });
+
+  it("two studies on one queue at once store only their own runs; a third study's identical runs come from the queue", async () => {
+    await worker(r.url);
+    const a = tinyStudy({ name: 'study-a', seed: 1 });
+    const b = tinyStudy({ name: 'study-b', seed: 2 });
+    const [ra, rb] = await Promise.all([queueStudy(a, r.url), queueStudy(b, r.url)]);
+    expectComplete(a, ra.out);
+    expectComplete(b, rb.out);
+    const c = await queueStudy(tinyStudy({ name: 'study-c', seed: 1 }), r.url);
+    expect(c.hits).toBe(4);
+    expect(c.store.all().map((s) => s.record)).toEqual(ra.store.all().map((s) => s.record));
+    const status = await queueStatus(r.url);
+    expect(status.byStudy['study-a'].completed).toBe(4);
+    expect(status.byStudy['study-b'].completed).toBe(4);
+  });
+
+  it('`pairnet study --queue` with two `pairnet worker` processes stores the records a local study does', async () => {
+    await Promise.all([worker(r.url), worker(r.url)]);
+    const config = join(dir, 'same.json');
+    writeFileSync(config, JSON.stringify(tinyStudy({ name: 'same', seed: 3 })));
+    const local = CliProcess.start(['study', config, '--workers', '2', '--out', join(dir, 'same-local'), '--no-cache']);
+    expect(await local.exited).toBe(0);
+    const queued = CliProcess.start(['study', config, '--queue', r.url, '--out', join(dir, 'same-queue'), '--no-cache']);
+    expect(await queued.exited).toBe(0);
+    expect(queued.output).toContain(`redis://:***@127.0.0.1:${r.port}`);
+    expect(queued.output).not.toContain(password);
+    const records = (out: string) =>
+      readFileSync(join(dir, out, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { key: string; record: Record<string, unknown> })
+        .sort((x, y) => x.key.localeCompare(y.key)).map((l) => ({ key: l.key, record: withoutTimingAndHost(l.record) }));
+    const q = records('same-queue');
+    expect(q).toHaveLength(4);
+    expect(q).toEqual(records('same-local'));
+  });
+});
