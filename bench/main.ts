@@ -1,13 +1,14 @@
 /**
  * `npm run bench` (node dist/bench/main.js): runs each benchmark section and prints its table,
  * or with `--json` one JSON object keyed by section name; `--only=gemm,kernels` runs just those
- * sections. Each section lives in its own file and is added to `sections` below.
+ * sections (gemm, kernels, conv, training, queue). Each section lives in its own file and is added to `sections` below.
  */
 import { setFlagsFromString } from 'node:v8';
 import { wasmKernels } from '../src/engine/kernels/index.js';
 import { benchConv, formatConvTable } from './conv.js';
 import { benchGemm, formatGemmTable } from './gemm.js';
 import { benchKernels, formatKernelTable } from './kernels.js';
+import { benchQueue, formatQueueTable } from './queue.js';
 import { benchTraining, formatTrainingTable } from './training.js';
 
 // Node 20 keeps relaxed SIMD behind a flag: set before the first kernel call, the engine picks its
@@ -52,6 +53,14 @@ const sections: Section[] = [
     run: async () => {
       const figures = await benchTraining();
       return { table: formatTrainingTable(figures), figures };
+    },
+  },
+  {
+    name: 'queue',
+    title: 'Studies through the BullMQ queue: 1 vs 2 worker processes, overhead vs the local pool (same invocation)',
+    run: async () => {
+      const figures = await benchQueue();
+      return { table: formatQueueTable(figures), figures };
     },
   },
 ];

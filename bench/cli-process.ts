@@ -1,8 +1,9 @@
-/** `pairnet worker` and `pairnet study` processes for the queue tests, run from the build in dist/. */
+/** `pairnet worker` and `pairnet study` processes for the queue bench and tests, run from the build in dist/. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-export const cli = join('dist', 'src', 'cli', 'main.js');
+/** The built CLI (from bench/ under vitest, from dist/bench/ when built). */
+export const cli = fileURLToPath(import.meta.url.endsWith('.ts') ? new URL('../dist/src/cli/main.js', import.meta.url) : new URL('../src/cli/main.js', import.meta.url));
 
 export class CliProcess {
   output = '';
@@ -19,7 +20,7 @@ export class CliProcess {
   }
 
   /** A `pairnet worker` with one slot and a short lock, resolved once connected. */
-  static async worker(url: string, lockMs = 1000): Promise<CliProcess> {
+  static async worker(url: string, lockMs: number): Promise<CliProcess> {
     const w = CliProcess.start(['worker', '--queue', url, '--concurrency', '1', '--lock-ms', String(lockMs)]);
     await w.waitFor(/slot on /);
     return w;
