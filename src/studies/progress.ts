@@ -148,9 +148,8 @@ export class StudyProgress implements ProgressSink {
       const host = l.where.split('/')[0];
       hosts.set(host, (hosts.get(host) ?? 0) + 1);
     }
-    const waiting = this.lanes.length === 0 ? 0 : this.queue.size;
     return [
-      `  ${waiting} waiting in the queue; training on ${hosts.size} host${hosts.size === 1 ? '' : 's'}: ${[...hosts].map(([h, n]) => `${h} (${n})`).join(', ') || '-'}`,
+      `  ${this.queue.size} waiting in the queue; training on ${hosts.size} host${hosts.size === 1 ? '' : 's'}: ${[...hosts].map(([h, n]) => `${h} (${n})`).join(', ') || '-'}`,
       ...busy.map((l) => this.laneLine(l)),
     ];
   }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { planStudy } from '../../src/studies/plan.js';
 import { formatDuration, StudyProgress } from '../../src/studies/progress.js';
 import { studyDefaults } from '../../src/studies/run-defaults.js';
@@ -41,5 +41,35 @@ describe('study progress', () => {
     expect(out.text).toContain(`  worker 1: ${runs[0].key}  epoch 0/2`);
     expect(formatDuration(3725)).toBe('1h02m');
     expect(formatDuration(75)).toBe('1m15s');
+  });
+
+  it('through a queue shows the runs in training per worker host, and divides the ETA by the runs seen training at once', () => {
+    vi.useFakeTimers({ now: 0 });
+    const out = sink(true);
+    const p = new StudyProgress(out);
+    p.begin({ totalRuns: 4, doneRuns: 0, slots: 100_000, remote: true });
+    p.queued(runs);
+    p.runStarted(0, runs[0], 'host-a:11/0');
+    p.runStarted(1, runs[1], 'host-a:11/1');
+    p.runStarted(2, runs[2], 'host-b:12/0');
+    vi.setSystemTime(1000);
+    p.epoch(0, runs[0], metrics(1));
+    const eta3 = p.eta();
+    p.end();
+    expect(out.text).toContain('4 runs through the queue');
+    expect(out.text).toContain('1 waiting in the queue; training on 2 hosts: host-a:11 (2), host-b:12 (1)');
+    expect(out.text).toContain(`  host-b:12/0: ${runs[2].key}  epoch 0/2`);
+    expect(out.text).not.toContain('idle');
+    // The same work over 3 runs in training, not over 100,000 slots.
+    const local = new StudyProgress(sink(false));
+    vi.setSystemTime(0);
+    local.begin({ totalRuns: 4, doneRuns: 0, slots: 3 });
+    local.queued(runs);
+    for (let i = 0; i < 3; i++) local.runStarted(i, runs[i]);
+    vi.setSystemTime(1000);
+    local.epoch(0, runs[0], metrics(1));
+    vi.useRealTimers();
+    expect(eta3).toBeGreaterThan(0);
+    expect(eta3).toBe(local.eta());
   });
 });
