@@ -3,7 +3,10 @@
  * on the local pool with 1 thread, through the queue with 1 and then 2 `pairnet worker` processes (one slot each), and
  * on the local pool with 2 threads, in one invocation against a redis-server of its own. Figures: the 2-worker
  * scaling (target >= 1.8x), the queue's overhead per run over the 1-thread pool (target < 50 ms), and the Redis
- * commands and bytes per run that the README's estimate for 10 and 100 workers rests on.
+ * commands and bytes per run that the README's estimate for 10 and 100 workers rests on. The overhead compares
+ * each set-up's time per run outside the training loops (wall time less the records' trainingSeconds, over the
+ * runs): on a loaded machine a worker process and a thread of this process do not train at the same speed, so
+ * comparing wall times alone would mix that difference in.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -26,9 +29,11 @@ export interface QueueFigures {
   runs: number;
   loadAverage: number;
   seconds: { pool1: number; queue1: number; queue2: number; pool2: number };
+  /** Per run, ms of wall time outside the training loops, 1 thread / 1 worker process. */
+  outsideTrainingMsPerRun: { pool1: number; queue1: number };
   /** queue1 / queue2 (target >= 1.8). */
   scaling: number;
-  /** (queue1 - pool1) / runs, ms (target < 50). */
+  /** outsideTrainingMsPerRun.queue1 - .pool1 (target < 50). */
   overheadMsPerRun: number;
   /** Redis commands processed per run with one worker, and the size of a stored job's record. */
   redisCommandsPerRun: number;
@@ -53,15 +58,22 @@ function benchStudy(warmUpSlots = 0): StudyConfig {
   );
 }
 
-async function runBenchStudy(study: StudyConfig, executor: Executor, dir: string): Promise<number> {
-  const t0 = performance.now();
-  const outcome = await runStudy(study, { executor, store: ResultsStore.open(dir), defaults: studyDefaults() });
-  if (!outcome.finished) throw new Error('queue bench: study did not finish');
-  return (performance.now() - t0) / 1000;
+interface Timing {
+  seconds: number;
+  /** Sum of the runs' trainingSeconds. */
+  training: number;
 }
 
-/** Seconds for the timed runs on warm threads (`slots` of them, in this process or in worker processes). */
-async function timeStudy(executor: Executor, slots: number, dir: string): Promise<number> {
+async function runBenchStudy(study: StudyConfig, executor: Executor, dir: string): Promise<Timing> {
+  const t0 = performance.now();
+  const store = ResultsStore.open(dir);
+  const outcome = await runStudy(study, { executor, store, defaults: studyDefaults() });
+  if (!outcome.finished) throw new Error('queue bench: study did not finish');
+  return { seconds: (performance.now() - t0) / 1000, training: store.all().reduce((a, r) => a + r.record.trainingSeconds, 0) };
+}
+
+/** The timed runs on warm threads (`slots` of them, in this process or in worker processes). */
+async function timeStudy(executor: Executor, slots: number, dir: string): Promise<Timing> {
   try {
     await runBenchStudy(benchStudy(slots), executor, join(dir, 'warm-up'));
     return await runBenchStudy(benchStudy(), executor, dir);
@@ -74,18 +86,18 @@ async function commandsProcessed(redis: Redis): Promise<number> {
   return Number(/total_commands_processed:(\d+)/.exec(await redis.info('stats'))![1]);
 }
 
-async function throughQueue(server: RedisServer, workers: number, dir: string): Promise<{ seconds: number; commands: number; recordBytes: number }> {
+async function throughQueue(server: RedisServer, workers: number, dir: string): Promise<Timing & { commands: number; recordBytes: number }> {
   const procs = await Promise.all(Array.from({ length: workers }, () => CliProcess.worker(server.url, 30_000)));
   const redis = new Redis(server.url);
   try {
     await redis.flushall();
     await redis.config('RESETSTAT');
     const executor = await QueueExecutor.open({ url: server.url, study: 'queue-bench', reuse: false });
-    const seconds = await timeStudy(executor, workers, dir);
+    const timing = await timeStudy(executor, workers, dir);
     const commands = await commandsProcessed(redis);
     const ids = await redis.keys('bull:pairnet-runs:[0-9a-f]*');
     const recordBytes = (await redis.hget(ids[0], 'returnvalue'))?.length ?? 0;
-    return { seconds, commands, recordBytes };
+    return { ...timing, commands, recordBytes };
   } finally {
     redis.disconnect();
     await Promise.all(procs.map((p) => p.kill('SIGTERM')));
@@ -99,23 +111,23 @@ export async function benchQueue(): Promise<QueueFigures | { skipped: string }> 
   const loadAverage = loadavg()[0];
   try {
     const runs = ROUNDS * 2;
-    const best = { pool1: Infinity, queue1: Infinity, queue2: Infinity, pool2: Infinity };
-    let q1 = { seconds: Infinity, commands: 0, recordBytes: 0 };
+    const none: Timing = { seconds: Infinity, training: 0 };
+    let [p1, q1, q2, p2] = [none, { ...none, commands: 0, recordBytes: 0 }, none, none];
+    const faster = <T extends Timing>(a: T, b: T): T => (b.seconds < a.seconds ? b : a);
     for (let i = 0; i < REPEATS; i++) {
-      best.pool1 = Math.min(best.pool1, await timeStudy(new WorkerPoolExecutor(1), 1, join(dir, `pool1-${i}`)));
-      const q = await throughQueue(server, 1, join(dir, `queue1-${i}`));
-      if (q.seconds < q1.seconds) q1 = q;
-      best.queue2 = Math.min(best.queue2, (await throughQueue(server, 2, join(dir, `queue2-${i}`))).seconds);
-      best.pool2 = Math.min(best.pool2, await timeStudy(new WorkerPoolExecutor(2), 2, join(dir, `pool2-${i}`)));
+      p1 = faster(p1, await timeStudy(new WorkerPoolExecutor(1), 1, join(dir, `pool1-${i}`)));
+      q1 = faster(q1, await throughQueue(server, 1, join(dir, `queue1-${i}`)));
+      q2 = faster(q2, await throughQueue(server, 2, join(dir, `queue2-${i}`)));
+      p2 = faster(p2, await timeStudy(new WorkerPoolExecutor(2), 2, join(dir, `pool2-${i}`)));
     }
-    const { pool1, queue2, pool2 } = best;
-    const q2 = { seconds: queue2 };
+    const outside = (t: Timing): number => ((t.seconds - t.training) * 1000) / runs;
     return {
       runs,
       loadAverage,
-      seconds: { pool1, queue1: q1.seconds, queue2: q2.seconds, pool2 },
+      seconds: { pool1: p1.seconds, queue1: q1.seconds, queue2: q2.seconds, pool2: p2.seconds },
+      outsideTrainingMsPerRun: { pool1: outside(p1), queue1: outside(q1) },
       scaling: q1.seconds / q2.seconds,
-      overheadMsPerRun: ((q1.seconds - pool1) * 1000) / runs,
+      overheadMsPerRun: outside(q1) - outside(p1),
       redisCommandsPerRun: q1.commands / (runs + 1),
       recordBytes: q1.recordBytes,
     };
@@ -134,7 +146,8 @@ export function formatQueueTable(f: QueueFigures | { skipped: string }): string 
     `queue, 1 worker process   ${s.queue1.toFixed(2)} s`,
     `queue, 2 worker processes ${s.queue2.toFixed(2)} s   scaling 1 -> 2 workers: ${f.scaling.toFixed(2)}x (target >= 1.8)`,
     `local pool, 2 threads     ${s.pool2.toFixed(2)} s   (pool scaling ${(s.pool1 / s.pool2).toFixed(2)}x, for reference)`,
-    `queue overhead per run vs the 1-thread pool: ${f.overheadMsPerRun.toFixed(1)} ms (target < 50)`,
+    `per run outside the training loops: pool ${f.outsideTrainingMsPerRun.pool1.toFixed(1)} ms, queue ${f.outsideTrainingMsPerRun.queue1.toFixed(1)} ms;` +
+      ` queue overhead ${f.overheadMsPerRun.toFixed(1)} ms per run (target < 50)`,
     `Redis commands per run (1 worker): ${f.redisCommandsPerRun.toFixed(0)}; stored record: ${(f.recordBytes / 1024).toFixed(1)} KB`,
   ].join('\n');
 }
