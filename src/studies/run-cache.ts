@@ -1,9 +1,9 @@
 /**
  * The run cache. A run is a pure function of its resolved config and of the code that trains it, so a run id (hash
- * of the config, the pairnet version and the kernel build) names its record wherever and whenever it was trained:
- * a local directory of records (this file) and a queue's finished jobs (queue-executor.ts) are both keyed by it.
- * Changing the kernels changes the ids; changing other engine code without bumping the version does not, hence
- * `--no-cache`.
+ * of the config and the engine build: pairnet version, git commit of the checkout, kernel binary) names its record
+ * wherever and whenever it was trained: a local directory of records (this file) and a queue's finished jobs
+ * (queue-executor.ts) are both keyed by it. Uncommitted changes do not change the id (the commit reads "-dirty"),
+ * hence `--no-cache` while editing engine code.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { kernelVariant, kernelBinary, type KernelVariant } from '../engine/kernels/index.js';
 import type { RunConfig } from '../training/config.js';
 import type { RunRecord } from '../training/record.js';
+import { nodeEnvironment } from '../training/environment.js';
 import { PAIRNET_VERSION } from '../training/version.js';
 import type { Executor, RunHooks, RunJob } from './executor.js';
 import { canonicalJson } from './plan.js';
@@ -19,11 +20,13 @@ import { writeFileAtomic } from '../io/atomic-write.js';
 
 const buildIds = new Map<KernelVariant, string>();
 
-/** What a record depends on besides its config: "pairnet 0.1.0, wasm-relaxed <hash of the binary>". */
+/** What a record depends on besides its config: "pairnet 0.1.0 (commit <sha>), wasm-relaxed <hash of the binary>". */
 export function engineBuild(kernels: KernelVariant): string {
   let id = buildIds.get(kernels);
   if (id === undefined) {
-    id = `pairnet ${PAIRNET_VERSION}, wasm-${kernels} ${createHash('sha256').update(kernelBinary(kernels)).digest('hex').slice(0, 12)}`;
+    const commit = nodeEnvironment().commit;
+    const binary = createHash('sha256').update(kernelBinary(kernels)).digest('hex').slice(0, 12);
+    id = `pairnet ${PAIRNET_VERSION}${commit ? ` (commit ${commit})` : ''}, wasm-${kernels} ${binary}`;
     buildIds.set(kernels, id);
   }
   return id;

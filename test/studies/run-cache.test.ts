@@ -26,7 +26,7 @@ describe('run cache', () => {
     expect(runId(a.config, 'simd')).toBe(runId(structuredClone(a.config), 'simd'));
     expect(runId(a.config, 'simd')).not.toBe(runId(b.config, 'simd'));
     expect(runId(a.config, 'simd')).not.toBe(runId(a.config, 'relaxed'));
-    expect(engineBuild('simd')).toMatch(/^pairnet \S+, wasm-simd [0-9a-f]{12}$/);
+    expect(engineBuild('simd')).toMatch(/^pairnet \S+ \(commit [0-9a-f]{40}(-dirty)?\), wasm-simd [0-9a-f]{12}$/);
   });
 
   it('another study with the same runs takes them from the cache; --no-cache trains them again', async () => {
