@@ -127,6 +127,8 @@ describe.skipIf(!redisInstalled)('queue executor on a real redis-server', () => 
     await restarted;
     expect(outcome.finished).toBe(true);
     expectComplete(study, out);
+    // The empty Redis holds exactly the 3 runs not collected before the restart: the study queued them again.
+    expect((await queueStatus(r.url)).totals.completed).toBe(3);
   });
 });
 
