@@ -4,6 +4,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StudyConfig } from '../../src/studies/config.js';
+import { WorkerPoolExecutor } from '../../src/studies/executor.js';
 import { QueueExecutor } from '../../src/studies/queue-executor.js';
 import { queueStatus } from '../../src/studies/queue-status.js';
 import { ResultsStore } from '../../src/studies/results-store.js';
@@ -35,9 +36,9 @@ async function worker(url: string): Promise<CliProcess> {
   return w;
 }
 
-/** Runs of ~1-2 s each, so a fault can hit one mid-run: 2 variants x `rounds` rounds, fcnet, 1000 pairs, 8 epochs. */
+/** Runs of ~1-2 s each, so a fault can hit one mid-run: 2 variants x `rounds` rounds, fcnet, 1000 pairs, 6 epochs. */
 const slowStudy = (name: string, rounds = 1): StudyConfig =>
-  tinyStudy({ name, rounds, epochs: 8, base: { data: { trainPairs: 1000, testPairs: 100 }, batchSize: 50 } });
+  tinyStudy({ name, rounds, epochs: 6, base: { data: { trainPairs: 1000, testPairs: 100 }, batchSize: 50 } });
 
 const defaults = studyDefaults();
 let studies = 0;
@@ -170,40 +171,37 @@ describe.skipIf(!redisInstalled)('one queue (with a password), several studies',
     expect(status.byStudy['study-a'].completed).toBe(4);
     expect(status.byStudy['study-b'].completed).toBe(4);
   });
-
-  it('`pairnet study --queue` with two `pairnet worker` processes stores the records a local study does', async () => {
-    await Promise.all([worker(r.url), worker(r.url)]);
-    const config = join(dir, 'same.json');
-    writeFileSync(config, JSON.stringify(tinyStudy({ name: 'same', seed: 3 })));
-    const local = CliProcess.start(['study', config, '--workers', '2', '--out', join(dir, 'same-local'), '--no-cache']);
-    expect(await local.exited).toBe(0);
-    const queued = CliProcess.start(['study', config, '--queue', r.url, '--out', join(dir, 'same-queue'), '--no-cache']);
-    expect(await queued.exited).toBe(0);
-    expect(queued.output).toContain(`redis://:***@127.0.0.1:${r.port}`);
-    expect(queued.output).not.toContain(password);
-    const records = (out: string) =>
-      readFileSync(join(dir, out, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { key: string; record: Record<string, unknown> })
-        .sort((x, y) => x.key.localeCompare(y.key)).map((l) => ({ key: l.key, record: withoutTimingAndHost(l.record) }));
-    const q = records('same-queue');
-    expect(q).toHaveLength(4);
-    expect(q).toEqual(records('same-local'));
-  });
 });
 
-describe.skipIf(!redisInstalled)('rediss:// (TLS) with a password', () => {
-  it('a study and a worker reach a TLS-only Redis; the password is never printed', async () => {
+describe.skipIf(!redisInstalled)('rediss:// (TLS) with a password, two workers', () => {
+  it('`pairnet study --queue` with two `pairnet worker` processes stores the records a local study does; the password is never printed', async () => {
     const password = 'tls-pw-not-printed-91c';
     const r = await RedisServer.start({ password, tls: true });
     running.push(r);
     const env = { NODE_EXTRA_CA_CERTS: r.caFile! };
-    const w = CliProcess.start(['worker', '--queue', r.url, '--concurrency', '1'], env);
-    running.push(w);
-    const config = join(dir, 'tls.json');
-    writeFileSync(config, JSON.stringify(tinyStudy({ name: 'tls', seed: 4 })));
-    const s = CliProcess.start(['study', config, '--queue', r.url, '--out', join(dir, 'tls-out'), '--no-cache'], env);
-    expect(await s.exited).toBe(0);
-    expect(s.output).toContain(`rediss://:***@127.0.0.1:${r.port}`);
-    await w.waitFor(() => w.done === 4, 10_000);
-    expect(s.output + w.output).not.toContain(password);
+    const workers = [0, 1].map(() => CliProcess.start(['worker', '--queue', r.url, '--concurrency', '1'], env));
+    running.push(...workers);
+    const study = tinyStudy({ name: 'same', seed: 3 });
+    const config = join(dir, 'same.json');
+    writeFileSync(config, JSON.stringify(study));
+    const queued = CliProcess.start(['study', config, '--queue', r.url, '--out', join(dir, 'same-queue'), '--no-cache'], env);
+    const local = join(dir, 'same-local');
+    const pool = new WorkerPoolExecutor(2);
+    try {
+      await runStudy(study, { executor: pool, store: ResultsStore.open(local), defaults });
+    } finally {
+      await pool.close();
+    }
+    expect(await queued.exited).toBe(0);
+    expect(queued.output).toContain(`rediss://:***@127.0.0.1:${r.port}`);
+    // Worker log lines may follow the study's collection by a moment.
+    await workers[0].waitFor(() => workers[0].done + workers[1].done === 4, 10_000);
+    expect([queued, ...workers].map((p) => p.output).join('')).not.toContain(password);
+    const records = (out: string) =>
+      readFileSync(join(out, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { key: string; record: Record<string, unknown> })
+        .sort((x, y) => x.key.localeCompare(y.key)).map((l) => ({ key: l.key, record: withoutTimingAndHost(l.record) }));
+    const q = records(join(dir, 'same-queue'));
+    expect(q).toHaveLength(4);
+    expect(q).toEqual(records(local));
   });
 });
