@@ -22,7 +22,13 @@ export class CliProcess {
   /** A `pairnet worker` with one slot and a short lock, resolved once connected. */
   static async worker(url: string, lockMs: number): Promise<CliProcess> {
     const w = CliProcess.start(['worker', '--queue', url, '--concurrency', '1', '--lock-ms', String(lockMs)]);
-    await w.waitFor(/slot on /);
+    try {
+      await w.waitFor(/slot on /);
+    } catch (e) {
+      // Not left behind: the caller never gets it to stop.
+      await w.kill();
+      throw e;
+    }
     return w;
   }
 

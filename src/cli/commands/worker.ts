@@ -18,8 +18,13 @@ export function register(program: Command): void {
       let stops = 0;
       const stop = (): void => {
         stops++;
-        if (stops === 1) log('stopping after the runs in training finish (Ctrl-C again to stop now; they go back to the queue)');
-        void worker.close(stops > 1).then(() => {
+        if (stops > 1) {
+          // Now, even with Redis out of reach: the runs in training go back to the queue when their locks expire.
+          log('stopped now');
+          process.exit(130);
+        }
+        log('stopping after the runs in training finish (Ctrl-C again to stop now; they go back to the queue)');
+        void worker.close().then(() => {
           log('stopped');
           process.exit(0);
         });
