@@ -157,6 +157,24 @@ describe.skipIf(!redisInstalled)('one queue (with a password), several studies',
     expect(w.output).not.toContain(password);
   });
 
+  it('a run whose loss diverges is tried once and stored as a failed run, as locally', async () => {
+    const w = await worker(r.url);
+    // SGD at lr 1e12 makes fcnet's loss infinite within the first epoch (as in failed-runs.test.ts).
+    const study = tinyStudy({
+      name: 'diverging',
+      variants: [{ name: 'FC', model: 'fcnet' }, { name: 'FC diverging', model: 'fcnet', overrides: { optimizer: { name: 'sgd', lr: 1e12 } } }],
+      comparisons: [],
+      published: null,
+    });
+    const { outcome, store } = await queueStudy(study, r.url);
+    expect(outcome.finished).toBe(true);
+    expect(store.all().map((x) => x.key).sort()).toEqual(['rounds/FC/round 0', 'rounds/FC/round 1']);
+    const spec = outcome.plan.runs.find((x) => x.key === 'rounds/FC diverging/round 0')!;
+    expect(store.getFailure(spec.key, spec.configHash)?.message).toMatch(/^fcnet: loss is (NaN|Infinity) at epoch 1/);
+    await w.waitFor(() => (w.output.match(/failed diverging/g) ?? []).length >= 2, 10_000);
+    expect(w.output.match(/failed diverging/g)).toHaveLength(2);
+  });
+
   it("two studies on one queue at once store only their own runs; a third study's identical runs come from the queue", async () => {
     await worker(r.url);
     const a = tinyStudy({ name: 'study-a', seed: 1 });
