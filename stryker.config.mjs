@@ -27,4 +27,6 @@ export default {
   jsonReporter: { fileName: 'out/mutation/mutation.json' },
   tempDirName: '.stryker-tmp',
   timeoutMS: 60_000,
+  // The initial run of every test with coverage takes longer than Stryker's default 5 minutes on 2 cores.
+  dryRunTimeoutMinutes: 60,
 };
