@@ -12,20 +12,25 @@ export class Rng {
 
   constructor(seed: number) {
     if (!Number.isFinite(seed)) throw new Error(`Rng: seed must be a finite number, got ${seed}`);
-    let x = seed >>> 0;
     // Mix in the high bits so seeds above 2^32 still differ.
-    x = (x ^ Math.floor(seed / 4294967296)) >>> 0;
-    const next = (): number => {
-      x = (x + 0x9e3779b9) >>> 0;
-      let z = x;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-      return (z ^ (z >>> 16)) >>> 0;
-    };
+    const next = splitmix32(((seed >>> 0) ^ Math.floor(seed / 4294967296)) >>> 0);
     this.s0 = next();
     this.s1 = next();
     this.s2 = next();
     this.s3 = next();
+  }
+
+  /** An Rng at a given xoshiro128** state (4 uint32 words, not all zero): for known-answer checks. */
+  static fromState(words: readonly [number, number, number, number]): Rng {
+    if (words.every((w) => w >>> 0 === 0)) throw new Error('Rng.fromState: the all-zero state is not allowed');
+    const r = new Rng(0);
+    [r.s0, r.s1, r.s2, r.s3] = words.map((w) => w >>> 0);
+    return r;
+  }
+
+  /** The xoshiro128** state words (uint32). */
+  state(): [number, number, number, number] {
+    return [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0];
   }
 
   /** Uniform 32-bit unsigned integer. */
@@ -93,6 +98,18 @@ export class Rng {
   fork(label: string): Rng {
     return new Rng(deriveSeed(this.nextUint32(), label));
   }
+}
+
+/** splitmix32: a Weyl sequence of step 0x9e3779b9 finished by MurmurHash3's fmix32; the draws after `seed` (uint32). */
+export function splitmix32(seed: number): () => number {
+  let x = seed >>> 0;
+  return () => {
+    x = (x + 0x9e3779b9) >>> 0;
+    let z = x;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+    return (z ^ (z >>> 16)) >>> 0;
+  };
 }
 
 function rotl(x: number, k: number): number {

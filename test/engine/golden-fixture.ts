@@ -1,5 +1,5 @@
 // Shared helpers of the PyTorch golden tests: reading test/fixtures/golden/*.json (written by
-// tools/golden/make_fixtures.py) and comparing to 1e-4 relative.
+// tools/golden/make_fixtures.py) and comparing element by element, |a - b| <= atol + rtol |b|.
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { type Tensor, fromArray, shapeString } from '../../src/engine/tensor.js';
@@ -17,24 +17,46 @@ export function toTensor(t: FixtureTensor): Tensor {
   return fromArray(t.shape, t.data);
 }
 
-/** Relative error of `actual` against PyTorch's `expected`: max|a - b| / max(1, max|b|). */
-export function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  let diff = 0;
-  let scale = 1;
-  for (let i = 0; i < expected.length; i++) {
-    diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
-    scale = Math.max(scale, Math.abs(expected[i]));
-  }
-  return diff / scale;
+/** Per-element tolerance: |actual - expected| <= atol + rtol |expected|. */
+export interface Tolerance {
+  rtol: number;
+  atol: number;
 }
 
-/** Asserts shape and values match PyTorch to 1e-4 relative; `what` names the compared quantity. */
-export function expectClose(what: string, actual: Tensor | Float32Array, expected: FixtureTensor, tol = 1e-4): void {
-  const data = actual instanceof Float32Array ? actual : actual.data;
+/**
+ * 1e-4 relative to each element; the absolute floor only covers elements that cancel to about zero (float32
+ * sums of terms ~1 leave ~1e-7), far below the values compared (outputs, gradients ~1e-3 and up).
+ */
+export const GOLDEN_TOLERANCE: Tolerance = { rtol: 1e-4, atol: 1e-6 };
+
+/**
+ * For a tensor that is zero in exact arithmetic (a convolution bias followed by BatchNorm has a zero gradient):
+ * PyTorch's values are float32 round-off of sums of terms up to ~10, below 2e-5.
+ */
+export const ROUND_OFF_ZERO: Tolerance = { rtol: 0, atol: 2e-5 };
+
+/** The element farthest outside the tolerance: ratio = |a - b| / (atol + rtol |b|), above 1 fails (NaN too). */
+export function worstElement(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: Tolerance): { index: number; ratio: number } {
+  let worst = { index: -1, ratio: 0 };
+  for (let i = 0; i < expected.length; i++) {
+    const ratio = Math.abs(actual[i] - expected[i]) / (tol.atol + tol.rtol * Math.abs(expected[i]));
+    if (!(ratio <= worst.ratio)) worst = { index: i, ratio };
+  }
+  return worst;
+}
+
+/** Asserts the length and every element match PyTorch's within `tol`; `what` names the compared quantity. */
+export function expectAllClose(what: string, actual: ArrayLike<number>, expected: ArrayLike<number>, tol = GOLDEN_TOLERANCE): void {
+  expect(actual.length, `${what}: size`).toBe(expected.length);
+  const { index, ratio } = worstElement(actual, expected, tol);
+  const detail = `${what}: element ${index} is ${actual[index]}, expected ${expected[index]} (${ratio.toPrecision(3)} x the tolerance ${tol.atol} + ${tol.rtol} |expected|)`;
+  expect(ratio <= 1, detail).toBe(true);
+}
+
+/** Asserts shape and values match PyTorch's (see expectAllClose). */
+export function expectClose(what: string, actual: Tensor | Float32Array, expected: FixtureTensor, tol = GOLDEN_TOLERANCE): void {
   if (!(actual instanceof Float32Array)) {
     expect(shapeString(actual.shape), `${what}: shape`).toBe(shapeString(expected.shape));
   }
-  expect(data.length, `${what}: size`).toBe(expected.data.length);
-  const err = relativeError(data, expected.data);
-  expect(err, `${what}: relative error ${err}`).toBeLessThanOrEqual(tol);
+  expectAllClose(what, actual instanceof Float32Array ? actual : actual.data, expected.data, tol);
 }

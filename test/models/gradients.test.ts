@@ -10,23 +10,24 @@ import { PairLoss } from '../../src/training/pair-loss.js';
  * Only linear layers are sampled: a nudge of a convolution weight moves hundreds of activations, some across a
  * ReLU or max-pool kink, which breaks finite differences (the engine's own tests check those layers). Each entry
  * is differenced with three step sizes and the closest taken (a kink spoils large steps, float32 noise in the loss
- * small ones); a plumbing error (missing term, wrong scale or layout) is off at every step.
+ * small ones). A unit of the batch within a step of a kink still spoils an entry now and then (whether one does
+ * depends on the draw), so two thirds of a layer's sampled entries must agree; a plumbing error (missing term, wrong
+ * scale or layout) is off at every entry.
  */
 const LINEAR = /(^|\.)(fc\w*|head(\.fc\d)?)\.(weight|bias)$/;
-const cases: [string, Record<string, string | number | boolean>, RegExp?][] = [
+const cases: [string, Record<string, string | number | boolean>][] = [
   ['convsepnet', {}],
   ['fcnet', {}],
   ['bce-mlp-aux', {}],
   ['bce-mlp-aux-siamese', {}],
   ['bce-resnet-aux', { blocks: 1, channels: 4 }],
-  // Its fc1 feeds a LeakyReLU whose kink some unit of this batch sits on: check the heads after the last kinks.
-  ['lrelu-cnn2-aux1', {}, /^(aux1\.head\.fc2|fc2|fc3)\./],
+  ['lrelu-cnn2-aux1', {}],
   ['digitcnn-ws', { auxAt: 'early' }],
   ['nll-siamese', { comparator: 'probabilistic' }],
 ];
 
 describe('combined-loss gradients of zoo models', () => {
-  for (const [name, options, only] of cases) {
+  for (const [name, options] of cases) {
     it(`${name} ${JSON.stringify(options)}`, () => {
       const rng = new Rng(11);
       const model = buildModel(name, options, rng);
@@ -41,12 +42,12 @@ describe('combined-loss gradients of zoo models', () => {
       objective();
       model.backward(loss.backward());
       const bad: string[] = [];
-      const checked = model.params().filter((p) => (only ?? LINEAR).test(p.name));
+      const checked = model.params().filter((p) => LINEAR.test(p.name));
       expect(checked.length).toBeGreaterThan(1);
       for (const p of checked) {
         const analytic = Float32Array.from(p.grad.data);
         const picks = Array.from({ length: Math.min(6, p.value.data.length) }, () => rng.int(p.value.data.length));
-        let maxErr = 0;
+        const errors: number[] = [];
         let maxGrad = 0;
         for (const i of picks) {
           const orig = p.value.data[i];
@@ -62,10 +63,11 @@ describe('combined-loss gradients of zoo models', () => {
           };
           // The step closest to the analytic value: a kink spoils large steps, float32 noise small ones.
           const numeric = [1e-2, 3e-3, 1e-3].map(numericAt).reduce((a, b) => (Math.abs(b - analytic[i]) < Math.abs(a - analytic[i]) ? b : a));
-          maxErr = Math.max(maxErr, Math.abs(numeric - analytic[i]));
+          errors.push(Math.abs(numeric - analytic[i]));
           maxGrad = Math.max(maxGrad, Math.abs(numeric), Math.abs(analytic[i]));
         }
-        if (maxErr > 0.05 * maxGrad + 1e-4) bad.push(`${p.name}: |analytic - numeric| ${maxErr.toExponential(2)}, |grad| ${maxGrad.toExponential(2)}`);
+        const off = errors.filter((e) => e > 0.05 * maxGrad + 1e-4);
+        if (3 * off.length > picks.length) bad.push(`${p.name}: ${off.length} of ${picks.length} entries off, |analytic - numeric| up to ${Math.max(...off).toExponential(2)}, |grad| ${maxGrad.toExponential(2)}`);
       }
       expect(bad).toEqual([]);
     });

@@ -44,6 +44,36 @@ describe('PairLoss', () => {
     expect(loss.backward().digits).toBeUndefined();
     expect(predictTarget('ce', main, 0)).toBe(0);
     expect(predictTarget('ce', main, 1)).toBe(1);
+    expect(predictTarget('bce', fromArray([2, 1], [-0.2, 0.3]), 0)).toBe(0);
     expect(predictTarget('bce', fromArray([2, 1], [-0.2, 0.3]), 1)).toBe(1);
+  });
+
+  it('predicts 0 on a tie, as torch.argmax (first index) and sigmoid(x) > 0.5', () => {
+    expect(predictTarget('ce', fromArray([1, 2], [0.25, 0.25]), 0)).toBe(0);
+    expect(predictTarget('nll', fromArray([1, 2], [-0.7, -0.7]), 0)).toBe(0);
+    expect(predictTarget('bce', fromArray([1, 1], [0]), 0)).toBe(0);
+  });
+
+  it('one-logit BCE on known numbers, across batch sizes, with a gradient of the output\'s shape', () => {
+    const loss = new PairLoss('bce');
+    const sig = (x: number): number => 1 / (1 + Math.exp(-x));
+    for (const [logits, target] of [[[-0.2, 0.3], [0, 1]], [[1.5, -1, 0.1], [1, 1, 0]]] as const) {
+      const b = logits.length;
+      const t = { target: Int32Array.from(target), first: new Int32Array(b), second: new Int32Array(b) };
+      const v = loss.forward({ main: fromArray([b, 1], [...logits]) }, t, { main: 0.5, aux: 0 });
+      const want = logits.reduce((s, x, i) => s + softplus(x) - x * target[i], 0) / b;
+      expect(v.main).toBeCloseTo(want, 6);
+      expect(v.total).toBeCloseTo(0.5 * want, 6);
+      const g = loss.backward().main;
+      expect(g.shape).toEqual([b, 1]);
+      logits.forEach((x, i) => expect(g.data[i]).toBeCloseTo((0.5 * (sig(x) - target[i])) / b, 6));
+    }
+  });
+
+  it('refuses a bce-onehot output that is not [B, 2], and a backward before any forward', () => {
+    const t = { target: Int32Array.from([0, 1]), first: new Int32Array(2), second: new Int32Array(2) };
+    expect(() => new PairLoss('bce-onehot').forward({ main: fromArray([2, 1], [0, 1]) }, t, { main: 1, aux: 0 }))
+      .toThrow('main loss bce-onehot: expected [B, 2], got [2, 1]');
+    expect(() => new PairLoss('ce').backward()).toThrow('PairLoss: backward called before forward');
   });
 });
