@@ -96,8 +96,6 @@ def train(kit_dir, threads=1):
     with open(os.path.join(kit_dir, "kit.json")) as f:
         kit = json.load(f)
     c, kind = kit["config"], kit["mainLoss"]
-    if kit["hasAuxMain"]:
-        raise ValueError("twin: models with an auxiliary comparison head (001's AUX1) have no twin yet")
     data = read_safetensors(os.path.join(kit_dir, "data.safetensors"))
     x, classes, target = data["train_input"], data["train_classes"].long(), data["train_target"].long()
     tx, tclasses, ttarget = data["test_input"], data["test_classes"].long(), data["test_target"].long()
@@ -125,7 +123,10 @@ def train(kit_dir, threads=1):
             loss = c["loss"]["main"] * main_loss(kind, main, target[idx])
             if aux > 0:
                 cb = classes[idx]
-                loss = loss + aux * (F.cross_entropy(digits[0], cb[:, 0]) + F.cross_entropy(digits[1], cb[:, 1]))
+                if digits is not None:
+                    loss = loss + aux * (F.cross_entropy(digits[0], cb[:, 0]) + F.cross_entropy(digits[1], cb[:, 1]))
+                if getattr(model, "aux_main", None) is not None:  # 001's AUX1: a second comparison head
+                    loss = loss + aux * main_loss(kind, model.aux_main, target[idx])
             opt.zero_grad()
             loss.backward()
             opt.step()

@@ -4,6 +4,7 @@ trains: its initial test loss must equal pairnet's (tools/twin/twin.py), so a wr
 from collections import OrderedDict
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 
@@ -41,10 +42,16 @@ class ColumnsNet(nn.Module):
         self.relu_name = relu_name
         self.fc3 = nn.Linear(20, 2)
 
-    def forward(self, x):
+    head_modules = ["fc3"]
+
+    def pair_digits(self, x):
         for name in self.front_names:
             x = getattr(self, name)(x)
-        return self.fc3(torch.relu(x)), (x[:, :10], x[:, 10:])
+        return x
+
+    def forward(self, x):
+        d = self.pair_digits(x)
+        return self.fc3(torch.relu(d)), (d[:, :10], d[:, 10:])
 
 
 def fcnet(o):
@@ -73,15 +80,51 @@ class SepNet(nn.Module):
         self.digitnet = PairShared(nn.Sequential(OrderedDict(entries)))
         self.fc1, self.fc2 = nn.Linear(20, 10), nn.Linear(10, 2)
 
+    head_modules = ["fc1", "fc2"]
+
+    def pair_digits(self, x):
+        return self.digitnet(x)
+
     def forward(self, x):
         d = self.digitnet(x)
         return self.fc2(torch.relu(self.fc1(d))), (d[:, :10], d[:, 10:])
 
 
+class Probabilistic(nn.Module):
+    """The parameter-free probabilistic comparison on a model's [B, 20] digit logits: log P(first > second),
+    log P(first <= second) from the two digit softmaxes (float64, floored at 1e-30 as pairnet's head), NLL main loss.
+    The wrapped model's learned head is removed, so the state_dict holds pairnet's names only."""
+
+    def __init__(self, inner):
+        super().__init__()
+        for name in list(inner.head_modules):
+            delattr(inner, name)
+        self.inner = inner
+        self.register_buffer("le_mask", torch.triu(torch.ones(10, 10, dtype=torch.float64)), persistent=False)
+
+    def forward(self, x):
+        d = self.inner.pair_digits(x)
+        p, q = torch.softmax(d[:, :10].double(), 1), torch.softmax(d[:, 10:].double(), 1)
+        joint = p[:, :, None] * q[:, None, :]
+        le = (joint * self.le_mask).sum(dim=(1, 2)).clamp_min(1e-30)
+        gt = (joint * (1 - self.le_mask)).sum(dim=(1, 2)).clamp_min(1e-30)
+        return torch.stack([gt.log(), le.log()], 1).float(), (d[:, :10], d[:, 10:])
+
+    def state_dict(self, *args, **kwargs):
+        return self.inner.state_dict(*args, **kwargs)
+
+    def load_state_dict(self, state, strict=True):
+        return self.inner.load_state_dict(state, strict)
+
+
 def default_comparator(builder):
+    """A model with the report's learned comparison head, or with comparator=probabilistic the parameter-free one."""
     def build(o):
-        if o.get("comparator", "learned") != "learned":
-            raise ValueError(f"twin: comparator {o['comparator']!r} has no PyTorch twin yet")
+        comparator = o.get("comparator", "learned")
+        if comparator == "probabilistic":
+            return Probabilistic(builder(o))
+        if comparator != "learned":
+            raise ValueError(f"twin: comparator {comparator!r}")
         return builder(o)
     return build
 
@@ -113,6 +156,13 @@ class DigitsThenHead(nn.Module):
         for name, m in head_entries:
             if m is not None:
                 self.add_module(name, m)
+
+    @property
+    def head_modules(self):
+        return self.head_names
+
+    def pair_digits(self, x):
+        return getattr(self, self.pair_name)(x)
 
     def forward(self, x):
         d = getattr(self, self.pair_name)(x)
@@ -319,6 +369,26 @@ def leaky(deep, mode):
     return build
 
 
+class LeakyCnn2Aux1(nn.Module):
+    """001's model_2 AUX1: model_2 with a second comparison head after conv2 (pool, 2304-16-2). forward returns
+    (main, None) and leaves the head's output in self.aux_main (scored like main, weighted by loss.aux)."""
+
+    def __init__(self, p):
+        super().__init__()
+        self.conv1, self.conv2 = nn.Conv2d(2, 32, 2), nn.Conv2d(32, 64, 2)
+        self.aux1 = nn.ModuleDict({"head": seq(("pool", nn.MaxPool2d(2)), ("act1", lrelu()), ("flatten", nn.Flatten()),
+                                               ("fc1", nn.Linear(2304, 16)), ("act2", lrelu()), ("fc2", nn.Linear(16, 2)))})
+        self.conv3 = nn.Conv2d(64, 128, 2)
+        self.fc1, self.fc2, self.drop, self.fc3 = nn.Linear(3200, 64), nn.Linear(64, 12), nn.Dropout(p), nn.Linear(12, 2)
+        self.aux_main = None
+
+    def forward(self, x):
+        x = F.leaky_relu(self.conv2(F.leaky_relu(self.conv1(x), 0.01)), 0.01)
+        self.aux_main = self.aux1["head"](x)
+        x = F.leaky_relu(self.conv3(F.max_pool2d(x, 2)), 0.01).flatten(1)
+        return self.fc3(self.drop(self.fc2(F.leaky_relu(self.fc1(x), 0.01)))), None
+
+
 def lrelu_mlp(o):
     return Plain(("flatten", nn.Flatten()), ("fc1", nn.Linear(392, 128)), ("act1", lrelu()), ("fc2", nn.Linear(128, 64)),
                  ("act2", lrelu()), ("fc3", nn.Linear(64, 2)))
@@ -350,6 +420,7 @@ MODELS = {
     "lrelu-cnn2": leaky(True, "plain"),
     "lrelu-cnn2-ws": default_comparator(leaky(True, "ws")),
     "lrelu-cnn2-aux2": default_comparator(leaky(True, "aux2")),
+    "lrelu-cnn2-aux1": lambda o: LeakyCnn2Aux1(o["dropout"]),
     "nll-convnet": nll_convnet,
     "nll-siamese": default_comparator(nll_siamese),
     "digitcnn-basic": digitcnn_basic,
