@@ -17,3 +17,4 @@ export * from './modules/softmax.js';
 export * from './optim/index.js';
 export * from './safetensors.js';
 export * from './modules/slots.js';
+export * from './plan/index.js';

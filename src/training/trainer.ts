@@ -37,11 +37,21 @@ export interface TrainedRun {
  */
 export function trainModel(config: RunConfig, hooks: TrainingHooks): TrainedRun {
   validateRunConfig(config);
+  const root = new Rng(config.seed);
+  const model = buildModel(config.model, config.modelOptions, root.fork('init'));
+  // Training and evaluation run on the model's execution plan (its parameters are the model's).
+  const net = model.compile();
+  try {
+    return { ...train(config, hooks, net, root), model };
+  } finally {
+    net.dispose();
+  }
+}
+
+function train(config: RunConfig, hooks: TrainingHooks, model: PairModel, root: Rng): Omit<TrainedRun, 'model'> {
   const startedAt = new Date().toISOString();
   const source = hooks.loadData(config.data.source);
   const data = prepareRunData(source, config.data, config.seed);
-  const root = new Rng(config.seed);
-  const model = buildModel(config.model, config.modelOptions, root.fork('init'));
   const shuffleRng = root.fork('shuffle');
   const augmentRng = root.fork('augment');
   if (config.loss.aux > 0 && !model.hasDigits && !model.hasAuxMain) {
@@ -123,5 +133,5 @@ export function trainModel(config: RunConfig, hooks: TrainingHooks): TrainedRun 
     startedAt,
     provenance: { commit: null, node: null, cpu: null, ...hooks.environment, kernels: kernelVariant() },
   };
-  return { record, model, data };
+  return { record, data };
 }
