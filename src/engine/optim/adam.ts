@@ -1,4 +1,4 @@
-import { AdamMoments, wasmKernels } from '../kernels/index.js';
+import { AdamMoments, wasmKernels, type WasmKernels } from '../kernels/index.js';
 import type { Param } from '../module.js';
 import { Optimizer, checkNonNegative } from './optimizer.js';
 
@@ -7,6 +7,8 @@ export interface AdamOptions {
   betas?: [number, number];
   eps?: number;
   weightDecay?: number;
+  /** The kernel instance whose memory holds the moments (default: the shared one). */
+  kernels?: WasmKernels;
 }
 
 /**
@@ -34,7 +36,11 @@ export class Adam extends Optimizer {
     }
     checkNonNegative('Adam', 'eps', this.eps);
     checkNonNegative('Adam', 'weightDecay', this.weightDecay);
-    this.moments = new AdamMoments(wasmKernels(), this.params.map((p) => p.value.data.length));
+    this.moments = new AdamMoments(options.kernels ?? wasmKernels(), this.params.map((p) => p.value.data.length));
+  }
+
+  override dispose(): void {
+    this.moments.dispose();
   }
 
   step(): void {
