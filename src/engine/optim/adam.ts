@@ -52,8 +52,7 @@ export class Adam extends Optimizer {
       // sqrt(v) / sqrt(1 - b2^t) as a product: one division per element instead of two.
       invC2: 1 / Math.sqrt(1 - beta2 ** this.stepCount),
     };
-    // The float32 SIMD kernel: the JS loop ran at the speed of V8's double sqrt and division, 13% of a
-    // ConvSepNet training epoch (32 ms of ~250 CPU).
+    // The float32 SIMD kernel: a JS loop runs at the speed of V8's double sqrt and division (README, Performance).
     for (let p = 0; p < this.params.length; p++) {
       this.moments.step(p, this.params[p].value.data, this.params[p].grad.data, options);
     }

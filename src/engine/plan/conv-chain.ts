@@ -32,8 +32,8 @@ const align64 = (n: number): number => (n + 63) & ~63;
  * run as one step. In training, what the backward pass reads (the chain's input, every block's output, pooling argmax
  * and x_hat) stays in a resident region of WebAssembly memory from the forward pass to the backward pass, and the
  * transient operands (the gradients between blocks, a conv's output before its BatchNorm) in the kernels' scratch
- * area: only the chain's input and output and their gradients cross to JS (for ConvSepNet's conv1 -> conv2 ~0.6 M
- * floats per batch fewer copies, measured 14.6 GB/s here; a ResNet block's body is one chain). In evaluation nothing
+ * area: only the chain's input and output and their gradients cross to JS (a ResNet block's body is one chain). In
+ * evaluation nothing
  * is kept: the batch goes through in chunks (conv-chain-eval.ts), and a backward pass after it (a gradient check)
  * first runs the blocks' modules again, as they are. The ReLU and MaxPool2d modules are not called: the fused kernels
  * compute exactly what they would.
