@@ -1,17 +1,16 @@
 /**
  * The zoo section of `npm run bench`: every zoo model trained for a few epochs in pairnet (on its execution plan, as
- * the trainer runs it) and right after in PyTorch 1.13 on one thread (bench/zoo_torch.py, the twin built from the
- * model's module spec), back to back in one invocation: same random pairs' shape and count, batch, loss and Adam 1e-3,
- * no evaluation inside a timed epoch on either side. Ratio = pairnet ms per epoch / PyTorch's (below 1: pairnet
+ * the trainer runs it) and right after in PyTorch 1.13 on one thread (bench/zoo_torch.py on the model's twin from
+ * tools/twin/twin_models.py), back to back in one invocation: same random pairs' shape and count, batch, loss and
+ * Adam 1e-3, no evaluation inside a timed epoch on either side. Ratio = pairnet ms per epoch / PyTorch's (below 1: pairnet
  * faster). `--zoo-epochs=N` (default 2 timed, after one warm-up), `--zoo-models=a,b` to run only those.
  */
 import { spawnSync } from 'node:child_process';
 import { cpuUsage } from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { Adam, Rng, wasmKernels, zeros } from '../src/engine/index.js';
-import { buildModel, ZOO } from '../src/models/registry.js';
+import { buildModel, resolveModelOptions, ZOO } from '../src/models/registry.js';
 import { PairLoss } from '../src/training/pair-loss.js';
-import { moduleSpec } from './zoo-spec.js';
 
 const PAIRS = 1000;
 const BATCH = 25;
@@ -40,7 +39,8 @@ function pairnetEpochs(name: string, epochs: number): { ms: number; cpuMs: numbe
   const net = model.compile({ kernels });
   const opt = new Adam(model.params(), { lr: 1e-3, kernels });
   const loss = new PairLoss(model.mainLoss);
-  const weights = { main: 1, aux: model.hasDigits || model.hasAuxMain ? 0.5 : 0 };
+  // Digit losses as the twins take them (a twin returns main and digit outputs only).
+  const weights = { main: 1, aux: model.hasDigits ? 0.5 : 0 };
   const x = zeros([BATCH, 2, 14, 14]);
   const t = { target: new Int32Array(BATCH), first: new Int32Array(BATCH), second: new Int32Array(BATCH) };
   const [ms, cpuMs]: number[][] = [[], []];
@@ -73,12 +73,14 @@ function pairnetEpochs(name: string, epochs: number): { ms: number; cpuMs: numbe
   return { ms: median(ms), cpuMs: median(cpuMs) };
 }
 
-/** PyTorch's epochs of the same model on one thread, or null without torch. */
-function torchEpochs(python: string, name: string, epochs: number): { ms: number; cpuMs: number } {
+/** PyTorch's epochs of the same model's twin on one thread, or null when it has no twin. */
+function torchEpochs(python: string, name: string, epochs: number): { ms: number; cpuMs: number } | null {
   const model = buildModel(name, {}, new Rng(0));
-  const job = { spec: moduleSpec(model.module), mainLoss: model.mainLoss, aux: model.hasDigits || model.hasAuxMain, pairs: PAIRS, batch: BATCH, epochs };
+  const options = resolveModelOptions(name, {});
+  const job = { model: name, options, mainLoss: model.mainLoss, aux: model.hasDigits, pairs: PAIRS, batch: BATCH, epochs };
   const script = fileURLToPath(new URL('../../bench/zoo_torch.py', import.meta.url));
   const r = spawnSync(python, [script, '--threads', '1'], { input: JSON.stringify(job), encoding: 'utf8' });
+  if (r.status === 3) return null;
   if (r.status !== 0) throw new Error(`${python} ${script} (${name}) failed: ${r.stderr || r.error?.message}`);
   const out = JSON.parse(r.stdout.trim().split('\n').pop() as string) as { parameters: number; medianMs: number; medianCpuMs: number };
   if (out.parameters !== model.parameterCount()) {
@@ -99,15 +101,18 @@ export function benchZoo(argv: string[]): { figures: ZooFigure[]; torchSkipped?:
   for (const n of only ?? []) if (!ZOO.some((e) => e.name === n)) throw new Error(`--zoo-models: unknown zoo model '${n}'`);
   const python = process.env.PAIRNET_PYTHON ?? '/usr/bin/python3';
   const torch = hasTorch(python);
+  const missing: string[] = [];
   const figures = names.map((model): ZooFigure => {
     const p = pairnetEpochs(model, epochs);
     const t = torch ? torchEpochs(python, model, epochs) : null;
+    if (torch && !t) missing.push(model);
     return {
       model, pairnetMs: p.ms, pairnetCpuMs: p.cpuMs, torchMs: t?.ms ?? null, torchCpuMs: t?.cpuMs ?? null,
       ratio: t ? p.ms / t.ms : null, cpuRatio: t ? p.cpuMs / t.cpuMs : null,
     };
   });
-  return torch ? { figures } : { figures, torchSkipped: `${python} has no torch` };
+  if (!torch) return { figures, torchSkipped: `${python} has no torch` };
+  return missing.length > 0 ? { figures, torchSkipped: `no twin in tools/twin/twin_models.py for ${missing.join(', ')}` } : { figures };
 }
 
 export function formatZooTable({ figures, torchSkipped }: ReturnType<typeof benchZoo>): string {
