@@ -1,5 +1,4 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import type { DigitSet, MnistSource } from '../../src/data/types.js';
 import { Rng } from '../../src/engine/index.js';
@@ -14,7 +13,8 @@ import { resolveRunConfig } from '../../src/training/validate.js';
  * Training results stay bit for bit what the build recorded in the fixture produced: studies' stored runs must
  * reproduce. Short runs of every model family of the studies (and option variants) on a synthetic digit source (each
  * label a bar at its own place, plus noise), all per-epoch and final metrics compared exactly. Results depend on the
- * kernel variant (relaxed SIMD fuses multiply-adds), so the fixture holds both.
+ * kernel build (relaxed SIMD fuses multiply-adds; PAIRNET_KERNELS pins one), so the fixture holds both; both were
+ * made by main at 9f47e1b, before the execution plan.
  * Regenerate (only for an intended change of numerics, said in the commit):
  *   PAIRNET_WRITE_BITS=1 PAIRNET_KERNELS=simd npx vitest run test/training/training-bits.test.ts
  *   PAIRNET_WRITE_BITS=1 PAIRNET_KERNELS=relaxed npx vitest run test/training/training-bits.test.ts
@@ -28,8 +28,6 @@ const RUNS: [string, Record<string, string | number | boolean>, number][] = [
   ['bce-resnet-aux', { channels: 16, blocks: 2 }, 32], ['digitcnn-basic', {}, 100], ['digitcnn-ws', { batchNorm: true, dropout: true, auxAt: 'early' }, 100],
   ['digitcnn-ws', { dropout: true }, 100], ['resnet10-ws', { channels: 8 }, 50],
 ];
-
-if (process.env.PAIRNET_KERNELS === 'relaxed') setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 function pool(count: number, rng: Rng): DigitSet {
   const labels = Uint8Array.from({ length: count }, () => rng.int(10));
