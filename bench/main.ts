@@ -10,6 +10,7 @@ import { benchGemm, formatGemmTable } from './gemm.js';
 import { benchKernels, formatKernelTable } from './kernels.js';
 import { benchQueue, formatQueueTable } from './queue.js';
 import { benchTraining, formatTrainingTable } from './training.js';
+import { benchZoo, formatZooTable } from './zoo.js';
 
 // Node 20 keeps relaxed SIMD behind a flag: set before the first kernel call, the engine picks its
 // relaxed build here (the GEMM table also times the plain build on its own).
@@ -61,6 +62,14 @@ const sections: Section[] = [
     run: async () => {
       const figures = await benchQueue();
       return { table: formatQueueTable(figures), figures };
+    },
+  },
+  {
+    name: 'zoo',
+    title: 'Every zoo model: pairnet vs PyTorch 1.13 on one thread, ms per training epoch (same invocation, back to back)',
+    run: async () => {
+      const figures = benchZoo(process.argv);
+      return { table: formatZooTable(figures), figures };
     },
   },
 ];

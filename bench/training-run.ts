@@ -26,7 +26,7 @@ export function makeTrainer({ pairs, batch, seed, model: name = 'convsepnet' }: 
   const rng = new Rng(seed);
   const input = Float32Array.from({ length: pairs * IMAGE }, () => rng.normal());
   const classes = Int32Array.from({ length: pairs * 2 }, () => rng.int(10));
-  const model = buildModel(ZOO_NAME[name], {}, rng.fork('model'));
+  const model = buildModel(ZOO_NAME[name], {}, rng.fork('model')).compile();
   const opt = new Adam(model.params(), { lr: 1e-3 });
   const [main, aux1, aux2] = [new CrossEntropyLoss(), new CrossEntropyLoss(), new CrossEntropyLoss()];
   const x = zeros([batch, 2, 14, 14]);

@@ -17,3 +17,6 @@ export * from './modules/softmax.js';
 export * from './optim/index.js';
 export * from './safetensors.js';
 export * from './modules/slots.js';
+export * from './plan/index.js';
+// The kernel backend handed to plans and optimizers (one instance of the WebAssembly kernels with its memory).
+export { relaxedSimdSupported, wasmKernels, WasmKernels, type KernelVariant } from './kernels/index.js';

@@ -8,6 +8,15 @@ export interface Param {
   grad: Tensor;
 }
 
+/**
+ * One forward/backward pair: a module, or what an execution plan (src/engine/plan) compiled a module tree to.
+ * backward takes the gradient of the last forward's output.
+ */
+export interface Pass {
+  forward(x: Tensor, training: boolean): Tensor;
+  backward(gradOut: Tensor): Tensor;
+}
+
 /** Non-learned state saved with the weights (BatchNorm running statistics). */
 export interface Buffer {
   name: string;
@@ -37,6 +46,13 @@ export abstract class Module {
    * Containers pass it on to the child that receives their input; other modules ignore it.
    */
   inputIsData(): void {}
+
+  /**
+   * A container whose own work is routing data to and from its children (PairShared, a model's pair branches)
+   * returns itself with each child run by `run(child)`, so an execution plan can put its compiled children in;
+   * undefined (the default) makes the plan run this module as it is.
+   */
+  routed?(run: (child: Module) => Pass): Pass;
 
   protected ownParams(): Param[] {
     return [];

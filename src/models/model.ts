@@ -1,4 +1,4 @@
-import type { Buffer, Module, Param, Rng, Tensor } from '../engine/index.js';
+import type { Buffer, Module, Param, PlanOptions, Rng, Tensor } from '../engine/index.js';
 
 /**
  * How a model's main output is scored against the comparison target (1 if first digit <= second):
@@ -41,6 +41,16 @@ export interface PairModel {
   params(): Param[];
   buffers(): Buffer[];
   parameterCount(): number;
+  /**
+   * The same model run through an execution plan (src/engine/plan: fused kernels, activations kept in WebAssembly
+   * memory), sharing this one's parameters; forward and backward above are the modules' own, the plan's reference.
+   */
+  compile(options?: PlanOptions): CompiledPairModel;
+}
+
+/** A PairModel on an execution plan; dispose() gives the plan's WebAssembly memory back. */
+export interface CompiledPairModel extends PairModel {
+  dispose(): void;
 }
 
 export type ModelOptionValue = number | string | boolean;

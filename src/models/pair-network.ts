@@ -1,6 +1,8 @@
-import { ensure, shapeString, type Buffer, type Module, type Param, type Tensor } from '../engine/index.js';
+import {
+  compile, ensure, shapeString, type Buffer, type Module, type Param, type Pass, type Plan, type PlanOptions, type Tensor,
+} from '../engine/index.js';
 import type { AuxTap } from './aux-tap.js';
-import type { MainLossKind, PairGrads, PairModel, PairOutputs } from './model.js';
+import type { CompiledPairModel, MainLossKind, PairGrads, PairModel, PairOutputs } from './model.js';
 
 /**
  * Where a model's digit logits come from:
@@ -33,8 +35,13 @@ export class PairNetwork implements PairModel {
   private readonly auxMainTap: AuxTap | undefined;
   private digitOut: [Tensor | undefined, Tensor | undefined] = [undefined, undefined];
   private digitGrad: Tensor | undefined;
+  /** What runs the module tree: the modules themselves, or a plan compiled from them (compile()). */
+  private readonly runner: Pass;
 
-  constructor(spec: PairNetworkSpec) {
+  constructor(
+    private readonly spec: PairNetworkSpec,
+    runner?: Pass,
+  ) {
     this.name = spec.name;
     this.mainLoss = spec.mainLoss;
     this.module = spec.body;
@@ -42,6 +49,11 @@ export class PairNetwork implements PairModel {
     this.module.inputIsData();
     this.digitTaps = spec.digits;
     this.auxMainTap = spec.auxMain;
+    this.runner = runner ?? this.module;
+  }
+
+  compile(options?: PlanOptions): CompiledPairModel {
+    return new CompiledNetwork(this.spec, compile(this.module, options));
   }
 
   get hasDigits(): boolean {
@@ -57,7 +69,7 @@ export class PairNetwork implements PairModel {
       throw new Error(`${this.name}: expected input [B, 2, 14, 14], got ${shapeString(x.shape)}`);
     }
     this.module.train(training);
-    const main = this.module.forward(x, training);
+    const main = this.runner.forward(x, training);
     const out: PairOutputs = { main };
     if (this.digitTaps) out.digits = this.readDigits(this.digitTaps, x.shape[0]);
     if (this.auxMainTap) out.auxMain = this.auxMainTap.output as Tensor;
@@ -67,7 +79,7 @@ export class PairNetwork implements PairModel {
   backward(grads: PairGrads): void {
     if (grads.digits && this.digitTaps) this.writeDigitGrads(this.digitTaps, grads.digits);
     if (grads.auxMain && this.auxMainTap) this.auxMainTap.pending = grads.auxMain;
-    this.module.backward(grads.main);
+    this.runner.backward(grads.main);
   }
 
   params(): Param[] {
@@ -120,6 +132,20 @@ export class PairNetwork implements PairModel {
       t.data.set(g[1].data, b * 10);
       taps.tap.pending = t;
     }
+  }
+}
+
+/** A PairNetwork whose module tree runs on an execution plan. */
+class CompiledNetwork extends PairNetwork implements CompiledPairModel {
+  constructor(
+    spec: PairNetworkSpec,
+    private readonly plan: Plan,
+  ) {
+    super(spec, plan);
+  }
+
+  dispose(): void {
+    this.plan.dispose();
   }
 }
 

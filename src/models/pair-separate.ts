@@ -1,4 +1,4 @@
-import { ensure, Module, shapeString, type Tensor } from '../engine/index.js';
+import { ensure, Module, shapeString, type Pass, type Tensor } from '../engine/index.js';
 
 /**
  * No weight sharing over the two images of a pair: `first` runs on the first images [B, 1, ...rest], `second` on
@@ -32,6 +32,19 @@ export class PairSeparate extends Module {
   }
 
   forward(x: Tensor, training = this.training): Tensor {
+    return this.forwardThrough([this.first, this.second], x, training);
+  }
+
+  backward(gradOut: Tensor): Tensor {
+    return this.backwardThrough([this.first, this.second], gradOut);
+  }
+
+  override routed(run: (child: Module) => Pass): Pass {
+    const branches: [Pass, Pass] = [run(this.first), run(this.second)];
+    return { forward: (x, training) => this.forwardThrough(branches, x, training), backward: (g) => this.backwardThrough(branches, g) };
+  }
+
+  private forwardThrough(branches: [Pass, Pass], x: Tensor, training: boolean): Tensor {
     if (x.shape.length < 2 || x.shape[1] !== 2) {
       throw new Error(`${this.describe()}: expected input [B, 2, ...], got ${shapeString(x.shape)}`);
     }
@@ -42,7 +55,7 @@ export class PairSeparate extends Module {
     for (const k of [0, 1] as const) {
       const part = (this.inputs[k] = ensure(this.inputs[k], [b, 1, ...rest]));
       for (let i = 0; i < b; i++) part.data.set(x.data.subarray((2 * i + k) * img, (2 * i + k + 1) * img), i * img);
-      const y = (k === 0 ? this.first : this.second).forward(part, training);
+      const y = branches[k].forward(part, training);
       if (y.shape[0] !== b) throw new Error(`${this.describe()}: branch output ${shapeString(y.shape)} does not keep the batch of ${b}`);
       this.outShapes[k] = y.shape;
       this.widths[k] = y.data.length / b;
@@ -57,7 +70,7 @@ export class PairSeparate extends Module {
     return out;
   }
 
-  backward(gradOut: Tensor): Tensor {
+  private backwardThrough(branches: [Pass, Pass], gradOut: Tensor): Tensor {
     const out = this.out as Tensor;
     if (gradOut.data.length !== out.data.length) {
       throw new Error(`${this.describe()}: gradient ${shapeString(gradOut.shape)} does not match output ${shapeString(out.shape)}`);
@@ -70,7 +83,7 @@ export class PairSeparate extends Module {
       const f = this.widths[k];
       const g = (this.gradParts[k] = ensure(this.gradParts[k], this.outShapes[k]));
       for (let i = 0; i < b; i++) g.data.set(gradOut.data.subarray(i * (f1 + f2) + k * f1, i * (f1 + f2) + k * f1 + f), i * f);
-      const gx = (k === 0 ? this.first : this.second).backward(g);
+      const gx = branches[k].backward(g);
       for (let i = 0; i < b; i++) gradIn.data.set(gx.data.subarray(i * img, (i + 1) * img), (2 * i + k) * img);
     }
     return gradIn;

@@ -11,7 +11,10 @@ export interface Evaluation {
   digitAccuracy: number | null;
 }
 
-/** Scores a model on a pair set in eval mode (dropout off, BatchNorm running statistics), in batches. */
+/**
+ * Scores a model on a pair set in eval mode (dropout off, BatchNorm running statistics), in batches; pass it compiled
+ * (model.compile()) to run on its execution plan, as the trainer does.
+ */
 export function evaluate(model: PairModel, set: PairSet, batchSize = 500): Evaluation {
   const loss = new PairLoss(model.mainLoss);
   const batch = new Batch();

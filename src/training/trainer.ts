@@ -1,4 +1,4 @@
-import { Rng } from '../engine/index.js';
+import { Rng, wasmKernels, type Optimizer } from '../engine/index.js';
 import { kernelVariant } from '../engine/kernels/index.js';
 import { augmentPairs, type MnistSource, type PairSet } from '../data/browser.js';
 import { prepareRunData, type RunData } from '../data/run-data.js';
@@ -37,18 +37,31 @@ export interface TrainedRun {
  */
 export function trainModel(config: RunConfig, hooks: TrainingHooks): TrainedRun {
   validateRunConfig(config);
+  const root = new Rng(config.seed);
+  const model = buildModel(config.model, config.modelOptions, root.fork('init'));
+  // Training and evaluation run on the model's execution plan (its parameters are the model's); the plan and the
+  // optimizer keep state in the kernels' memory until disposed.
+  const kernels = wasmKernels();
+  const net = model.compile({ kernels });
+  const optimizer = makeOptimizer(config.optimizer, model.params(), kernels);
+  try {
+    return { ...train(config, hooks, net, optimizer, root), model };
+  } finally {
+    net.dispose();
+    optimizer.dispose();
+  }
+}
+
+function train(config: RunConfig, hooks: TrainingHooks, model: PairModel, optimizer: Optimizer, root: Rng): Omit<TrainedRun, 'model'> {
   const startedAt = new Date().toISOString();
   const source = hooks.loadData(config.data.source);
   const data = prepareRunData(source, config.data, config.seed);
-  const root = new Rng(config.seed);
-  const model = buildModel(config.model, config.modelOptions, root.fork('init'));
   const shuffleRng = root.fork('shuffle');
   const augmentRng = root.fork('augment');
   if (config.loss.aux > 0 && !model.hasDigits && !model.hasAuxMain) {
     throw new Error(`model '${config.model}' has no auxiliary outputs: loss.aux must be 0, got ${config.loss.aux}`);
   }
 
-  const optimizer = makeOptimizer(config.optimizer, model.params());
   const schedule = makeSchedule(config.schedule, optimizer, config.epochs);
   const loss = new PairLoss(model.mainLoss);
   const batch = new Batch();
@@ -123,5 +136,5 @@ export function trainModel(config: RunConfig, hooks: TrainingHooks): TrainedRun 
     startedAt,
     provenance: { commit: null, node: null, cpu: null, ...hooks.environment, kernels: kernelVariant() },
   };
-  return { record, model, data };
+  return { record, data };
 }

@@ -45,7 +45,9 @@ export function register(program: Command): void {
       const source = loadMnist(o.mnist);
       let test = generatePairSets(source, { train: 1, test: pairs }, seed).test;
       if (meta.standardization) test = standardize(test, meta.standardization);
-      const r = evaluate(model, test);
+      const net = model.compile();
+      const r = evaluate(net, test);
+      net.dispose();
       if (!Number.isFinite(r.loss)) throw new Error(`${o.weights}: the model's loss on the test pairs is ${r.loss}: the weights are unusable`);
       if (o.json) {
         console.log(JSON.stringify({ model: name, weights: o.weights, seed, pairs, ...r }, null, 2));

@@ -26,6 +26,11 @@ export class AdamMoments {
     this.offset = this.region.ensure(total);
   }
 
+  /** Releases the moments' region. */
+  dispose(): void {
+    this.region.dispose();
+  }
+
   /** One Adam step of parameter p (w updated in place from g); as adamStepReference with this parameter's m and v. */
   step(p: number, w: Float32Array, g: Float32Array, o: AdamStepOptions): void {
     const n = this.sizes[p];

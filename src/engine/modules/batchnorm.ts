@@ -1,7 +1,4 @@
-import {
-  batchnormBackward, batchnormBackwardAt, batchnormForward, batchnormForwardAt, ResidentRegion, wasmKernels,
-  type NormBackwardAt, type NormForwardAt, type NormOptions, type NormShape, type WasmKernels, type XhatAt,
-} from '../kernels/index.js';
+import { batchnormBackward, batchnormForward, type NormShape } from '../kernels/index.js';
 import { Module, type Buffer, type Param } from '../module.js';
 import { numel, zeros, type Tensor } from '../tensor.js';
 import { float32Slots, TensorSlots } from './slots.js';
@@ -16,10 +13,7 @@ export interface BatchNormOptions {
  * Batch normalisation over every dimension but 1 (the channel), with PyTorch's semantics (see
  * kernels/reference-batchnorm.ts): training normalises with the biased batch variance and updates the running
  * mean and unbiased variance with `momentum`, counting num_batches_tracked; eval uses the running statistics.
- * Sequential fuses a following ReLU into the same kernels (forwardRelu), and after a Conv2d runs it on activations
- * kept in WebAssembly memory (forwardAt, conv-chain.ts). In training the normalised input x_hat, which only backward
- * reads, stays in WebAssembly memory. Output and input-gradient tensors are module-owned buffers overwritten by the
- * next call.
+ * Output and input-gradient tensors are module-owned buffers overwritten by the next call.
  */
 export abstract class BatchNorm extends Module {
   readonly weight: Param;
@@ -33,13 +27,12 @@ export abstract class BatchNorm extends Module {
   private out: Tensor | undefined;
   private readonly outSlots = new TensorSlots();
   private readonly gradInSlots = new TensorSlots();
-  /** x_hat of the last forward: resident in training, a JS array in eval (no backward usually follows). */
-  private xhat: XhatAt = 0;
-  private readonly resident = new ResidentRegion(wasmKernels());
+  /** x_hat of the last forward, which backward reads. */
+  private xhat: Float32Array = new Float32Array(0);
   private readonly xhatSlots = float32Slots();
   /** 1 / sqrt(var + eps) per channel of the last forward (batch or running variance). */
   private readonly invStd: Float32Array;
-  private last: (NormOptions & { shape: NormShape }) | undefined;
+  private last: { shape: NormShape; training: boolean } | undefined;
 
   constructor(
     private readonly kind: string,
@@ -82,12 +75,17 @@ export abstract class BatchNorm extends Module {
   protected abstract checkInput(shape: readonly number[]): void;
 
   forward(x: Tensor, training = this.training): Tensor {
-    return this.normalize(x, training, false);
-  }
-
-  /** forward then ReLU, in one pass; the next backward applies ReLU's gradient too. */
-  forwardRelu(x: Tensor, training = this.training): Tensor {
-    return this.normalize(x, training, true);
+    const shape = this.normShape(x.shape, training);
+    const out = (this.out = this.outSlots.get(x.shape));
+    if (x.data.length === 0) return out;
+    this.last = { shape, training };
+    this.xhat = this.xhatSlots.get(x.data.length);
+    batchnormForward(
+      shape, { training, relu: false, momentum: this.momentum, eps: this.eps }, x.data, this.weight.value.data,
+      this.bias.value.data, this.runningMean.data, this.runningVar.data, this.xhat, out.data, this.invStd,
+    );
+    if (training) this.numBatchesTracked.data[0] += 1;
+    return out;
   }
 
   /** The kernels' shape for input `shape` (throws naming this module if it does not fit). */
@@ -102,52 +100,15 @@ export abstract class BatchNorm extends Module {
     return { N, C, S };
   }
 
-  /**
-   * forward (then ReLU) on activations in the kernels' memory, of `shape` (from normShape): what a chain of layers
-   * that keeps its activations there runs (conv-chain.ts). Updates the running statistics as forward does; the
-   * backward of this pass is backwardAt. `from`: where the kernel's scratch may start. With at.res, `relu` is the ReLU
-   * of the residual sum, whose gradient the caller takes (backwardAt's starts at this output).
-   */
-  forwardAt(kernels: WasmKernels, shape: NormShape, at: NormForwardAt, training: boolean, relu: boolean, from?: number): void {
-    this.last = { shape, training, relu: relu && at.res === undefined };
-    batchnormForwardAt(
-      kernels, shape, { training, relu, momentum: this.momentum, eps: this.eps }, at, this.weight.value.data,
-      this.bias.value.data, this.runningMean.data, this.runningVar.data, this.invStd, from,
-    );
-    if (training) this.numBatchesTracked.data[0] += 1;
-  }
-
-  /** Backward of the last forwardAt: dgamma +=, dbeta +=, dx =. `from`: where the kernel's scratch may start. */
-  backwardAt(kernels: WasmKernels, at: NormBackwardAt, from?: number): void {
-    const last = this.last as NormOptions & { shape: NormShape };
-    batchnormBackwardAt(
-      kernels, last.shape, last, at, this.weight.value.data, this.bias.value.data, this.invStd, this.weight.grad.data,
-      this.bias.grad.data, from,
-    );
-  }
-
-  private normalize(x: Tensor, training: boolean, relu: boolean): Tensor {
-    const shape = this.normShape(x.shape, training);
-    const out = (this.out = this.outSlots.get(x.shape));
-    if (x.data.length === 0) return out;
-    this.last = { shape, training, relu };
-    this.xhat = training ? this.resident.ensure(x.data.length) : this.xhatSlots.get(x.data.length);
-    batchnormForward(
-      shape, { training, relu, momentum: this.momentum, eps: this.eps }, x.data, this.weight.value.data,
-      this.bias.value.data, this.runningMean.data, this.runningVar.data, this.xhat, out.data, this.invStd,
-    );
-    if (training) this.numBatchesTracked.data[0] += 1;
-    return out;
-  }
-
   backward(gradOut: Tensor): Tensor {
     expectGradShape(this, gradOut.shape, this.out?.shape);
     const gradIn = this.gradInSlots.get(gradOut.shape);
     const last = this.last;
     if (!last || gradOut.data.length === 0) return gradIn;
+    const o = { training: last.training, relu: false };
     batchnormBackward(
-      last.shape, last, gradOut.data, this.xhat, this.weight.value.data, this.bias.value.data, this.invStd,
-      this.weight.grad.data, this.bias.grad.data, gradIn.data,
+      last.shape, o, gradOut.data, this.xhat, this.weight.value.data, this.bias.value.data, this.invStd, this.weight.grad.data,
+      this.bias.grad.data, gradIn.data,
     );
     return gradIn;
   }

@@ -1,24 +1,22 @@
-import { addRelu, reluBackward } from '../kernels/index.js';
-import { Module } from '../module.js';
-import { inPieces, ReLU } from './activations.js';
+import { addRelu } from '../kernels/index.js';
+import { Module, type Pass } from '../module.js';
+import { inPieces } from './activations.js';
 import { numel, sameShape, shapeString, type Tensor } from '../tensor.js';
 import { TensorSlots } from './slots.js';
 import { expectGradShape, shapeError } from './shape-check.js';
-import { ConvChain } from './conv-chain.js';
-import { planSteps } from './fusion.js';
-import { inChild as child, type Step } from './step.js';
+import { inChild as child } from './module-error.js';
 
 export { ModuleError } from './module-error.js';
 
 /**
  * Containers pass `training` (default: their own mode) down to every child, so `model.eval()` or
- * `model.forward(x, false)` switch the whole tree.
+ * `model.forward(x, false)` switch the whole tree. Their forward and backward run each child as it is: fusing
+ * children into fewer kernel calls is the execution plan's work (src/engine/plan), tested against these.
  */
 
 /** Children applied in order; named '0', '1', ... or explicitly with Sequential.named. */
 export class Sequential extends Module {
   private readonly children: [string, Module][];
-  private plan: Step[] | undefined;
 
   constructor(...modules: Module[]) {
     super();
@@ -60,33 +58,32 @@ export class Sequential extends Module {
     this.children[0]?.[1].inputIsData();
   }
 
-  /**
-   * Runs the children in order, except that a Conv2d followed by ReLU (and MaxPool2d) runs as one fused step
-   * (fusion.ts): same result, without the intermediate tensors.
-   */
   forward(x: Tensor, training = this.training): Tensor {
     let y = x;
-    for (const step of this.steps()) y = step.forward(y, training);
+    for (const [name, m] of this.children) y = child(name, () => m.forward(y, training));
     return y;
   }
 
   backward(gradOut: Tensor): Tensor {
-    const steps = this.steps();
     let g = gradOut;
-    for (let i = steps.length - 1; i >= 0; i--) g = steps[i].backward(g);
+    for (let i = this.children.length - 1; i >= 0; i--) {
+      const [name, m] = this.children[i];
+      g = child(name, () => m.backward(g));
+    }
     return g;
   }
+}
 
-  /** The ConvChain that runs all the children, if they form one (Residual then keeps its sum in it too). */
-  soleChain(): ConvChain | undefined {
-    const steps = this.steps();
-    return steps.length === 1 && steps[0] instanceof ConvChain ? steps[0] : undefined;
-  }
+/** y[i] = a[i] + b[i] (then max(y[i], 0) when relu), in kernel calls of bounded size. */
+export function addInto(relu: boolean, a: Float32Array, b: Float32Array, y: Float32Array): void {
+  inPieces(y.length, (at, end) => addRelu(relu, a.subarray(at, end), b.subarray(at, end), y.subarray(at, end)));
+}
 
-  /** Planned on first use: Sequential.named adds the children after construction. */
-  private steps(): Step[] {
-    return (this.plan ??= planSteps(this.children));
-  }
+/** A Residual's children, as modules or compiled. */
+interface Children {
+  body: Pass;
+  shortcut: Pass | undefined;
+  after: Pass | undefined;
 }
 
 /** out = after(body(x) + shortcut(x)); the shortcut defaults to the identity. Children: body, shortcut, after. */
@@ -96,11 +93,6 @@ export class Residual extends Module {
   private sum: Tensor | undefined;
   private readonly sumSlots = new TensorSlots();
   private readonly gradInSlots = new TensorSlots();
-  /** A ReLU after the sum runs in the same kernel pass (its module is not called); backward then masks by sum. */
-  private readonly fusedRelu: boolean;
-  private readonly maskedSlots = new TensorSlots();
-  /** The body's chain when the last forward ran in it in training (chainedBody). */
-  private chained: ConvChain | undefined;
 
   constructor(
     readonly body: Module,
@@ -109,7 +101,6 @@ export class Residual extends Module {
     super();
     this.shortcut = shortcut;
     this.after = after;
-    this.fusedRelu = after instanceof ReLU;
   }
 
   describe(): string {
@@ -127,63 +118,43 @@ export class Residual extends Module {
   }
 
   forward(x: Tensor, training = this.training): Tensor {
-    const after = this.after;
-    const chain = this.chainedBody();
-    // A backward after evaluation (nothing kept in the chain) goes through the body's backward below.
-    this.chained = training ? chain : undefined;
-    if (chain) {
-      this.checkShapes(child('body', () => chain.outputShape(x.shape, training)), x.shape);
-      const sum = (this.sum = this.sumSlots.get(x.shape));
-      child('body', () => chain.forwardResidual(x, this.fusedRelu, sum, training));
-      return sum;
-    }
-    const b = child('body', () => this.body.forward(x, training));
-    const shortcut = this.shortcut;
-    const s = shortcut ? child('shortcut', () => shortcut.forward(x, training)) : x;
-    this.checkShapes(b.shape, s.shape);
-    const sum = (this.sum = this.sumSlots.get(b.shape));
-    const [bd, sd, y, relu] = [b.data, s.data, sum.data, this.fusedRelu];
-    inPieces(y.length, (at, end) => addRelu(relu, bd.subarray(at, end), sd.subarray(at, end), y.subarray(at, end)));
-    return after && !this.fusedRelu ? child('after', () => after.forward(sum, training)) : sum;
+    return this.forwardThrough(this, x, training);
   }
 
   backward(gradOut: Tensor): Tensor {
-    const chain = this.chained;
-    if (chain) {
-      expectGradShape(this, gradOut.shape, this.sum?.shape);
-      return child('body', () => chain.backwardResidual(gradOut, this.gradInSlots.get(gradOut.shape)));
-    }
-    const after = this.after;
-    let g = gradOut;
-    if (this.fusedRelu) {
-      expectGradShape(this, gradOut.shape, this.sum?.shape);
-      const y = (this.sum as Tensor).data;
-      g = this.maskedSlots.get(gradOut.shape);
-      const [dy, dx] = [gradOut.data, g.data];
-      inPieces(y.length, (at, end) => reluBackward(y.subarray(at, end), dy.subarray(at, end), dx.subarray(at, end)));
-    } else if (after) {
-      g = child('after', () => after.backward(gradOut));
-    }
+    return this.backwardThrough(this, gradOut);
+  }
+
+  override routed(run: (child: Module) => Pass): Pass {
+    const c: Children = { body: run(this.body), shortcut: this.shortcut && run(this.shortcut), after: this.after && run(this.after) };
+    return { forward: (x, training) => this.forwardThrough(c, x, training), backward: (g) => this.backwardThrough(c, g) };
+  }
+
+  private forwardThrough(c: Children, x: Tensor, training: boolean): Tensor {
+    const b = child('body', () => c.body.forward(x, training));
+    const shortcut = c.shortcut;
+    const s = shortcut ? child('shortcut', () => shortcut.forward(x, training)) : x;
+    this.checkShapes(b.shape, s.shape);
+    const sum = (this.sum = this.sumSlots.get(b.shape));
+    addInto(false, b.data, s.data, sum.data);
+    const after = c.after;
+    return after ? child('after', () => after.forward(sum, training)) : sum;
+  }
+
+  private backwardThrough(c: Children, gradOut: Tensor): Tensor {
+    const after = c.after;
+    const g = after ? child('after', () => after.backward(gradOut)) : gradOut;
     expectGradShape(this, g.shape, this.sum?.shape);
-    const gb = child('body', () => this.body.backward(g));
-    const shortcut = this.shortcut;
+    const gb = child('body', () => c.body.backward(g));
+    const shortcut = c.shortcut;
     const gs = shortcut ? child('shortcut', () => shortcut.backward(g)) : g;
     const gradIn = this.gradInSlots.get(gb.shape);
-    const [a, c, d] = [gb.data, gs.data, gradIn.data];
-    inPieces(d.length, (at, end) => addRelu(false, a.subarray(at, end), c.subarray(at, end), d.subarray(at, end)));
+    addInto(false, gb.data, gs.data, gradIn.data);
     return gradIn;
   }
 
-  /**
-   * The body's ConvChain when the body is one and the shortcut the identity (after: none or ReLU): the sum and its
-   * ReLU then run in WebAssembly memory with the chain's activations, and only x and the sum cross to JS.
-   */
-  private chainedBody(): ConvChain | undefined {
-    const plain = !this.shortcut && (!this.after || this.fusedRelu);
-    return plain && this.body instanceof Sequential ? this.body.soleChain() : undefined;
-  }
-
-  private checkShapes(body: readonly number[], shortcut: readonly number[]): void {
+  /** Throws naming this module unless the body's and the shortcut's outputs have the same shape. */
+  checkShapes(body: readonly number[], shortcut: readonly number[]): void {
     if (!sameShape(body, shortcut)) {
       throw new Error(`${this.describe()}: body output ${shapeString(body)} and shortcut output ${shapeString(shortcut)} differ`);
     }
@@ -224,6 +195,19 @@ export class PairShared extends Module {
   }
 
   forward(x: Tensor, training = this.training): Tensor {
+    return this.forwardThrough(this.branch, x, training);
+  }
+
+  backward(gradOut: Tensor): Tensor {
+    return this.backwardThrough(this.branch, gradOut);
+  }
+
+  override routed(run: (child: Module) => Pass): Pass {
+    const branch = run(this.branch);
+    return { forward: (x, training) => this.forwardThrough(branch, x, training), backward: (g) => this.backwardThrough(branch, g) };
+  }
+
+  private forwardThrough(branch: Pass, x: Tensor, training: boolean): Tensor {
     if (x.shape.length < 2 || x.shape[1] !== 2) throw shapeError(this, '[B, 2, ...]', x.shape);
     const b = x.shape[0];
     const rest = x.shape.slice(2);
@@ -235,7 +219,7 @@ export class PairShared extends Module {
       dst.set(src.subarray((2 * i) * img, (2 * i + 1) * img), i * img);
       dst.set(src.subarray((2 * i + 1) * img, (2 * i + 2) * img), (b + i) * img);
     }
-    const y = child('branch', () => this.branch.forward(stacked, training));
+    const y = child('branch', () => branch.forward(stacked, training));
     if (y.shape[0] !== 2 * b) {
       throw new Error(`${this.describe()}: branch output ${shapeString(y.shape)} does not keep the batch of ${2 * b}`);
     }
@@ -251,7 +235,7 @@ export class PairShared extends Module {
     return out;
   }
 
-  backward(gradOut: Tensor): Tensor {
+  private backwardThrough(branch: Pass, gradOut: Tensor): Tensor {
     expectGradShape(this, gradOut.shape, this.out?.shape);
     const b = gradOut.shape[0];
     const f = gradOut.shape[1] / 2;
@@ -262,7 +246,7 @@ export class PairShared extends Module {
       d.set(g.subarray(2 * i * f, (2 * i + 1) * f), i * f);
       d.set(g.subarray((2 * i + 1) * f, (2 * i + 2) * f), (b + i) * f);
     }
-    const gs = child('branch', () => this.branch.backward(gb));
+    const gs = child('branch', () => branch.backward(gb));
     const stackedShape = (this.stacked as Tensor).shape;
     const img = gs.data.length / (2 * b);
     const gradIn = this.gradInSlots.get([b, 2, ...stackedShape.slice(2)]);

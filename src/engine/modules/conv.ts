@@ -1,11 +1,9 @@
-import {
-  conv2dBackward, conv2dForward, convReluBackward, convReluForward, type ConvShape, type PoolShape,
-} from '../kernels/index.js';
+import { conv2dBackward, conv2dForward, type ConvShape } from '../kernels/index.js';
 import { pytorchDefaultInit } from '../init.js';
 import { Module, type Param } from '../module.js';
 import type { Rng } from '../rng.js';
 import { zeros, type Tensor } from '../tensor.js';
-import { int32Slots, TensorSlots } from './slots.js';
+import { TensorSlots } from './slots.js';
 import { expectGradShape, shapeError } from './shape-check.js';
 
 interface ConvGeometry {
@@ -32,8 +30,7 @@ const COL_LIMIT = 1 << 20;
  * 2-D convolution (cross-correlation, as PyTorch) on NCHW with a square kernel; weight [out, in, k, k], bias [out].
  * Each pass is one fused WebAssembly call per chunk of images (kernels conv2dForward/conv2dBackward, by the method
  * convMethod picks per pass: per image im2col + GEMM written straight in NCHW; for stride 1 the same without im2col,
- * 3x3 convs by Winograd) instead of a GEMM call per image, each copying its operands into WebAssembly memory (with
- * ReLU and MaxPool2d also on kernels: 388 -> 250 ms CPU per ConvSepNet training epoch, bench/profile.ts, best of 6).
+ * 3x3 convs by Winograd) instead of a GEMM call per image, each copying its operands into WebAssembly memory.
  * Backward works from the kept input: nothing of size N*P*CKK stays on the JS side. Splitting the batch into chunks
  * changes no forward value (every image is computed on its own); in backward it only changes the order in which the
  * weight gradient sums images. Output and input-gradient buffers are owned by the module and
@@ -54,10 +51,6 @@ export class Conv2d extends Module {
   private out: Tensor | undefined;
   private readonly outSlots = new TensorSlots();
   private readonly gradInSlots = new TensorSlots();
-  /** The last forward's fusion: undefined for a plain conv, else the pooling after the ReLU (null: none). */
-  private fused: PoolShape | null | undefined;
-  private argmax: Int32Array = new Int32Array(0);
-  private readonly argmaxSlots = int32Slots();
 
   constructor(
     readonly inChannels: number,
@@ -126,37 +119,14 @@ export class Conv2d extends Module {
     const g = this.geometry(x);
     const out = (this.out = this.outSlots.get([g.n, this.outChannels, g.outH, g.outW]));
     this.input = x;
-    this.fused = undefined;
     const w = this.weight.value.data;
     const b = this.bias?.value.data;
     this.chunks(g, g.outH * g.outW, (s, inAt, outAt) => conv2dForward(s, x.data.subarray(inAt), w, b, out.data.subarray(outAt)));
     return out;
   }
 
-  /**
-   * relu(this.forward(x)), max pooled when `pool` is given (its output shape: `pooledShape`), in one kernel call per
-   * chunk: what a Sequential runs for a Conv2d followed by ReLU (and MaxPool2d) in evaluation (conv-chain.ts; in
-   * training the chain keeps its activations in WebAssembly memory for backward). The conv and ReLU outputs never leave
-   * WebAssembly memory. The following backward() takes the gradient of this output.
-   */
-  forwardRelu(x: Tensor, pool?: PoolShape, pooledShape?: number[]): Tensor {
-    const g = this.geometry(x);
-    const shape = pooledShape ?? [g.n, this.outChannels, g.outH, g.outW];
-    const out = (this.out = this.outSlots.get(shape));
-    this.input = x;
-    this.fused = pool ?? null;
-    const arg = (this.argmax = pool ? this.argmaxSlots.get(out.data.length) : this.argmax);
-    const w = this.weight.value.data;
-    const b = this.bias?.value.data;
-    this.chunks(g, shape[2] * shape[3], (s, inAt, outAt) =>
-      convReluForward(s, pool, x.data.subarray(inAt), w, b, out.data.subarray(outAt), pool && arg.subarray(outAt)),
-    );
-    return out;
-  }
-
   backward(gradOut: Tensor): Tensor {
-    const out = this.out;
-    expectGradShape(this, gradOut.shape, out?.shape);
+    expectGradShape(this, gradOut.shape, this.out?.shape);
     const g = this.geom as ConvGeometry;
     const x = (this.input as Tensor).data;
     const gradIn = this.gradInSlots.get([g.n, g.c, g.h, g.w]);
@@ -166,28 +136,15 @@ export class Conv2d extends Module {
     const dw = this.weight.grad.data;
     const db = this.bias?.grad.data;
     const gy = gradOut.data;
-    const fused = this.fused;
-    if (fused === undefined) {
-      this.chunks(g, g.outH * g.outW, (s, inAt, outAt) =>
-        conv2dBackward(s, x.subarray(inAt), gy.subarray(outAt), w, dw, db, dx?.subarray(inAt)),
-      );
-    } else {
-      const pool = fused ?? undefined;
-      const y = (out as Tensor).data;
-      const arg = this.argmax;
-      this.chunks(g, (out as Tensor).shape[2] * (out as Tensor).shape[3], (s, inAt, outAt) =>
-        convReluBackward(
-          s, pool, x.subarray(inAt), gy.subarray(outAt), y.subarray(outAt), pool && arg.subarray(outAt), w, dw, db,
-          dx?.subarray(inAt),
-        ),
-      );
-    }
+    this.chunks(g, g.outH * g.outW, (s, inAt, outAt) =>
+      conv2dBackward(s, x.subarray(inAt), gy.subarray(outAt), w, dw, db, dx?.subarray(inAt)),
+    );
     return gradIn;
   }
 
   /**
    * Calls `pass` on consecutive chunks of images of at most COL_LIMIT im2col floats, with their element offsets
-   * (outputs of `outPlane` elements per channel: smaller than the conv's when pooled).
+   * (outputs of `outPlane` elements per channel).
    */
   private chunks(g: ConvGeometry, outPlane: number, pass: (s: ConvShape, inAt: number, outAt: number) => void): void {
     const outImage = this.outChannels * outPlane;

@@ -12,3 +12,14 @@ export class ModuleError extends Error {
     this.name = 'ModuleError';
   }
 }
+
+/** Runs a child's pass, prefixing the child's name to any error it throws. */
+export function inChild<T>(name: string, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof ModuleError) throw new ModuleError([name, ...e.path], e.detail, e.cause);
+    if (e instanceof Error) throw new ModuleError([name], e.message, e);
+    throw e;
+  }
+}

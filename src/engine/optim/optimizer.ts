@@ -27,6 +27,9 @@ export abstract class Optimizer {
   /** One update of every parameter from its accumulated gradient. */
   abstract step(): void;
 
+  /** Gives back the WebAssembly memory the optimizer's state holds (Adam's moments); the optimizer is unusable after. */
+  dispose(): void {}
+
   /** Sets every gradient to zero (PyTorch 1.13's zero_grad(set_to_none=False)). */
   zeroGrad(): void {
     for (const p of this.params) p.grad.data.fill(0);

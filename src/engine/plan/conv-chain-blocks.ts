@@ -1,16 +1,14 @@
-/**
- * The blocks of a ConvChain (conv-chain.ts) and their passes: in training on byte offsets of WebAssembly memory, in
- * evaluation (and a backward after it) through their modules.
- */
+/** The blocks of a ConvChain (conv-chain.ts) and their passes on byte offsets of WebAssembly memory. */
 import {
   conv2dBackwardAt, conv2dForwardAt, convReluBackwardAt, convReluForwardAt, type ConvShape, type NormShape, type PoolShape,
   type WasmKernels,
 } from '../kernels/index.js';
-import type { Tensor } from '../tensor.js';
-import type { BatchNorm2d } from './batchnorm.js';
-import type { Conv2d } from './conv.js';
-import type { MaxPool2d } from './pool.js';
-import { inChild } from './step.js';
+import type { Module } from '../module.js';
+import type { BatchNorm2d } from '../modules/batchnorm.js';
+import type { Conv2d } from '../modules/conv.js';
+import { inChild } from '../modules/module-error.js';
+import type { MaxPool2d } from '../modules/pool.js';
+import type { NormAt } from './norm.js';
 
 /** Conv2d -> ReLU (-> MaxPool2d) or Conv2d -> BatchNorm2d (-> ReLU) children of a Sequential, with their names. */
 export interface ConvBlock {
@@ -20,6 +18,10 @@ export interface ConvBlock {
   reluName?: string;
   pool?: [string, MaxPool2d];
   bn?: [string, BatchNorm2d];
+  /** The BatchNorm's passes on the kernels' memory (with bn). */
+  norm?: NormAt;
+  /** The children the block stands for, in order (a backward after an evaluation forward runs them). */
+  modules: [string, Module][];
 }
 
 /**
@@ -90,49 +92,26 @@ export function blockForwardAt(
   kernels: WasmKernels, b: ConvBlock, p: Planned, t: Transient, training: boolean, residual?: ResidualAt,
 ): void {
   const [w, bias] = [b.conv.weight.value.data, b.conv.bias?.value.data];
-  const [bn, norm] = [b.bn, p.norm];
-  if (!bn || !norm) {
+  const [bn, state, norm] = [b.bn, b.norm, p.norm];
+  if (!bn || !state || !norm) {
     inChild(b.convName, () => convReluForwardAt(kernels, p.s, p.pool, p, w, bias, t.from));
     return;
   }
   inChild(b.convName, () => conv2dForwardAt(kernels, p.s, { x: p.x, out: t.pre }, w, bias, undefined, t.from));
   const at = { x: t.pre, xhat: norm.xhat, y: residual ? residual.y : p.out, res: residual?.x };
   const relu = residual ? residual.relu : b.reluName !== undefined;
-  inChild(bn[0], () => bn[1].forwardAt(kernels, norm.shape, at, training, relu, t.from));
+  inChild(bn[0], () => state.forward(kernels, norm.shape, at, training, relu, t.from));
 }
 
 /** Backward of blockForwardAt from the output gradient at `gy`: the input gradient at `dx` (0: none). */
 export function blockBackwardAt(kernels: WasmKernels, b: ConvBlock, p: Planned, t: Transient, gy: number, dx: number): void {
   const c = b.conv;
   const [w, dw, db] = [c.weight.value.data, c.weight.grad.data, c.bias?.grad.data];
-  const [bn, norm] = [b.bn, p.norm];
-  if (!bn || !norm) {
+  const [bn, state, norm] = [b.bn, b.norm, p.norm];
+  if (!bn || !state || !norm) {
     inChild(b.convName, () => convReluBackwardAt(kernels, p.s, p.pool, { x: p.x, gy, y: p.out, arg: p.arg, dx }, w, dw, db, t.from));
     return;
   }
-  inChild(bn[0], () => bn[1].backwardAt(kernels, { gy, xhat: norm.xhat, dx: t.pre }, t.from));
+  inChild(bn[0], () => state.backward(kernels, { gy, xhat: norm.xhat, dx: t.pre }, t.from));
   inChild(b.convName, () => conv2dBackwardAt(kernels, p.s, { x: p.x, gy: t.pre, dx }, w, dw, db, undefined, t.from));
-}
-
-/**
- * One block in evaluation through its modules: Conv2d.forwardRelu or Conv2d.forward (their chunks bound the memory a
- * large batch takes), then the BatchNorm (with its ReLU).
- */
-export function blockForward(b: ConvBlock, x: Tensor): Tensor {
-  const bn = b.bn;
-  if (bn) {
-    const y = inChild(b.convName, () => b.conv.forward(x));
-    return inChild(bn[0], () => (b.reluName ? bn[1].forwardRelu(y, false) : bn[1].forward(y, false)));
-  }
-  const convShape = inChild(b.convName, () => b.conv.outputShape(x));
-  const pool = b.pool;
-  const pooled = pool && inChild(pool[0], () => pool[1].shapeFor(convShape));
-  return inChild(b.convName, () => b.conv.forwardRelu(x, pool && { k: pool[1].kernel, stride: pool[1].stride }, pooled));
-}
-
-/** Backward of blockForward, through the modules. */
-export function blockBackward(b: ConvBlock, gradOut: Tensor): Tensor {
-  const bn = b.bn;
-  const g = bn ? inChild(lastName(b), () => bn[1].backward(gradOut)) : gradOut;
-  return inChild(bn ? b.convName : lastName(b), () => b.conv.backward(g));
 }

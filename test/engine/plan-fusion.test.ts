@@ -8,6 +8,18 @@ import { MaxPool2d } from '../../src/engine/modules/pool.js';
 import { Flatten } from '../../src/engine/modules/shape.js';
 import { Rng } from '../../src/engine/rng.js';
 import { zeros, type Tensor } from '../../src/engine/tensor.js';
+import { compile, type Plan } from '../../src/engine/plan/index.js';
+
+/** The module's execution plan, with the module's parameter API: what these tests compare to the modules' own passes. */
+type Planned<M extends Module> = Plan & Pick<M, 'zeroGrad' | 'params' | 'buffers' | 'inputIsData'>;
+function planned<M extends Module>(m: M): Planned<M> {
+  return Object.assign(compile(m), {
+    zeroGrad: () => m.zeroGrad(),
+    params: () => m.params(),
+    buffers: () => m.buffers(),
+    inputIsData: () => m.inputIsData(),
+  });
+}
 
 const rng = new Rng(5);
 /** Small integers: every sum is exact, so the fused and the layer-by-layer passes must agree bit for bit. */
@@ -23,7 +35,7 @@ function integerWeights(conv: Conv2d): Conv2d {
   return conv;
 }
 
-/** The children's own forward/backward, one after the other (what Sequential's fused step replaces). */
+/** The children's own forward/backward, one after the other (what the plan's fused step replaces). */
 function layerByLayer(modules: Module[], x: Tensor, gy: Tensor, training = true): { y: Float32Array; dx: Float32Array } {
   let y = x;
   for (const m of modules) y = m.forward(y, training);
@@ -33,7 +45,7 @@ function layerByLayer(modules: Module[], x: Tensor, gy: Tensor, training = true)
   return { y: out, dx: g.data.slice() };
 }
 
-describe('Sequential fuses Conv2d -> ReLU (-> MaxPool2d)', () => {
+describe('The plan fuses Conv2d -> ReLU (-> MaxPool2d)', () => {
   it.each([
     ['conv, relu, pool 2', [2, 3, 10, 9], { padding: 0 }, new MaxPool2d(2)],
     ['conv, relu, overlapping pool', [2, 3, 9, 9], { padding: 1, stride: 2 }, new MaxPool2d(3, 1)],
@@ -42,7 +54,7 @@ describe('Sequential fuses Conv2d -> ReLU (-> MaxPool2d)', () => {
     const conv = integerWeights(new Conv2d(shape[1], 5, 3, rng, opts));
     const relu = new ReLU();
     const modules = pool ? [conv, relu, pool] : [conv, relu];
-    const seq = Sequential.named(modules.map((m, i) => [`m${i}`, m]));
+    const seq = planned(Sequential.named(modules.map((m, i) => [`m${i}`, m])));
     const x = ints([...shape]);
     const yFused = seq.forward(x, true);
     const gy = ints(yFused.shape);
@@ -68,7 +80,7 @@ describe('Sequential fuses Conv2d -> ReLU (-> MaxPool2d)', () => {
     const conv2 = integerWeights(new Conv2d(c1, c2, 3, rng, opts));
     const [relu1, relu2] = [new ReLU(), new ReLU()];
     const modules = pool ? [conv1, relu1, conv2, relu2, pool] : [conv1, relu1, conv2, relu2];
-    const seq = Sequential.named(modules.map((m, i) => [`m${i}`, m]));
+    const seq = planned(Sequential.named(modules.map((m, i) => [`m${i}`, m])));
     const x = ints([...shape]);
     const evalOut = seq.forward(x, false).data.slice();
     const y = seq.forward(x, true).data.slice();
@@ -85,8 +97,8 @@ describe('Sequential fuses Conv2d -> ReLU (-> MaxPool2d)', () => {
   });
 
   it('names the pool when the conv output is too small for its window', () => {
-    const seq = Sequential.named([['conv', new Conv2d(1, 2, 3, rng)], ['relu', new ReLU()], ['pool', new MaxPool2d(4)]]);
-    expect(() => seq.forward(zeros([1, 1, 5, 5]))).toThrow(/^pool: MaxPool2d\(4\): expected input/);
+    const seq = planned(Sequential.named([['conv', new Conv2d(1, 2, 3, rng)], ['relu', new ReLU()], ['pool', new MaxPool2d(4)]]));
+    expect(() => seq.forward(zeros([1, 1, 5, 5]), true)).toThrow(/^pool: MaxPool2d\(4\): expected input/);
   });
 });
 
@@ -105,7 +117,7 @@ function expectClose(got: number[][], want: number[][], tol: number): void {
   got.forEach((a, i) => a.forEach((v, j) => expect(Math.abs(v - want[i][j])).toBeLessThanOrEqual(tol * (1 + Math.abs(want[i][j])))));
 }
 
-describe('Sequential chains Conv2d -> BatchNorm2d (-> ReLU) blocks', () => {
+describe('The plan chains Conv2d -> BatchNorm2d (-> ReLU) blocks', () => {
   const conv = (r: Rng, i: number, o: number): Conv2d => integerWeights(new Conv2d(i, o, 3, r, { padding: 1 }));
   it.each([
     ['a ResNet body: conv, bn, relu, conv, bn', [3, 4, 6, 6],
@@ -117,7 +129,7 @@ describe('Sequential chains Conv2d -> BatchNorm2d (-> ReLU) blocks', () => {
   ] as const)('%s: same outputs, gradients and running statistics as layer by layer', (_, shape, build, data, tol) => {
     const [modules, reference] = [build(new Rng(3)), build(new Rng(3))];
     reference.forEach((m, i) => m.params().forEach((p, j) => p.value.data.set(modules[i].params()[j].value.data)));
-    const seq = Sequential.named(modules.map((m, i) => [`m${i}`, m]));
+    const seq = planned(Sequential.named(modules.map((m, i) => [`m${i}`, m])));
     if (data) [seq, reference[0]].forEach((m) => m.inputIsData());
     const state = (ms: Module[]): number[][] =>
       ms.flatMap((m) => [...m.params().map((p) => Array.from(p.grad.data)), ...m.buffers().map((b) => Array.from(b.value.data))]);
@@ -149,7 +161,7 @@ describe('Sequential chains Conv2d -> BatchNorm2d (-> ReLU) blocks', () => {
       return [integerWeights(new Conv2d(8, 8, 3, r, { padding: 1 })), affineBn(8), new ReLU(), new Conv2d(8, 4, 3, r), new ReLU(), new MaxPool2d(2)];
     };
     const [modules, reference] = [build(), build()];
-    const seq = Sequential.named(modules.map((m, i) => [`m${i}`, m]));
+    const seq = planned(Sequential.named(modules.map((m, i) => [`m${i}`, m])));
     reference.forEach((m, i) => m.params().forEach((p, j) => p.value.data.set(modules[i].params()[j].value.data)));
     const x = ints([11, 8, 64, 64]);
     const want = reference.reduce((t, m) => m.forward(t, false), x).data;
@@ -157,7 +169,7 @@ describe('Sequential chains Conv2d -> BatchNorm2d (-> ReLU) blocks', () => {
   });
 });
 
-describe('Sequential fuses BatchNorm -> ReLU', () => {
+describe('The plan fuses BatchNorm -> ReLU', () => {
   it.each([
     ['BatchNorm2d', () => new BatchNorm2d(3), [4, 3, 5, 6]],
     ['BatchNorm1d', () => new BatchNorm1d(5), [7, 5]],
@@ -167,7 +179,7 @@ describe('Sequential fuses BatchNorm -> ReLU', () => {
       bn.weight.value.data.set([0.5, -1, 2, 1.5, 1].slice(0, bn.features));
       bn.bias.value.data.set([0.25, 0, -0.5, 1, -1].slice(0, bn.features));
     }
-    const seq = Sequential.named([['bn', fused], ['relu', new ReLU()]]);
+    const seq = planned(Sequential.named([['bn', fused], ['relu', new ReLU()]]));
     const x = ints([...shape]);
     for (const training of [true, false]) {
       const y = seq.forward(x, training).data.slice();
@@ -190,12 +202,12 @@ describe('Sequential fuses BatchNorm -> ReLU', () => {
   });
 });
 
-describe('Residual fuses its sum with a ReLU after it', () => {
+describe('A Residual with a ReLU after its sum', () => {
   it('gives the outputs and gradients of the sum followed by a separate ReLU', () => {
-    const build = (after: boolean): [Sequential, Residual] => {
+    const build = (after: boolean): [Planned<Sequential>, Residual] => {
       const conv = integerWeights(new Conv2d(3, 3, 3, rng, { padding: 1 }));
       const res = new Residual(Sequential.named([['conv', conv]]), after ? { after: new ReLU() } : {});
-      return [Sequential.named(after ? [['res', res]] : [['res', res], ['relu', new ReLU()]]), res];
+      return [planned(Sequential.named(after ? [['res', res]] : [['res', res], ['relu', new ReLU()]])), res];
     };
     const [[fused, res], [plain]] = [build(true), build(false)];
     plain.params().forEach((p, i) => p.value.data.set(fused.params()[i].value.data));
@@ -207,18 +219,19 @@ describe('Residual fuses its sum with a ReLU after it', () => {
     const dx = fused.backward(gy).data.slice();
     expect(Array.from(dx)).toEqual(Array.from(plain.backward(gy).data));
     expect(fused.params().map((p) => Array.from(p.grad.data))).toEqual(plain.params().map((p) => Array.from(p.grad.data)));
-    expect(() => res.backward(zeros([2, 3, 5, 4]))).toThrow(/expected gradient of output shape \[2, 3, 5, 5\]/);
+    expect(() => fused.backward(zeros([2, 3, 5, 4]))).toThrow(/expected gradient of output shape \[2, 3, 5, 5\]/);
+    expect(res).toBeInstanceOf(Residual);
   });
 });
 
 describe('Residual keeps its sum in the chain of its body', () => {
   it.each([true, false])('ResNet block (ReLU after the sum: %s): same as the sum taken in JS', (relu) => {
-    const build = (chained: boolean): Residual => {
+    const build = (chained: boolean): Planned<Residual> => {
       const r = new Rng(4);
       const conv = (): Conv2d => integerWeights(new Conv2d(3, 3, 3, r, { padding: 1 }));
       const body = Sequential.named([['conv1', conv()], ['bn1', affineBn(3)], ['relu', new ReLU()], ['conv2', conv()], ['bn2', affineBn(3)]]);
       // An explicit identity shortcut (an empty Sequential) keeps the sum out of the chain.
-      return new Residual(body, { shortcut: chained ? undefined : new Sequential(), after: relu ? new ReLU() : undefined });
+      return planned(new Residual(body, { shortcut: chained ? undefined : new Sequential(), after: relu ? new ReLU() : undefined }));
     };
     const [fused, plain] = [build(true), build(false)];
     plain.params().forEach((p, i) => p.value.data.set(fused.params()[i].value.data));
@@ -230,7 +243,7 @@ describe('Residual keeps its sum in the chain of its body', () => {
       fused.zeroGrad();
       plain.zeroGrad();
       expect(Array.from(fused.backward(gy).data)).toEqual(Array.from(plain.backward(gy).data));
-      const state = (m: Module): number[][] => [...m.params().map((p) => p.grad.data), ...m.buffers().map((b) => b.value.data)].map((a) => Array.from(a));
+      const state = (m: Planned<Module>): number[][] => [...m.params().map((p) => p.grad.data), ...m.buffers().map((b) => b.value.data)].map((a) => Array.from(a));
       expect(state(fused)).toEqual(state(plain));
     }
     expect(Array.from(fused.forward(x, false).data)).toEqual(Array.from(plain.forward(x, false).data));
@@ -242,17 +255,17 @@ describe('Residual keeps its sum in the chain of its body', () => {
 
 describe('inputIsData', () => {
   it('makes the first Conv2d skip its input gradient (zeros) and leaves the parameter gradients unchanged', () => {
-    const build = (): Sequential => {
+    const build = (): Planned<PairShared> => {
       const r = new Rng(9);
-      return Sequential.named([['conv', new Conv2d(1, 4, 3, r)], ['relu', new ReLU()], ['flat', new Flatten()]]);
+      return planned(new PairShared(Sequential.named([['conv', new Conv2d(1, 4, 3, r)], ['relu', new ReLU()], ['flat', new Flatten()]])));
     };
     const x = ints([2, 2, 6, 6]);
-    const [a, b] = [new PairShared(build()), new PairShared(build())];
+    const [a, b] = [build(), build()];
     b.inputIsData();
-    const ya = a.forward(x);
+    const ya = a.forward(x, true);
     const gy = ints(ya.shape);
     const dxa = a.backward(gy).data.slice();
-    b.forward(x);
+    b.forward(x, true);
     const dxb = b.backward(gy).data;
     expect(dxa.some((v) => v !== 0)).toBe(true);
     expect(dxb.every((v) => v === 0)).toBe(true);

@@ -1,13 +1,14 @@
-import { convReluPlane, ResidentRegion, wasmKernels } from '../kernels/index.js';
+import { convReluPlane, ResidentRegion, type WasmKernels } from '../kernels/index.js';
+import type { Pass } from '../module.js';
+import { inChild } from '../modules/module-error.js';
+import { expectGradShape } from '../modules/shape-check.js';
+import { TensorSlots } from '../modules/slots.js';
 import { numel, sameShape, type Tensor } from '../tensor.js';
 import {
-  blockBackward, blockBackwardAt, blockForward, blockForwardAt, chainGeometry, lastName, takesResidual, type ConvBlock,
-  type Geometry, type Planned, type Transient,
+  blockBackwardAt, blockForwardAt, chainGeometry, lastName, takesResidual, type ConvBlock, type Geometry, type Planned,
+  type Transient,
 } from './conv-chain-blocks.js';
 import { evaluateChain } from './conv-chain-eval.js';
-import { expectGradShape } from './shape-check.js';
-import { TensorSlots } from './slots.js';
-import { inChild, type Step } from './step.js';
 
 export type { ConvBlock } from './conv-chain-blocks.js';
 
@@ -31,14 +32,14 @@ const align64 = (n: number): number => (n + 63) & ~63;
  * run as one step. In training, what the backward pass reads (the chain's input, every block's output, pooling argmax
  * and x_hat) stays in a resident region of WebAssembly memory from the forward pass to the backward pass, and the
  * transient operands (the gradients between blocks, a conv's output before its BatchNorm) in the kernels' scratch
- * area: only the chain's input and output and their gradients cross to JS (for ConvSepNet's conv1 -> conv2 ~0.6 M
- * floats per batch fewer copies, measured 14.6 GB/s here; a ResNet block's body is one chain). In evaluation nothing
+ * area: only the chain's input and output and their gradients cross to JS (a ResNet block's body is one chain). In
+ * evaluation nothing
  * is kept: the batch goes through in chunks (conv-chain-eval.ts), and a backward pass after it (a gradient check)
- * first runs the blocks again through their modules. The ReLU and MaxPool2d modules are not called: the fused
- * kernels compute exactly what they would.
+ * first runs the blocks' modules again, as they are. The ReLU and MaxPool2d modules are not called: the fused kernels
+ * compute exactly what they would.
  */
-export class ConvChain implements Step {
-  private readonly region = new ResidentRegion(wasmKernels());
+export class ConvChain implements Pass {
+  private readonly region: ResidentRegion;
   /** The plan of the last forward in training (undefined after one in evaluation). */
   private planned: Plan | undefined;
   /** After forwardResidual: whether its sum was ReLU'd. */
@@ -50,18 +51,29 @@ export class ConvChain implements Step {
   private readonly outSlots = new TensorSlots();
   private readonly gradInSlots = new TensorSlots();
 
-  constructor(private readonly blocks: ConvBlock[]) {}
+  constructor(
+    private readonly kernels: WasmKernels,
+    private readonly blocks: ConvBlock[],
+  ) {
+    this.region = new ResidentRegion(kernels);
+  }
+
+  /** Gives the resident region back to the kernels. */
+  dispose(): void {
+    this.region.dispose();
+    this.cached = this.planned = undefined;
+  }
 
   forward(x: Tensor, training: boolean): Tensor {
     if (!training) {
       const geometry = this.evaluating(x);
       const out = this.outSlots.get(geometry[geometry.length - 1].outShape);
-      evaluateChain(wasmKernels(), this.blocks, geometry, x, out, undefined);
+      evaluateChain(this.kernels, this.blocks, geometry, x, out, undefined);
       return out;
     }
     const last = this.forwardAt(x);
     const out = this.outSlots.get(last.outShape);
-    out.data.set(wasmKernels().heap.subarray(last.out >> 2, (last.out >> 2) + out.data.length));
+    out.data.set(this.kernels.heap.subarray(last.out >> 2, (last.out >> 2) + out.data.length));
     return out;
   }
 
@@ -73,19 +85,19 @@ export class ConvChain implements Step {
 
   /**
    * forward, then out = its output + its input (ReLU'd when `relu`) in WebAssembly memory: a Residual with this chain
-   * as its body and the identity shortcut (containers.ts); `out` has the input's shape, as the output must
+   * as its body and the identity shortcut (residual.ts); `out` has the input's shape, as the output must
    * (outputShape). The backward of a training pass is backwardResidual.
    */
   forwardResidual(x: Tensor, relu: boolean, out: Tensor, training: boolean): void {
     if (!training) {
-      evaluateChain(wasmKernels(), this.blocks, this.evaluating(x), x, out, relu);
+      evaluateChain(this.kernels, this.blocks, this.evaluating(x), x, out, relu);
       return;
     }
     // A last block ending in a BatchNorm takes the sum in its pass (bn2 of a ResNet block), else a pass of its own.
     const fused = takesResidual(this.blocks[this.blocks.length - 1]);
     const last = this.forwardAt(x, fused ? relu : undefined);
     const plan = this.planned as Plan;
-    const kernels = wasmKernels();
+    const kernels = this.kernels;
     if (!fused) kernels.addReluAt(relu, out.data.length, last.out, plan.blocks[0].x, plan.sum);
     out.data.set(kernels.heap.subarray(plan.sum >> 2, (plan.sum >> 2) + out.data.length));
     this.residualRelu = relu;
@@ -102,7 +114,7 @@ export class ConvChain implements Step {
    */
   private forwardAt(x: Tensor, residualRelu?: boolean): Planned {
     const plan = this.reuse(x.shape) ?? this.plan(x.shape);
-    const kernels = wasmKernels();
+    const kernels = this.kernels;
     const [pre, from] = kernels.layout([plan.preFloats]);
     kernels.heap.set(x.data.subarray(0, numel(x.shape)), plan.blocks[0].x >> 2);
     const n = this.blocks.length;
@@ -116,10 +128,11 @@ export class ConvChain implements Step {
   backward(gradOut: Tensor): Tensor {
     const plan = this.planned;
     if (!plan) {
+      const modules = this.blocks.flatMap((b) => b.modules);
       let y = this.evalInput;
-      if (y) for (const b of this.blocks) y = blockForward(b, y);
+      if (y) for (const [name, m] of modules) y = inChild(name, () => m.forward(y as Tensor, false));
       let g = gradOut;
-      for (let i = this.blocks.length - 1; i >= 0; i--) g = blockBackward(this.blocks[i], g);
+      for (let i = modules.length - 1; i >= 0; i--) g = inChild(modules[i][0], () => modules[i][1].backward(g));
       return g;
     }
     const lastBlock = this.blocks[this.blocks.length - 1];
@@ -134,7 +147,7 @@ export class ConvChain implements Step {
    */
   private backwardAt(gradOut: Tensor, gradIn: Tensor, residual: boolean | undefined): Tensor {
     const plan = this.planned as Plan;
-    const kernels = wasmKernels();
+    const kernels = this.kernels;
     const n = plan.blocks.length;
     const nOut = numel(plan.blocks[n - 1].outShape);
     // The gradients between blocks alternate between two slots: block i's output gradient is in grad(i). The

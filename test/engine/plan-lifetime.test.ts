@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { WasmKernels } from '../../src/engine/kernels/index.js';
+import { BatchNorm2d } from '../../src/engine/modules/batchnorm.js';
+import { ReLU } from '../../src/engine/modules/activations.js';
+import { Residual, Sequential } from '../../src/engine/modules/containers.js';
+import { Conv2d } from '../../src/engine/modules/conv.js';
+import { Adam } from '../../src/engine/optim/adam.js';
+import { compile } from '../../src/engine/plan/index.js';
+import { Rng } from '../../src/engine/rng.js';
+import { zeros } from '../../src/engine/tensor.js';
+
+/** A ResNet block: its chain keeps activations, x_hat and the residual sum resident in the kernels' memory. */
+function block(rng: Rng): Residual {
+  const body = Sequential.named([
+    ['conv1', new Conv2d(4, 4, 3, rng, { padding: 1 })], ['bn1', new BatchNorm2d(4)], ['relu', new ReLU()],
+    ['conv2', new Conv2d(4, 4, 3, rng, { padding: 1 })], ['bn2', new BatchNorm2d(4)],
+  ]);
+  return new Residual(body, { after: new ReLU() });
+}
+
+describe('plan and optimizer lifetime', () => {
+  it('run on the kernel instance they are given and give its memory back on dispose', () => {
+    const kernels = new WasmKernels('simd');
+    const x = zeros([8, 4, 10, 10]);
+    x.data.forEach((_, i) => (x.data[i] = Math.sin(i)));
+    const cycle = (): void => {
+      const net = block(new Rng(1));
+      const plan = compile(net, { kernels });
+      const adam = new Adam(net.params(), { kernels });
+      const y = plan.forward(x, true);
+      plan.backward(y);
+      adam.step();
+      plan.dispose();
+      adam.dispose();
+    };
+    // The scratch area starts above every long-lived region ever taken: it moves up unless released ones are reused.
+    const scratchStart = (): number => kernels.layout([])[0];
+    const start = scratchStart();
+    cycle();
+    const afterOne = scratchStart();
+    expect(afterOne).toBeGreaterThan(start);
+    for (let i = 0; i < 5; i++) cycle();
+    expect(scratchStart()).toBe(afterOne);
+  });
+});
