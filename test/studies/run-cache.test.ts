@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { InProcessExecutor } from '../../src/studies/executor.js';
 import { ResultsStore } from '../../src/studies/results-store.js';
 import { studyDefaults } from '../../src/studies/run-defaults.js';
+import { kernelVariant } from '../../src/engine/kernels/index.js';
 import { CachingExecutor, engineBuild, RunCache, runId } from '../../src/studies/run-cache.js';
 import { currentPlan, runStudy } from '../../src/studies/runner.js';
 import { tempDir, tinyStudy } from './tiny-study.js';
@@ -49,7 +50,8 @@ describe('run cache', () => {
     const files = readdirSync(cache.dir);
     writeFileSync(join(cache.dir, files[0]), '{"truncated');
     const plan = currentPlan(study, defaults, ResultsStore.open(join(dir, 'bad-1')));
-    const other = plan.runs.find((s) => `${runId(s.config, 'simd')}.json` !== files[1])!;
+    // The cache names its files by the kernel build in use, so 'another run' must be named the same way.
+    const other = plan.runs.find((s) => `${runId(s.config, kernelVariant())}.json` !== files[1])!;
     writeFileSync(join(cache.dir, files[1]), JSON.stringify(ResultsStore.open(join(dir, 'bad-1')).get(other.key, other.configHash)));
     const again = await run('bad-2', cache);
     expect(again.hits).toBe(2);
