@@ -95,7 +95,8 @@ async function throughQueue(server: RedisServer, workers: number, dir: string): 
     const executor = await QueueExecutor.open({ url: server.url, study: 'queue-bench', reuse: false });
     const timing = await timeStudy(executor, workers, dir);
     const commands = await commandsProcessed(redis);
-    const ids = await redis.keys('bull:pairnet-runs:[0-9a-f]*');
+    // Job ids are hex run ids; the glob alone would also match BullMQ's own keys such as 'events'.
+    const ids = (await redis.keys('bull:pairnet-runs:*')).filter((k) => /^bull:pairnet-runs:[0-9a-f]+$/.test(k));
     const recordBytes = (await redis.hget(ids[0], 'returnvalue'))?.length ?? 0;
     return { ...timing, commands, recordBytes };
   } finally {
