@@ -9,7 +9,7 @@ import { appendFileSync } from 'node:fs';
 import type { EpochMetrics, FinalMetrics, RunRecord } from '../training/record.js';
 import type { RunSpec } from './plan.js';
 import type { RunFields } from './results-store.js';
-import type { ProgressSink } from './runner.js';
+import type { ProgressSink } from './progress-sink.js';
 
 export const EVENTS_FILE = 'events.jsonl';
 

@@ -7,7 +7,7 @@
  */
 import type { EpochMetrics, RunFailure, RunRecord } from '../training/record.js';
 import type { RunSpec } from './plan.js';
-import type { ProgressSink } from './runner.js';
+import type { ProgressSink } from './progress-sink.js';
 
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';

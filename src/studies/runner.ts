@@ -7,26 +7,15 @@
 import { join } from 'node:path';
 import type { KernelVariant } from '../engine/kernels/index.js';
 import type { RunConfig } from '../training/config.js';
-import type { EpochMetrics, RunFailure, RunRecord } from '../training/record.js';
+import type { RunRecord } from '../training/record.js';
 import type { StudyConfig } from './config.js';
 import { RunAbandonedError, RunFailedError, type Executor } from './executor.js';
 import { planStudy, type RunSpec, type StudyPlan } from './plan.js';
 import type { ResultsStore, RunFields } from './results-store.js';
 import { EVENTS_FILE, EventLog, teeProgress, watchStudy, type RunWatcher } from './events.js';
+import type { ProgressSink } from './progress-sink.js';
 
-/** What the runner tells a progress display. */
-export interface ProgressSink {
-  begin(info: { totalRuns: number; doneRuns: number; slots: number; remote?: boolean }): void;
-  /** The runs about to be scheduled (called again when a grid-search step unlocks the next phase). */
-  queued(pending: readonly RunSpec[]): void;
-  /** The run started training on `where` (a thread, or a worker host through a queue). */
-  runStarted(slot: number, spec: RunSpec, where?: string): void;
-  epoch(slot: number, spec: RunSpec, metrics: EpochMetrics): void;
-  runFinished(slot: number, spec: RunSpec, record: RunRecord): void;
-  /** The run's loss diverged; it is stored as failed. */
-  runFailed?(slot: number, spec: RunSpec, failure: RunFailure): void;
-  end(): void;
-}
+export type { ProgressSink } from './progress-sink.js';
 
 export interface RunnerOptions {
   executor: Executor;

@@ -1,7 +1,7 @@
 /** The comparison across studies: checkboxes per study group, then /api/compare's box plot, curves and tests. */
 import type { Comparison } from '../../../src/dashboard/compare.js';
 import { byId, el, fillTable, getJson, setStatus } from './dom.js';
-import type { StudySummary } from './dashboard.js';
+import type { StudySummary } from './study-summary.js';
 import { clearSpec, renderSpec } from './vega-view.js';
 
 export function showGroups(studies: readonly StudySummary[]): void {

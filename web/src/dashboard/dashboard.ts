@@ -8,17 +8,8 @@ import { setupCompare, showGroups } from './compare-view.js';
 import { byId, el, getJson, setStatus } from './dom.js';
 import { LiveRuns } from './live-runs.js';
 import { RunsTable } from './runs-table.js';
+import type { StudySummary } from './study-summary.js';
 
-export interface StudySummary {
-  id: string;
-  name: string;
-  description: string;
-  runsDone: number;
-  runsPlanned: number | null;
-  groups: { group: string; runs: number }[];
-  problems: string[];
-  live: { inFlight: number; lastEvent: string | null };
-}
 
 let current: string | null = null;
 
