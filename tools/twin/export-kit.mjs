@@ -4,11 +4,12 @@
 // loss (the twin must reproduce it, which checks its model definition) and the stored record's final metrics.
 // Only dropout masks differ (each side draws its own). Run from the repository root after `npx tsc -p tsconfig.json`:
 //   node tools/twin/export-kit.mjs RESULTS_DIR KEY OUT_DIR
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadMnist } from '../../dist/src/data/mnist.js';
 import { prepareRunData } from '../../dist/src/data/run-data.js';
 import { Rng } from '../../dist/src/engine/rng.js';
+import { writeFileAtomic } from '../../dist/src/io/atomic-write.js';
 import { encodeSafetensors } from '../../dist/src/engine/safetensors.js';
 import { buildModel, resolveModelOptions } from '../../dist/src/models/registry.js';
 import { evaluate } from '../../dist/src/training/evaluate.js';
@@ -57,14 +58,9 @@ const pairs = (set, name) => ({
   [`${name}_target`]: { data: set.target, shape: [set.count] },
 });
 
-function writeAtomically(file, bytes) {
-  writeFileSync(`${file}.tmp`, bytes);
-  renameSync(`${file}.tmp`, file);
-}
-
 mkdirSync(out, { recursive: true });
-writeAtomically(join(out, 'initial.safetensors'), encodeSafetensors(model.module, { model: config.model }));
-writeAtomically(join(out, 'data.safetensors'), encodeArrays({ ...pairs(data.train, 'train'), ...pairs(data.test, 'test'), orders: { data: orders, shape: [config.epochs, n] } }));
+writeFileAtomic(join(out, 'initial.safetensors'), encodeSafetensors(model.module, { model: config.model }));
+writeFileAtomic(join(out, 'data.safetensors'), encodeArrays({ ...pairs(data.train, 'train'), ...pairs(data.test, 'test'), orders: { data: orders, shape: [config.epochs, n] } }));
 const kit = {
   study: dir,
   key,
@@ -76,5 +72,5 @@ const kit = {
   evaluatedOn: data.evaluatedOn,
   pairnet: { initialTestLoss: initial.loss, initialTestAccuracy: initial.accuracy, final, trainLoss: epochs.map((e) => e.trainLoss) },
 };
-writeAtomically(join(out, 'kit.json'), JSON.stringify(kit, null, 1) + '\n');
+writeFileAtomic(join(out, 'kit.json'), JSON.stringify(kit, null, 1) + '\n');
 console.error(`export-kit: ${key} -> ${out} (${config.model}, ${n} train pairs, ${config.epochs} epochs, initial test loss ${initial.loss.toFixed(6)})`);
