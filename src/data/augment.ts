@@ -57,6 +57,16 @@ export function translatePairs(set: PairSet, maxShift: number, rng: Rng, options
   return out;
 }
 
+/** Every image of `set` shifted by the same (dx, dy), vacated pixels filled with `fill` (test-time augmentation views). */
+export function shiftPairs(set: PairSet, dx: number, dy: number, fill: number, out?: PairSet): PairSet {
+  if (out === set) throw new DataError('augment: shiftPairs cannot work in place, pass a different out set');
+  const res = ensurePairSet(out, set.count);
+  res.classes.set(set.classes);
+  res.target.set(set.target);
+  for (let img = 0; img < 2 * set.count; img++) shiftImage(set.input, img * PAIR_PIXELS, res.input, img * PAIR_PIXELS, dx, dy, fill);
+  return res;
+}
+
 /** Swap the two images of each pair with probability 1/2, with classes swapped and target recomputed. `out` may be `set`. */
 export function swapPairs(set: PairSet, rng: Rng, out?: PairSet): PairSet {
   const res = copyPairs(set, ensurePairSet(out, set.count));

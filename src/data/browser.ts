@@ -9,7 +9,7 @@ export { computeStandardization, standardize, standardizePairSets, standardizeVa
 export type { Standardization } from './standardize.js';
 export { DISC_CENTER, DISC_RADIUS, discLabel, generateDiscSet } from './disc.js';
 export type { DiscSet } from './disc.js';
-export { affinePairs, augmentPairs, repairPairs, swapPairs, translatePairs } from './augment.js';
+export { affinePairs, augmentPairs, repairPairs, shiftPairs, swapPairs, translatePairs } from './augment.js';
 export { holdoutSplit, kFold, subset, trainValidationSplit } from './splits.js';
 export type { Split } from './splits.js';
 export { prepareRunData } from './run-data.js';

@@ -21,7 +21,7 @@ export const AUX_FRACTION = 'auxFraction';
  * Fields a RunConfig may have but its defaults leave out, with a value of their type: added after results were
  * stored, they are absent unless set, so older runs keep their config hashes.
  */
-const OPTIONAL: Record<string, unknown> = { 'data.augment.rotate': 0, 'data.augment.scale': 0 };
+const OPTIONAL: Record<string, unknown> = { 'data.augment.rotate': 0, 'data.augment.scale': 0, ensemble: 1, tta: 0 };
 
 /** Fields whose value replaces the default as a whole (unions, nullables, free-form). */
 const WHOLE = new Set(['schedule', 'data.holdout', 'modelOptions']);

@@ -80,4 +80,11 @@ export interface RunConfig {
   /** Evaluate on the test (or holdout) pairs after every epoch, for curves; otherwise only at the end. */
   evalEveryEpoch: boolean;
   seed: number;
+  /**
+   * Members of an ensemble (absent or 1 = one model; absent keeps old hashes): each trains from its own weights,
+   * shuffles and augmentation draws on the same pairs; evaluation averages their probabilities.
+   */
+  ensemble?: number;
+  /** Test-time augmentation: evaluation also averages the pairs shifted by every (dx, dy) in -tta..tta (absent or 0 = off). */
+  tta?: number;
 }

@@ -22,6 +22,7 @@ export const LIMITS = {
   milestones: { max: 1_000, why: 'lr milestones are epochs, so no more than the epochs' },
   variants: { max: 1_000, why: 'each variant is a table row and at least one run per round' },
   channels: { max: 256, why: 'a 10-block ResNet of 256 channels has 12 M parameters; the reports use 32' },
+  ensemble: { max: 32, why: 'each member is a whole model trained alongside the others; a few are enough' },
   blocks: { max: 128, why: 'the reports use 4 to 10 residual blocks' },
   /** Files. */
   studyFileBytes: { max: 1024 * 1024, why: 'the largest study config here is 9 KB' },

@@ -22,6 +22,13 @@ export interface FinalMetrics {
   testDigitAccuracy: number | null;
 }
 
+/** One ensemble member's own test metrics, beside the ensemble's in `final`. */
+export interface MemberMetrics {
+  testLoss: number;
+  testAccuracy: number;
+  testDigitAccuracy: number | null;
+}
+
 /** Where and how a run was computed: what to compare when two records of one config differ in their last bits. */
 export interface Provenance {
   /** The git commit of the checkout that ran it (with '-dirty' when it had uncommitted changes), null when installed. */
@@ -64,4 +71,6 @@ export interface RunRecord {
   startedAt: string;
   /** Absent in records stored before provenance was recorded. */
   provenance?: Provenance;
+  /** With config.ensemble > 1 or config.tta: each member's own test metrics (no test-time augmentation). */
+  members?: MemberMetrics[];
 }

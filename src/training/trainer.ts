@@ -1,15 +1,16 @@
-import { Rng, wasmKernels, type Optimizer } from '../engine/index.js';
+import { Rng, wasmKernels, type LRSchedule, type Optimizer } from '../engine/index.js';
 import { kernelVariant } from '../engine/kernels/index.js';
 import { augmentPairs, type MnistSource, type PairSet } from '../data/browser.js';
 import { prepareRunData, type RunData } from '../data/run-data.js';
-import type { PairModel } from '../models/model.js';
+import type { CompiledPairModel, PairModel } from '../models/model.js';
 import { buildModel } from '../models/registry.js';
 import type { RunConfig } from './config.js';
-import { evaluate } from './evaluate.js';
+import { evaluateEnsemble } from './ensemble.js';
+import { evaluate, type Evaluation } from './evaluate.js';
 import { Batch } from './batches.js';
 import { auxWeightAt, makeOptimizer, makeSchedule } from './optimizer.js';
-import { PairLoss, predictTarget } from './pair-loss.js';
-import { NonFiniteLossError, type EpochMetrics, type Provenance, type RunRecord } from './record.js';
+import { PairLoss, predictTarget, type LossWeights } from './pair-loss.js';
+import { NonFiniteLossError, type EpochMetrics, type MemberMetrics, type Provenance, type RunRecord } from './record.js';
 import { validateRunConfig } from './validate.js';
 import { PAIRNET_VERSION } from './version.js';
 
@@ -26,82 +27,88 @@ export interface TrainingHooks {
 
 export interface TrainedRun {
   record: RunRecord;
+  /** The trained model (the first member of an ensemble). */
   model: PairModel;
+  /** Every member of the ensemble (just `model` without one). */
+  members: PairModel[];
   data: RunData;
 }
 
+/** One model of a run, with its optimizer and its own streams of shuffles and augmentation draws. */
+interface Member {
+  model: PairModel;
+  net: CompiledPairModel;
+  optimizer: Optimizer;
+  schedule: LRSchedule | null;
+  shuffleRng: Rng;
+  augmentRng: Rng;
+  augmented?: PairSet;
+}
+
 /**
- * Trains config.model as configured; returns the run record, the trained model and its data (for saving weights). Every random draw comes from streams derived
- * from config.seed (pairs and holdout folds in the data layer; 'init', 'shuffle', 'augment' here), so the record
- * (apart from timings) is a pure function of the resolved config.
+ * Trains config.model as configured; returns the run record, the trained model(s) and the data (for saving weights).
+ * Every random draw comes from streams derived from config.seed (pairs and holdout folds in the data layer; 'init',
+ * 'shuffle', 'augment' here, and 'member-k' for the k-th extra member of an ensemble), so the record (apart from
+ * timings) is a pure function of the resolved config.
  */
 export function trainModel(config: RunConfig, hooks: TrainingHooks): TrainedRun {
   validateRunConfig(config);
   const root = new Rng(config.seed);
-  const model = buildModel(config.model, config.modelOptions, root.fork('init'));
-  // Training and evaluation run on the model's execution plan (its parameters are the model's); the plan and the
-  // optimizer keep state in the kernels' memory until disposed.
+  // Training and evaluation run on each model's execution plan (its parameters are the model's); the plans and the
+  // optimizers keep state in the kernels' memory until disposed.
   const kernels = wasmKernels();
-  const net = model.compile({ kernels });
-  const optimizer = makeOptimizer(config.optimizer, model.params(), kernels);
+  const members: Member[] = [];
   try {
-    return { ...train(config, hooks, net, optimizer, root), model };
+    const count = config.ensemble ?? 1;
+    for (let k = 0; k < count; k++) {
+      const rng = k === 0 ? root : root.fork(`member-${k}`);
+      const model = buildModel(config.model, config.modelOptions, rng.fork('init'));
+      const net = model.compile({ kernels });
+      const optimizer = makeOptimizer(config.optimizer, model.params(), kernels);
+      const schedule = makeSchedule(config.schedule, optimizer, config.epochs);
+      members.push({ model, net, optimizer, schedule, shuffleRng: rng.fork('shuffle'), augmentRng: rng.fork('augment') });
+    }
+    return { ...train(config, hooks, members), model: members[0].model, members: members.map((m) => m.model) };
   } finally {
-    net.dispose();
-    optimizer.dispose();
+    for (const m of members) {
+      m.net.dispose();
+      m.optimizer.dispose();
+    }
   }
 }
 
-function train(config: RunConfig, hooks: TrainingHooks, model: PairModel, optimizer: Optimizer, root: Rng): Omit<TrainedRun, 'model'> {
+function train(config: RunConfig, hooks: TrainingHooks, members: Member[]): Omit<TrainedRun, 'model' | 'members'> {
   const startedAt = new Date().toISOString();
   const source = hooks.loadData(config.data.source);
   const data = prepareRunData(source, config.data, config.seed);
-  const shuffleRng = root.fork('shuffle');
-  const augmentRng = root.fork('augment');
-  if (config.loss.aux > 0 && !model.hasDigits && !model.hasAuxMain) {
+  const first = members[0].net;
+  if (config.loss.aux > 0 && !first.hasDigits && !first.hasAuxMain) {
     throw new Error(`model '${config.model}' has no auxiliary outputs: loss.aux must be 0, got ${config.loss.aux}`);
   }
-
-  const schedule = makeSchedule(config.schedule, optimizer, config.epochs);
-  const loss = new PairLoss(model.mainLoss);
+  const nets = members.map((m) => m.net);
+  const score = (set: PairSet): Evaluation =>
+    nets.length === 1 && !config.tta ? evaluate(nets[0], set) : evaluateEnsemble(nets, set, { tta: config.tta ?? 0, fill: data.background });
+  const loss = new PairLoss(first.mainLoss);
   const batch = new Batch();
-  const n = data.train.count;
-  const steps = Math.ceil(n / config.batchSize);
   const epochs: EpochMetrics[] = [];
   const t0 = performance.now();
-  let augmented: PairSet | undefined;
-  let finalTest = null as ReturnType<typeof evaluate> | null;
+  let finalTest: Evaluation | null = null;
 
   for (let epoch = 0; epoch < config.epochs; epoch++) {
     const te = performance.now();
     const weights = { main: config.loss.main, aux: auxWeightAt(config.loss, epoch, config.epochs) };
-    const lr = optimizer.lr;
-    const train = augmentPairs(data.train, config.data.augment, augmentRng, { fill: data.background, out: augmented });
-    if (train !== data.train) augmented = train;
-    const order = shuffleRng.permutation(n);
+    const lr = members[0].optimizer.lr;
     let lossSum = 0;
     let correct = 0;
-    for (let step = 0; step < steps; step++) {
-      const from = step * config.batchSize;
-      const to = Math.min(n, from + config.batchSize);
-      const x = batch.fill(train, order, from, to);
-      optimizer.zeroGrad();
-      const out = model.forward(x, true);
-      const v = loss.forward(out, batch.targets, weights);
-      if (!Number.isFinite(v.total)) {
-        const message = `${config.model}: loss is ${v.total} at epoch ${epoch + 1}, batch ${step + 1} of ${steps} (main ${v.main}, aux ${v.aux}); lower optimizer.lr?`;
-        throw new NonFiniteLossError({ message, epoch: epoch + 1, batch: step + 1 });
-      }
-      model.backward(loss.backward());
-      optimizer.step();
-      lossSum += v.main * (to - from);
-      for (let j = 0; j < to - from; j++) if (predictTarget(model.mainLoss, out.main, j) === batch.targets.target[j]) correct++;
-      hooks.onStep?.(step + 1, steps, epoch + 1);
+    for (let k = 0; k < members.length; k++) {
+      const m = trainEpoch(config, hooks, members[k], data, { loss, batch, weights, epoch, member: members.length > 1 ? k : null });
+      lossSum += m.lossSum;
+      correct += m.correct;
     }
-    schedule?.step();
     const last = epoch === config.epochs - 1;
-    const test = config.evalEveryEpoch || last ? evaluate(model, data.test) : null;
+    const test = config.evalEveryEpoch || last ? score(data.test) : null;
     if (last) finalTest = test;
+    const n = data.train.count * members.length;
     const m: EpochMetrics = {
       epoch: epoch + 1,
       lr,
@@ -117,13 +124,13 @@ function train(config: RunConfig, hooks: TrainingHooks, model: PairModel, optimi
     hooks.onEpoch?.(m);
   }
   const trainingSeconds = (performance.now() - t0) / 1000;
-  const finalTrain = evaluate(model, data.train);
+  const finalTrain = score(data.train);
   if (!finalTest) throw new Error('trainModel: no final evaluation (epochs must be >= 1)');
   const record: RunRecord = {
     pairnetVersion: PAIRNET_VERSION,
     config,
     dataSource: `${source.description}; ${data.train.count} train pairs, evaluated on ${data.evaluatedOn} (${data.test.count} pairs)${data.stats ? `; standardised with train mean ${data.stats.mean.toFixed(4)}, std ${data.stats.std.toFixed(4)}` : ''}`,
-    parameterCount: model.parameterCount(),
+    parameterCount: first.parameterCount() * members.length,
     epochs,
     final: {
       trainLoss: finalTrain.loss,
@@ -136,5 +143,52 @@ function train(config: RunConfig, hooks: TrainingHooks, model: PairModel, optimi
     startedAt,
     provenance: { commit: null, node: null, cpu: null, ...hooks.environment, kernels: kernelVariant() },
   };
+  if (members.length > 1 || config.tta) record.members = nets.map((net) => memberMetrics(evaluate(net, data.test)));
   return { record, data };
+}
+
+function memberMetrics(e: Evaluation): MemberMetrics {
+  return { testLoss: e.loss, testAccuracy: e.accuracy, testDigitAccuracy: e.digitAccuracy };
+}
+
+interface EpochContext {
+  loss: PairLoss;
+  batch: Batch;
+  weights: LossWeights;
+  epoch: number;
+  /** The member's index in an ensemble (for messages), null without one. */
+  member: number | null;
+}
+
+/** One epoch of one member over (its augmentation of) the training pairs: the sum of its main losses and its hits. */
+function trainEpoch(config: RunConfig, hooks: TrainingHooks, member: Member, data: RunData, c: EpochContext): { lossSum: number; correct: number } {
+  const { net: model, optimizer } = member;
+  const { batch, loss } = c;
+  const n = data.train.count;
+  const steps = Math.ceil(n / config.batchSize);
+  const train = augmentPairs(data.train, config.data.augment, member.augmentRng, { fill: data.background, out: member.augmented });
+  if (train !== data.train) member.augmented = train;
+  const order = member.shuffleRng.permutation(n);
+  let lossSum = 0;
+  let correct = 0;
+  for (let step = 0; step < steps; step++) {
+    const from = step * config.batchSize;
+    const to = Math.min(n, from + config.batchSize);
+    const x = batch.fill(train, order, from, to);
+    optimizer.zeroGrad();
+    const out = model.forward(x, true);
+    const v = loss.forward(out, batch.targets, c.weights);
+    if (!Number.isFinite(v.total)) {
+      const who = c.member === null ? config.model : `${config.model} (ensemble member ${c.member + 1})`;
+      const message = `${who}: loss is ${v.total} at epoch ${c.epoch + 1}, batch ${step + 1} of ${steps} (main ${v.main}, aux ${v.aux}); lower optimizer.lr?`;
+      throw new NonFiniteLossError({ message, epoch: c.epoch + 1, batch: step + 1 });
+    }
+    model.backward(loss.backward());
+    optimizer.step();
+    lossSum += v.main * (to - from);
+    for (let j = 0; j < to - from; j++) if (predictTarget(model.mainLoss, out.main, j) === batch.targets.target[j]) correct++;
+    hooks.onStep?.(step + 1, steps, c.epoch + 1);
+  }
+  member.schedule?.step();
+  return { lossSum, correct };
 }

@@ -45,7 +45,7 @@ export function validateRunConfig(c: RunConfig): RunConfig {
   const pos = (v: unknown, f: string): void => void (typeof v === 'number' && Number.isFinite(v) && v > 0 ? 0 : fail(f, 'a finite number > 0', v));
   const bool = (v: unknown, f: string): void => void (typeof v === 'boolean' ? 0 : fail(f, 'true or false', v));
 
-  known(c, '', ['model', 'modelOptions', 'data', 'optimizer', 'schedule', 'loss', 'batchSize', 'epochs', 'evalEveryEpoch', 'seed']);
+  known(c, '', ['model', 'modelOptions', 'data', 'optimizer', 'schedule', 'loss', 'batchSize', 'epochs', 'evalEveryEpoch', 'seed', 'ensemble', 'tta']);
   if (typeof c.model !== 'string') fail('model', 'a zoo model name', c.model);
   if (!isObj(c.modelOptions)) fail('modelOptions', 'an object', c.modelOptions);
   try {
@@ -118,6 +118,8 @@ export function validateRunConfig(c: RunConfig): RunConfig {
   bounded(c.epochs, 'epochs', 'epochs');
   bool(c.evalEveryEpoch, 'evalEveryEpoch');
   if (!(Number.isInteger(c.seed) && c.seed >= 0 && c.seed <= Number.MAX_SAFE_INTEGER)) fail('seed', 'a non-negative integer', c.seed);
+  if (c.ensemble !== undefined) bounded(c.ensemble, 'ensemble', 'ensemble');
+  if (c.tta !== undefined && !(Number.isInteger(c.tta) && c.tta >= 0 && c.tta <= 3)) fail('tta', 'an integer shift in 0..3 pixels', c.tta);
   return c;
 }
 

