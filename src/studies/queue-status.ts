@@ -69,3 +69,34 @@ export async function drainQueue(url: string): Promise<void> {
     await queue.close();
   }
 }
+
+/**
+ * Removes the finished jobs (completed and failed) that finished more than `olderThanMs` ago: Redis keeps them as the
+ * run cache until told otherwise. Returns how many of each went; a study asking for a removed run trains it again
+ * (or takes it from a local cache).
+ */
+export async function cleanQueue(url: string, olderThanMs: number): Promise<{ completed: number; failed: number }> {
+  const queue = new Queue(QUEUE_NAME, { connection: queueConnection(url) });
+  queue.on('error', () => {});
+  try {
+    const removed = { completed: 0, failed: 0 };
+    for (const state of ['completed', 'failed'] as const) {
+      for (;;) {
+        const ids = await queue.clean(olderThanMs, PAGE, state);
+        removed[state] += ids.length;
+        if (ids.length < PAGE) break;
+      }
+    }
+    return removed;
+  } finally {
+    await queue.close();
+  }
+}
+
+/** "30d", "12h", "15m", "90s" or "0" as milliseconds; null when it is none of these. */
+export function parseAge(text: string): number | null {
+  const m = /^(\d+)(d|h|m|s)?$/.exec(text.trim());
+  if (!m || (m[2] === undefined && m[1] !== '0')) return null;
+  const units: Record<string, number> = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 };
+  return Number(m[1]) * units[m[2] ?? 's'];
+}

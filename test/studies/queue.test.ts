@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StudyConfig } from '../../src/studies/config.js';
 import { WorkerPoolExecutor } from '../../src/studies/executor.js';
 import { QueueExecutor } from '../../src/studies/queue-executor.js';
-import { queueStatus } from '../../src/studies/queue-status.js';
+import { cleanQueue, parseAge, queueStatus } from '../../src/studies/queue-status.js';
 import { ResultsStore } from '../../src/studies/results-store.js';
 import { studyDefaults } from '../../src/studies/run-defaults.js';
 import { currentPlan, runStudy, type ProgressSink } from '../../src/studies/runner.js';
@@ -130,6 +130,19 @@ describe.skipIf(!redisInstalled)('queue executor on a real redis-server', () => 
     expectComplete(study, out);
     // The empty Redis holds exactly the 3 runs not collected before the restart: the study queued them again.
     expect((await queueStatus(r.url)).totals.completed).toBe(3);
+    // Cleaning: nothing finished an hour ago; everything finished before now.
+    expect(await cleanQueue(r.url, 3_600_000)).toEqual({ completed: 0, failed: 0 });
+    expect(await cleanQueue(r.url, 0)).toEqual({ completed: 3, failed: 0 });
+    expect((await queueStatus(r.url)).totals.completed).toBe(0);
+  });
+
+  it('reads the ages `pairnet queue --clean` takes', () => {
+    expect(parseAge('30d')).toBe(30 * 86_400_000);
+    expect(parseAge('12h')).toBe(12 * 3_600_000);
+    expect(parseAge('15m')).toBe(900_000);
+    expect(parseAge('90s')).toBe(90_000);
+    expect(parseAge('0')).toBe(0);
+    for (const bad of ['', '5', '-1d', '1w', 'soon', '1.5h']) expect(parseAge(bad)).toBeNull();
   });
 });
 
