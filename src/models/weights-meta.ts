@@ -6,7 +6,7 @@
  */
 import type { Standardization } from '../data/standardize.js';
 import type { RunConfig } from '../training/config.js';
-import { quote } from '../training/limits.js';
+import { quote } from '../io/limits.js';
 import type { ModelOptions } from './model.js';
 
 export interface WeightsMetadata {

@@ -5,7 +5,7 @@
  */
 import { resolveModelOptions } from '../models/registry.js';
 import type { RunConfig } from '../training/config.js';
-import { LIMITS, limitText, quote, type LimitName } from '../training/limits.js';
+import { LIMITS, limitText, quote, type LimitName } from '../io/limits.js';
 import { checkOverrides, checkFieldPath, ConfigError, describeValue, type FieldValue } from './overrides.js';
 
 export { ConfigError } from './overrides.js';

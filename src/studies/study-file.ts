@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { readFileBounded } from '../io/read-file.js';
-import { quote } from '../training/limits.js';
+import { quote } from '../io/limits.js';
 import { join } from 'node:path';
 import type { RunConfig } from '../training/config.js';
 import { ConfigError, validateStudyConfig, type StudyConfig } from './config.js';

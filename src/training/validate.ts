@@ -1,7 +1,7 @@
 import { MNIST_DEFAULT, canonicalSource } from '../data/sources.js';
 import { resolveModelOptions } from '../models/registry.js';
 import type { RunConfig } from './config.js';
-import { LIMITS, limitText, quote, type LimitName } from './limits.js';
+import { LIMITS, limitText, quote, type LimitName } from '../io/limits.js';
 
 export class RunConfigError extends Error {
   override name = 'RunConfigError';

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { configFromFlags, type TrainCliOptions } from '../../src/cli/commands/train.js';
 import { plannedRunCount, validateStudyConfig } from '../../src/studies/config.js';
 import { checkPlannedRuns, studyDefaults } from '../../src/studies/run-defaults.js';
-import { LIMITS } from '../../src/training/limits.js';
+import { LIMITS } from '../../src/io/limits.js';
 import { validateRunConfig } from '../../src/training/validate.js';
 import { check, reportCases } from './fuzz-runs.js';
 

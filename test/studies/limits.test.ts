@@ -6,7 +6,7 @@ import { workerCount } from '../../src/cli/commands/study.js';
 import { validateStudyConfig } from '../../src/studies/config.js';
 import { studyDefaults } from '../../src/studies/run-defaults.js';
 import { loadStudyConfig } from '../../src/studies/study-file.js';
-import { LIMITS } from '../../src/training/limits.js';
+import { LIMITS } from '../../src/io/limits.js';
 import { resolveRunConfig } from '../../src/training/validate.js';
 import { defaultRunConfig } from '../../src/training/defaults.js';
 import { tempDir } from './tiny-study.js';

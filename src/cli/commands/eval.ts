@@ -3,7 +3,7 @@ import { Rng } from '../../engine/index.js';
 import { loadSafetensors, readSafetensors } from '../../engine/safetensors.js';
 import { readWeightsFile } from '../../io/read-file.js';
 import { decodeWeightsMetadata } from '../../models/weights-meta.js';
-import { LIMITS } from '../../training/limits.js';
+import { LIMITS } from '../../io/limits.js';
 import { generatePairSets, loadMnist, standardize } from '../../data/index.js';
 import { buildModel } from '../../models/registry.js';
 import { evaluate } from '../../training/evaluate.js';

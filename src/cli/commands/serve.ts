@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { createServer, type Server } from 'node:http';
 import { createReadStream, existsSync, promises as fsp, statSync } from 'node:fs';
-import { LIMITS, limitText } from '../../training/limits.js';
+import { LIMITS, limitText } from '../../io/limits.js';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { handleApi } from '../../dashboard/api.js';

@@ -5,7 +5,7 @@ import type { ModelOptionValue } from '../../models/model.js';
 import { encodeWeightsMetadata } from '../../models/weights-meta.js';
 import type { OptimizerName, RunConfig } from '../../training/config.js';
 import { defaultRunConfig, optimizerDefaults } from '../../training/defaults.js';
-import { quote } from '../../training/limits.js';
+import { quote } from '../../io/limits.js';
 import type { EpochMetrics, RunRecord } from '../../training/record.js';
 import { trainRun } from '../../training/run.js';
 import { resolveRunConfig } from '../../training/validate.js';
