@@ -42,7 +42,7 @@ export function loadStudyConfig(file: string, defaults: RunConfig): StudyConfig 
   } catch (e) {
     throw new ConfigError(`${file}: not valid JSON (${quote((e as Error).message)})`);
   }
-  const study = validateStudyConfig(json, file, defaults);
+  const study = validateStudyConfig(json, file);
   checkPlannedRuns(study, defaults, file);
   return study;
 }

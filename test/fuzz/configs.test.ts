@@ -55,7 +55,7 @@ describe('fuzz: study configs', () => {
     check('study mutated', mutatedStudy, (doc) => {
       const t0 = performance.now();
       try {
-        const study = validateStudyConfig(doc, 'fuzz.json', defaults);
+        const study = validateStudyConfig(doc, 'fuzz.json');
         expect(plannedRunCount(study.rounds, study.variants.length, study.protocol)).toBeLessThanOrEqual(LIMITS.studyRuns.max);
         checkPlannedRuns(study, defaults, 'fuzz.json');
       } catch (e) {
