@@ -79,8 +79,9 @@ export function validateStudyConfig(json: unknown, file: string): StudyConfig {
   };
   if (!isObj(json)) fail('(top level)', 'expected a JSON object', json);
   const o = json as Obj;
-  const known = ['$comment', 'name', 'description', 'seed', 'rounds', 'epochs', 'base', 'variants', 'protocol', 'comparisons', 'published'];
-  for (const k of Object.keys(o)) if (!known.includes(k)) fail(k, `unknown field (expected one of ${known.slice(1).join(', ')})`, o[k]);
+  // "$schema" names studies/schema.json for editors and "$comment" is free text: neither is part of the study.
+  const known = ['$schema', '$comment', 'name', 'description', 'seed', 'rounds', 'epochs', 'base', 'variants', 'protocol', 'comparisons', 'published'];
+  for (const k of Object.keys(o)) if (!known.includes(k)) fail(k, `unknown field (expected one of ${known.slice(2).join(', ')})`, o[k]);
 
   const str = (v: unknown, field: string): string => (typeof v === 'string' && v.length > 0 ? v : fail(field, 'expected a non-empty string', v));
   const label = (v: unknown, field: string): string => {

@@ -10,6 +10,11 @@ import { checkPlannedRuns } from './run-defaults.js';
 
 export const STUDY_COPY = 'study.json';
 
+/** A study config among the files of studies/ (beside them: schema.json, their JSON Schema). */
+export function isStudyFile(name: string): boolean {
+  return name.endsWith('.json') && name !== 'schema.json';
+}
+
 /** Deepest nesting of [ and { outside strings (a study config needs about 6). */
 function nestingDepth(text: string): number {
   let depth = 0;

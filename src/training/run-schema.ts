@@ -5,70 +5,14 @@
  * describes. Browser-safe: the web page's trainer validates with it too.
  */
 import { MNIST_DEFAULT } from '../data/sources.js';
-import { LIMITS, limitText, type LimitName } from '../io/limits.js';
 import { resolveModelOptions } from '../models/registry.js';
 import type { OptimizerConfig, OptimizerName } from './config.js';
+import {
+  SchemaIssue, bool, checkNode, defaultsOf, fail, isObj, joinOr, nonNegative, num, obj, positive, positiveInt,
+  type Node, type NumberNode, type Obj, type ObjectNode, type UnionNode,
+} from './schema-kit.js';
 
-export type Obj = Record<string, unknown>;
-export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** One problem: the field's dotted path, what it must be and what it is; `known` is set for an unknown field. */
-export interface Issue {
-  path: string;
-  want: string;
-  value: unknown;
-  known?: string[];
-  /** Replaces "must be <want>" when the check is another room's (the zoo's model options). */
-  reason?: string;
-}
-
-export class SchemaIssue extends Error {
-  override name = 'SchemaIssue';
-  constructor(readonly issue: Issue) {
-    super(`${issue.path}: ${issue.reason ?? `must be ${issue.want}`}`);
-  }
-}
-
-type Fail = (path: string, want: string, value: unknown) => never;
-const fail: Fail = (path, want, value) => {
-  throw new SchemaIssue({ path, want, value });
-};
-
-interface Base {
-  doc: string;
-  default?: unknown;
-  /** Absent unless set, also from the defaults: fields added after results were stored keep old config hashes. */
-  optional?: boolean;
-}
-export type NumberNode = Base & { kind: 'number'; want: string; int?: boolean; min?: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean; limit?: LimitName };
-export type BooleanNode = Base & { kind: 'boolean' };
-export type StringNode = Base & { kind: 'string'; want: string };
-export type EnumNode = Base & { kind: 'enum'; values: readonly string[] };
-/** Fixed-length list of numbers (Adam's betas); replaced whole. */
-export type TupleNode = Base & { kind: 'tuple'; items: NumberNode[]; want: string };
-/** Increasing list of numbers (lr milestones); replaced whole. */
-export type ListNode = Base & { kind: 'list'; item: NumberNode; want: string; limit: LimitName };
-/** Model options: name -> number | string | boolean, checked by the zoo entry; merged key by key. */
-export type OptionsNode = Base & { kind: 'options' };
-/** Merged key by key; `check` holds the rules that tie its fields together (full configs only). */
-export type ObjectNode = Base & { kind: 'object'; fields: Record<string, Node>; check?: (o: Obj, path: string) => void };
-/** Tagged by "kind"; replaced whole. */
-export type UnionNode = Base & { kind: 'union'; variants: Record<string, ObjectNode> };
-/** null or an object; replaced whole. */
-export type NullableNode = Base & { kind: 'nullable'; of: ObjectNode };
-export type Node = NumberNode | BooleanNode | StringNode | EnumNode | TupleNode | ListNode | OptionsNode | ObjectNode | UnionNode | NullableNode;
-
-const num = (want: string, doc: string, bounds: Omit<NumberNode, 'kind' | 'want' | 'doc'> = {}): NumberNode => ({ kind: 'number', want, doc, ...bounds });
-const bool = (doc: string, d: boolean): BooleanNode => ({ kind: 'boolean', doc, default: d });
-const obj = (doc: string, fields: Record<string, Node>, check?: ObjectNode['check']): ObjectNode => ({ kind: 'object', doc, fields, check });
-const positive = (doc: string, d?: number): NumberNode => num('a finite number > 0', doc, { min: 0, exclusiveMin: true, default: d });
-const nonNegative = (doc: string, d?: number): NumberNode => num('a finite number >= 0', doc, { min: 0, default: d });
-const positiveInt = (doc: string, d?: number, limit?: LimitName): NumberNode => num('a positive integer', doc, { int: true, min: 1, default: d, limit });
-
-/** "a, b or c". */
-export function joinOr(values: readonly string[]): string {
-  return values.length < 2 ? values.join('') : `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
-}
+export { SchemaIssue, checkNode, defaultsOf, isObj, type Issue, type Node, type Obj } from './schema-kit.js';
 
 /** The optimizers and what differs between their PyTorch 1.13 defaults (SGD has no default lr there; 0.01 is report 002's). */
 export const OPTIMIZERS: Readonly<Record<OptimizerName, { lr: number; eps: number }>> = {
@@ -81,7 +25,7 @@ export const OPTIMIZER_NAMES = Object.keys(OPTIMIZERS) as OptimizerName[];
 const OPTIMIZER = obj(
   'The optimizer. Setting another name starts from that optimizer\'s PyTorch defaults for the fields not given with it.',
   {
-    name: { kind: 'enum', values: OPTIMIZER_NAMES, doc: 'adam, sgd or adadelta', default: 'adam' },
+    name: { kind: 'enum', values: OPTIMIZER_NAMES, doc: joinOr(OPTIMIZER_NAMES), default: 'adam' },
     lr: positive('Learning rate.', OPTIMIZERS.adam.lr),
     eps: positive('Adam and Adadelta.', OPTIMIZERS.adam.eps),
     momentum: nonNegative('SGD only.', 0),
@@ -188,86 +132,6 @@ export function canonicalPath(path: string): string {
   return path;
 }
 
-/** What a value at `node` must be, in words. */
-export function wantOf(node: Node): string {
-  switch (node.kind) {
-    case 'boolean': return 'true or false';
-    case 'enum': return joinOr(node.values);
-    case 'object': return 'an object';
-    case 'options': return 'an object of model options (name: number, string or boolean)';
-    case 'union': return `an object with kind ${joinOr(Object.keys(node.variants))}`;
-    case 'nullable': return `null or ${wantOf(node.of)}`;
-    default: return node.want;
-  }
-}
-
-function numberOk(n: NumberNode, v: unknown): v is number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || (n.int && !Number.isInteger(v))) return false;
-  if (n.min !== undefined && (n.exclusiveMin ? v <= n.min : v < n.min)) return false;
-  return n.max === undefined || (n.exclusiveMax ? v < n.max : v <= n.max);
-}
-
-/**
- * Checks `v` against `node`, throwing a SchemaIssue for the first bad field. `partial`: an override, where absent
- * fields and the rules tying fields together are left to the check of the merged config (whole-replaced fields,
- * unions and nullables, are always checked in full).
- */
-export function checkNode(node: Node, v: unknown, path: string, partial = false): void {
-  switch (node.kind) {
-    case 'number':
-      if (!numberOk(node, v)) fail(path, node.want, v);
-      if (node.limit !== undefined && v > LIMITS[node.limit].max) fail(path, limitText(node.limit), v);
-      return;
-    case 'boolean':
-      if (typeof v !== 'boolean') fail(path, wantOf(node), v);
-      return;
-    case 'string':
-      if (typeof v !== 'string' || v === '') fail(path, node.want, v);
-      return;
-    case 'enum':
-      if (typeof v !== 'string' || !node.values.includes(v)) fail(path, wantOf(node), v);
-      return;
-    case 'tuple':
-      if (!(Array.isArray(v) && v.length === node.items.length && v.every((x, i) => numberOk(node.items[i], x)))) fail(path, node.want, v);
-      return;
-    case 'list':
-      if (!(Array.isArray(v) && v.every((x, i) => numberOk(node.item, x) && (i === 0 || x > v[i - 1])))) fail(path, node.want, v);
-      if ((v as unknown[]).length > LIMITS[node.limit].max) fail(path, `${limitText(node.limit)} entries`, (v as unknown[]).length);
-      return;
-    case 'options':
-      if (!isObj(v)) fail(path, wantOf(node), v);
-      for (const [k, x] of Object.entries(v as Obj)) if (!['number', 'string', 'boolean'].includes(typeof x)) fail(`${path}.${k}`, 'a number, string or boolean', x);
-      return;
-    case 'nullable':
-      if (v !== null) checkNode(node.of, v, path);
-      return;
-    case 'union': {
-      if (!isObj(v)) fail(path, wantOf(node), v);
-      const o = v as Obj;
-      const variant = typeof o.kind === 'string' && Object.hasOwn(node.variants, o.kind) ? node.variants[o.kind] : undefined;
-      if (variant === undefined) fail(at(path, 'kind'), joinOr(Object.keys(node.variants)), o.kind);
-      checkNode({ ...variant!, fields: { kind: { kind: 'enum', values: [o.kind as string], doc: '' }, ...variant!.fields } }, v, path);
-      return;
-    }
-    case 'object': {
-      if (!isObj(v)) fail(path, 'an object', v);
-      const o = v as Obj;
-      const keys = Object.keys(node.fields);
-      for (const k of Object.keys(o))
-        if (!Object.hasOwn(node.fields, k)) throw new SchemaIssue({ path: at(path, k), want: `absent (unknown field; known: ${keys.join(', ')})`, value: o[k], known: keys });
-      for (const [k, f] of Object.entries(node.fields)) {
-        // Absent: fine in an override and for optional fields; otherwise the field's own check names it.
-        if (o[k] === undefined && (partial || f.optional)) continue;
-        checkNode(f, o[k], at(path, k), partial);
-      }
-      if (!partial) node.check?.(o, path);
-      return;
-    }
-  }
-}
-
-const at = (path: string, k: string): string => (path ? `${path}.${k}` : k);
-
 /** The schema node at a dotted path (aliases allowed), or undefined; modelOptions.<name> is a model option. */
 export function nodeAt(path: string): Node | undefined {
   let node: Node | undefined = RUN_SCHEMA;
@@ -277,19 +141,6 @@ export function nodeAt(path: string): Node | undefined {
     else return undefined;
   }
   return node;
-}
-
-/** The defaults a node describes: optional leaves left out, objects always present. */
-export function defaultsOf(node: Node): unknown {
-  if (node.kind === 'object') {
-    const out: Obj = {};
-    for (const [k, f] of Object.entries(node.fields)) {
-      const d = defaultsOf(f);
-      if (d !== undefined) out[k] = d;
-    }
-    return out;
-  }
-  return structuredClone(node.default);
 }
 
 export function optimizerDefaults(name: OptimizerName): OptimizerConfig {
@@ -360,4 +211,17 @@ export function checkSetting(path: string, value: unknown): void {
   const p = canonicalPath(path);
   if (wholeAbove(p) !== undefined) return; // a part of a union or nullable: checked with the merged config
   checkNode(RUN_SCHEMA, partialAt(p, value), '', true);
+}
+
+/** Every dotted path a single value (number, string, boolean) can be set at: grid and sweep fields, `--set`. */
+export function settablePaths(): string[] {
+  const out = new Set<string>(Object.keys(VIRTUAL));
+  const walk = (node: Node, path: string): void => {
+    if (node.kind === 'object') for (const [k, f] of Object.entries(node.fields)) walk(f, path ? `${path}.${k}` : k);
+    else if (node.kind === 'union') for (const v of Object.values(node.variants)) walk(v, path);
+    else if (node.kind === 'nullable') walk(node.of, path);
+    else if (node.kind === 'number' || node.kind === 'boolean' || node.kind === 'string' || node.kind === 'enum') out.add(path);
+  };
+  walk(RUN_SCHEMA, '');
+  return [...out];
 }

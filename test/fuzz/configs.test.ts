@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { configFromFlags, type TrainCliOptions } from '../../src/cli/commands/train.js';
 import { plannedRunCount, validateStudyConfig } from '../../src/studies/config.js';
 import { checkPlannedRuns, studyDefaults } from '../../src/studies/run-defaults.js';
+import { isStudyFile } from '../../src/studies/study-file.js';
 import { LIMITS } from '../../src/io/limits.js';
 import { validateRunConfig } from '../../src/training/validate.js';
 import { check, reportCases } from './fuzz-runs.js';
@@ -14,7 +15,7 @@ import { check, reportCases } from './fuzz-runs.js';
 afterAll(() => reportCases('configs'));
 
 const defaults = studyDefaults();
-const studies = readdirSync('studies').filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join('studies', f), 'utf8')) as unknown);
+const studies = readdirSync('studies').filter(isStudyFile).map((f) => JSON.parse(readFileSync(join('studies', f), 'utf8')) as unknown);
 
 /** Values a user (or a typo) may put anywhere: huge and odd numbers, wrong types, long strings. */
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(

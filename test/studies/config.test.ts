@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { validateStudyConfig } from '../../src/studies/config.js';
 import { planStudy } from '../../src/studies/plan.js';
 import { studyDefaults } from '../../src/studies/run-defaults.js';
-import { loadStudyConfig } from '../../src/studies/study-file.js';
+import { loadStudyConfig, isStudyFile } from '../../src/studies/study-file.js';
 
 const defaults = studyDefaults();
 const minimal = (): Record<string, unknown> => ({
@@ -26,7 +26,7 @@ const check = (patch: (o: Record<string, unknown>) => void): (() => unknown) => 
 
 describe('study config', () => {
   it('validates every study in studies/', () => {
-    const files = readdirSync('studies').filter((f) => f.endsWith('.json'));
+    const files = readdirSync('studies').filter(isStudyFile);
     expect(files).toContain('quick.json');
     for (const f of files) {
       const s = loadStudyConfig(`studies/${f}`, defaults);
