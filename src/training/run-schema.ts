@@ -136,9 +136,14 @@ export function canonicalPath(path: string): string {
 export function nodeAt(path: string): Node | undefined {
   let node: Node | undefined = RUN_SCHEMA;
   for (const part of canonicalPath(path).split('.')) {
+    if (node?.kind === 'nullable') node = node.of;
     if (node?.kind === 'object') node = Object.hasOwn(node.fields, part) ? node.fields[part] : undefined;
     else if (node?.kind === 'options') node = { kind: 'options', doc: 'one model option' };
-    else return undefined;
+    else if (node?.kind === 'union') {
+      // A union's field: the first variant that has it (a field has one type across the variants).
+      const variants: ObjectNode[] = Object.values(node.variants);
+      node = part === 'kind' ? { kind: 'enum', values: Object.keys(node.variants), doc: '' } : variants.find((v) => Object.hasOwn(v.fields, part))?.fields[part];
+    } else return undefined;
   }
   return node;
 }

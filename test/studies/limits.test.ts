@@ -76,8 +76,8 @@ describe('limits, checked when a config is validated', () => {
 
   it('the CLI refuses train --epochs 1e9 and a study whose pairs exceed the pool before any work or output', () => {
     const t = spawnSync('node', [cli, 'train', '--model', 'fcnet', '--epochs', '1000000000'], { encoding: 'utf8' });
-    expect(t.status).toBe(1);
-    expect(t.stderr).toMatch(/'epochs' must be at most 10,000/);
+    expect(t.status).toBe(2);
+    expect(t.stderr).toMatch(/--epochs: expected at most 10,000/);
     const file = join(dir, 'pool.json');
     const out = join(dir, 'pool-out');
     writeFileSync(file, JSON.stringify(study({ base: { data: { trainPairs: 50, testPairs: 20_000 } } })));

@@ -7,7 +7,8 @@ import { LIMITS } from '../../io/limits.js';
 import { generatePairSets, loadMnist, standardize } from '../../data/index.js';
 import { buildModel } from '../../models/registry.js';
 import { evaluate } from '../../training/evaluate.js';
-import { parseModelOptions, parseNumber } from './train.js';
+import { parseNumber } from '../options.js';
+import { parseModelOptions } from '../settings.js';
 
 interface EvalCliOptions {
   model?: string;
