@@ -7,14 +7,11 @@
 import { quote } from '../io/limits.js';
 import type { ModelOptionValue } from '../models/model.js';
 import type { RunConfig } from '../training/config.js';
-import { SchemaIssue, VIRTUAL, canonicalPath, checkSetting, nodeAt, setPath } from '../training/run-schema.js';
+import { SchemaIssue, VIRTUAL, canonicalPath, checkSetting, nodeAt, setPath, type Setting } from '../training/run-schema.js';
 import type { Node } from '../training/schema-kit.js';
 import { UsageError } from './options.js';
 
-export interface Setting {
-  path: string;
-  value: unknown;
-}
+export type { Setting } from '../training/run-schema.js';
 
 /** "3" -> 3, "true" -> true, otherwise the text: how a model option's value is read. */
 export function guessValue(raw: string): ModelOptionValue {

@@ -210,6 +210,12 @@ export function setPath<T>(config: T, path: string, value: unknown): T {
   return mergeConfig(config, partialAt(whole, edited));
 }
 
+/** One field set by dotted path (`--set`, a grid point): applied with setPath. */
+export interface Setting {
+  path: string;
+  value: unknown;
+}
+
 /** Checks that `value` may be set at `path` (a virtual field, a model option or a schema field); throws a SchemaIssue. */
 export function checkSetting(path: string, value: unknown): void {
   if (Object.hasOwn(VIRTUAL, path)) return checkNode(VIRTUAL[path].node, value, path);
