@@ -16,7 +16,7 @@ import { startServer, type RunningServer } from '../../src/cli/commands/serve.js
 import { Rng } from '../../src/engine/rng.js';
 import { encodeSafetensors } from '../../src/engine/safetensors.js';
 import { buildModel } from '../../src/models/registry.js';
-import { encodeWeightsMetadata } from '../../src/models/weights-meta.js';
+import { encodeWeightsMetadata } from '../../src/training/checkpoint.js';
 import { defaultRunConfig } from '../../src/training/defaults.js';
 import { resolveRunConfig } from '../../src/training/validate.js';
 import { mnistDigitFromDrawing, networkInput, type GrayImage } from '../../web/src/preprocess.js';

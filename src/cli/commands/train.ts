@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { checkWritable, writeFileAtomic } from '../../io/atomic-write.js';
-import { encodeSafetensors } from '../../engine/safetensors.js';
-import { encodeWeightsMetadata } from '../../models/weights-meta.js';
+import { encodeCheckpoint } from '../../training/checkpoint.js';
 import { pinKernelVariant, type KernelVariant } from '../../engine/kernels/index.js';
 import type { RunConfig } from '../../training/config.js';
 import { defaultRunConfig } from '../../training/defaults.js';
@@ -174,9 +173,8 @@ export function register(program: Command): void {
       }
       let saveError: Error | null = null;
       if (o.save) {
-        const meta = encodeWeightsMetadata(config, data.stats, { pairnetVersion: record.pairnetVersion });
         try {
-          writeFileAtomic(o.save, encodeSafetensors(model.module, meta));
+          writeFileAtomic(o.save, encodeCheckpoint(model, config, data.stats, { pairnetVersion: record.pairnetVersion }));
         } catch (e) {
           // The disk filled up during training: the results still print, then the error (exit 1).
           saveError = e as Error;
