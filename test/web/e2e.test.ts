@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { buildPageIfStale, CHROMIUM, launchChromium, repo, webDist } from './chromium.js';
-import { startServer, type RunningServer } from '../../src/cli/commands/serve.js';
+import { startServer, type RunningServer } from '../../src/server/http-server.js';
 import { Rng } from '../../src/engine/rng.js';
 import { encodeSafetensors } from '../../src/engine/safetensors.js';
 import { buildModel } from '../../src/models/registry.js';
