@@ -65,6 +65,14 @@ describe('pairnet study / pairnet report', () => {
     expect(JSON.parse(readFileSync(join(out, 'study.json'), 'utf8')).rounds).toBe(3);
   });
 
+  it('a --variant subset that finished exits 0, saying the other runs are pending', () => {
+    const file = join(dir, 'two.json');
+    writeFileSync(file, JSON.stringify({ ...config, name: 'two', rounds: 1, variants: [{ name: 'FC', model: 'fcnet' }, { name: 'FC + AL', model: 'fcnet', overrides: { loss: { main: 0.5, aux: 0.25 } } }] }));
+    const r = spawnSync('node', [cli, 'study', file, '--out', join(dir, 'two'), '--workers', '1', '--variant', 'FC', '--quiet'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain('study incomplete (1 of 2 runs stored): the runs of --variant FC are done; run the same command again to resume');
+  });
+
   it('exits non-zero with the field and value of a bad config', () => {
     const file = join(dir, 'bad.json');
     writeFileSync(file, JSON.stringify({ ...config, epochs: -1 }));

@@ -150,8 +150,10 @@ export function register(program: Command): void {
       const reused = executor.hits + (queue?.hits ?? 0);
       console.error(`pairnet: ${outcome.ranNow - reused} runs trained in ${seconds} s, ${reused} taken from the run cache, ${outcome.skipped} found stored; report: ${join(dir, 'report.html')} and report.md`);
       if (!outcome.finished) {
-        console.error(`pairnet: study incomplete (${report.stats.runsDone} of ${report.stats.runsPlanned} runs stored): run the same command again to resume`);
-        process.exitCode = 130;
+        // Exit codes: 130 only after a stop signal; a --variant subset that finished is a success; else 1.
+        const subset = opts.variant.length > 0 && signals === 0;
+        console.error(`pairnet: study incomplete (${report.stats.runsDone} of ${report.stats.runsPlanned} runs stored): ${subset ? `the runs of --variant ${opts.variant.join(', ')} are done; ` : ''}run the same command again to resume`);
+        process.exitCode = signals > 0 ? 130 : subset ? 0 : 1;
       }
       for (const s of STOP_SIGNALS) process.off(s, onSignal);
     });
