@@ -27,3 +27,11 @@ export function parseNumber(flag: string, v: string, check: (n: number) => boole
   if (v.trim() === '' || !Number.isFinite(n) || !check(n)) throw new UsageError(`${flag}: expected ${want}, got "${quote(v)}"`);
   return n;
 }
+
+/** The version of the documents --json prints; raised when a field changes meaning or goes away. */
+export const JSON_SCHEMA_VERSION = 1;
+
+/** Prints a --json document on stdout: `schemaVersion` first, then the document's own fields. */
+export function printJson(doc: object): void {
+  console.log(JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, ...doc }, null, 2));
+}

@@ -29,6 +29,7 @@ describe('pairnet train output', () => {
     const file = join(dir, 'record.json');
     writeFileSync(file, first.stdout);
     const stored = JSON.parse(first.stdout) as RunRecord;
+    expect((stored as unknown as { schemaVersion: number }).schemaVersion).toBe(1);
     expect(stored.config).toMatchObject({ model: 'fcnet', modelOptions: { dropout: 0.1 }, epochs: 2, batchSize: 50, loss: { main: 0.5, aux: 0.25 } });
 
     const again = run('train', '--config', file, '--json');

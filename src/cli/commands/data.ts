@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { classCounts, computeStandardization, MNIST_DEFAULT, generatePairSets, loadMnist, positiveRate } from '../../data/index.js';
 import type { DigitSet } from '../../data/index.js';
-import { UsageError } from '../options.js';
+import { UsageError, printJson } from '../options.js';
 
 interface DataCliOptions {
   mnist: string;
@@ -49,7 +49,7 @@ export function register(program: Command): void {
         trainStandardization: stats,
       };
       if (opts.json) {
-        console.log(JSON.stringify(summary, null, 2));
+        printJson(summary);
         return;
       }
       const row = (name: string, p: { count: number; classCounts: number[] }) =>

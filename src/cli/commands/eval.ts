@@ -4,7 +4,7 @@ import { loadCheckpoint } from '../../training/checkpoint.js';
 import { LIMITS } from '../../io/limits.js';
 import { generatePairSets, loadMnist, standardize } from '../../data/index.js';
 import { evaluate } from '../../training/evaluate.js';
-import { parseNumber } from '../options.js';
+import { parseNumber, printJson } from '../options.js';
 import { parseModelOptions } from '../settings.js';
 
 interface EvalCliOptions {
@@ -42,7 +42,7 @@ export function register(program: Command): void {
       net.dispose();
       if (!Number.isFinite(r.loss)) throw new Error(`${o.weights}: the model's loss on the test pairs is ${r.loss}: the weights are unusable`);
       if (o.json) {
-        console.log(JSON.stringify({ model: name, weights: o.weights, seed, pairs, ...r }, null, 2));
+        printJson({ model: name, weights: o.weights, seed, pairs, ...r });
         return;
       }
       const digits = r.digitAccuracy === null ? '' : `, digit accuracy ${(100 * r.digitAccuracy).toFixed(2)}%`;

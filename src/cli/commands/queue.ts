@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { printJson } from '../options.js';
 import { drainQueue, formatQueueStatus, queueStatus } from '../../studies/queue-status.js';
 import { redactUrl } from '../../studies/queue-connection.js';
 
@@ -15,6 +16,7 @@ export function register(program: Command): void {
         console.error(`pairnet: removed the waiting jobs from ${redactUrl(opts.queue)}`);
       }
       const status = await queueStatus(opts.queue);
-      console.log(opts.json ? JSON.stringify(status, null, 2) : formatQueueStatus(status));
+      if (opts.json) printJson(status);
+      else console.log(formatQueueStatus(status));
     });
 }

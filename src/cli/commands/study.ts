@@ -9,7 +9,7 @@ import { WorkerPoolExecutor } from '../../studies/executor.js';
 import { redactUrl } from '../../studies/queue-connection.js';
 import { QueueExecutor } from '../../studies/queue-executor.js';
 import { CachingExecutor, defaultCacheDir, RunCache, runId } from '../../studies/run-cache.js';
-import { kernelVariant, parseNumber, positiveInt } from '../options.js';
+import { kernelVariant, parseNumber, positiveInt, printJson } from '../options.js';
 import { parseSet, type Setting } from '../settings.js';
 import { kernelVariant as runtimeKernels } from '../../engine/kernels/index.js';
 import { LIMITS, limitText } from '../../io/limits.js';
@@ -81,7 +81,7 @@ function printDryRun(study: StudyConfig, defaults: RunConfig, dir: string, opts:
   const timings = [...store.all().map((r) => r.record), ...recordsUnder('results')];
   const d = dryRun(study, defaults, store, cached, timings, workerCount(opts.workers, availableParallelism(), warn));
   const rows = opts.variant.length > 0 ? d.rows.filter((r) => opts.variant.includes(r.variant)) : d.rows;
-  if (opts.json) console.log(JSON.stringify({ schemaVersion: 1, ...d, rows }, null, 2));
+  if (opts.json) printJson({ ...d, rows });
   else console.log(`dry run of ${study.name} (out: ${dir}), nothing trained:\n${formatDryRun({ ...d, rows })}`);
 }
 
@@ -144,7 +144,7 @@ export function register(program: Command): void {
         await executor.close();
       }
       const report = await reportFromStore(dir, study, defaults, store);
-      if (opts.json) console.log(JSON.stringify(report.stats, null, 2));
+      if (opts.json) printJson(report.stats);
       else console.log(`\n${printTables(report.tables)}\n`);
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       const reused = executor.hits + (queue?.hits ?? 0);

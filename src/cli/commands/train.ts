@@ -11,7 +11,7 @@ import { resolveRunConfig } from '../../training/validate.js';
 import { TensorBoardRuns } from '../../reports/tensorboard-runs.js';
 import { EventLog, type RunWatcher } from '../../studies/events.js';
 import type { RunFields } from '../../studies/results-store.js';
-import { UsageError, kernelVariant, parseNumber } from '../options.js';
+import { UsageError, kernelVariant, parseNumber, printJson } from '../options.js';
 import { readRunRecord } from '../../training/record-file.js';
 import { OPTIMIZER_NAMES } from '../../training/run-schema.js';
 import { joinOr } from '../../training/schema-kit.js';
@@ -180,7 +180,7 @@ export function register(program: Command): void {
           saveError = e as Error;
         }
       }
-      if (o.json) console.log(JSON.stringify(record, null, 2));
+      if (o.json) printJson(record);
       else printResults(config, record, data.evaluatedOn, saveError === null ? o.save : undefined);
       if (saveError) throw saveError;
     });
