@@ -84,6 +84,13 @@ const flags: fc.Arbitrary<TrainCliOptions> = fc.record({
   seed: flagValue,
   cosine: fc.option(fc.boolean(), { nil: undefined }),
   augment: fc.option(fc.oneof(fc.constantFrom('translate=2,swap', 'rotate=10,scale=0.1', 'rotate=1e9', 'scale=1', 'repair,x', 'translate=', 'y'.repeat(3000)), fc.string({ maxLength: 30 })), { nil: undefined }),
+  set: fc.array(
+    fc.oneof(
+      fc.constantFrom('optimizer.lr=0.01', 'model.options.dropout=2', 'schedule={"kind":"step"}', 'schedule.gamma=0.5', 'data.holdout=null', 'data.holdout={"folds":3,"fold":5}', 'epochs=1e9', 'optimizer.name=sgd', 'optimizer.betas=[0.9]', 'auxFraction=0.3', 'nope=1', '=', 'seed=-1'),
+      fc.string({ maxLength: 30 }),
+    ),
+    { maxLength: 3 },
+  ),
 });
 
 describe('fuzz: train flags', () => {
