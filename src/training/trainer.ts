@@ -66,7 +66,6 @@ function train(config: RunConfig, hooks: TrainingHooks, model: PairModel, optimi
   const loss = new PairLoss(model.mainLoss);
   const batch = new Batch();
   const n = data.train.count;
-  const steps = Math.ceil(n / config.batchSize);
   const epochs: EpochMetrics[] = [];
   const t0 = performance.now();
   let augmented: PairSet | undefined;
@@ -78,26 +77,7 @@ function train(config: RunConfig, hooks: TrainingHooks, model: PairModel, optimi
     const lr = optimizer.lr;
     const train = augmentPairs(data.train, config.data.augment, augmentRng, { fill: data.background, out: augmented });
     if (train !== data.train) augmented = train;
-    const order = shuffleRng.permutation(n);
-    let lossSum = 0;
-    let correct = 0;
-    for (let step = 0; step < steps; step++) {
-      const from = step * config.batchSize;
-      const to = Math.min(n, from + config.batchSize);
-      const x = batch.fill(train, order, from, to);
-      optimizer.zeroGrad();
-      const out = model.forward(x, true);
-      const v = loss.forward(out, batch.targets, weights);
-      if (!Number.isFinite(v.total)) {
-        const message = `${config.model}: loss is ${v.total} at epoch ${epoch + 1}, batch ${step + 1} of ${steps} (main ${v.main}, aux ${v.aux}); lower optimizer.lr?`;
-        throw new NonFiniteLossError({ message, epoch: epoch + 1, batch: step + 1 });
-      }
-      model.backward(loss.backward());
-      optimizer.step();
-      lossSum += v.main * (to - from);
-      for (let j = 0; j < to - from; j++) if (predictTarget(model.mainLoss, out.main, j) === batch.targets.target[j]) correct++;
-      hooks.onStep?.(step + 1, steps, epoch + 1);
-    }
+    const { lossSum, correct } = epochPass({ config, hooks, model, optimizer, loss, batch }, train, shuffleRng.permutation(n), weights, epoch);
     schedule?.step();
     const last = epoch === config.epochs - 1;
     const test = config.evalEveryEpoch || last ? evaluate(model, data.test) : null;
@@ -119,22 +99,69 @@ function train(config: RunConfig, hooks: TrainingHooks, model: PairModel, optimi
   const trainingSeconds = (performance.now() - t0) / 1000;
   const finalTrain = evaluate(model, data.train);
   if (!finalTest) throw new Error('trainModel: no final evaluation (epochs must be >= 1)');
-  const record: RunRecord = {
+  const record = runRecord(config, hooks, model, source, data, { epochs, finalTrain, finalTest, trainingSeconds, startedAt });
+  return { record, data };
+}
+
+interface Trainee {
+  config: RunConfig;
+  hooks: TrainingHooks;
+  model: PairModel;
+  optimizer: Optimizer;
+  loss: PairLoss;
+  batch: Batch;
+}
+
+/** One epoch's optimizer steps over `train` in `order`: the summed main loss and the correct predictions. */
+function epochPass({ config, hooks, model, optimizer, loss, batch }: Trainee, train: PairSet, order: ArrayLike<number>, weights: { main: number; aux: number }, epoch: number): { lossSum: number; correct: number } {
+  const n = order.length;
+  const steps = Math.ceil(n / config.batchSize);
+  let lossSum = 0;
+  let correct = 0;
+  for (let step = 0; step < steps; step++) {
+    const from = step * config.batchSize;
+    const to = Math.min(n, from + config.batchSize);
+    const x = batch.fill(train, order, from, to);
+    optimizer.zeroGrad();
+    const out = model.forward(x, true);
+    const v = loss.forward(out, batch.targets, weights);
+    if (!Number.isFinite(v.total)) {
+      const message = `${config.model}: loss is ${v.total} at epoch ${epoch + 1}, batch ${step + 1} of ${steps} (main ${v.main}, aux ${v.aux}); lower optimizer.lr?`;
+      throw new NonFiniteLossError({ message, epoch: epoch + 1, batch: step + 1 });
+    }
+    model.backward(loss.backward());
+    optimizer.step();
+    lossSum += v.main * (to - from);
+    for (let j = 0; j < to - from; j++) if (predictTarget(model.mainLoss, out.main, j) === batch.targets.target[j]) correct++;
+    hooks.onStep?.(step + 1, steps, epoch + 1);
+  }
+  return { lossSum, correct };
+}
+
+/** The run's record: its config, the data it saw, the metrics, and where and how it was computed. */
+function runRecord(
+  config: RunConfig,
+  hooks: TrainingHooks,
+  model: PairModel,
+  source: MnistSource,
+  data: RunData,
+  r: { epochs: EpochMetrics[]; finalTrain: ReturnType<typeof evaluate>; finalTest: ReturnType<typeof evaluate>; trainingSeconds: number; startedAt: string },
+): RunRecord {
+  return {
     pairnetVersion: PAIRNET_VERSION,
     config,
     dataSource: `${source.description}; ${data.train.count} train pairs, evaluated on ${data.evaluatedOn} (${data.test.count} pairs)${data.stats ? `; standardised with train mean ${data.stats.mean.toFixed(4)}, std ${data.stats.std.toFixed(4)}` : ''}`,
     parameterCount: model.parameterCount(),
-    epochs,
+    epochs: r.epochs,
     final: {
-      trainLoss: finalTrain.loss,
-      trainAccuracy: finalTrain.accuracy,
-      testLoss: finalTest.loss,
-      testAccuracy: finalTest.accuracy,
-      testDigitAccuracy: finalTest.digitAccuracy,
+      trainLoss: r.finalTrain.loss,
+      trainAccuracy: r.finalTrain.accuracy,
+      testLoss: r.finalTest.loss,
+      testAccuracy: r.finalTest.accuracy,
+      testDigitAccuracy: r.finalTest.digitAccuracy,
     },
-    trainingSeconds,
-    startedAt,
+    trainingSeconds: r.trainingSeconds,
+    startedAt: r.startedAt,
     provenance: { commit: null, node: null, cpu: null, ...hooks.environment, kernels: kernelVariant() },
   };
-  return { record, data };
 }
