@@ -54,7 +54,6 @@ function benchStudy(warmUpSlots = 0): StudyConfig {
       protocol: { kind: 'multi-round' },
     },
     'queue-bench',
-    studyDefaults(),
   );
 }
 

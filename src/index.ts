@@ -7,6 +7,8 @@ export { loadMnist, generatePairSets, DataError } from './data/index.js';
 export { ZOO, zooEntry, buildModel } from './models/registry.js';
 export { defaultRunConfig } from './training/defaults.js';
 export { resolveRunConfig, validateRunConfig, RunConfigError } from './training/validate.js';
+export { mergeConfig, setPath, RUN_SCHEMA } from './training/run-schema.js';
+export { encodeCheckpoint, loadCheckpoint, readCheckpoint } from './training/checkpoint.js';
 export { runTraining } from './training/run.js';
 export type { RunConfig } from './training/config.js';
 export type { RunRecord, EpochMetrics, FinalMetrics } from './training/record.js';

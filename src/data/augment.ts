@@ -1,5 +1,5 @@
 /**
- * Opt-in augmentation of TRAINING pairs (AugmentConfig in src/training/config.ts), drawn fresh each epoch:
+ * Opt-in augmentation of TRAINING pairs (AugmentConfig in ./config.ts), drawn fresh each epoch:
  * - translate: each image of each pair shifted by dx, dy uniform in -t..t pixels, vacated pixels filled with
  *   `fill` (0 = background on the 0..255 scale; pass (0 - mean) / std if the pairs are already standardised);
  * - swap: each pair's two images exchanged with probability 1/2, classes swapped and the target recomputed
@@ -9,7 +9,7 @@
  * Every function takes a PairSet + Rng and returns a new PairSet, or fills `out` when given. No Node imports.
  */
 import type { Rng } from '../engine/rng.js';
-import type { AugmentConfig } from '../training/config.js';
+import type { AugmentConfig } from './config.js';
 import { DataError } from './errors.js';
 import { PAIR_PIXELS, PAIR_SIDE, ensurePairSet } from './types.js';
 import type { PairSet } from './types.js';

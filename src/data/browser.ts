@@ -14,3 +14,4 @@ export { holdoutSplit, kFold, subset, trainValidationSplit } from './splits.js';
 export type { Split } from './splits.js';
 export { prepareRunData } from './run-data.js';
 export type { RunData } from './run-data.js';
+export type { AugmentConfig, DataConfig } from './config.js';

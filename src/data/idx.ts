@@ -5,7 +5,7 @@
  */
 import { DataError } from './errors.js';
 import { MNIST_SIDE } from './types.js';
-import { LIMITS, limitText } from '../training/limits.js';
+import { LIMITS, limitText } from '../io/limits.js';
 
 const UBYTE = 0x08;
 /** Upper bounds so a corrupt header can never ask for absurd work: 4 dims, 10M items per dim. */

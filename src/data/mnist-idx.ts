@@ -6,7 +6,7 @@
 import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
-import { LIMITS, limitText } from '../training/limits.js';
+import { LIMITS, limitText } from '../io/limits.js';
 import { DataError } from './errors.js';
 import { IDX_MAX_HEADER, parseIdxHeader, parseIdxImages, parseIdxLabels } from './idx.js';
 import type { DigitSet, MnistSource } from './types.js';

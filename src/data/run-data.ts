@@ -5,7 +5,7 @@
  * `background` as the translation fill.
  */
 import { Rng, deriveSeed } from '../engine/rng.js';
-import type { DataConfig } from '../training/config.js';
+import type { DataConfig } from './config.js';
 import { generatePairSets } from './pairs.js';
 import { holdoutSplit } from './splits.js';
 import { computeStandardization, standardize } from './standardize.js';

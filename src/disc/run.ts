@@ -66,7 +66,8 @@ export async function runDisc(plan: DiscPlan, print: (line: string) => void, com
   }
 
   if (plan.json) {
-    print(JSON.stringify({ ...multiRunJson(main), sweep, torch: torchResult }, null, 2));
+    // schemaVersion: as every --json document of the CLI (src/cli/options.ts).
+    print(JSON.stringify({ schemaVersion: 1, ...multiRunJson(main), sweep, torch: torchResult }, null, 2));
   } else if (runs === 1) {
     print(`final: train error ${pct(main.train.mean)}  test error ${pct(main.test.mean)}  (${secs(main.meanTrainingSeconds, main.meanTrainingCpuSeconds)} training)`);
   } else {

@@ -14,7 +14,7 @@ import { numel, shapeString } from './tensor.js';
  */
 
 const ITEM_SIZE: Record<string, number> = { F32: 4, F64: 8, I32: 4, I64: 8 };
-/** Bounds on what a file may ask the reader to parse (reasons in src/training/limits.ts). */
+/** Bounds on what a file may ask the reader to parse (reasons in src/io/limits.ts). */
 export const SAFETENSORS_LIMITS = { headerBytes: 1024 * 1024, tensors: 10_000 } as const;
 
 /** A name or value quoted in an error, cut short: a hostile header must not make a megabyte-long message. */

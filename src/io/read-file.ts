@@ -4,7 +4,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { safetensorsHeaderLength } from '../engine/safetensors.js';
-import { LIMITS, limitText, type LimitName } from '../training/limits.js';
+import { LIMITS, limitText, type LimitName } from './limits.js';
 import { describeFsError } from './atomic-write.js';
 
 export class InputFileError extends Error {

@@ -5,7 +5,7 @@ import * as leaky from './leaky-cnns.js';
 import type { ModelBuilder, ModelOptions, ModelOptionValue, OptionSpec, PairModel } from './model.js';
 import { buildNllConvNet, buildNllSiamese } from './nll-nets.js';
 import { COMPARATOR_OPTION } from './comparator.js';
-import { LIMITS, quote } from '../training/limits.js';
+import { LIMITS, quote } from '../io/limits.js';
 import { buildConvNet, buildConvSepNet, buildFcNet, buildFinalNet, DROPOUT_OPTION } from './sepnets.js';
 
 /** One model of the zoo. Its file's header comment gives the layers and how they follow from the report. */

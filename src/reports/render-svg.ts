@@ -1,5 +1,5 @@
 /** Renders a vega-lite spec to SVG in Node (vega's headless View, no canvas needed), and SVG to PNG with resvg. */
-import { Resvg } from '@resvg/resvg-js';
+import { createRequire } from 'node:module';
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { VegaLiteSpec } from './charts.js';
@@ -14,6 +14,8 @@ export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
   }
 }
 
+/** resvg (a native module) is loaded only when a PNG is asked for: SVG reports and the rest of pairnet never need it. */
 export function svgToPng(svg: string, width = 1000): Uint8Array {
+  const { Resvg } = createRequire(import.meta.url)('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
   return new Resvg(svg, { fitTo: { mode: 'width', value: width }, font: { loadSystemFonts: true } }).render().asPng();
 }

@@ -4,8 +4,8 @@
  * names the file, the field and the bad value.
  */
 import { resolveModelOptions } from '../models/registry.js';
-import type { RunConfig } from '../training/config.js';
-import { LIMITS, limitText, quote, type LimitName } from '../training/limits.js';
+import { isObj, type Obj } from '../training/run-schema.js';
+import { LIMITS, limitText, quote, type LimitName } from '../io/limits.js';
 import { checkOverrides, checkFieldPath, ConfigError, describeValue, type FieldValue } from './overrides.js';
 
 export { ConfigError } from './overrides.js';
@@ -70,22 +70,18 @@ export interface StudyConfig {
   published: PublishedNumbers | null;
 }
 
-type Obj = Record<string, unknown>;
 
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Validates parsed JSON against the study schema; `defaults` is the trainer's default RunConfig (for override checks). */
-export function validateStudyConfig(json: unknown, file: string, defaults: RunConfig): StudyConfig {
+/** Validates parsed JSON against the study schema (RunConfig overrides against the RunConfig schema). */
+export function validateStudyConfig(json: unknown, file: string): StudyConfig {
   const fail = (field: string, problem: string, value: unknown): never => {
     // Every part bounded: the message stays under 1 KB whatever the file holds.
     throw new ConfigError(`${quote(file)}: ${quote(field)}: ${problem.length > 400 ? `${problem.slice(0, 397)}...` : problem}, got ${describeValue(value)}`);
   };
   if (!isObj(json)) fail('(top level)', 'expected a JSON object', json);
   const o = json as Obj;
-  const known = ['$comment', 'name', 'description', 'seed', 'rounds', 'epochs', 'base', 'variants', 'protocol', 'comparisons', 'published'];
-  for (const k of Object.keys(o)) if (!known.includes(k)) fail(k, `unknown field (expected one of ${known.slice(1).join(', ')})`, o[k]);
+  // "$schema" names studies/schema.json for editors and "$comment" is free text: neither is part of the study.
+  const known = ['$schema', '$comment', 'name', 'description', 'seed', 'rounds', 'epochs', 'base', 'variants', 'protocol', 'comparisons', 'published'];
+  for (const k of Object.keys(o)) if (!known.includes(k)) fail(k, `unknown field (expected one of ${known.slice(2).join(', ')})`, o[k]);
 
   const str = (v: unknown, field: string): string => (typeof v === 'string' && v.length > 0 ? v : fail(field, 'expected a non-empty string', v));
   const label = (v: unknown, field: string): string => {
@@ -104,7 +100,7 @@ export function validateStudyConfig(json: unknown, file: string, defaults: RunCo
   const rounds = int(o.rounds, 'rounds', 1, 'rounds');
   const epochs = int(o.epochs, 'epochs', 1, 'epochs');
   const base = o.base === undefined ? {} : isObj(o.base) ? o.base : fail('base', 'expected an object of RunConfig overrides', o.base);
-  checkOverrides(base, defaults, 'base', file);
+  checkOverrides(base, 'base', file);
 
   if (!Array.isArray(o.variants) || o.variants.length === 0) fail('variants', 'expected a non-empty array', o.variants);
   if ((o.variants as unknown[]).length > LIMITS.variants.max) fail('variants', `expected ${limitText('variants')} variants`, (o.variants as unknown[]).length);
@@ -113,7 +109,7 @@ export function validateStudyConfig(json: unknown, file: string, defaults: RunCo
     if (!isObj(v)) return fail(at, 'expected an object {name, model, overrides}', v);
     for (const k of Object.keys(v)) if (!['name', 'model', 'overrides'].includes(k)) fail(`${at}.${k}`, 'unknown field (expected name, model, overrides)', v[k]);
     const overrides = v.overrides === undefined ? {} : isObj(v.overrides) ? v.overrides : fail(`${at}.overrides`, 'expected an object', v.overrides);
-    checkOverrides(overrides, defaults, `${at}.overrides`, file);
+    checkOverrides(overrides, `${at}.overrides`, file);
     return { name: label(v.name, `${at}.name`), model: label(v.model, `${at}.model`), overrides };
   });
   const baseOptions = (isObj(base.modelOptions) ? base.modelOptions : {}) as Record<string, FieldValue>;
@@ -135,7 +131,7 @@ export function validateStudyConfig(json: unknown, file: string, defaults: RunCo
     return names.has(s) ? s : fail(field, `no variant of that name (variants: ${[...names].join(', ')})`, s);
   };
 
-  const protocol = validateProtocol(o.protocol, fail, int, str, variantRef, defaults, file);
+  const protocol = validateProtocol(o.protocol, fail, int, str, variantRef, file);
 
   const comparisons: [string, string][] = o.comparisons === undefined ? [] : Array.isArray(o.comparisons)
     ? o.comparisons.map((c, i) =>
@@ -166,7 +162,7 @@ type Fail = (field: string, problem: string, value: unknown) => never;
 type IntCheck = (v: unknown, field: string, min: number, limit?: LimitName) => number;
 type StrCheck = (v: unknown, field: string) => string;
 
-function validateProtocol(p: unknown, fail: Fail, int: IntCheck, str: StrCheck, variantRef: StrCheck, defaults: RunConfig, file: string): ProtocolConfig {
+function validateProtocol(p: unknown, fail: Fail, int: IntCheck, str: StrCheck, variantRef: StrCheck, file: string): ProtocolConfig {
   if (!isObj(p)) return fail('protocol', 'expected an object with "kind"', p);
   const kind = p.kind;
   const fieldValues = (vs: unknown, field: string, path: string): FieldValue[] => {
@@ -174,7 +170,7 @@ function validateProtocol(p: unknown, fail: Fail, int: IntCheck, str: StrCheck, 
     if (vs.length > LIMITS.gridValues.max) return fail(field, `expected ${limitText('gridValues')} values`, vs.length);
     return vs.map((v, i) => {
       if (typeof v !== 'number' && typeof v !== 'string' && typeof v !== 'boolean') return fail(`${field}[${i}]`, 'expected a number, string or boolean', v);
-      checkFieldPath(path, v, defaults, `${field}[${i}]`, file);
+      checkFieldPath(path, v, `${field}[${i}]`, file);
       return v;
     });
   };

@@ -4,7 +4,7 @@
  */
 import { maxPairs, type MnistSource } from '../data/browser.js';
 import type { RunConfig } from '../training/config.js';
-import { quote } from '../training/limits.js';
+import { quote } from '../io/limits.js';
 import { defaultRunConfig } from '../training/defaults.js';
 import { validateRunConfig } from '../training/validate.js';
 import { ConfigError, type StudyConfig } from './config.js';

@@ -2,13 +2,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { readFileBounded } from '../io/read-file.js';
-import { quote } from '../training/limits.js';
+import { quote } from '../io/limits.js';
 import { join } from 'node:path';
 import type { RunConfig } from '../training/config.js';
+import { isObj, setPath, type Setting } from '../training/run-schema.js';
 import { ConfigError, validateStudyConfig, type StudyConfig } from './config.js';
 import { checkPlannedRuns } from './run-defaults.js';
 
 export const STUDY_COPY = 'study.json';
+
+/** A study config among the files of studies/ (beside them: schema.json, their JSON Schema). */
+export function isStudyFile(name: string): boolean {
+  return name.endsWith('.json') && name !== 'schema.json';
+}
 
 /** Deepest nesting of [ and { outside strings (a study config needs about 6). */
 function nestingDepth(text: string): number {
@@ -27,7 +33,25 @@ function nestingDepth(text: string): number {
   return max;
 }
 
-export function loadStudyConfig(file: string, defaults: RunConfig): StudyConfig {
+/** Study fields `--set` changes in the study itself; every other path is a RunConfig field set in its "base". */
+export const STUDY_LEVEL_FIELDS = ['rounds', 'seed', 'epochs'] as const;
+
+/**
+ * The study file's JSON with settings applied, as if written in it: rounds, seed and epochs at the top, any other
+ * field in "base" (so a variant's own overrides of that field still win).
+ */
+export function withSettings(json: unknown, settings: readonly Setting[]): unknown {
+  if (!isObj(json) || settings.length === 0) return json;
+  const out = structuredClone(json);
+  for (const s of settings) {
+    if ((STUDY_LEVEL_FIELDS as readonly string[]).includes(s.path)) out[s.path] = s.value;
+    else out.base = setPath(isObj(out.base) ? out.base : {}, s.path, s.value);
+  }
+  return out;
+}
+
+/** Reads, checks and plans (to check every run's config) a study file, with `settings` (`--set`) applied. */
+export function loadStudyConfig(file: string, defaults: RunConfig, settings: readonly Setting[] = []): StudyConfig {
   let text: string;
   try {
     text = new TextDecoder().decode(readFileBounded(file, 'studyFileBytes', 'study config'));
@@ -42,7 +66,7 @@ export function loadStudyConfig(file: string, defaults: RunConfig): StudyConfig 
   } catch (e) {
     throw new ConfigError(`${file}: not valid JSON (${quote((e as Error).message)})`);
   }
-  const study = validateStudyConfig(json, file, defaults);
+  const study = validateStudyConfig(withSettings(json, settings), settings.length > 0 ? `${file} (with --set)` : file);
   checkPlannedRuns(study, defaults, file);
   return study;
 }

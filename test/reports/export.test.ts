@@ -15,7 +15,7 @@ import { decodeLine, RESULTS_FILE, ResultsStore } from '../../src/studies/result
 import { runStudy } from '../../src/studies/runner.js';
 import { studyDefaults } from '../../src/studies/run-defaults.js';
 import { readStudyDir } from '../../src/studies/study-dir.js';
-import { loadStudyConfig, saveStudyCopy } from '../../src/studies/study-file.js';
+import { loadStudyConfig, saveStudyCopy, isStudyFile } from '../../src/studies/study-file.js';
 import type { RunRecord } from '../../src/training/record.js';
 import { tempDir, tinyStudy } from '../studies/tiny-study.js';
 
@@ -67,7 +67,7 @@ describe('structured run fields', () => {
   });
 
   it("parses back every run key of every study in studies/ (the chosen point of a grid search's rounds is in the plan, not the key)", () => {
-    for (const file of readdirSync('studies')) {
+    for (const file of readdirSync('studies').filter(isStudyFile)) {
       const study = loadStudyConfig(join('studies', file), defaults);
       // A lookup that finds every run plans every phase of a grid search.
       const all = planStudy(study, defaults, () => ({ final: { testAccuracy: 0.5 } }) as RunRecord);

@@ -24,7 +24,6 @@ export function tinyStudy(patch: Record<string, unknown> = {}): StudyConfig {
       ...patch,
     },
     'tiny.json',
-    studyDefaults(),
   );
 }
 

@@ -6,7 +6,7 @@ import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from '
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/cli/commands/serve.js';
+import { startServer, type RunningServer } from '../../src/server/http-server.js';
 import { EVENTS_FILE, EventLog, parseEvents, type RunEvent } from '../../src/studies/events.js';
 import { InProcessExecutor } from '../../src/studies/executor.js';
 import { encodeLine, RESULTS_FILE, ResultsStore } from '../../src/studies/results-store.js';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/cli/commands/serve.js';
+import { startServer, type RunningServer } from '../../src/server/http-server.js';
 import { InProcessExecutor } from '../../src/studies/executor.js';
 import { ResultsStore, RESULTS_FILE } from '../../src/studies/results-store.js';
 import { runStudy } from '../../src/studies/runner.js';

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSyn
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, type RunningServer } from '../../src/cli/commands/serve.js';
+import { startServer, type RunningServer } from '../../src/server/http-server.js';
 
 /** Raw GET (fetch would normalise `..` away before sending, hiding traversal attempts). */
 function get(url: string, path: string): Promise<{ status: number; type: string; body: string }> {

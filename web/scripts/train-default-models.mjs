@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../../dist/src/io/atomic-write.js';
-import { readSafetensors } from '../../dist/src/engine/safetensors.js';
+import { readCheckpoint } from '../../dist/src/training/checkpoint.js';
 
 const dir = 'web/public/models';
 const models = [
@@ -28,14 +28,14 @@ for (const m of models) {
   const command = `node ${argv.join(' ')}`;
   console.log(`train-default-models: ${command}`);
   const record = JSON.parse(execFileSync('node', argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
-  const { metadata } = readSafetensors(new Uint8Array(readFileSync(`${dir}/${weights}`)), weights);
+  const meta = readCheckpoint(new Uint8Array(readFileSync(`${dir}/${weights}`)), weights);
   entries.push({
     id: m.id,
     label: m.label,
-    model: metadata.model,
-    options: JSON.parse(metadata.modelOptions),
+    model: meta.model,
+    options: meta.modelOptions,
     weights,
-    standardization: metadata.standardize === 'true' ? { mean: Number(metadata.mean), std: Number(metadata.std) } : null,
+    standardization: meta.standardization,
     testAccuracy: record.final.testAccuracy,
     digitAccuracy: record.final.testDigitAccuracy ?? undefined,
     testPairs: record.config.data.testPairs,

@@ -4,11 +4,8 @@
  * the user may also load their own .safetensors file for the selected architecture. Every failure becomes one
  * message naming the file and the problem (missing, corrupt, or weights of another model).
  */
-import { Rng } from '../../src/engine/rng.js';
-import { loadSafetensors, readSafetensors } from '../../src/engine/safetensors.js';
-import { buildModel } from '../../src/models/registry.js';
 import type { ModelOptions, PairModel } from '../../src/models/model.js';
-import { decodeWeightsMetadata } from '../../src/models/weights-meta.js';
+import { modelFromCheckpoint, readCheckpoint } from '../../src/training/checkpoint.js';
 import type { Standardization } from './preprocess.js';
 
 export interface ModelEntry {
@@ -64,21 +61,14 @@ export async function fetchManifest(url: string): Promise<ModelEntry[]> {
 
 /** Builds the entry's architecture and loads `bytes` into it (all-or-nothing: bad weights leave nothing loaded). */
 export function modelFromWeights(entry: ModelEntry, bytes: Uint8Array, source: string): PairModel {
-  let model: PairModel;
-  try {
-    // The seed only initialises weights that the file then overwrites.
-    model = buildModel(entry.model, entry.options, new Rng(0));
-  } catch (e) {
-    throw new Error(`model "${entry.model}" ${JSON.stringify(entry.options)}: ${(e as Error).message}`);
-  }
-  loadSafetensors(model.module, bytes, source);
+  const model = modelFromCheckpoint(bytes, source, entry.model, entry.options);
   model.module.eval();
   return model;
 }
 
 /** What the weights' metadata says of their digit outputs (see WeightsMetadata.digitsTrained). */
 export function digitsTrainedIn(bytes: Uint8Array, source: string): boolean | null {
-  return decodeWeightsMetadata(readSafetensors(bytes, source).metadata, source).digitsTrained;
+  return readCheckpoint(bytes, source).digitsTrained;
 }
 
 export async function loadManifestModel(entry: ModelEntry): Promise<LoadedModel> {
@@ -95,8 +85,7 @@ export async function loadManifestModel(entry: ModelEntry): Promise<LoadedModel>
  * (model, modelOptions, standardize, mean, std); those are used when present, otherwise the selected entry's.
  */
 export function loadOwnWeights(bytes: Uint8Array, fileName: string, selected: ModelEntry): LoadedModel {
-  const { metadata } = readSafetensors(bytes, fileName);
-  const meta = decodeWeightsMetadata(metadata, fileName);
+  const meta = readCheckpoint(bytes, fileName);
   const entry: ModelEntry = { ...selected, id: `file:${fileName}`, label: fileName, weights: fileName, command: undefined,
     testAccuracy: undefined, digitAccuracy: undefined, testPairs: undefined };
   if (meta.model !== undefined) {
@@ -107,7 +96,7 @@ export function loadOwnWeights(bytes: Uint8Array, fileName: string, selected: Mo
   try {
     return { entry, model: modelFromWeights(entry, bytes, fileName), source: fileName, digitsTrained: meta.digitsTrained };
   } catch (e) {
-    const which = metadata.model !== undefined ? `its metadata's model "${meta.model}"` : `the selected model, ${selected.label}`;
+    const which = meta.model !== undefined ? `its metadata's model "${meta.model}"` : `the selected model, ${selected.label}`;
     throw new Error(`${(e as Error).message}\n(the weights must fit ${which})`);
   }
 }

@@ -4,6 +4,7 @@
  * to the pads when done.
  */
 import { defaultRunConfig } from '../../src/training/defaults.js';
+import { resolveRunConfig } from '../../src/training/validate.js';
 import type { DigitSet } from '../../src/data/types.js';
 import type { EpochMetrics } from '../../src/training/record.js';
 import { drawCurves } from './live-chart.js';
@@ -56,15 +57,20 @@ export function setupTrainPanel(el: TrainPanelElements, testDigits: () => TestDi
     if (!Number.isInteger(epochs) || epochs < 1 || epochs > 100) return say(`epochs: a whole number 1..100, got "${el.epochs.value}"`, true);
     if (test === null) return say('the MNIST test digits are not loaded', true);
     const choice = CHOICES[el.arch.value];
-    const config = defaultRunConfig();
-    config.model = choice.model;
-    config.modelOptions = choice.options;
-    config.loss = { main: choice.main, aux: choice.aux, auxSchedule: 'constant' };
-    config.epochs = epochs;
-    config.data.source = 'page sample';
-    config.data.trainPairs = Number(el.pairs.value);
-    config.data.testPairs = Math.floor(test.count / 2);
-    config.seed = Math.floor(Math.random() * 2 ** 31);
+    // The one override path (the schema's merge and check), as `pairnet train` and the studies take.
+    let config;
+    try {
+      config = resolveRunConfig(defaultRunConfig(), {
+        model: choice.model,
+        modelOptions: choice.options,
+        loss: { main: choice.main, aux: choice.aux },
+        epochs,
+        data: { source: 'page sample', trainPairs: Number(el.pairs.value), testPairs: Math.floor(test.count / 2) },
+        seed: Math.floor(Math.random() * 2 ** 31),
+      });
+    } catch (e) {
+      return say((e as Error).message, true);
+    }
 
     el.start.disabled = true;
     el.stop.disabled = false;

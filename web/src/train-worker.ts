@@ -2,8 +2,7 @@
  * Trains a zoo model inside the page, off the main thread, with pairnet's own trainer (src/training): the same
  * code as `pairnet train`, fed with the page's digit samples instead of the MNIST files.
  */
-import { encodeSafetensors } from '../../src/engine/safetensors.js';
-import { encodeWeightsMetadata } from '../../src/models/weights-meta.js';
+import { encodeCheckpoint } from '../../src/training/checkpoint.js';
 import type { DigitSet } from '../../src/data/types.js';
 import type { Standardization } from '../../src/data/standardize.js';
 import type { RunConfig } from '../../src/training/config.js';
@@ -40,7 +39,7 @@ onmessage = (e: MessageEvent<TrainRequest>) => {
       },
       onEpoch: (metrics) => post({ type: 'epoch', metrics }),
     });
-    const weights = encodeSafetensors(run.model.module, encodeWeightsMetadata(config, run.data.stats));
+    const weights = encodeCheckpoint(run.model, config, run.data.stats);
     post({ type: 'done', record: run.record, weights, standardization: run.data.stats }, [weights.buffer]);
   } catch (err) {
     post({ type: 'error', message: err instanceof Error ? err.message : String(err) });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { classCounts, computeStandardization, DataError, MNIST_DEFAULT, generatePairSets, loadMnist, positiveRate } from '../../data/index.js';
+import { classCounts, computeStandardization, MNIST_DEFAULT, generatePairSets, loadMnist, positiveRate } from '../../data/index.js';
 import type { DigitSet } from '../../data/index.js';
+import { UsageError, printJson } from '../options.js';
 
 interface DataCliOptions {
   mnist: string;
@@ -12,7 +13,7 @@ interface DataCliOptions {
 function parseCount(flag: string, value: string, min: number): number {
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
-    throw new DataError(`${flag}: expected an integer >= ${min}, got "${value}"`);
+    throw new UsageError(`${flag}: expected an integer >= ${min}, got "${value}"`);
   }
   return n;
 }
@@ -48,7 +49,7 @@ export function register(program: Command): void {
         trainStandardization: stats,
       };
       if (opts.json) {
-        console.log(JSON.stringify(summary, null, 2));
+        printJson(summary);
         return;
       }
       const row = (name: string, p: { count: number; classCounts: number[] }) =>

@@ -3,6 +3,7 @@ import { DISC_DEFAULTS } from '../../disc/config.js';
 import { DEFAULT_SWEEP_LRS, planDisc, type DiscCliOptions } from '../../disc/options.js';
 import { runDisc } from '../../disc/run.js';
 import { DEFAULT_PYTHON } from '../../disc/torch.js';
+import { UsageError } from '../options.js';
 
 /** `pairnet disc`: mini-project 2 (the framework on its own) on the disc task. */
 export function register(program: Command): void {
@@ -29,7 +30,13 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON document instead of text')
     .option('--quiet', 'no per-epoch / per-run lines')
     .action(async (opts: DiscCliOptions) => {
-      const plan = planDisc(opts);
+      let plan;
+      try {
+        plan = planDisc(opts);
+      } catch (e) {
+        // planDisc only reads the flags: what it refuses is a usage error (exit 2).
+        throw new UsageError((e as Error).message);
+      }
       const command = ['pairnet', ...process.argv.slice(2)].join(' ');
       await runDisc(plan, (line) => console.log(line), command);
     });

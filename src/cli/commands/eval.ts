@@ -1,13 +1,11 @@
 import type { Command } from 'commander';
-import { Rng } from '../../engine/index.js';
-import { loadSafetensors, readSafetensors } from '../../engine/safetensors.js';
 import { readWeightsFile } from '../../io/read-file.js';
-import { decodeWeightsMetadata } from '../../models/weights-meta.js';
-import { LIMITS } from '../../training/limits.js';
+import { loadCheckpoint } from '../../training/checkpoint.js';
+import { LIMITS } from '../../io/limits.js';
 import { generatePairSets, loadMnist, standardize } from '../../data/index.js';
-import { buildModel } from '../../models/registry.js';
 import { evaluate } from '../../training/evaluate.js';
-import { parseModelOptions, parseNumber } from './train.js';
+import { parseNumber, printJson } from '../options.js';
+import { parseModelOptions } from '../settings.js';
 
 interface EvalCliOptions {
   model?: string;
@@ -34,14 +32,8 @@ export function register(program: Command): void {
       const seed = parseNumber('--seed', o.seed, (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer');
       const pairs = parseNumber('--pairs', o.pairs, (n) => Number.isInteger(n) && n > 0 && n <= LIMITS.pairs.max, `a positive integer up to ${LIMITS.pairs.max}`);
       const bytes = readWeightsFile(o.weights);
-      const meta = decodeWeightsMetadata(readSafetensors(bytes, o.weights).metadata, o.weights);
-      if (meta.model !== undefined && o.model !== undefined && meta.model !== o.model) {
-        throw new Error(`${o.weights}: holds weights of '${meta.model}', not '${o.model}'`);
-      }
-      const name = o.model ?? meta.model;
-      if (name === undefined) throw new Error(`${o.weights}: its metadata names no model: give --model`);
-      const model = buildModel(name, { ...meta.modelOptions, ...parseModelOptions(o.option) }, new Rng(0));
-      loadSafetensors(model.module, bytes, o.weights);
+      const { model, meta } = loadCheckpoint(bytes, o.weights, { model: o.model, options: parseModelOptions(o.option) });
+      const name = o.model ?? meta.model!;
       const source = loadMnist(o.mnist);
       let test = generatePairSets(source, { train: 1, test: pairs }, seed).test;
       if (meta.standardization) test = standardize(test, meta.standardization);
@@ -50,7 +42,7 @@ export function register(program: Command): void {
       net.dispose();
       if (!Number.isFinite(r.loss)) throw new Error(`${o.weights}: the model's loss on the test pairs is ${r.loss}: the weights are unusable`);
       if (o.json) {
-        console.log(JSON.stringify({ model: name, weights: o.weights, seed, pairs, ...r }, null, 2));
+        printJson({ model: name, weights: o.weights, seed, pairs, ...r });
         return;
       }
       const digits = r.digitAccuracy === null ? '' : `, digit accuracy ${(100 * r.digitAccuracy).toFixed(2)}%`;

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeStoredRun } from '../../reports/tensorboard-runs.js';
@@ -29,7 +29,7 @@ export function exportTensorBoard(study: StudyDir, logDir: string): void {
 }
 
 function format(v: string): 'csv' | 'jsonl' {
-  if (v !== 'csv' && v !== 'jsonl') throw new Error(`export: --format must be csv or jsonl, got "${v}"`);
+  if (v !== 'csv' && v !== 'jsonl') throw new InvalidArgumentError(`export: --format must be csv or jsonl, got "${v}"`);
   return v;
 }
 

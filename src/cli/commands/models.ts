@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { printJson } from '../options.js';
 import { Rng } from '../../engine/index.js';
 import { buildModel, ZOO } from '../../models/registry.js';
 import { REPORT_ROWS } from '../../models/report-rows.js';
@@ -40,7 +41,7 @@ export function register(program: Command): void {
     .action((opts: { json?: boolean }) => {
       const { models, reportRows } = zooListing() as { models: Record<string, unknown>[]; reportRows: Record<string, unknown>[] };
       if (opts.json) {
-        console.log(JSON.stringify({ models, reportRows }, null, 2));
+        printJson({ models, reportRows });
         return;
       }
       const table = [['model', 'report', 'as in report', 'params', 'report params', 'main loss', 'options']];

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
+import { printJson, UsageError } from '../options.js';
 import { cleanQueue, drainQueue, formatQueueStatus, parseAge, queueStatus } from '../../studies/queue-status.js';
 import { redactUrl } from '../../studies/queue-connection.js';
-import { quote } from '../../training/limits.js';
+import { quote } from '../../io/limits.js';
 
 export function register(program: Command): void {
   program
@@ -14,7 +15,7 @@ export function register(program: Command): void {
     .action(async (opts: { queue: string; drain?: boolean; clean?: string; json?: boolean }) => {
       if (opts.clean !== undefined) {
         const age = parseAge(opts.clean);
-        if (age === null) throw new Error(`--clean: expected an age such as 30d, 12h, 15m, 90s or 0, got "${quote(opts.clean)}"`);
+        if (age === null) throw new UsageError(`--clean: expected an age such as 30d, 12h, 15m, 90s or 0, got "${quote(opts.clean)}"`);
         const removed = await cleanQueue(opts.queue, age);
         console.error(`pairnet: removed ${removed.completed} completed and ${removed.failed} failed runs finished more than ${opts.clean} ago from ${redactUrl(opts.queue)}`);
       }
@@ -23,6 +24,7 @@ export function register(program: Command): void {
         console.error(`pairnet: removed the waiting jobs from ${redactUrl(opts.queue)}`);
       }
       const status = await queueStatus(opts.queue);
-      console.log(opts.json ? JSON.stringify(status, null, 2) : formatQueueStatus(status));
+      if (opts.json) printJson(status);
+      else console.log(formatQueueStatus(status));
     });
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { printJson } from '../options.js';
 import { join } from 'node:path';
 import { printTables, reportFromStore } from '../../reports/study-report.js';
 import { ResultsStore } from '../../studies/results-store.js';
@@ -17,7 +18,7 @@ export function register(program: Command): void {
       const store = ResultsStore.open(dir, { readOnly: true });
       for (const p of store.problems) console.error(`pairnet: ${p}`);
       const report = await reportFromStore(dir, study, defaults, store);
-      if (opts.json) console.log(JSON.stringify(report.stats, null, 2));
+      if (opts.json) printJson(report.stats);
       else console.log(printTables(report.tables));
       console.error(`pairnet: report written to ${join(dir, 'report.html')} and report.md (${report.stats.runsDone} of ${report.stats.runsPlanned} runs)`);
     });

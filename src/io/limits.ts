@@ -26,6 +26,7 @@ export const LIMITS = {
   blocks: { max: 128, why: 'the reports use 4 to 10 residual blocks' },
   /** Files. */
   studyFileBytes: { max: 1024 * 1024, why: 'the largest study config here is 9 KB' },
+  recordFileBytes: { max: 16 * 1024 * 1024, why: 'a run record of 10,000 epochs (the epochs bound) is about 2 MB' },
   weightsBytes: { max: 64 * 1024 * 1024, why: 'the largest zoo model at its default options is 2 MB (494,000 float32 parameters)' },
   // Enforced by the engine's safetensors reader (browser-safe, so it keeps the numbers itself).
   safetensorsHeaderBytes: { max: SAFETENSORS_LIMITS.headerBytes, why: "a zoo model's header is under 10 KB" },
