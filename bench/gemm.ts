@@ -5,9 +5,10 @@
  * GEMMs plus the issue's target shapes. Timings include the copies into and out of wasm memory and
  * are CPU time of this single-threaded process, so they are per-core figures even on a busy machine.
  */
-import { gemm, gemmBatched } from '../src/engine/kernels/index.js';
-import { gemmBatchedReference, gemmReference } from '../src/engine/kernels/reference.js';
-import { WasmKernels, relaxedSimdSupported, type KernelVariant } from '../src/engine/kernels/wasm-kernels.js';
+import {
+  defaultBackend, gemmBatchedReference, gemmBatchedWasm, gemmReference, gemmWasm, relaxedSimdSupported, WasmBackend,
+  type KernelVariant,
+} from '../src/engine/kernels/index.js';
 import { bestMs } from './timing.js';
 
 export interface GemmShape {
@@ -78,7 +79,7 @@ function runner(single: Single, batched: Batched): GemmFn {
  * their activations and weights resident (ConvChain, AdamMoments), as opposed to the copy-in/copy-out gemm() calls.
  * Operands are copied in once per shape, outside the timing.
  */
-function residentRunner(k: WasmKernels): GemmFn {
+function residentRunner(k: WasmBackend): GemmFn {
   let placed: { s: GemmShape; sizes: number[]; offs: number[] } | undefined;
   return (s, A, B, C) => {
     if (placed?.s !== s) {
@@ -114,12 +115,13 @@ export interface GemmBenchOptions {
 export function benchGemm(options: GemmBenchOptions = {}): GemmFigure[] {
   const { shapes = GEMM_SHAPES, minMs = 20, rounds = 15, reference = true } = options;
   const variants: KernelVariant[] = relaxedSimdSupported() ? ['simd', 'relaxed'] : ['simd'];
-  const impls: [string, GemmFn][] = [['gemm', runner(gemm, gemmBatched)]];
+  const backend = defaultBackend();
+  const impls: [string, GemmFn][] = [['gemm', runner(backend.gemm.bind(backend), backend.gemmBatched.bind(backend))]];
   for (const v of variants) {
-    const k = new WasmKernels(v);
-    impls.push([`wasm-${v}`, runner(k.gemm.bind(k), k.gemmBatched.bind(k))]);
+    const k = new WasmBackend(v);
+    impls.push([`wasm-${v}`, runner((...a) => gemmWasm(k, ...a), (...a) => gemmBatchedWasm(k, ...a))]);
   }
-  if (relaxedSimdSupported()) impls.push(['resident', residentRunner(new WasmKernels('relaxed'))]);
+  if (relaxedSimdSupported()) impls.push(['resident', residentRunner(new WasmBackend('relaxed'))]);
   if (reference) impls.push(['reference', runner(gemmReference, gemmBatchedReference)]);
   return shapes.map((s) => {
     const batch = s.batch ?? 1;

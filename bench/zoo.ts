@@ -36,8 +36,8 @@ function pairnetEpochs(name: string, epochs: number): { ms: number; cpuMs: numbe
   const classes = Int32Array.from({ length: PAIRS * 2 }, () => rng.int(10));
   const model = buildModel(name, {}, rng.fork('model'));
   const kernels = wasmKernels();
-  const net = model.compile({ kernels });
-  const opt = new Adam(model.params(), { lr: 1e-3, kernels });
+  const net = model.compile({ backend: kernels });
+  const opt = new Adam(model.params(), { lr: 1e-3, backend: kernels });
   const loss = new PairLoss(model.mainLoss);
   // Digit losses as the twins take them (a twin returns main and digit outputs only).
   const weights = { main: 1, aux: model.hasDigits ? 0.5 : 0 };

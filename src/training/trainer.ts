@@ -1,4 +1,4 @@
-import { Rng, wasmKernels, type Optimizer } from '../engine/index.js';
+import { defaultBackend, Rng, type Optimizer } from '../engine/index.js';
 import { kernelVariant } from '../engine/kernels/index.js';
 import { augmentPairs, type MnistSource, type PairSet } from '../data/browser.js';
 import { prepareRunData, type RunData } from '../data/run-data.js';
@@ -40,10 +40,10 @@ export function trainModel(config: RunConfig, hooks: TrainingHooks): TrainedRun 
   const root = new Rng(config.seed);
   const model = buildModel(config.model, config.modelOptions, root.fork('init'));
   // Training and evaluation run on the model's execution plan (its parameters are the model's); the plan and the
-  // optimizer keep state in the kernels' memory until disposed.
-  const kernels = wasmKernels();
-  const net = model.compile({ kernels });
-  const optimizer = makeOptimizer(config.optimizer, model.params(), kernels);
+  // optimizer run on one backend and keep state in its memory until disposed.
+  const backend = defaultBackend();
+  const net = model.compile({ backend });
+  const optimizer = makeOptimizer(config.optimizer, model.params(), backend);
   try {
     return { ...train(config, hooks, net, optimizer, root), model };
   } finally {

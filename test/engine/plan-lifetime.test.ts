@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WasmKernels } from '../../src/engine/kernels/index.js';
+import { WasmBackend } from '../../src/engine/kernels/index.js';
 import { BatchNorm2d } from '../../src/engine/modules/batchnorm.js';
 import { ReLU } from '../../src/engine/modules/activations.js';
 import { Residual, Sequential } from '../../src/engine/modules/containers.js';
@@ -20,13 +20,13 @@ function block(rng: Rng): Residual {
 
 describe('plan and optimizer lifetime', () => {
   it('run on the kernel instance they are given and give its memory back on dispose', () => {
-    const kernels = new WasmKernels('simd');
+    const kernels = new WasmBackend('simd');
     const x = zeros([8, 4, 10, 10]);
     x.data.forEach((_, i) => (x.data[i] = Math.sin(i)));
     const cycle = (): void => {
       const net = block(new Rng(1));
-      const plan = compile(net, { kernels });
-      const adam = new Adam(net.params(), { kernels });
+      const plan = compile(net, { backend: kernels });
+      const adam = new Adam(net.params(), { backend: kernels });
       const y = plan.forward(x, true);
       plan.backward(y);
       adam.step();

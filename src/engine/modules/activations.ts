@@ -1,4 +1,4 @@
-import { leakyRelu, leakyReluBackward, relu, reluBackward } from '../kernels/index.js';
+import { defaultBackend } from '../kernels/index.js';
 import { Module } from '../module.js';
 import type { Tensor } from '../tensor.js';
 import { TensorSlots } from './slots.js';
@@ -54,12 +54,12 @@ export class ReLU extends Elementwise {
     return 'ReLU()';
   }
   protected apply(x: Float32Array, y: Float32Array): void {
-    inPieces(x.length, (at, end) => relu(x.subarray(at, end), y.subarray(at, end)));
+    inPieces(x.length, (at, end) => defaultBackend().relu(x.subarray(at, end), y.subarray(at, end)));
   }
   /** The gradient passes where the output is non-zero. */
   protected derive(dy: Float32Array, dx: Float32Array): void {
     const y = (this.out as Tensor).data;
-    inPieces(dy.length, (at, end) => reluBackward(y.subarray(at, end), dy.subarray(at, end), dx.subarray(at, end)));
+    inPieces(dy.length, (at, end) => defaultBackend().reluBackward(y.subarray(at, end), dy.subarray(at, end), dx.subarray(at, end)));
   }
 }
 
@@ -73,12 +73,12 @@ export class LeakyReLU extends Elementwise {
     return `LeakyReLU(${this.negativeSlope})`;
   }
   protected apply(x: Float32Array, y: Float32Array): void {
-    inPieces(x.length, (at, end) => leakyRelu(this.negativeSlope, x.subarray(at, end), y.subarray(at, end)));
+    inPieces(x.length, (at, end) => defaultBackend().leakyRelu(this.negativeSlope, x.subarray(at, end), y.subarray(at, end)));
   }
   protected derive(dy: Float32Array, dx: Float32Array): void {
     const x = (this.input as Tensor).data;
     const s = this.negativeSlope;
-    inPieces(dy.length, (at, end) => leakyReluBackward(s, x.subarray(at, end), dy.subarray(at, end), dx.subarray(at, end)));
+    inPieces(dy.length, (at, end) => defaultBackend().leakyReluBackward(s, x.subarray(at, end), dy.subarray(at, end), dx.subarray(at, end)));
   }
 }
 

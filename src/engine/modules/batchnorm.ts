@@ -1,4 +1,4 @@
-import { batchnormBackward, batchnormForward, type NormShape } from '../kernels/index.js';
+import { defaultBackend, type NormShape } from '../kernels/index.js';
 import { Module, type Buffer, type Param } from '../module.js';
 import { numel, zeros, type Tensor } from '../tensor.js';
 import { float32Slots, TensorSlots } from './slots.js';
@@ -80,7 +80,7 @@ export abstract class BatchNorm extends Module {
     if (x.data.length === 0) return out;
     this.last = { shape, training };
     this.xhat = this.xhatSlots.get(x.data.length);
-    batchnormForward(
+    defaultBackend().batchnormForward(
       shape, { training, relu: false, momentum: this.momentum, eps: this.eps }, x.data, this.weight.value.data,
       this.bias.value.data, this.runningMean.data, this.runningVar.data, this.xhat, out.data, this.invStd,
     );
@@ -106,7 +106,7 @@ export abstract class BatchNorm extends Module {
     const last = this.last;
     if (!last || gradOut.data.length === 0) return gradIn;
     const o = { training: last.training, relu: false };
-    batchnormBackward(
+    defaultBackend().batchnormBackward(
       last.shape, o, gradOut.data, this.xhat, this.weight.value.data, this.bias.value.data, this.invStd, this.weight.grad.data,
       this.bias.grad.data, gradIn.data,
     );

@@ -1,4 +1,4 @@
-import { addRelu } from '../kernels/index.js';
+import { defaultBackend } from '../kernels/index.js';
 import { Module, type Pass } from '../module.js';
 import { inPieces } from './activations.js';
 import { numel, sameShape, shapeString, type Tensor } from '../tensor.js';
@@ -76,7 +76,7 @@ export class Sequential extends Module {
 
 /** y[i] = a[i] + b[i] (then max(y[i], 0) when relu), in kernel calls of bounded size. */
 export function addInto(relu: boolean, a: Float32Array, b: Float32Array, y: Float32Array): void {
-  inPieces(y.length, (at, end) => addRelu(relu, a.subarray(at, end), b.subarray(at, end), y.subarray(at, end)));
+  inPieces(y.length, (at, end) => defaultBackend().addRelu(relu, a.subarray(at, end), b.subarray(at, end), y.subarray(at, end)));
 }
 
 /** A Residual's children, as modules or compiled. */

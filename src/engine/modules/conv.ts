@@ -1,4 +1,4 @@
-import { conv2dBackward, conv2dForward, type ConvShape } from '../kernels/index.js';
+import { defaultBackend, type ConvShape } from '../kernels/index.js';
 import { pytorchDefaultInit } from '../init.js';
 import { Module, type Param } from '../module.js';
 import type { Rng } from '../rng.js';
@@ -121,7 +121,7 @@ export class Conv2d extends Module {
     this.input = x;
     const w = this.weight.value.data;
     const b = this.bias?.value.data;
-    this.chunks(g, g.outH * g.outW, (s, inAt, outAt) => conv2dForward(s, x.data.subarray(inAt), w, b, out.data.subarray(outAt)));
+    this.chunks(g, g.outH * g.outW, (s, inAt, outAt) => defaultBackend().conv2dForward(s, x.data.subarray(inAt), w, b, out.data.subarray(outAt)));
     return out;
   }
 
@@ -137,7 +137,7 @@ export class Conv2d extends Module {
     const db = this.bias?.grad.data;
     const gy = gradOut.data;
     this.chunks(g, g.outH * g.outW, (s, inAt, outAt) =>
-      conv2dBackward(s, x.subarray(inAt), gy.subarray(outAt), w, dw, db, dx?.subarray(inAt)),
+      defaultBackend().conv2dBackward(s, x.subarray(inAt), gy.subarray(outAt), w, dw, db, dx?.subarray(inAt)),
     );
     return gradIn;
   }

@@ -1,4 +1,4 @@
-import { DROPOUT_SEED_WORDS, dropoutForward, multiply } from '../kernels/index.js';
+import { defaultBackend, DROPOUT_SEED_WORDS } from '../kernels/index.js';
 import { Module } from '../module.js';
 import type { Rng } from '../rng.js';
 import type { Tensor } from '../tensor.js';
@@ -48,7 +48,7 @@ export class Dropout extends Module {
     // of each stream is odd, so no stream starts from the all-zero state.
     const seed = this.seed;
     for (let i = 0; i < seed.length; i++) seed[i] = this.rng.nextUint32() | (i < 4 ? 1 : 0);
-    dropoutForward(seed, threshold, scale, x.data, out.data, this.mask);
+    defaultBackend().dropoutForward(seed, threshold, scale, x.data, out.data, this.mask);
     return out;
   }
 
@@ -56,7 +56,7 @@ export class Dropout extends Module {
     expectGradShape(this, gradOut.shape, this.outShape);
     if (!this.lastTraining || this.p === 0) return gradOut;
     const gradIn = this.gradInSlots.get(gradOut.shape);
-    multiply(gradOut.data, this.mask, gradIn.data);
+    defaultBackend().multiply(gradOut.data, this.mask, gradIn.data);
     return gradIn;
   }
 }

@@ -1,4 +1,4 @@
-import { gemm } from '../kernels/index.js';
+import { defaultBackend } from '../kernels/index.js';
 import { pytorchDefaultInit } from '../init.js';
 import { Module, type Param } from '../module.js';
 import type { Rng } from '../rng.js';
@@ -47,7 +47,7 @@ export class Linear extends Module {
     const n = x.shape[0];
     const out = (this.out = this.outSlots.get([n, this.outFeatures]));
     this.input = x;
-    gemm(n, this.outFeatures, this.inFeatures, x.data, this.weight.value.data, out.data, { transB: true });
+    defaultBackend().gemm(n, this.outFeatures, this.inFeatures, x.data, this.weight.value.data, out.data, { transB: true });
     if (this.bias) {
       const b = this.bias.value.data;
       const y = out.data;
@@ -67,7 +67,7 @@ export class Linear extends Module {
     const f = this.outFeatures;
     const g = gradOut.data;
     // dW[out,in] += gy^T[out,N] x[N,in]
-    gemm(f, this.inFeatures, n, g, x.data, this.weight.grad.data, { transA: true, accumulate: true });
+    defaultBackend().gemm(f, this.inFeatures, n, g, x.data, this.weight.grad.data, { transA: true, accumulate: true });
     if (this.bias) {
       const db = this.bias.grad.data;
       for (let i = 0; i < n; i++) {
@@ -77,7 +77,7 @@ export class Linear extends Module {
     }
     // dx[N,in] = gy[N,out] W[out,in]
     const gradIn = this.gradInSlots.get(x.shape);
-    gemm(n, this.inFeatures, f, g, this.weight.value.data, gradIn.data);
+    defaultBackend().gemm(n, this.inFeatures, f, g, this.weight.value.data, gradIn.data);
     return gradIn;
   }
 }

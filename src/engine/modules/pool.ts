@@ -1,4 +1,4 @@
-import { maxPool2d } from '../kernels/index.js';
+import { defaultBackend } from '../kernels/index.js';
 import { Module } from '../module.js';
 import type { Tensor } from '../tensor.js';
 import { int32Slots, TensorSlots } from './slots.js';
@@ -78,7 +78,7 @@ export class MaxPool2d extends Pool2d {
       const planes = Math.min(chunk, n * c - first);
       const inAt = first * h * w;
       const outAt = first * outPlane;
-      maxPool2d(planes, h, w, this.kernel, this.stride, x.data.subarray(inAt), out.data.subarray(outAt), arg.subarray(outAt));
+      defaultBackend().maxPool2d(planes, h, w, this.kernel, this.stride, x.data.subarray(inAt), out.data.subarray(outAt), arg.subarray(outAt));
       // The kernel's argmax is the flat index within its planes.
       if (inAt > 0) for (let i = outAt; i < outAt + planes * outPlane; i++) arg[i] += inAt;
     }
