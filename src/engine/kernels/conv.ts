@@ -106,12 +106,11 @@ export function convMethodFits(s: ConvShape, pass: 'forward' | 'backward', metho
 }
 
 /**
- * The method that fits `s` and was fastest where measured (bench conv section, and one-off comparisons): winograd,
- * else direct, else im2col, except
- *  - fewer than 8 input channels (a first layer): im2col (direct 0.9x-1.2x of it; Winograd's GEMMs over C channels
- *    and the per-tap weight gradient GEMMs C columns wide are too thin: C = 1, 1.5x and 3x slower);
- *  - direct backward only with padding and channel counts that are multiples of 8 (32 -> 32 7x7 pad 1: 1.3x; without
- *    padding or with odd channel counts it lost up to 0.6x: 10 -> 20 12x12, 32 -> 64 k 2 7x7).
+ * The method that fits `s` and was fastest where measured (the bench's conv section; figures in README, Performance):
+ * winograd, else direct, else im2col, except
+ *  - fewer than 8 input channels (a first layer): im2col (Winograd's GEMMs over C channels and the per-tap weight
+ *    gradient GEMMs C columns wide are too thin to pay);
+ *  - direct backward only with padding and channel counts that are multiples of 8 (elsewhere it lost to im2col).
  */
 export function convMethod(s: ConvShape, pass: 'forward' | 'backward'): ConvMethod {
   if (s.C < 8) return 'im2col';

@@ -63,7 +63,7 @@ export class ReLU extends Elementwise {
   }
 }
 
-/** x > 0 ? x : x * negativeSlope by the WebAssembly kernel, in pieces as ReLU (the JS loop was 5x slower). */
+/** x > 0 ? x : x * negativeSlope by the WebAssembly kernel, in pieces as ReLU (a JS loop is slower). */
 export class LeakyReLU extends Elementwise {
   constructor(readonly negativeSlope = 0.01) {
     super();
@@ -88,7 +88,7 @@ export class Tanh extends Elementwise {
   }
   /**
    * A rational minimax approximation (Eigen's float tanh: odd degree 13 over even degree 6 on |x| <= 7.905) instead
-   * of Math.tanh, which measured 2.5-3.5x slower per element. Within 2.4e-7 relative of tanh rounded to float32 on a
+   * of Math.tanh, which is slower per element. Within 2.4e-7 relative of tanh rounded to float32 on a
    * 1e-5 grid over [-10, 10]; exactly +-1 from |x| >= 9 (as float32 tanh); NaN stays NaN (Math.max passes it).
    */
   protected apply(x: Float32Array, y: Float32Array): void {
