@@ -42,4 +42,15 @@ describe('plan and optimizer lifetime', () => {
     for (let i = 0; i < 5; i++) cycle();
     expect(scratchStart()).toBe(afterOne);
   });
+
+  it('a disposed backend gives its memory up: every later call says so', () => {
+    const backend = new WasmBackend('simd');
+    const y = new Float32Array(4);
+    backend.relu(Float32Array.of(-1, 2, -3, 4), y);
+    expect(Array.from(y)).toEqual([0, 2, 0, 4]);
+    backend.dispose();
+    expect(backend.heap.length).toBe(0);
+    expect(() => backend.relu(Float32Array.of(1), y)).toThrow(/wasm-simd\): used after dispose\(\)/);
+    expect(() => backend.allocate(4)).toThrow(/used after dispose/);
+  });
 });
