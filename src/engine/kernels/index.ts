@@ -14,3 +14,4 @@ export * from './pool.js';
 export * from './resident.js';
 export { kernelBinary, relaxedSimdSupported, WasmInstance, type KernelVariant } from './wasm/instance.js';
 export * from './wasm-backend.js';
+export * from './native.js';

@@ -1,0 +1,9 @@
+{
+  "targets": [
+    {
+      "target_name": "pairnet_native",
+      "sources": ["src/addon.c", "src/gemm.c"],
+      "cflags": ["-O3", "-std=gnu11", "-fno-strict-aliasing"]
+    }
+  ]
+}

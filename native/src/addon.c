@@ -1,0 +1,113 @@
+/*
+ * N-API face of pairnet's native kernels (loaded by src/engine/kernels/native.ts). Operands are Float32Arrays used in
+ * place (no copies); the JS side validates shapes first (checkGemm), this side checks types and lengths again so a
+ * bad call throws instead of touching memory it does not own.
+ */
+#include <node_api.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gemm.h"
+
+#define CHECK(call)                                                  \
+  do {                                                               \
+    if ((call) != napi_ok) {                                         \
+      napi_throw_error(env, NULL, "pairnet native: N-API call failed"); \
+      return NULL;                                                   \
+    }                                                                \
+  } while (0)
+
+static const char *isa_name(enum pn_isa isa) {
+  return isa == PN_ISA_AVX512 ? "avx512" : isa == PN_ISA_AVX2 ? "avx2" : "none";
+}
+
+static napi_value string(napi_env env, const char *s) {
+  napi_value v;
+  napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &v);
+  return v;
+}
+
+static int get_int(napi_env env, napi_value v, int32_t *out) {
+  return napi_get_value_int32(env, v, out) == napi_ok;
+}
+
+/* A Float32Array's data and length (data may be NULL when empty); false after throwing a TypeError naming it. */
+static bool f32(napi_env env, napi_value v, const char *name, float **out, size_t *length) {
+  napi_typedarray_type type;
+  void *data;
+  bool is;
+  if (napi_is_typedarray(env, v, &is) != napi_ok || !is ||
+      napi_get_typedarray_info(env, v, &type, length, &data, NULL, NULL) != napi_ok || type != napi_float32_array) {
+    char msg[96];
+    snprintf(msg, sizeof msg, "pairnet native gemm: %s must be a Float32Array", name);
+    napi_throw_type_error(env, NULL, msg);
+    return false;
+  }
+  *out = data;
+  return true;
+}
+
+static size_t span(int batch, size_t size, int stride) {
+  return stride == 0 || batch <= 1 ? size : (size_t)(batch - 1) * stride + size;
+}
+
+/* isa(): the best instruction set of this CPU. */
+static napi_value Isa(napi_env env, napi_callback_info info) {
+  (void)info;
+  return string(env, isa_name(pn_detect_isa()));
+}
+
+/*
+ * gemmBatched(isa, batch, M, N, K, A, strideA, transA, B, strideB, transB, C, strideC, accumulate) with isa 'avx512' or
+ * 'avx2': for i < batch, C_i (+)= op(A_i) op(B_i), X_i at element i*strideX of X; strideC 0 sums the products into C
+ * (gemmBatchedReference).
+ */
+static napi_value GemmBatched(napi_env env, napi_callback_info info) {
+  size_t argc = 14;
+  napi_value args[14];
+  CHECK(napi_get_cb_info(env, info, &argc, args, NULL, NULL));
+  char name[16] = "";
+  if (argc != 14 || napi_get_value_string_utf8(env, args[0], name, sizeof name, NULL) != napi_ok) {
+    napi_throw_type_error(env, NULL, "pairnet native gemmBatched: expected an isa name and 13 operands");
+    return NULL;
+  }
+  const enum pn_isa isa = strcmp(name, "avx512") == 0 ? PN_ISA_AVX512 : strcmp(name, "avx2") == 0 ? PN_ISA_AVX2 : PN_ISA_NONE;
+  napi_value *argv = args + 1;
+  int32_t batch, M, N, K, sA, tA, sB, tB, sC, acc;
+  if (!get_int(env, argv[0], &batch) || !get_int(env, argv[1], &M) || !get_int(env, argv[2], &N) ||
+      !get_int(env, argv[3], &K) || !get_int(env, argv[5], &sA) || !get_int(env, argv[6], &tA) ||
+      !get_int(env, argv[8], &sB) || !get_int(env, argv[9], &tB) || !get_int(env, argv[11], &sC) ||
+      !get_int(env, argv[12], &acc) || batch < 0 || M < 0 || N < 0 || K < 0 || sA < 0 || sB < 0 || sC < 0) {
+    napi_throw_type_error(env, NULL, "pairnet native gemmBatched: sizes and strides must be non-negative integers");
+    return NULL;
+  }
+  size_t lenA, lenB, lenC;
+  float *A, *B, *C;
+  if (!f32(env, argv[4], "A", &A, &lenA) || !f32(env, argv[7], "B", &B, &lenB) || !f32(env, argv[10], "C", &C, &lenC)) return NULL;
+  if (batch == 0 || M == 0 || N == 0) return NULL;
+  if (lenA < span(batch, (size_t)M * K, sA) || lenB < span(batch, (size_t)K * N, sB) || lenC < span(batch, (size_t)M * N, sC)) {
+    napi_throw_range_error(env, NULL, "pairnet native gemmBatched: an operand is shorter than its span");
+    return NULL;
+  }
+  for (int i = 0; i < batch; i++) {
+    const int accumulate = acc || (sC == 0 && i > 0);
+    const int rc = pn_gemm(isa, M, N, K, A + (size_t)i * sA, tA, B + (size_t)i * sB, tB, C + (size_t)i * sC, accumulate);
+    if (rc != 0) {
+      napi_throw_error(env, NULL, rc == -1 ? "pairnet native gemm: out of memory" : "pairnet native gemm: no AVX2/AVX-512 on this CPU");
+      return NULL;
+    }
+  }
+  return NULL;
+}
+
+static napi_value Init(napi_env env, napi_value exports) {
+  const napi_property_descriptor props[] = {
+      {"isa", NULL, Isa, NULL, NULL, NULL, napi_default, NULL},
+      {"gemmBatched", NULL, GemmBatched, NULL, NULL, NULL, napi_default, NULL},
+  };
+  CHECK(napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)

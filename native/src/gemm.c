@@ -1,0 +1,161 @@
+/*
+ * Packed GEMM with a register-tiled micro-kernel per instruction set, chosen at run time: AVX-512F (12 x 32 tiles,
+ * 24 zmm accumulators) or AVX2 + FMA (6 x 16 tiles, 12 ymm accumulators). Operands are packed into zero-padded panels
+ * (transposes are absorbed there) in blocks that stay in cache: KC of K, MC rows of A, NC columns of B. Each
+ * micro-kernel is compiled for its instruction set by a function attribute, so the file builds with plain flags and
+ * runs on any x86-64 CPU (the dispatch never calls a kernel the CPU lacks).
+ */
+#include "gemm.h"
+
+#include <immintrin.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KC 256
+#define MC 144
+#define NC 2048
+
+typedef void (*pn_kernel)(int K, const float *Ap, const float *Bp, float *C, int ldc, int accumulate);
+
+__attribute__((target("avx512f"))) static void kernel_avx512(int K, const float *Ap, const float *Bp, float *C, int ldc,
+                                                            int accumulate) {
+  __m512 c[12][2];
+  for (int i = 0; i < 12; i++) c[i][0] = c[i][1] = _mm512_setzero_ps();
+  for (int k = 0; k < K; k++, Ap += 12, Bp += 32) {
+    const __m512 b0 = _mm512_loadu_ps(Bp), b1 = _mm512_loadu_ps(Bp + 16);
+    for (int i = 0; i < 12; i++) {
+      const __m512 a = _mm512_set1_ps(Ap[i]);
+      c[i][0] = _mm512_fmadd_ps(a, b0, c[i][0]);
+      c[i][1] = _mm512_fmadd_ps(a, b1, c[i][1]);
+    }
+  }
+  for (int i = 0; i < 12; i++) {
+    float *row = C + (size_t)i * ldc;
+    if (accumulate) {
+      c[i][0] = _mm512_add_ps(_mm512_loadu_ps(row), c[i][0]);
+      c[i][1] = _mm512_add_ps(_mm512_loadu_ps(row + 16), c[i][1]);
+    }
+    _mm512_storeu_ps(row, c[i][0]);
+    _mm512_storeu_ps(row + 16, c[i][1]);
+  }
+}
+
+__attribute__((target("avx2,fma"))) static void kernel_avx2(int K, const float *Ap, const float *Bp, float *C, int ldc,
+                                                           int accumulate) {
+  __m256 c[6][2];
+  for (int i = 0; i < 6; i++) c[i][0] = c[i][1] = _mm256_setzero_ps();
+  for (int k = 0; k < K; k++, Ap += 6, Bp += 16) {
+    const __m256 b0 = _mm256_loadu_ps(Bp), b1 = _mm256_loadu_ps(Bp + 8);
+    for (int i = 0; i < 6; i++) {
+      const __m256 a = _mm256_broadcast_ss(Ap + i);
+      c[i][0] = _mm256_fmadd_ps(a, b0, c[i][0]);
+      c[i][1] = _mm256_fmadd_ps(a, b1, c[i][1]);
+    }
+  }
+  for (int i = 0; i < 6; i++) {
+    float *row = C + (size_t)i * ldc;
+    if (accumulate) {
+      c[i][0] = _mm256_add_ps(_mm256_loadu_ps(row), c[i][0]);
+      c[i][1] = _mm256_add_ps(_mm256_loadu_ps(row + 8), c[i][1]);
+    }
+    _mm256_storeu_ps(row, c[i][0]);
+    _mm256_storeu_ps(row + 8, c[i][1]);
+  }
+}
+
+enum pn_isa pn_detect_isa(void) {
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f")) return PN_ISA_AVX512;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return PN_ISA_AVX2;
+  return PN_ISA_NONE;
+}
+
+/* Packing buffers, grown as needed and kept (one GEMM at a time: the engine is single-threaded per run). */
+static float *packA, *packB;
+static size_t packA_floats, packB_floats;
+
+static int reserve(float **buf, size_t *have, size_t need) {
+  if (need <= *have) return 0;
+  float *p = aligned_alloc(64, ((need * sizeof(float) + 63) / 64) * 64);
+  if (!p) return -1;
+  free(*buf);
+  *buf = p;
+  *have = need;
+  return 0;
+}
+
+/* A block of op(A) (rows i0.., depth p0..) into MR-row panels, k-major, zero-padded to whole panels. */
+static void pack_a(int MR, const float *A, int transA, int M, int K, int i0, int mc, int p0, int kc, float *out) {
+  for (int ir = 0; ir < mc; ir += MR) {
+    for (int k = 0; k < kc; k++) {
+      for (int i = 0; i < MR; i++) {
+        const int r = i0 + ir + i, d = p0 + k;
+        *out++ = ir + i < mc ? (transA ? A[(size_t)d * M + r] : A[(size_t)r * K + d]) : 0.0f;
+      }
+    }
+  }
+}
+
+/* A block of op(B) (depth p0.., columns j0..) into NR-column panels, k-major, zero-padded to whole panels. */
+static void pack_b(int NR, const float *B, int transB, int N, int K, int p0, int kc, int j0, int nc, float *out) {
+  for (int jr = 0; jr < nc; jr += NR) {
+    for (int k = 0; k < kc; k++) {
+      const int d = p0 + k;
+      for (int j = 0; j < NR; j++) {
+        const int col = j0 + jr + j;
+        *out++ = jr + j < nc ? (transB ? B[(size_t)col * K + d] : B[(size_t)d * N + col]) : 0.0f;
+      }
+    }
+  }
+}
+
+int pn_gemm(enum pn_isa isa, int M, int N, int K, const float *A, int transA, const float *B, int transB, float *C,
+            int accumulate) {
+  static enum pn_isa best = PN_ISA_NONE;
+  static int detected = 0;
+  if (!detected) best = pn_detect_isa(), detected = 1;
+  if (isa == PN_ISA_NONE || isa > best) return -2;
+  if (M <= 0 || N <= 0) return 0;
+  if (K <= 0) {
+    if (!accumulate) memset(C, 0, (size_t)M * N * sizeof(float));
+    return 0;
+  }
+  const int MR = isa == PN_ISA_AVX512 ? 12 : 6, NR = isa == PN_ISA_AVX512 ? 32 : 16;
+  const pn_kernel kernel = isa == PN_ISA_AVX512 ? kernel_avx512 : kernel_avx2;
+  const int mcMax = ((MC + MR - 1) / MR) * MR, ncMax = ((NC + NR - 1) / NR) * NR;
+  if (reserve(&packA, &packA_floats, (size_t)mcMax * KC) || reserve(&packB, &packB_floats, (size_t)ncMax * KC)) return -1;
+  float tile[12 * 32];
+  for (int j0 = 0; j0 < N; j0 += NC) {
+    const int nc = N - j0 < NC ? N - j0 : NC;
+    for (int p0 = 0; p0 < K; p0 += KC) {
+      const int kc = K - p0 < KC ? K - p0 : KC;
+      const int acc = accumulate || p0 > 0;
+      pack_b(NR, B, transB, N, K, p0, kc, j0, nc, packB);
+      for (int i0 = 0; i0 < M; i0 += MC) {
+        const int mc = M - i0 < MC ? M - i0 : MC;
+        pack_a(MR, A, transA, M, K, i0, mc, p0, kc, packA);
+        for (int jr = 0; jr < nc; jr += NR) {
+          const float *Bp = packB + (size_t)(jr / NR) * NR * kc;
+          const int nr = nc - jr < NR ? nc - jr : NR;
+          for (int ir = 0; ir < mc; ir += MR) {
+            const float *Ap = packA + (size_t)(ir / MR) * MR * kc;
+            const int mr = mc - ir < MR ? mc - ir : MR;
+            float *Cij = C + (size_t)(i0 + ir) * N + j0 + jr;
+            if (mr == MR && nr == NR) {
+              kernel(kc, Ap, Bp, Cij, N, acc);
+              continue;
+            }
+            /* An edge tile: the whole tile into `tile`, then its valid part to C. */
+            kernel(kc, Ap, Bp, tile, NR, 0);
+            for (int i = 0; i < mr; i++) {
+              for (int j = 0; j < nr; j++) {
+                Cij[(size_t)i * N + j] = acc ? Cij[(size_t)i * N + j] + tile[i * NR + j] : tile[i * NR + j];
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  return 0;
+}

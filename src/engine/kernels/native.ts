@@ -1,0 +1,95 @@
+/**
+ * The native backend (issue 19, first step): the N-API addon built from native/ at install (tools/build-native.mjs)
+ * runs GEMM in place on the Float32Arrays with AVX-512 or AVX2+FMA kernels, chosen at run time by what the CPU has;
+ * every other op still runs on WebAssembly (NativeBackend extends WasmBackend), so it is a whole Backend. Loading never
+ * throws: nativeStatus() says why the addon is unavailable (not built, not Node, no AVX2), and callers fall back to
+ * WebAssembly. The browser never has it.
+ */
+import type { KernelVariant } from './wasm/instance.js';
+import { checkGemm, type GemmOptions } from './gemm.js';
+import { WasmBackend } from './wasm-backend.js';
+
+/** The native kernels' instruction sets, best first. */
+export type NativeIsa = 'avx512' | 'avx2';
+
+interface NativeAddon {
+  isa(): NativeIsa | 'none';
+  gemmBatched(
+    isa: NativeIsa, batch: number, M: number, N: number, K: number, A: Float32Array, strideA: number, transA: number,
+    B: Float32Array, strideB: number, transB: number, C: Float32Array, strideC: number, accumulate: number,
+  ): void;
+}
+
+export type NativeStatus = { available: true; isa: NativeIsa } | { available: false; reason: string };
+
+let loaded: { addon: NativeAddon; isa: NativeIsa } | { reason: string } | undefined;
+
+// From src/engine/kernels (tests, tsx) or dist/src/engine/kernels (the CLI) to native/build.
+const CANDIDATES = ['../../../native/build/Release/pairnet_native.node', '../../../../native/build/Release/pairnet_native.node'];
+
+function load(): { addon: NativeAddon; isa: NativeIsa } | { reason: string } {
+  const node = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const module = node?.getBuiltinModule?.('module') as { createRequire(from: string): (id: string) => unknown } | undefined;
+  if (!module) return { reason: 'not running in Node (>= 20.16)' };
+  const require = module.createRequire(import.meta.url);
+  const errors: string[] = [];
+  for (const path of CANDIDATES) {
+    try {
+      const addon = require(path) as NativeAddon;
+      const isa = addon.isa();
+      return isa === 'none' ? { reason: 'this CPU has neither AVX-512 nor AVX2+FMA' } : { addon, isa };
+    } catch (e) {
+      errors.push((e as Error).message.split('\n')[0]);
+    }
+  }
+  const missing = errors.every((m) => /Cannot find module/.test(m));
+  return { reason: missing ? 'the addon was not built (npm ci builds it; see its one-line message)' : errors.join('; ') };
+}
+
+function addon(): { addon: NativeAddon; isa: NativeIsa } | { reason: string } {
+  loaded ??= load();
+  return loaded;
+}
+
+/** Whether the native kernels load here, with the best instruction set, or why not. */
+export function nativeStatus(): NativeStatus {
+  const a = addon();
+  return 'reason' in a ? { available: false, reason: a.reason } : { available: true, isa: a.isa };
+}
+
+/**
+ * GEMM on the native kernels, the rest on WebAssembly (`variant`'s build). `isa` picks the kernels (default: the
+ * best this CPU has; asking for more than it has throws). Throws when the addon is unavailable (nativeStatus()).
+ */
+export class NativeBackend extends WasmBackend {
+  readonly isa: NativeIsa;
+  private readonly addon: NativeAddon;
+
+  constructor(variant: KernelVariant, isa?: NativeIsa) {
+    const a = addon();
+    if ('reason' in a) throw new Error(`native backend: ${a.reason}`);
+    if (isa === 'avx512' && a.isa !== 'avx512') throw new Error(`native backend: this CPU has no AVX-512 (best: ${a.isa})`);
+    super(variant);
+    this.addon = a.addon;
+    this.isa = isa ?? a.isa;
+  }
+
+  override get name(): string {
+    return `native-${this.isa}+wasm-${this.variant}`;
+  }
+
+  override gemm(M: number, N: number, K: number, A: Float32Array, B: Float32Array, C: Float32Array, opts: GemmOptions = {}): void {
+    this.gemmBatched(1, M, N, K, A, 0, B, 0, C, 0, opts, 'gemm');
+  }
+
+  override gemmBatched(
+    batch: number, M: number, N: number, K: number, A: Float32Array, strideA: number, B: Float32Array, strideB: number,
+    C: Float32Array, strideC: number, opts: GemmOptions = {}, fn = 'gemmBatched',
+  ): void {
+    checkGemm(fn, batch, M, N, K, A, strideA, B, strideB, C, strideC);
+    const { transA = false, transB = false, accumulate = false } = opts;
+    this.addon.gemmBatched(
+      this.isa, batch, M, N, K, A, strideA, transA ? 1 : 0, B, strideB, transB ? 1 : 0, C, strideC, accumulate ? 1 : 0,
+    );
+  }
+}

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import {
+  gemmBatchedReference, gemmReference, NativeBackend, nativeStatus, type NativeIsa,
+} from '../../src/engine/kernels/index.js';
+import { Rng } from '../../src/engine/rng.js';
+import { expectClose } from './kernel-checks.js';
+
+/**
+ * The native backend's GEMM (native/src/gemm.c, both instruction sets this CPU has) against the same TypeScript
+ * reference as the WebAssembly GEMM (test/engine/kernels.test.ts). Where the addon is not built the suite says why
+ * and skips; PAIRNET_REQUIRE_NATIVE=1 turns that into a failure (CI on machines that must build it).
+ */
+const status = nativeStatus();
+const isas: NativeIsa[] = !status.available ? [] : status.isa === 'avx512' ? ['avx512', 'avx2'] : ['avx2'];
+
+const rng = new Rng(2026);
+const rand = (n: number): Float32Array => Float32Array.from({ length: n }, () => rng.uniform() - 0.5);
+const bools = [false, true];
+
+describe('native addon', () => {
+  it('loads, or says in one line why not', () => {
+    if (process.env.PAIRNET_REQUIRE_NATIVE === '1') expect(status).toMatchObject({ available: true });
+    if (status.available) expect(['avx512', 'avx2']).toContain(status.isa);
+    else expect(status.reason).toMatch(/^[^\n]+$/);
+  });
+});
+
+describe.skipIf(isas.length === 0).each(isas)('NativeBackend(%s).gemm vs gemmReference', (isa) => {
+  const backend = new NativeBackend('simd', isa);
+
+  function check(M: number, N: number, K: number, transA: boolean, transB: boolean, accumulate: boolean): void {
+    const A = rand(M * K), B = rand(K * N), C0 = rand(M * N);
+    const want = C0.slice(), got = C0.slice();
+    const opts = { transA, transB, accumulate };
+    gemmReference(M, N, K, A, B, want, opts);
+    backend.gemm(M, N, K, A, B, got, opts);
+    expectClose(got, want, K, `${isa} M=${M} N=${N} K=${K} transA=${transA} transB=${transB} accumulate=${accumulate}`);
+  }
+
+  it('names its kernels', () => expect(backend.name).toBe(`native-${isa}+wasm-simd`));
+
+  it('matches on edge shapes: 1, odd sizes, partial tiles, K = 0 and 1', () => {
+    for (const M of [1, 2, 5, 6, 7, 12, 13, 30]) {
+      for (const N of [1, 3, 16, 17, 32, 33]) {
+        for (const K of [0, 1, 2, 7, 64]) {
+          for (const transA of bools) for (const transB of bools) for (const acc of bools) check(M, N, K, transA, transB, acc);
+        }
+      }
+    }
+  });
+
+  it('matches on the engine shapes and across cache blocks (long K, many rows, wide N), all transposes', () => {
+    for (const [M, N, K] of [[2500, 32, 108], [25, 100, 800], [50, 800, 100], [31, 200, 600], [150, 40, 300], [9, 2100, 20]]) {
+      for (const transA of bools) for (const transB of bools) check(M, N, K, transA, transB, transA !== transB);
+    }
+  });
+
+  it('reads and writes only the first M*K, K*N, M*N elements of subarray views with offsets', () => {
+    const M = 13, N = 11, K = 9;
+    const bigA = rand(M * K + 20), bigB = rand(K * N + 20), bigC = rand(M * N + 20);
+    const A = bigA.subarray(7, 7 + M * K + 5), B = bigB.subarray(3, 3 + K * N), C = bigC.subarray(5, 5 + M * N);
+    const before = bigC.slice(), want = C.slice();
+    gemmReference(M, N, K, A.slice(0, M * K), B.slice(), want, { accumulate: true });
+    backend.gemm(M, N, K, A, B, C, { accumulate: true });
+    expectClose(C.slice(), want, K, 'views');
+    expect(Array.from(bigC.subarray(0, 5))).toEqual(Array.from(before.subarray(0, 5)));
+    expect(Array.from(bigC.subarray(5 + M * N))).toEqual(Array.from(before.subarray(5 + M * N)));
+  });
+
+  it('gemmBatched: separate, shared (stride 0) and summed (strideC 0) operands, gaps between C_i', () => {
+    const cases: [number, number, number, number, number, number, number][] = [
+      [4, 7, 10, 9, 63, 90, 70], [3, 6, 9, 5, 0, 50, 60], [5, 11, 3, 8, 88, 0, 0], [4, 32, 100, 108, 0, 10800, 3200],
+    ];
+    for (const [batch, M, N, K, sA, sB, sC] of cases) {
+      for (const transA of bools) {
+        for (const accumulate of bools) {
+          const span = (size: number, stride: number) => (stride === 0 ? size : (batch - 1) * stride + size);
+          const A = rand(span(M * K, sA)), B = rand(span(K * N, sB)), C0 = rand(span(M * N, sC) + 3);
+          const want = C0.slice(), got = C0.slice();
+          gemmBatchedReference(batch, M, N, K, A, sA, B, sB, want, sC, { transA, accumulate });
+          backend.gemmBatched(batch, M, N, K, A, sA, B, sB, got, sC, { transA, accumulate });
+          expectClose(got, want, batch * K, `${isa} batch=${batch} M=${M} N=${N} K=${K} strides ${sA},${sB},${sC}`);
+        }
+      }
+    }
+  });
+
+  it('rejects overlapping outputs and short operands before the addon touches them', () => {
+    expect(() => backend.gemmBatched(2, 2, 2, 2, rand(8), 4, rand(8), 4, rand(8), 3)).toThrow(/strideC 3 would overlap outputs/);
+    expect(() => backend.gemm(3, 3, 3, rand(8), rand(9), rand(9))).toThrow(/gemm\(M=3, N=3, K=3\): A has 8 elements, needs 9/);
+  });
+});
