@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { WasmBackend } from '../../src/engine/kernels/index.js';
+import { kernelVariant, WasmBackend, type GemmOptions } from '../../src/engine/kernels/index.js';
+import { Linear } from '../../src/engine/modules/linear.js';
+import { Dropout } from '../../src/engine/modules/dropout.js';
 import { BatchNorm2d } from '../../src/engine/modules/batchnorm.js';
 import { ReLU } from '../../src/engine/modules/activations.js';
 import { Residual, Sequential } from '../../src/engine/modules/containers.js';
@@ -52,5 +54,26 @@ describe('plan and optimizer lifetime', () => {
     expect(backend.heap.length).toBe(0);
     expect(() => backend.relu(Float32Array.of(1), y)).toThrow(/wasm-simd\): used after dispose\(\)/);
     expect(() => backend.allocate(4)).toThrow(/used after dispose/);
+  });
+
+  it('runs every module on its own backend: a Linear layer the plan does not fuse calls that backend, same values', () => {
+    class Counting extends WasmBackend {
+      gemms = 0;
+      override gemm(M: number, N: number, K: number, A: Float32Array, B: Float32Array, C: Float32Array, opts?: GemmOptions): void {
+        this.gemms++;
+        super.gemm(M, N, K, A, B, C, opts);
+      }
+    }
+    const backend = new Counting(kernelVariant()); // the default's build: the same bits as the modules' own pass
+    const net = Sequential.named([['fc', new Linear(30, 20, new Rng(3))], ['relu', new ReLU()], ['drop', new Dropout(0.5, new Rng(4))]]);
+    const x = zeros([8, 30]);
+    x.data.forEach((_, i) => (x.data[i] = Math.cos(i)));
+    const plan = compile(net, { backend });
+    const y = plan.forward(x, true).data.slice();
+    plan.backward(zeros([8, 20]));
+    expect(backend.gemms).toBe(3);
+    (net.namedChildren()[2][1] as Dropout).rng = new Rng(4);
+    expect(Array.from(net.forward(x, true).data)).toEqual(Array.from(y));
+    plan.dispose();
   });
 });

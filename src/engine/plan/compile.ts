@@ -79,7 +79,8 @@ function compileModule(planner: Planner, m: Module): Pass {
     const plain = !m.shortcut && (!m.after || m.after instanceof ReLU);
     const chain = plain && body instanceof SequentialSteps ? body.soleChain() : undefined;
     if (chain) return new ChainedResidual(m, chain);
-    return m.routed((child) => (child === m.body ? body : planner.compile(child)));
+    return m.routed((child) => (child === m.body ? body : planner.compile(child)), planner.backend);
   }
-  return m.routed ? m.routed(planner.compile) : m;
+  if (m.routed) return m.routed(planner.compile, planner.backend);
+  return m.on ? m.on(planner.backend) : m;
 }
