@@ -1,13 +1,14 @@
 /**
  * GEMM section of `npm run bench`: GFLOPS per shape of the WebAssembly kernels (each variant this
- * runtime supports), of the engine's dispatching gemm(), and of the TypeScript reference.
+ * runtime supports), of the native addon's (each instruction set the CPU has, where built), of the engine's
+ * dispatching gemm(), and of the TypeScript reference.
  * Shapes are ConvSepNet's (DigitNet branch on a batch of 25 pairs = 50 images) forward and backward
  * GEMMs plus the issue's target shapes. Timings include the copies into and out of wasm memory and
  * are CPU time of this single-threaded process, so they are per-core figures even on a busy machine.
  */
 import {
-  defaultBackend, gemmBatchedReference, gemmBatchedWasm, gemmReference, gemmWasm, relaxedSimdSupported, WasmBackend,
-  type KernelVariant,
+  defaultBackend, gemmBatchedReference, gemmBatchedWasm, gemmReference, gemmWasm, NativeBackend, nativeStatus,
+  relaxedSimdSupported, WasmBackend, type KernelVariant, type NativeIsa,
 } from '../src/engine/kernels/index.js';
 import { bestMs } from './timing.js';
 
@@ -122,6 +123,13 @@ export function benchGemm(options: GemmBenchOptions = {}): GemmFigure[] {
     impls.push([`wasm-${v}`, runner((...a) => gemmWasm(k, ...a), (...a) => gemmBatchedWasm(k, ...a))]);
   }
   if (relaxedSimdSupported()) impls.push(['resident', residentRunner(new WasmBackend('relaxed'))]);
+  // The native addon's kernels where it is built (each instruction set this CPU has): operands used in place.
+  const native = nativeStatus();
+  const isas: NativeIsa[] = !native.available ? [] : native.isa === 'avx512' ? ['avx512', 'avx2'] : ['avx2'];
+  for (const isa of isas) {
+    const n = new NativeBackend('simd', isa);
+    impls.push([`native-${isa}`, runner(n.gemm.bind(n), (...a) => n.gemmBatched(...a))]);
+  }
   if (reference) impls.push(['reference', runner(gemmReference, gemmBatchedReference)]);
   return shapes.map((s) => {
     const batch = s.batch ?? 1;
