@@ -1,7 +1,8 @@
 /*
  * Packed GEMM with a register-tiled micro-kernel per instruction set, chosen at run time: AVX-512F (12 x 32 tiles,
- * 24 zmm accumulators) or AVX2 + FMA (6 x 16 tiles, 12 ymm accumulators). Operands are packed into zero-padded panels
- * (transposes are absorbed there) in blocks that stay in cache: KC of K, MC rows of A, NC columns of B. Each
+ * 24 zmm accumulators; 12 x 16 when N <= 16) or AVX2 + FMA (6 x 16 tiles, 12 ymm accumulators). Operands are packed
+ * into zero-padded panels (transposes are absorbed there) in blocks that stay in cache: KC of K, MC rows of A, NC
+ * columns of B. Each
  * micro-kernel is compiled for its instruction set by a function attribute, so the file builds with plain flags and
  * runs on any x86-64 CPU (the dispatch never calls a kernel the CPU lacks).
  */
@@ -37,6 +38,21 @@ __attribute__((target("avx512f"))) static void kernel_avx512(int K, const float 
     }
     _mm512_storeu_ps(row, c[i][0]);
     _mm512_storeu_ps(row + 16, c[i][1]);
+  }
+}
+
+/* For narrow products (N <= 16, e.g. a classifier's 10 outputs): 12 x 16 tiles, half the padding of 12 x 32. */
+__attribute__((target("avx512f"))) static void kernel_avx512_n16(int K, const float *Ap, const float *Bp, float *C,
+                                                                int ldc, int accumulate) {
+  __m512 c[12];
+  for (int i = 0; i < 12; i++) c[i] = _mm512_setzero_ps();
+  for (int k = 0; k < K; k++, Ap += 12, Bp += 16) {
+    const __m512 b = _mm512_loadu_ps(Bp);
+    for (int i = 0; i < 12; i++) c[i] = _mm512_fmadd_ps(_mm512_set1_ps(Ap[i]), b, c[i]);
+  }
+  for (int i = 0; i < 12; i++) {
+    float *row = C + (size_t)i * ldc;
+    _mm512_storeu_ps(row, accumulate ? _mm512_add_ps(_mm512_loadu_ps(row), c[i]) : c[i]);
   }
 }
 
@@ -86,11 +102,19 @@ static int reserve(float **buf, size_t *have, size_t need) {
 
 /* A block of op(A) (rows i0.., depth p0..) into MR-row panels, k-major, zero-padded to whole panels. */
 static void pack_a(int MR, const float *A, int transA, int M, int K, int i0, int mc, int p0, int kc, float *out) {
-  for (int ir = 0; ir < mc; ir += MR) {
-    for (int k = 0; k < kc; k++) {
-      for (int i = 0; i < MR; i++) {
-        const int r = i0 + ir + i, d = p0 + k;
-        *out++ = ir + i < mc ? (transA ? A[(size_t)d * M + r] : A[(size_t)r * K + d]) : 0.0f;
+  for (int ir = 0; ir < mc; ir += MR, out += (size_t)MR * kc) {
+    const int rows = mc - ir < MR ? mc - ir : MR;
+    if (rows < MR) memset(out, 0, (size_t)MR * kc * sizeof(float));
+    if (transA) {
+      /* op(A)(r, d) = A[d*M + r]: each k's rows are contiguous. */
+      const float *src = A + (size_t)p0 * M + i0 + ir;
+      for (int k = 0; k < kc; k++, src += M) memcpy(out + (size_t)k * MR, src, (size_t)rows * sizeof(float));
+    } else {
+      /* op(A)(r, d) = A[r*K + d]: row by row, strided into the panel. */
+      for (int i = 0; i < rows; i++) {
+        const float *src = A + (size_t)(i0 + ir + i) * K + p0;
+        float *dst = out + i;
+        for (int k = 0; k < kc; k++) dst[(size_t)k * MR] = src[k];
       }
     }
   }
@@ -98,12 +122,19 @@ static void pack_a(int MR, const float *A, int transA, int M, int K, int i0, int
 
 /* A block of op(B) (depth p0.., columns j0..) into NR-column panels, k-major, zero-padded to whole panels. */
 static void pack_b(int NR, const float *B, int transB, int N, int K, int p0, int kc, int j0, int nc, float *out) {
-  for (int jr = 0; jr < nc; jr += NR) {
-    for (int k = 0; k < kc; k++) {
-      const int d = p0 + k;
-      for (int j = 0; j < NR; j++) {
-        const int col = j0 + jr + j;
-        *out++ = jr + j < nc ? (transB ? B[(size_t)col * K + d] : B[(size_t)d * N + col]) : 0.0f;
+  for (int jr = 0; jr < nc; jr += NR, out += (size_t)NR * kc) {
+    const int cols = nc - jr < NR ? nc - jr : NR;
+    if (cols < NR) memset(out, 0, (size_t)NR * kc * sizeof(float));
+    if (!transB) {
+      /* op(B)(d, c) = B[d*N + c]: each k's columns are contiguous. */
+      const float *src = B + (size_t)p0 * N + j0 + jr;
+      for (int k = 0; k < kc; k++, src += N) memcpy(out + (size_t)k * NR, src, (size_t)cols * sizeof(float));
+    } else {
+      /* op(B)(d, c) = B[c*K + d]: column by column, strided into the panel. */
+      for (int j = 0; j < cols; j++) {
+        const float *src = B + (size_t)(j0 + jr + j) * K + p0;
+        float *dst = out + j;
+        for (int k = 0; k < kc; k++) dst[(size_t)k * NR] = src[k];
       }
     }
   }
@@ -120,8 +151,9 @@ int pn_gemm(enum pn_isa isa, int M, int N, int K, const float *A, int transA, co
     if (!accumulate) memset(C, 0, (size_t)M * N * sizeof(float));
     return 0;
   }
-  const int MR = isa == PN_ISA_AVX512 ? 12 : 6, NR = isa == PN_ISA_AVX512 ? 32 : 16;
-  const pn_kernel kernel = isa == PN_ISA_AVX512 ? kernel_avx512 : kernel_avx2;
+  const int narrow = isa == PN_ISA_AVX512 && N <= 16;
+  const int MR = isa == PN_ISA_AVX512 ? 12 : 6, NR = isa == PN_ISA_AVX512 && !narrow ? 32 : 16;
+  const pn_kernel kernel = isa == PN_ISA_AVX2 ? kernel_avx2 : narrow ? kernel_avx512_n16 : kernel_avx512;
   const int mcMax = ((MC + MR - 1) / MR) * MR, ncMax = ((NC + NR - 1) / NR) * NR;
   if (reserve(&packA, &packA_floats, (size_t)mcMax * KC) || reserve(&packB, &packB_floats, (size_t)ncMax * KC)) return -1;
   float tile[12 * 32];
