@@ -52,6 +52,12 @@ export function trainModel(config: RunConfig, hooks: TrainingHooks): TrainedRun 
   }
 }
 
+/** The record's backend field: absent on WebAssembly alone (as every record before native kernels). */
+function backendField(): { backend?: string } {
+  const name = defaultBackend().name;
+  return name === `wasm-${kernelVariant()}` ? {} : { backend: name };
+}
+
 function train(config: RunConfig, hooks: TrainingHooks, model: PairModel, optimizer: Optimizer, root: Rng): Omit<TrainedRun, 'model'> {
   const startedAt = new Date().toISOString();
   const source = hooks.loadData(config.data.source);
@@ -134,7 +140,7 @@ function train(config: RunConfig, hooks: TrainingHooks, model: PairModel, optimi
     },
     trainingSeconds,
     startedAt,
-    provenance: { commit: null, node: null, cpu: null, ...hooks.environment, kernels: kernelVariant() },
+    provenance: { commit: null, node: null, cpu: null, ...hooks.environment, kernels: kernelVariant(), ...backendField() },
   };
   return { record, data };
 }

