@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { kernelVariant, nativeStatus } from '../../src/engine/kernels/index.js';
@@ -53,5 +53,16 @@ describe('provenance and one kernel build on every entry point', () => {
       expect(run(['--backend', 'wasm']).provenance).not.toHaveProperty('backend');
     }
     expect(() => execFileSync('node', [cli, 'train', ...flags, '--backend', 'gpu'], { stdio: 'pipe' })).toThrow(/--backend must be wasm, native or auto, got "gpu"/);
+  }, 60_000);
+
+  it('with the addon hidden (PAIRNET_NATIVE=off) --backend auto says so in one line and trains on WebAssembly; native refuses', () => {
+    const env = { ...process.env, PAIRNET_NATIVE: 'off' };
+    const r = spawnSync('node', [cli, 'train', ...flags, '--backend', 'auto', '--json'], { encoding: 'utf8', env });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('pairnet: native backend unavailable (hidden by PAIRNET_NATIVE=off); using WebAssembly\n');
+    const record = JSON.parse(r.stdout) as RunRecord;
+    expect(record.provenance).not.toHaveProperty('backend');
+    expect(record.provenance?.kernels).toBe('relaxed');
+    expect(() => execFileSync('node', [cli, 'train', ...flags, '--backend', 'native'], { stdio: 'pipe', env })).toThrow(/native backend: hidden by PAIRNET_NATIVE=off/);
   }, 60_000);
 });

@@ -2,8 +2,8 @@
  * The native backend (issue 19, first step): the N-API addon built from native/ at install (tools/build-native.mjs)
  * runs GEMM in place on the Float32Arrays with AVX-512 or AVX2+FMA kernels, chosen at run time by what the CPU has;
  * every other op still runs on WebAssembly (NativeBackend extends WasmBackend), so it is a whole Backend. Loading never
- * throws: nativeStatus() says why the addon is unavailable (not built, not Node, no AVX2), and callers fall back to
- * WebAssembly. The browser never has it.
+ * throws: nativeStatus() says why the addon is unavailable (not built, not Node, no AVX2, PAIRNET_NATIVE=off), and
+ * callers fall back to WebAssembly. The browser never has it.
  */
 import type { KernelVariant } from './wasm/instance.js';
 import { checkGemm, type GemmOptions } from './gemm.js';
@@ -28,7 +28,9 @@ let loaded: { addon: NativeAddon; isa: NativeIsa } | { reason: string } | undefi
 const CANDIDATES = ['../../../native/build/Release/pairnet_native.node', '../../../../native/build/Release/pairnet_native.node'];
 
 function load(): { addon: NativeAddon; isa: NativeIsa } | { reason: string } {
-  const node = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const node = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown; env?: Record<string, string | undefined> } }).process;
+  // As if the addon were not built (the fallback's test, and a way round a broken build).
+  if (node?.env?.PAIRNET_NATIVE === 'off') return { reason: 'hidden by PAIRNET_NATIVE=off' };
   const module = node?.getBuiltinModule?.('module') as { createRequire(from: string): (id: string) => unknown } | undefined;
   if (!module) return { reason: 'not running in Node (>= 20.16)' };
   const require = module.createRequire(import.meta.url);
