@@ -45,7 +45,7 @@ export function trainModel(config: RunConfig, hooks: TrainingHooks): TrainedRun 
   const net = model.compile({ backend });
   const optimizer = makeOptimizer(config.optimizer, model.params(), backend);
   try {
-    return { ...train(config, hooks, net, optimizer, root), model };
+    return { ...train(config, hooks, net, optimizer, root, backend.name), model };
   } finally {
     net.dispose();
     optimizer.dispose();
@@ -53,12 +53,13 @@ export function trainModel(config: RunConfig, hooks: TrainingHooks): TrainedRun 
 }
 
 /** The record's backend field: absent on WebAssembly alone (as every record before native kernels). */
-function backendField(): { backend?: string } {
-  const name = defaultBackend().name;
+function backendField(name: string): { backend?: string } {
   return name === `wasm-${kernelVariant()}` ? {} : { backend: name };
 }
 
-function train(config: RunConfig, hooks: TrainingHooks, model: PairModel, optimizer: Optimizer, root: Rng): Omit<TrainedRun, 'model'> {
+function train(
+  config: RunConfig, hooks: TrainingHooks, model: PairModel, optimizer: Optimizer, root: Rng, backend: string,
+): Omit<TrainedRun, 'model'> {
   const startedAt = new Date().toISOString();
   const source = hooks.loadData(config.data.source);
   const data = prepareRunData(source, config.data, config.seed);
@@ -140,7 +141,7 @@ function train(config: RunConfig, hooks: TrainingHooks, model: PairModel, optimi
     },
     trainingSeconds,
     startedAt,
-    provenance: { commit: null, node: null, cpu: null, ...hooks.environment, kernels: kernelVariant(), ...backendField() },
+    provenance: { commit: null, node: null, cpu: null, ...hooks.environment, kernels: kernelVariant(), ...backendField(backend) },
   };
   return { record, data };
 }
