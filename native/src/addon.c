@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "adam.h"
 #include "gemm.h"
 
 #define CHECK(call)                                                  \
@@ -101,10 +102,51 @@ static napi_value GemmBatched(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static enum pn_isa isa_of(napi_env env, napi_value v) {
+  char name[16] = "";
+  if (napi_get_value_string_utf8(env, v, name, sizeof name, NULL) != napi_ok) return PN_ISA_NONE;
+  return strcmp(name, "avx512") == 0 ? PN_ISA_AVX512 : strcmp(name, "avx2") == 0 ? PN_ISA_AVX2 : PN_ISA_NONE;
+}
+
+/*
+ * adamStep(isa, w, g, m, v, beta1, 1 - beta1, beta2, 1 - beta2, stepSize, invC2, eps, weightDecay): one Adam step
+ * over w's elements, w, m and v in place (the JS side checks that g, m and v are as long).
+ */
+static napi_value AdamStep(napi_env env, napi_callback_info info) {
+  size_t argc = 13;
+  napi_value argv[13];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 13) {
+    napi_throw_type_error(env, NULL, "pairnet native adamStep: expected an isa name, 4 arrays and 8 numbers");
+    return NULL;
+  }
+  float *w, *g, *m, *v;
+  size_t n, lg, lm, lv;
+  if (!f32(env, argv[1], "w", &w, &n) || !f32(env, argv[2], "g", &g, &lg) || !f32(env, argv[3], "m", &m, &lm) ||
+      !f32(env, argv[4], "v", &v, &lv)) return NULL;
+  if (lg < n || lm < n || lv < n || n > INT32_MAX) {
+    napi_throw_range_error(env, NULL, "pairnet native adamStep: g, m and v must be at least as long as w");
+    return NULL;
+  }
+  double h[8];
+  for (int i = 0; i < 8; i++) {
+    if (napi_get_value_double(env, argv[5 + i], &h[i]) != napi_ok) {
+      napi_throw_type_error(env, NULL, "pairnet native adamStep: hyper-parameters must be numbers");
+      return NULL;
+    }
+  }
+  const struct pn_adam o = {(float)h[0], (float)h[1], (float)h[2], (float)h[3], (float)h[4], (float)h[5], (float)h[6], (float)h[7]};
+  if (pn_adam_step(isa_of(env, argv[0]), (int)n, w, g, m, v, &o) != 0) {
+    napi_throw_error(env, NULL, "pairnet native adamStep: no AVX2/AVX-512 on this CPU");
+  }
+  return NULL;
+}
+
 static napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor props[] = {
       {"isa", NULL, Isa, NULL, NULL, NULL, napi_default, NULL},
       {"gemmBatched", NULL, GemmBatched, NULL, NULL, NULL, napi_default, NULL},
+      {"adamStep", NULL, AdamStep, NULL, NULL, NULL, napi_default, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   return exports;

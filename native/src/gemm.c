@@ -80,10 +80,14 @@ __attribute__((target("avx2,fma"))) static void kernel_avx2(int K, const float *
 }
 
 enum pn_isa pn_detect_isa(void) {
+  static int detected = 0;
+  static enum pn_isa best = PN_ISA_NONE;
+  if (detected) return best;
   __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f")) return PN_ISA_AVX512;
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return PN_ISA_AVX2;
-  return PN_ISA_NONE;
+  if (__builtin_cpu_supports("avx512f")) best = PN_ISA_AVX512;
+  else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) best = PN_ISA_AVX2;
+  detected = 1;
+  return best;
 }
 
 /* Packing buffers, grown as needed and kept (one GEMM at a time: the engine is single-threaded per run). */
@@ -142,10 +146,7 @@ static void pack_b(int NR, const float *B, int transB, int N, int K, int p0, int
 
 int pn_gemm(enum pn_isa isa, int M, int N, int K, const float *A, int transA, const float *B, int transB, float *C,
             int accumulate) {
-  static enum pn_isa best = PN_ISA_NONE;
-  static int detected = 0;
-  if (!detected) best = pn_detect_isa(), detected = 1;
-  if (isa == PN_ISA_NONE || isa > best) return -2;
+  if (isa == PN_ISA_NONE || isa > pn_detect_isa()) return -2;
   if (M <= 0 || N <= 0) return 0;
   if (K <= 0) {
     if (!accumulate) memset(C, 0, (size_t)M * N * sizeof(float));

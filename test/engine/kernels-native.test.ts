@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
-  gemmBatchedReference, gemmReference, NativeBackend, nativeStatus, type NativeIsa,
+  AdamMoments, gemmBatchedReference, gemmReference, NativeBackend, nativeStatus, WasmBackend, type AdamStepOptions, type NativeIsa,
 } from '../../src/engine/kernels/index.js';
 import { Rng } from '../../src/engine/rng.js';
 import { expectClose } from './kernel-checks.js';
 
 /**
  * The native backend's GEMM (native/src/gemm.c, both instruction sets this CPU has) against the same TypeScript
- * reference as the WebAssembly GEMM (test/engine/kernels.test.ts). Where the addon is not built the suite says why
+ * reference as the WebAssembly GEMM (test/engine/kernels.test.ts), and its Adam step against the WebAssembly one, bit
+ * for bit. Where the addon is not built the suite says why
  * and skips; PAIRNET_REQUIRE_NATIVE=1 turns that into a failure (CI on machines that must build it).
  */
 const status = nativeStatus();
@@ -88,5 +89,46 @@ describe.skipIf(isas.length === 0).each(isas)('NativeBackend(%s).gemm vs gemmRef
   it('rejects overlapping outputs and short operands before the addon touches them', () => {
     expect(() => backend.gemmBatched(2, 2, 2, 2, rand(8), 4, rand(8), 4, rand(8), 3)).toThrow(/strideC 3 would overlap outputs/);
     expect(() => backend.gemm(3, 3, 3, rand(8), rand(9), rand(9))).toThrow(/gemm\(M=3, N=3, K=3\): A has 8 elements, needs 9/);
+  });
+});
+
+describe.skipIf(isas.length === 0).each(isas)('NativeBackend(%s) Adam: the WebAssembly kernel\'s bits', (isa) => {
+  const options = (t: number, weightDecay: number): AdamStepOptions => ({
+    beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay, stepSize: 1e-3 / (1 - 0.9 ** t), invC2: 1 / Math.sqrt(1 - 0.999 ** t),
+  });
+  const same = (got: Float32Array, want: Float32Array, what: string): void => {
+    for (let i = 0; i < want.length; i++) if (!Object.is(got[i], want[i])) throw new Error(`${what}[${i}]: ${got[i]}, wasm ${want[i]}`);
+  };
+
+  it('adamStep over 5 steps, lengths around the 8- and 16-lane widths, with and without weight decay', () => {
+    const [native, wasm] = [new NativeBackend('simd', isa), new WasmBackend('simd')];
+    for (const n of [1, 3, 7, 8, 9, 15, 16, 17, 33, 1000]) {
+      for (const weightDecay of [0, 0.01]) {
+        const w = rand(n), [w2, m, v, m2, v2] = [w.slice(), new Float32Array(n), new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+        for (let t = 1; t <= 5; t++) {
+          const g = rand(n);
+          native.adamStep(w, g, m, v, options(t, weightDecay));
+          wasm.adamStep(w2, g, m2, v2, options(t, weightDecay));
+        }
+        for (const [got, want, what] of [[w, w2, 'w'], [m, m2, 'm'], [v, v2, 'v']] as const) same(got, want, `${isa} n=${n} wd=${weightDecay} ${what}`);
+      }
+    }
+    expect(() => native.adamStep(rand(5), rand(5), new Float32Array(4), new Float32Array(5), options(1, 0))).toThrow(/adamStep: m has 4 elements, needs 5/);
+  });
+
+  it('adamMoments steps each parameter as AdamMoments does in WebAssembly memory', () => {
+    const sizes = [1, 5, 1000, 3];
+    const native = new NativeBackend('simd', isa).adamMoments(sizes);
+    const wasm = new AdamMoments(new WasmBackend('simd'), sizes);
+    const ws = sizes.map((n) => rand(n)), ws2 = ws.map((w) => w.slice());
+    for (let t = 1; t <= 4; t++) {
+      sizes.forEach((n, p) => {
+        const g = rand(n);
+        native.step(p, ws[p], g, options(t, 0.01));
+        wasm.step(p, ws2[p], g, options(t, 0.01));
+      });
+    }
+    sizes.forEach((_, p) => same(ws[p], ws2[p], `${isa} parameter ${p}`));
+    expect(() => native.step(1, rand(4), rand(5), options(5, 0))).toThrow(/adamStep: parameter 1 has 5 elements, got w 4, g 5/);
   });
 });

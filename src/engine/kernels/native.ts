@@ -1,12 +1,15 @@
 /**
  * The native backend (issue 19, first step): the N-API addon built from native/ at install (tools/build-native.mjs)
- * runs GEMM in place on the Float32Arrays with AVX-512 or AVX2+FMA kernels, chosen at run time by what the CPU has;
- * every other op still runs on WebAssembly (NativeBackend extends WasmBackend), so it is a whole Backend. Loading never
+ * runs GEMM and Adam in place on the Float32Arrays with AVX-512 or AVX2(+FMA) kernels, chosen at run time by what the
+ * CPU has; every other op still runs on WebAssembly (NativeBackend extends WasmBackend), so it is a whole Backend. Loading never
  * throws: nativeStatus() says why the addon is unavailable (not built, not Node, no AVX2, PAIRNET_NATIVE=off), and
  * callers fall back to WebAssembly. The browser never has it.
  */
-import type { KernelVariant } from './wasm/instance.js';
+import type { AdamStepOptions } from './adam.js';
+import type { AdamState } from './backend.js';
+import { checkLength } from './check.js';
 import { checkGemm, type GemmOptions } from './gemm.js';
+import type { KernelVariant } from './wasm/instance.js';
 import { WasmBackend } from './wasm-backend.js';
 
 /** The native kernels' instruction sets, best first. */
@@ -17,6 +20,10 @@ interface NativeAddon {
   gemmBatched(
     isa: NativeIsa, batch: number, M: number, N: number, K: number, A: Float32Array, strideA: number, transA: number,
     B: Float32Array, strideB: number, transB: number, C: Float32Array, strideC: number, accumulate: number,
+  ): void;
+  adamStep(
+    isa: NativeIsa, w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, beta1: number, oneMinusBeta1: number,
+    beta2: number, oneMinusBeta2: number, stepSize: number, invC2: number, eps: number, weightDecay: number,
   ): void;
 }
 
@@ -59,8 +66,32 @@ export function nativeStatus(): NativeStatus {
   return 'reason' in a ? { available: false, reason: a.reason } : { available: true, isa: a.isa };
 }
 
+/** Adam's moments as Float32Arrays the native step updates in place (no copies). */
+class NativeAdamState implements AdamState {
+  private readonly m: Float32Array[];
+  private readonly v: Float32Array[];
+
+  constructor(
+    private readonly backend: NativeBackend,
+    sizes: readonly number[],
+  ) {
+    this.m = sizes.map((n) => new Float32Array(n));
+    this.v = sizes.map((n) => new Float32Array(n));
+  }
+
+  step(p: number, w: Float32Array, g: Float32Array, o: AdamStepOptions): void {
+    const n = this.m[p].length;
+    if (w.length !== n || g.length < n) throw new Error(`adamStep: parameter ${p} has ${n} elements, got w ${w.length}, g ${g.length}`);
+    this.backend.adamStep(w, g, this.m[p], this.v[p], o);
+  }
+
+  dispose(): void {
+    this.m.length = this.v.length = 0;
+  }
+}
+
 /**
- * GEMM on the native kernels, the rest on WebAssembly (`variant`'s build). `isa` picks the kernels (default: the
+ * GEMM and Adam on the native kernels, the rest on WebAssembly (`variant`'s build). `isa` picks the kernels (default: the
  * best this CPU has; asking for more than it has throws). Throws when the addon is unavailable (nativeStatus()).
  */
 export class NativeBackend extends WasmBackend {
@@ -93,5 +124,17 @@ export class NativeBackend extends WasmBackend {
     this.addon.gemmBatched(
       this.isa, batch, M, N, K, A, strideA, transA ? 1 : 0, B, strideB, transB ? 1 : 0, C, strideC, accumulate ? 1 : 0,
     );
+  }
+
+  /** In place; the same bits as the WebAssembly kernel (the same float32 operations in the same order). */
+  override adamStep(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, o: AdamStepOptions): void {
+    for (const [name, arr] of [['g', g], ['m', m], ['v', v]] as const) checkLength('adamStep', name, arr, w.length);
+    this.addon.adamStep(
+      this.isa, w, g, m, v, o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2, o.stepSize, o.invC2, o.eps, o.weightDecay,
+    );
+  }
+
+  override adamMoments(sizes: readonly number[]): AdamState {
+    return new NativeAdamState(this, sizes);
   }
 }
