@@ -119,7 +119,7 @@ export function batchnormBackwardReference(
   }
 }
 
-/** Where x_hat lives: a JS array, or a byte offset in the kernels' memory. */
+/** Where x_hat lives: a JS array, or a byte offset in the backend's memory. */
 export type XhatAt = Float32Array | number;
 
 /** Byte offsets of a forward's activations in linear memory. */

@@ -2,7 +2,7 @@
  * A long-lived region of a backend's memory (WebAssembly linear memory) owned by a JS object (an optimizer's state, a layer chain's
  * activations), for data only kernels read between calls: it stays there instead of being copied in and out per call.
  * Resizing releases the old region and dispose() the last one, for reuse by the next region of the same size (a
- * study's runs in one worker); the owner's dispose() must call it, or the region stays taken for the kernels' life.
+ * study's runs in one worker); the owner's dispose() must call it, or the region stays taken for the memory's life.
  */
 
 /** Memory that hands out long-lived regions (a backend's: WebAssembly linear memory, or a native arena). */

@@ -16,14 +16,14 @@ import type { Planner } from './planner.js';
 import { ChainedResidual } from './residual.js';
 
 export interface PlanOptions {
-  /** The kernel instance the plan runs on (default: the shared one). */
+  /** The backend the plan runs on, every module of it (default: defaultBackend()). */
   backend?: Backend;
 }
 
 /** A compiled module tree: forward(x, training) then backward(gradOut), as the module's. */
 export interface Plan extends Pass {
   readonly backend: Backend;
-  /** Releases the plan's WebAssembly memory; the plan must not be used after. */
+  /** Releases what the plan holds in its backend's memory; the plan must not be used after. */
   dispose(): void;
 }
 
