@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "adam.h"
+#include "elementwise.h"
 #include "gemm.h"
 
 #define CHECK(call)                                                  \
@@ -41,7 +42,7 @@ static bool f32(napi_env env, napi_value v, const char *name, float **out, size_
   if (napi_is_typedarray(env, v, &is) != napi_ok || !is ||
       napi_get_typedarray_info(env, v, &type, length, &data, NULL, NULL) != napi_ok || type != napi_float32_array) {
     char msg[96];
-    snprintf(msg, sizeof msg, "pairnet native gemm: %s must be a Float32Array", name);
+    snprintf(msg, sizeof msg, "pairnet native: %s must be a Float32Array", name);
     napi_throw_type_error(env, NULL, msg);
     return false;
   }
@@ -142,11 +143,38 @@ static napi_value AdamStep(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * elementwise(op, n, a, b, out, s): op 0 relu, 1 reluBackward (a = y, b = dy), 2 add, 3 addRelu, 4 leakyRelu,
+ * 5 leakyReluBackward (a = x, b = dy), 6 multiply; n elements of each array (the JS side checks the lengths).
+ */
+static napi_value Elementwise(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int32_t op, n;
+  double s;
+  float *a, *b, *out;
+  size_t la, lb, lo;
+  if (argc != 6 || !get_int(env, argv[0], &op) || !get_int(env, argv[1], &n) || op < PN_RELU || op > PN_MULTIPLY || n < 0 ||
+      napi_get_value_double(env, argv[5], &s) != napi_ok) {
+    napi_throw_type_error(env, NULL, "pairnet native elementwise: expected op, n, a, b, out, s");
+    return NULL;
+  }
+  if (!f32(env, argv[2], "a", &a, &la) || !f32(env, argv[3], "b", &b, &lb) || !f32(env, argv[4], "out", &out, &lo)) return NULL;
+  if (la < (size_t)n || lb < (size_t)n || lo < (size_t)n) {
+    napi_throw_range_error(env, NULL, "pairnet native elementwise: an operand is shorter than n");
+    return NULL;
+  }
+  if (n > 0) pn_elementwise((enum pn_op)op, n, a, b, out, (float)s);
+  return NULL;
+}
+
 static napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor props[] = {
       {"isa", NULL, Isa, NULL, NULL, NULL, napi_default, NULL},
       {"gemmBatched", NULL, GemmBatched, NULL, NULL, NULL, napi_default, NULL},
       {"adamStep", NULL, AdamStep, NULL, NULL, NULL, napi_default, NULL},
+      {"elementwise", NULL, Elementwise, NULL, NULL, NULL, napi_default, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   return exports;

@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
-  AdamMoments, gemmBatchedReference, gemmReference, NativeBackend, nativeStatus, WasmBackend, type AdamStepOptions, type NativeIsa,
+  AdamMoments, addReluReference, gemmBatchedReference, gemmReference, leakyReluBackwardReference, leakyReluReference,
+  multiplyReference, NativeBackend, nativeStatus, reluBackwardReference, reluReference, WasmBackend, type AdamStepOptions,
+  type NativeIsa,
 } from '../../src/engine/kernels/index.js';
 import { Rng } from '../../src/engine/rng.js';
 import { expectClose } from './kernel-checks.js';
 
 /**
  * The native backend's GEMM (native/src/gemm.c, both instruction sets this CPU has) against the same TypeScript
- * reference as the WebAssembly GEMM (test/engine/kernels.test.ts), and its Adam step against the WebAssembly one, bit
- * for bit. Where the addon is not built the suite says why
+ * reference as the WebAssembly GEMM (test/engine/kernels.test.ts), its Adam step against the WebAssembly one and its
+ * elementwise ops against their references, bit for bit. Where the addon is not built the suite says why
  * and skips; PAIRNET_REQUIRE_NATIVE=1 turns that into a failure (CI on machines that must build it).
  */
 const status = nativeStatus();
@@ -130,5 +132,44 @@ describe.skipIf(isas.length === 0).each(isas)('NativeBackend(%s) Adam: the WebAs
     }
     sizes.forEach((_, p) => same(ws[p], ws2[p], `${isa} parameter ${p}`));
     expect(() => native.step(1, rand(4), rand(5), options(5, 0))).toThrow(/adamStep: parameter 1 has 5 elements, got w 4, g 5/);
+  });
+});
+
+describe.skipIf(isas.length === 0)('NativeBackend elementwise ops: the references\' bits', () => {
+  const backend = isas.length > 0 ? new NativeBackend('simd') : undefined;
+  const special = [NaN, -0, 0, Infinity, -Infinity, 1e-45, -1e-45, 3.5, -2.25];
+  /** Lengths around the 8- and 16-lane widths, with NaN, signed zeros and infinities among the values. */
+  const operand = (n: number): Float32Array => Float32Array.from({ length: n }, (_, i) => (i % 5 === 0 ? special[i % special.length] : rng.uniform() - 0.5));
+  const same = (got: Float32Array, want: Float32Array, what: string): void => {
+    for (let i = 0; i < want.length; i++) if (!Object.is(got[i], want[i])) throw new Error(`${what}[${i}]: ${got[i]}, reference ${want[i]}`);
+  };
+
+  it('relu, reluBackward, addRelu (with and without the ReLU), leakyRelu, leakyReluBackward, multiply', () => {
+    const k = backend as NativeBackend;
+    for (const n of [0, 1, 7, 8, 9, 16, 17, 100]) {
+      const [a, b] = [operand(n), operand(n)];
+      const two = (): [Float32Array, Float32Array] => [new Float32Array(n), new Float32Array(n)];
+      let [got, want] = two();
+      k.relu(a, got), reluReference(a, want), same(got, want, `relu n=${n}`);
+      [got, want] = two();
+      k.reluBackward(a, b, got), reluBackwardReference(a, b, want), same(got, want, `reluBackward n=${n}`);
+      for (const relu of [false, true]) {
+        [got, want] = two();
+        k.addRelu(relu, a, b, got), addReluReference(relu, a, b, want), same(got, want, `addRelu(${relu}) n=${n}`);
+      }
+      [got, want] = two();
+      k.leakyRelu(0.01, a, got), leakyReluReference(0.01, a, want), same(got, want, `leakyRelu n=${n}`);
+      [got, want] = two();
+      k.leakyReluBackward(0.2, a, b, got), leakyReluBackwardReference(0.2, a, b, want), same(got, want, `leakyReluBackward n=${n}`);
+      [got, want] = two();
+      k.multiply(a, b, got), multiplyReference(a, b, want), same(got, want, `multiply n=${n}`);
+    }
+    // In place (y = x), as the modules' buffers may be.
+    const x = operand(33), want = new Float32Array(33);
+    reluReference(x, want);
+    k.relu(x, x);
+    same(x, want, 'relu in place');
+    expect(() => k.addRelu(true, operand(5), operand(4), new Float32Array(5))).toThrow(/addRelu: b has 4 elements, needs 5/);
+    expect(() => k.reluBackward(operand(3), operand(5), new Float32Array(5))).toThrow(/reluBackward: y has 3 elements, needs 5/);
   });
 });

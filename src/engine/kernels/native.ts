@@ -1,7 +1,8 @@
 /**
  * The native backend (issue 19, first step): the N-API addon built from native/ at install (tools/build-native.mjs)
- * runs GEMM and Adam in place on the Float32Arrays with AVX-512 or AVX2(+FMA) kernels, chosen at run time by what the
- * CPU has; every other op still runs on WebAssembly (NativeBackend extends WasmBackend), so it is a whole Backend. Loading never
+ * runs GEMM, Adam and the elementwise ops in place on the Float32Arrays with AVX-512 or AVX2(+FMA) kernels, chosen at
+ * run time by what the CPU has; every other op (conv, pooling, BatchNorm, dropout's mask, the resident At ops) still
+ * runs on WebAssembly (NativeBackend extends WasmBackend), so it is a whole Backend. Loading never
  * throws: nativeStatus() says why the addon is unavailable (not built, not Node, no AVX2, PAIRNET_NATIVE=off), and
  * callers fall back to WebAssembly. The browser never has it.
  */
@@ -25,7 +26,11 @@ interface NativeAddon {
     isa: NativeIsa, w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, beta1: number, oneMinusBeta1: number,
     beta2: number, oneMinusBeta2: number, stepSize: number, invC2: number, eps: number, weightDecay: number,
   ): void;
+  elementwise(op: number, n: number, a: Float32Array, b: Float32Array, out: Float32Array, slope: number): void;
 }
+
+/** native/src/elementwise.h's op codes. */
+const OP = { relu: 0, reluBackward: 1, add: 2, addRelu: 3, leakyRelu: 4, leakyReluBackward: 5, multiply: 6 } as const;
 
 export type NativeStatus = { available: true; isa: NativeIsa } | { available: false; reason: string };
 
@@ -136,5 +141,43 @@ export class NativeBackend extends WasmBackend {
 
   override adamMoments(sizes: readonly number[]): AdamState {
     return new NativeAdamState(this, sizes);
+  }
+
+  /** `op` on n = a.length elements, in place; b and out must be as long (errors as the wasm binding's). */
+  private elementwise(
+    fn: string, op: number, a: Float32Array, b: [string, Float32Array] | undefined, [outName, out]: [string, Float32Array], slope = 0,
+  ): void {
+    if (b) checkLength(fn, b[0], b[1], a.length);
+    checkLength(fn, outName, out, a.length);
+    this.addon.elementwise(op, a.length, a, b ? b[1] : a, out, slope);
+  }
+
+  override relu(x: Float32Array, y: Float32Array): void {
+    this.elementwise('relu', OP.relu, x, undefined, ['y', y]);
+  }
+
+  override reluBackward(y: Float32Array, dy: Float32Array, dx: Float32Array): void {
+    // The op reads y then dy: n is dy's length, as the reference's.
+    checkLength('reluBackward', 'y', y, dy.length);
+    checkLength('reluBackward', 'dx', dx, dy.length);
+    this.addon.elementwise(OP.reluBackward, dy.length, y, dy, dx, 0);
+  }
+
+  override addRelu(relu: boolean, a: Float32Array, b: Float32Array, y: Float32Array): void {
+    this.elementwise('addRelu', relu ? OP.addRelu : OP.add, a, ['b', b], ['y', y]);
+  }
+
+  override leakyRelu(slope: number, x: Float32Array, y: Float32Array): void {
+    this.elementwise('leakyRelu', OP.leakyRelu, x, undefined, ['y', y], slope);
+  }
+
+  override leakyReluBackward(slope: number, x: Float32Array, dy: Float32Array, dx: Float32Array): void {
+    checkLength('leakyReluBackward', 'x', x, dy.length);
+    checkLength('leakyReluBackward', 'dx', dx, dy.length);
+    this.addon.elementwise(OP.leakyReluBackward, dy.length, x, dy, dx, slope);
+  }
+
+  override multiply(a: Float32Array, b: Float32Array, out: Float32Array): void {
+    this.elementwise('multiply', OP.multiply, a, ['b', b], ['out', out]);
   }
 }
