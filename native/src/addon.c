@@ -11,6 +11,7 @@
 #include "adam.h"
 #include "elementwise.h"
 #include "gemm.h"
+#include "pool.h"
 
 #define CHECK(call)                                                  \
   do {                                                               \
@@ -169,12 +170,44 @@ static napi_value Elementwise(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* maxPool2d(planes, H, W, k, stride, input, out, argmax) as maxPool2dReference (the JS side checks the geometry). */
+static napi_value MaxPool2d(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value argv[8];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int32_t planes, H, W, k, stride;
+  if (argc != 8 || !get_int(env, argv[0], &planes) || !get_int(env, argv[1], &H) || !get_int(env, argv[2], &W) ||
+      !get_int(env, argv[3], &k) || !get_int(env, argv[4], &stride) || planes < 0 || k < 1 || stride < 1 || H < k || W < k) {
+    napi_throw_type_error(env, NULL, "pairnet native maxPool2d: expected planes, H, W, k, stride (k <= H, W) and 3 arrays");
+    return NULL;
+  }
+  float *in, *out;
+  size_t lin, lout, larg;
+  napi_typedarray_type type;
+  void *arg;
+  bool is;
+  if (!f32(env, argv[5], "input", &in, &lin) || !f32(env, argv[6], "out", &out, &lout)) return NULL;
+  if (napi_is_typedarray(env, argv[7], &is) != napi_ok || !is ||
+      napi_get_typedarray_info(env, argv[7], &type, &larg, &arg, NULL, NULL) != napi_ok || type != napi_int32_array) {
+    napi_throw_type_error(env, NULL, "pairnet native: argmax must be an Int32Array");
+    return NULL;
+  }
+  const size_t nout = (size_t)planes * ((H - k) / stride + 1) * ((W - k) / stride + 1);
+  if (lin < (size_t)planes * H * W || lout < nout || larg < nout) {
+    napi_throw_range_error(env, NULL, "pairnet native maxPool2d: an operand is shorter than the geometry needs");
+    return NULL;
+  }
+  if (nout > 0) pn_max_pool(planes, H, W, k, stride, in, out, arg);
+  return NULL;
+}
+
 static napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor props[] = {
       {"isa", NULL, Isa, NULL, NULL, NULL, napi_default, NULL},
       {"gemmBatched", NULL, GemmBatched, NULL, NULL, NULL, napi_default, NULL},
       {"adamStep", NULL, AdamStep, NULL, NULL, NULL, napi_default, NULL},
       {"elementwise", NULL, Elementwise, NULL, NULL, NULL, napi_default, NULL},
+      {"maxPool2d", NULL, MaxPool2d, NULL, NULL, NULL, napi_default, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   return exports;

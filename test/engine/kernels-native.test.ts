@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   AdamMoments, addReluReference, gemmBatchedReference, gemmReference, leakyReluBackwardReference, leakyReluReference,
-  multiplyReference, NativeBackend, nativeStatus, reluBackwardReference, reluReference, WasmBackend, type AdamStepOptions,
+  maxPool2dReference, multiplyReference, NativeBackend, nativeStatus, reluBackwardReference, reluReference, WasmBackend, type AdamStepOptions,
   type NativeIsa,
 } from '../../src/engine/kernels/index.js';
 import { Rng } from '../../src/engine/rng.js';
@@ -171,5 +171,20 @@ describe.skipIf(isas.length === 0)('NativeBackend elementwise ops: the reference
     same(x, want, 'relu in place');
     expect(() => k.addRelu(true, operand(5), operand(4), new Float32Array(5))).toThrow(/addRelu: b has 4 elements, needs 5/);
     expect(() => k.reluBackward(operand(3), operand(5), new Float32Array(5))).toThrow(/reluBackward: y has 3 elements, needs 5/);
+  });
+
+  it('maxPool2d: values and argmax, ties to the first maximum, a NaN wins its window', () => {
+    const k = backend as NativeBackend;
+    for (const [planes, H, W, size, stride] of [[3, 6, 6, 2, 2], [2, 7, 5, 3, 2], [4, 5, 5, 2, 1], [1, 3, 3, 3, 3]]) {
+      // Few distinct values: many ties; NaN and infinities among them.
+      const x = Float32Array.from({ length: planes * H * W }, (_, i) => [0, 1, -1, NaN, Infinity, -Infinity, 1, 0][(i * 7 + (i >> 3)) % 8]);
+      const n = planes * Math.floor((H - size) / stride + 1) * Math.floor((W - size) / stride + 1);
+      const [got, want, argGot, argWant] = [new Float32Array(n), new Float32Array(n), new Int32Array(n), new Int32Array(n)];
+      k.maxPool2d(planes, H, W, size, stride, x, got, argGot);
+      maxPool2dReference(planes, H, W, size, stride, x, want, argWant);
+      same(got, want, `maxPool2d ${planes}x${H}x${W} k${size} s${stride}`);
+      expect(Array.from(argGot)).toEqual(Array.from(argWant));
+    }
+    expect(() => k.maxPool2d(1, 4, 4, 2, 2, operand(16), new Float32Array(4), new Int32Array(3))).toThrow(/maxPool2d: argmax has 3 elements, needs 4/);
   });
 });

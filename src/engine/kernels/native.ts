@@ -1,7 +1,7 @@
 /**
  * The native backend (issue 19, first step): the N-API addon built from native/ at install (tools/build-native.mjs)
- * runs GEMM, Adam and the elementwise ops in place on the Float32Arrays with AVX-512 or AVX2(+FMA) kernels, chosen at
- * run time by what the CPU has; every other op (conv, pooling, BatchNorm, dropout's mask, the resident At ops) still
+ * runs GEMM, Adam, the elementwise ops and max pooling in place on the Float32Arrays with AVX-512 or AVX2(+FMA)
+ * kernels, chosen at run time by what the CPU has; every other op (conv, BatchNorm, dropout's mask, the resident At ops) still
  * runs on WebAssembly (NativeBackend extends WasmBackend), so it is a whole Backend. Loading never
  * throws: nativeStatus() says why the addon is unavailable (not built, not Node, no AVX2, PAIRNET_NATIVE=off), and
  * callers fall back to WebAssembly. The browser never has it.
@@ -10,6 +10,7 @@ import type { AdamStepOptions } from './adam.js';
 import type { AdamState } from './backend.js';
 import { checkLength } from './check.js';
 import { checkGemm, type GemmOptions } from './gemm.js';
+import { convOutSize, convSizes } from './im2col.js';
 import type { KernelVariant } from './wasm/instance.js';
 import { WasmBackend } from './wasm-backend.js';
 
@@ -27,6 +28,7 @@ interface NativeAddon {
     beta2: number, oneMinusBeta2: number, stepSize: number, invC2: number, eps: number, weightDecay: number,
   ): void;
   elementwise(op: number, n: number, a: Float32Array, b: Float32Array, out: Float32Array, slope: number): void;
+  maxPool2d(planes: number, H: number, W: number, k: number, stride: number, input: Float32Array, out: Float32Array, argmax: Int32Array): void;
 }
 
 /** native/src/elementwise.h's op codes. */
@@ -179,5 +181,16 @@ export class NativeBackend extends WasmBackend {
 
   override multiply(a: Float32Array, b: Float32Array, out: Float32Array): void {
     this.elementwise('multiply', OP.multiply, a, ['b', b], ['out', out]);
+  }
+
+  override maxPool2d(
+    planes: number, H: number, W: number, k: number, stride: number, input: Float32Array, out: Float32Array, argmax: Int32Array,
+  ): void {
+    const [sizeX] = convSizes('maxPool2d', planes, 1, H, W, k, stride, 0);
+    const sizeOut = planes * convOutSize(H, k, stride, 0) * convOutSize(W, k, stride, 0);
+    checkLength('maxPool2d', 'input', input, sizeX);
+    checkLength('maxPool2d', 'out', out, sizeOut);
+    checkLength('maxPool2d', 'argmax', argmax, sizeOut);
+    this.addon.maxPool2d(planes, H, W, k, stride, input, out, argmax);
   }
 }
