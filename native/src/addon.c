@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "adam.h"
+#include "dropout.h"
 #include "elementwise.h"
 #include "gemm.h"
 #include "pool.h"
@@ -201,6 +202,32 @@ static napi_value MaxPool2d(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* dropoutForward(seed, threshold, scale, x, y, mask) as dropoutForwardReference (the JS side checks the lengths). */
+static napi_value DropoutForward(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  double threshold, scale;
+  napi_typedarray_type type;
+  void *seed;
+  size_t words, nx, ny, nm;
+  bool is;
+  if (argc != 6 || napi_is_typedarray(env, argv[0], &is) != napi_ok || !is ||
+      napi_get_typedarray_info(env, argv[0], &type, &words, &seed, NULL, NULL) != napi_ok || type != napi_int32_array ||
+      words != 16 || napi_get_value_double(env, argv[1], &threshold) != napi_ok || napi_get_value_double(env, argv[2], &scale) != napi_ok) {
+    napi_throw_type_error(env, NULL, "pairnet native dropoutForward: expected a 16-word Int32Array seed, threshold, scale and 3 arrays");
+    return NULL;
+  }
+  float *x, *y, *mask;
+  if (!f32(env, argv[3], "x", &x, &nx) || !f32(env, argv[4], "y", &y, &ny) || !f32(env, argv[5], "mask", &mask, &nm)) return NULL;
+  if (ny < nx || nm < nx || nx > INT32_MAX) {
+    napi_throw_range_error(env, NULL, "pairnet native dropoutForward: y and mask must be at least as long as x");
+    return NULL;
+  }
+  pn_dropout((int)nx, seed, threshold, (float)scale, x, y, mask);
+  return NULL;
+}
+
 static napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor props[] = {
       {"isa", NULL, Isa, NULL, NULL, NULL, napi_default, NULL},
@@ -208,6 +235,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"adamStep", NULL, AdamStep, NULL, NULL, NULL, napi_default, NULL},
       {"elementwise", NULL, Elementwise, NULL, NULL, NULL, napi_default, NULL},
       {"maxPool2d", NULL, MaxPool2d, NULL, NULL, NULL, napi_default, NULL},
+      {"dropoutForward", NULL, DropoutForward, NULL, NULL, NULL, napi_default, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   return exports;

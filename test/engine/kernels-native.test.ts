@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  AdamMoments, addReluReference, gemmBatchedReference, gemmReference, leakyReluBackwardReference, leakyReluReference,
+  AdamMoments, addReluReference, dropoutForwardReference, gemmBatchedReference, gemmReference, leakyReluBackwardReference, leakyReluReference,
   maxPool2dReference, multiplyReference, NativeBackend, nativeStatus, reluBackwardReference, reluReference, WasmBackend, type AdamStepOptions,
   type NativeIsa,
 } from '../../src/engine/kernels/index.js';
@@ -186,5 +186,21 @@ describe.skipIf(isas.length === 0)('NativeBackend elementwise ops: the reference
       expect(Array.from(argGot)).toEqual(Array.from(argWant));
     }
     expect(() => k.maxPool2d(1, 4, 4, 2, 2, operand(16), new Float32Array(4), new Int32Array(3))).toThrow(/maxPool2d: argmax has 3 elements, needs 4/);
+  });
+
+  it('dropoutForward: the reference streams\' mask and product, keep probabilities 0 to 1', () => {
+    const k = backend as NativeBackend;
+    const seed = Int32Array.from({ length: 16 }, (_, i) => Math.imul(i + 1, 0x9e3779b9) | (i < 4 ? 1 : 0));
+    for (const n of [0, 1, 5, 17, 1000]) {
+      for (const keep of [0, 0.3, 0.5, 1]) {
+        const x = operand(n);
+        const [y, mask, y2, mask2] = [new Float32Array(n), new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+        k.dropoutForward(Array.from(seed), keep * 4294967296, keep > 0 ? 1 / keep : 0, x, y, mask);
+        dropoutForwardReference(seed, keep * 4294967296, keep > 0 ? 1 / keep : 0, x, y2, mask2);
+        same(mask, mask2, `mask n=${n} keep=${keep}`);
+        same(y, y2, `y n=${n} keep=${keep}`);
+      }
+    }
+    expect(() => k.dropoutForward([1, 2], 1, 1, operand(3), new Float32Array(3), new Float32Array(3))).toThrow(/dropoutForward: seed has 2 words, needs 16/);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The native backend (issue 19, first step): the N-API addon built from native/ at install (tools/build-native.mjs)
- * runs GEMM, Adam, the elementwise ops and max pooling in place on the Float32Arrays with AVX-512 or AVX2(+FMA)
- * kernels, chosen at run time by what the CPU has; every other op (conv, BatchNorm, dropout's mask, the resident At ops) still
+ * runs GEMM, Adam, the elementwise ops, max pooling and dropout in place on the Float32Arrays with AVX-512 or AVX2(+FMA)
+ * kernels, chosen at run time by what the CPU has; every other op (conv, BatchNorm, the resident At ops) still
  * runs on WebAssembly (NativeBackend extends WasmBackend), so it is a whole Backend. Loading never
  * throws: nativeStatus() says why the addon is unavailable (not built, not Node, no AVX2, PAIRNET_NATIVE=off), and
  * callers fall back to WebAssembly. The browser never has it.
@@ -10,6 +10,7 @@ import type { AdamStepOptions } from './adam.js';
 import type { AdamState } from './backend.js';
 import { checkLength } from './check.js';
 import { checkGemm, type GemmOptions } from './gemm.js';
+import { DROPOUT_SEED_WORDS } from './dropout.js';
 import { convOutSize, convSizes } from './im2col.js';
 import type { KernelVariant } from './wasm/instance.js';
 import { WasmBackend } from './wasm-backend.js';
@@ -29,6 +30,7 @@ interface NativeAddon {
   ): void;
   elementwise(op: number, n: number, a: Float32Array, b: Float32Array, out: Float32Array, slope: number): void;
   maxPool2d(planes: number, H: number, W: number, k: number, stride: number, input: Float32Array, out: Float32Array, argmax: Int32Array): void;
+  dropoutForward(seed: Int32Array, threshold: number, scale: number, x: Float32Array, y: Float32Array, mask: Float32Array): void;
 }
 
 /** native/src/elementwise.h's op codes. */
@@ -192,5 +194,14 @@ export class NativeBackend extends WasmBackend {
     checkLength('maxPool2d', 'out', out, sizeOut);
     checkLength('maxPool2d', 'argmax', argmax, sizeOut);
     this.addon.maxPool2d(planes, H, W, k, stride, input, out, argmax);
+  }
+
+  override dropoutForward(
+    seed: ArrayLike<number>, threshold: number, scale: number, x: Float32Array, y: Float32Array, mask: Float32Array,
+  ): void {
+    if (seed.length !== DROPOUT_SEED_WORDS) throw new Error(`dropoutForward: seed has ${seed.length} words, needs ${DROPOUT_SEED_WORDS}`);
+    checkLength('dropoutForward', 'y', y, x.length);
+    checkLength('dropoutForward', 'mask', mask, x.length);
+    this.addon.dropoutForward(seed instanceof Int32Array ? seed : Int32Array.from(seed), threshold, scale, x, y, mask);
   }
 }
