@@ -12,7 +12,7 @@ export default {
     'src/studies/**/*.ts',
     'src/training/**/*.ts',
     'src/engine/**/*.ts',
-    '!src/engine/kernels/wasm-binary.ts', // generated: the compiled WebAssembly as base64
+    '!src/engine/kernels/wasm/binary.ts', // generated: the compiled WebAssembly as base64
     '!src/**/index.ts', // re-exports only
   ],
   coverageAnalysis: 'perTest',

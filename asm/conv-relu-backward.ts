@@ -10,7 +10,7 @@ import { outputPlane } from './conv-relu';
  * dst[0..n) = (accumulate ? dst : 0) + sum over the count entries (row r, factor g) at pList (8 bytes each) of
  * g * src row r (n floats per row). Nine v128 accumulators stay in registers across the entries, so each entry
  * costs its row's loads and fused multiply-adds only. Inlined: it runs ~130 times per image, mostly on lists of a
- * few entries (measured 6% less CPU for ConvSepNet's conv2 backward).
+ * few entries, where a call's overhead counts.
  */
 @inline function combineRows(n: i32, count: i32, pList: usize, pSrc: usize, pDst: usize, accumulate: bool): void {
   const rowBytes = <usize>n << 2;
@@ -224,7 +224,7 @@ export function convReluBackward(
   const inBytes = <usize>C * <usize>H * <usize>W * 4;
   const outBytes = <usize>Cout * <usize>outPlanes * 4;
   // Pooled 3x3 without padding: the input gradient goes straight from each kept entry to its window (scatterWindows)
-  // instead of through columns, their bucketing by position and col2im (measured 3-7% less CPU for the whole pass).
+  // instead of through columns, their bucketing by position and col2im.
   const scatter = pk > 0 && k == 3 && pad == 0 && pDx != 0;
   if (scatter) {
     const pWp = pG + pooledScratchBytes(P, C, Cout, outPlanes) - <usize>Cout * <usize>C * 48 - <usize>P * 4;

@@ -1,4 +1,4 @@
-// im2col / col2im, layouts as im2colReference in src/engine/kernels/reference.ts: input NCHW; cols
+// im2col / col2im, layouts as im2colReference in src/engine/kernels/im2col.ts: input NCHW; cols
 // row (n*OH + oh)*OW + ow, column (c*k + ki)*k + kj. For k <= 4 a window row inside the image is moved
 // as one v128 (4 floats): im2col's extra lanes are overwritten by the next store, col2im masks them
 // to +0. Both may touch up to 3 floats past the end of their input and output (the caller's slack).

@@ -1,6 +1,6 @@
 // WebAssembly SIMD kernels of the pairnet engine (the module's entry point). Pointers are byte offsets
-// into linear memory; the JS wrapper (src/engine/kernels/wasm-kernels.ts) copies operands in, calls,
-// and copies results out. Built twice by tools/build-wasm.mjs: plain SIMD, and with relaxed SIMD
+// into linear memory; the JS bindings (src/engine/kernels/, one file per op family) copy operands in, call,
+// and copy results out. Built twice by tools/build-wasm.mjs: plain SIMD, and with relaxed SIMD
 // (fused multiply-add). Files: gemm.ts (GEMM and batched GEMM), im2col.ts, conv.ts (whole Conv2d
 // passes), conv-direct.ts, conv-direct-backward.ts, conv-winograd.ts and conv-winograd-weight.ts
 // (stride-1 Conv2d passes without im2col), conv-relu.ts, conv-relu-backward.ts and winograd.ts

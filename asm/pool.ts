@@ -4,7 +4,7 @@
  * out[plane, oh, ow] = the window's maximum; argmax = its flat input index (plane*H*W + h*W + w).
  * Ties go to the first maximal element in row-major window order and a NaN wins (PyTorch's choice).
  * The choice is integer arithmetic on indices (at += (idx - at) * take): V8 turns an f32 select into a
- * branch, which mispredicts on random activations (measured 19 ns per output that way).
+ * branch, which mispredicts on random activations.
  */
 export function maxPool2d(planes: i32, H: i32, W: i32, k: i32, stride: i32, pX: usize, pOut: usize, pArg: usize): void {
   const OH = (H - k) / stride + 1, OW = (W - k) / stride + 1;

@@ -1,13 +1,15 @@
 /**
  * GEMM section of `npm run bench`: GFLOPS per shape of the WebAssembly kernels (each variant this
- * runtime supports), of the engine's dispatching gemm(), and of the TypeScript reference.
+ * runtime supports), of the native addon's (each instruction set the CPU has, where built), of the engine's
+ * dispatching gemm(), and of the TypeScript reference.
  * Shapes are ConvSepNet's (DigitNet branch on a batch of 25 pairs = 50 images) forward and backward
  * GEMMs plus the issue's target shapes. Timings include the copies into and out of wasm memory and
  * are CPU time of this single-threaded process, so they are per-core figures even on a busy machine.
  */
-import { gemm, gemmBatched } from '../src/engine/kernels/index.js';
-import { gemmBatchedReference, gemmReference } from '../src/engine/kernels/reference.js';
-import { WasmKernels, relaxedSimdSupported, type KernelVariant } from '../src/engine/kernels/wasm-kernels.js';
+import {
+  defaultBackend, gemmBatchedReference, gemmBatchedWasm, gemmReference, gemmWasm, NativeBackend, nativeStatus,
+  relaxedSimdSupported, WasmBackend, type KernelVariant, type NativeIsa,
+} from '../src/engine/kernels/index.js';
 import { bestMs } from './timing.js';
 
 export interface GemmShape {
@@ -78,7 +80,7 @@ function runner(single: Single, batched: Batched): GemmFn {
  * their activations and weights resident (ConvChain, AdamMoments), as opposed to the copy-in/copy-out gemm() calls.
  * Operands are copied in once per shape, outside the timing.
  */
-function residentRunner(k: WasmKernels): GemmFn {
+function residentRunner(k: WasmBackend): GemmFn {
   let placed: { s: GemmShape; sizes: number[]; offs: number[] } | undefined;
   return (s, A, B, C) => {
     if (placed?.s !== s) {
@@ -114,12 +116,20 @@ export interface GemmBenchOptions {
 export function benchGemm(options: GemmBenchOptions = {}): GemmFigure[] {
   const { shapes = GEMM_SHAPES, minMs = 20, rounds = 15, reference = true } = options;
   const variants: KernelVariant[] = relaxedSimdSupported() ? ['simd', 'relaxed'] : ['simd'];
-  const impls: [string, GemmFn][] = [['gemm', runner(gemm, gemmBatched)]];
+  const backend = defaultBackend();
+  const impls: [string, GemmFn][] = [['gemm', runner(backend.gemm.bind(backend), backend.gemmBatched.bind(backend))]];
   for (const v of variants) {
-    const k = new WasmKernels(v);
-    impls.push([`wasm-${v}`, runner(k.gemm.bind(k), k.gemmBatched.bind(k))]);
+    const k = new WasmBackend(v);
+    impls.push([`wasm-${v}`, runner((...a) => gemmWasm(k, ...a), (...a) => gemmBatchedWasm(k, ...a))]);
   }
-  if (relaxedSimdSupported()) impls.push(['resident', residentRunner(new WasmKernels('relaxed'))]);
+  if (relaxedSimdSupported()) impls.push(['resident', residentRunner(new WasmBackend('relaxed'))]);
+  // The native addon's kernels where it is built (each instruction set this CPU has): operands used in place.
+  const native = nativeStatus();
+  const isas: NativeIsa[] = !native.available ? [] : native.isa === 'avx512' ? ['avx512', 'avx2'] : ['avx2'];
+  for (const isa of isas) {
+    const n = new NativeBackend('simd', isa);
+    impls.push([`native-${isa}`, runner(n.gemm.bind(n), (...a) => n.gemmBatched(...a))]);
+  }
   if (reference) impls.push(['reference', runner(gemmReference, gemmBatchedReference)]);
   return shapes.map((s) => {
     const batch = s.batch ?? 1;

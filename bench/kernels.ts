@@ -6,11 +6,10 @@
  * this process, best of several rounds.
  */
 import {
-  batchnormBackward, batchnormBackwardReference, batchnormForward, batchnormForwardReference, col2im, col2imReference, conv2dBackward, conv2dBackwardReference, conv2dForward, conv2dForwardReference, convOutSize,
-  convReluBackward, convReluBackwardReference, convReluForward, convReluForwardReference, convReluPlane, dropoutForward,
-  dropoutForwardReference, im2col, im2colReference, leakyRelu, leakyReluBackward, leakyReluBackwardReference,
-  leakyReluReference, maxPool2d, maxPool2dReference, relu, reluBackward, reluBackwardReference,
-  reluReference, type ConvShape, type PoolShape,
+  batchnormBackwardReference, batchnormForwardReference, col2imReference, conv2dBackwardReference,
+  conv2dForwardReference, convOutSize, convReluBackwardReference, convReluForwardReference, convReluPlane,
+  type ConvShape, defaultBackend, dropoutForwardReference, im2colReference, leakyReluBackwardReference,
+  leakyReluReference, maxPool2dReference, type PoolShape, reluBackwardReference, reluReference,
 } from '../src/engine/kernels/index.js';
 import { bestMs } from './timing.js';
 
@@ -28,6 +27,7 @@ const GEOMETRIES: [string, Geometry][] = [
 ];
 
 export function benchKernels(minMs = 30, rounds = 8): KernelFigure[] {
+  const backend = defaultBackend();
   const figures: KernelFigure[] = [];
   const time = (name: string, kernel: () => void, reference: () => void) =>
     figures.push({ name, ms: { kernel: bestMs(kernel, minMs, rounds), reference: bestMs(reference, minMs, 1) } });
@@ -36,18 +36,18 @@ export function benchKernels(minMs = 30, rounds = 8): KernelFigure[] {
     const x = Float32Array.from({ length: N * C * H * W }, () => Math.random());
     const cols = new Float32Array(rows * C * k * k);
     const dx = new Float32Array(x.length);
-    time(`im2col ${name}`, () => im2col(x, N, C, H, W, k, s, p, cols), () => im2colReference(x, N, C, H, W, k, s, p, cols));
-    time(`col2im ${name}`, () => col2im(cols, N, C, H, W, k, s, p, dx), () => col2imReference(cols, N, C, H, W, k, s, p, dx));
+    time(`im2col ${name}`, () => backend.im2col(x, N, C, H, W, k, s, p, cols), () => im2colReference(x, N, C, H, W, k, s, p, cols));
+    time(`col2im ${name}`, () => backend.col2im(cols, N, C, H, W, k, s, p, dx), () => col2imReference(cols, N, C, H, W, k, s, p, dx));
     const shape: ConvShape = { N, C, H, W, Cout: COUT[name], k, stride: s, pad: p };
     const w = Float32Array.from({ length: shape.Cout * C * k * k }, () => Math.random() - 0.5);
     const bias = new Float32Array(shape.Cout);
     const out = new Float32Array(rows * shape.Cout);
     const dw = new Float32Array(w.length);
     const db = new Float32Array(shape.Cout);
-    time(`conv2dForward ${name} -> ${shape.Cout}`, () => conv2dForward(shape, x, w, bias, out), () => conv2dForwardReference(shape, x, w, bias, out));
+    time(`conv2dForward ${name} -> ${shape.Cout}`, () => backend.conv2dForward(shape, x, w, bias, out), () => conv2dForwardReference(shape, x, w, bias, out));
     time(
       `conv2dBackward ${name} -> ${shape.Cout}`,
-      () => conv2dBackward(shape, x, out, w, dw, db, dx),
+      () => backend.conv2dBackward(shape, x, out, w, dw, db, dx),
       () => conv2dBackwardReference(shape, x, out, w, dw, db, dx),
     );
   }
@@ -56,14 +56,14 @@ export function benchKernels(minMs = 30, rounds = 8): KernelFigure[] {
   const y = new Float32Array(n);
   const dy = Float32Array.from({ length: n }, () => Math.random() - 0.5);
   const dx = new Float32Array(n);
-  relu(x, y);
+  backend.relu(x, y);
   const pooled = new Float32Array(n / 4);
   const argmax = new Int32Array(n / 4);
-  time('maxPool2d 2x2 (50,32,10,10)', () => maxPool2d(1600, 10, 10, 2, 2, x, pooled, argmax), () => maxPool2dReference(1600, 10, 10, 2, 2, x, pooled, argmax));
-  time(`relu ${n}`, () => relu(x, y), () => reluReference(x, y));
-  time(`reluBackward ${n}`, () => reluBackward(y, dy, dx), () => reluBackwardReference(y, dy, dx));
-  time(`leakyRelu ${n}`, () => leakyRelu(0.01, x, y), () => leakyReluReference(0.01, x, y));
-  time(`leakyReluBackward ${n}`, () => leakyReluBackward(0.01, x, dy, dx), () => leakyReluBackwardReference(0.01, x, dy, dx));
+  time('maxPool2d 2x2 (50,32,10,10)', () => backend.maxPool2d(1600, 10, 10, 2, 2, x, pooled, argmax), () => maxPool2dReference(1600, 10, 10, 2, 2, x, pooled, argmax));
+  time(`relu ${n}`, () => backend.relu(x, y), () => reluReference(x, y));
+  time(`reluBackward ${n}`, () => backend.reluBackward(y, dy, dx), () => reluBackwardReference(y, dy, dx));
+  time(`leakyRelu ${n}`, () => backend.leakyRelu(0.01, x, y), () => leakyReluReference(0.01, x, y));
+  time(`leakyReluBackward ${n}`, () => backend.leakyReluBackward(0.01, x, dy, dx), () => leakyReluBackwardReference(0.01, x, dy, dx));
   fusedFigures(time);
   batchnormFigures(time);
   return figures;
@@ -71,6 +71,7 @@ export function benchKernels(minMs = 30, rounds = 8): KernelFigure[] {
 
 /** The passes training runs: conv1 + ReLU (no input gradient), conv2 + ReLU + pool (Winograd forward, sparse backward). */
 function fusedFigures(time: (name: string, kernel: () => void, reference: () => void) => void): void {
+  const backend = defaultBackend();
   const cases: [string, ConvShape, PoolShape | undefined, boolean][] = [
     ['conv1+relu (50,1,14,14) -> 12', { N: 50, C: 1, H: 14, W: 14, Cout: 12, k: 3, stride: 1, pad: 0 }, undefined, false],
     ['conv2+relu+pool (50,12,12,12) -> 32', { N: 50, C: 12, H: 12, W: 12, Cout: 32, k: 3, stride: 1, pad: 0 }, { k: 2, stride: 2 }, true],
@@ -84,10 +85,10 @@ function fusedFigures(time: (name: string, kernel: () => void, reference: () => 
     // Half the incoming gradient zero, as after ConvSepNet's dropout.
     const gy = Float32Array.from({ length: out.length }, () => (Math.random() < 0.5 ? 0 : Math.random() - 0.5));
     const dx = inputGradient ? new Float32Array(x.length) : undefined;
-    time(`convReluForward ${name}`, () => convReluForward(s, pool, x, w, b, out, arg), () => convReluForwardReference(s, pool, x, w, b, out, arg));
+    time(`convReluForward ${name}`, () => backend.convReluForward(s, pool, x, w, b, out, arg), () => convReluForwardReference(s, pool, x, w, b, out, arg));
     time(
       `convReluBackward ${name}${inputGradient ? '' : ' (no dx)'}`,
-      () => convReluBackward(s, pool, x, gy, out, arg, w, dw, db, dx),
+      () => backend.convReluBackward(s, pool, x, gy, out, arg, w, dw, db, dx),
       () => convReluBackwardReference(s, pool, x, gy, out, arg, w, dw, db, dx),
     );
   }
@@ -95,11 +96,12 @@ function fusedFigures(time: (name: string, kernel: () => void, reference: () => 
   const x = Float32Array.from({ length: n }, () => Math.random() - 0.5);
   const [y, mask] = [new Float32Array(n), new Float32Array(n)];
   const seed = Array.from({ length: 16 }, (_, i) => (i + 1) * 2654435761);
-  time(`dropoutForward ${n}`, () => dropoutForward(seed, 2 ** 31, 2, x, y, mask), () => dropoutForwardReference(seed, 2 ** 31, 2, x, y, mask));
+  time(`dropoutForward ${n}`, () => backend.dropoutForward(seed, 2 ** 31, 2, x, y, mask), () => dropoutForwardReference(seed, 2 ** 31, 2, x, y, mask));
 }
 
 /** BatchNorm2d -> ReLU as the ResNets of reports 003/004 run it (batch of 16 pairs, 32 channels of 14x14). */
 function batchnormFigures(time: (name: string, kernel: () => void, reference: () => void) => void): void {
+  const backend = defaultBackend();
   const s = { N: 16, C: 32, S: 196 };
   const n = s.N * s.C * s.S;
   const rand = (k: number) => Float32Array.from({ length: k }, () => Math.random() - 0.5);
@@ -108,9 +110,9 @@ function batchnormFigures(time: (name: string, kernel: () => void, reference: ()
   const [rm, rv] = [new Float32Array(s.C), new Float32Array(s.C).fill(1)];
   const o = { training: true, relu: true, momentum: 0.1, eps: 1e-5 };
   const name = 'batchnorm+relu (16,32,14,14)';
-  time(`batchnormForward ${name}`, () => batchnormForward(s, o, x, gamma, beta, rm, rv, xhat, y, invStd), () =>
+  time(`batchnormForward ${name}`, () => backend.batchnormForward(s, o, x, gamma, beta, rm, rv, xhat, y, invStd), () =>
     batchnormForwardReference(s, o, x, gamma, beta, rm, rv, xhat, y, invStd));
-  time(`batchnormBackward ${name}`, () => batchnormBackward(s, o, gy, xhat, gamma, beta, invStd, dgamma, dbeta, dx), () =>
+  time(`batchnormBackward ${name}`, () => backend.batchnormBackward(s, o, gy, xhat, gamma, beta, invStd, dgamma, dbeta, dx), () =>
     batchnormBackwardReference(s, o, gy, xhat, gamma, beta, invStd, dgamma, dbeta, dx));
 }
 

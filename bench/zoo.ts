@@ -3,12 +3,14 @@
  * the trainer runs it) and right after in PyTorch 1.13 on one thread (bench/zoo_torch.py on the model's twin from
  * tools/twin/twin_models.py), back to back in one invocation: same random pairs' shape and count, batch, loss and
  * Adam 1e-3, no evaluation inside a timed epoch on either side. Ratio = pairnet ms per epoch / PyTorch's (below 1: pairnet
- * faster). `--zoo-epochs=N` (default 2 timed, after one warm-up), `--zoo-models=a,b` to run only those.
+ * faster). `--zoo-epochs=N` (default 2 timed, after one warm-up), `--zoo-models=a,b` to run only those,
+ * `--backend=wasm,native` pairnet's backends, a row each (default wasm; auto: native where the addon is built, else wasm).
  */
 import { spawnSync } from 'node:child_process';
 import { cpuUsage } from 'node:process';
 import { fileURLToPath } from 'node:url';
-import { Adam, Rng, wasmKernels, zeros } from '../src/engine/index.js';
+import { Adam, Rng, wasmKernels, zeros, type Backend } from '../src/engine/index.js';
+import { kernelVariant, NativeBackend, nativeStatus } from '../src/engine/kernels/index.js';
 import { buildModel, resolveModelOptions, ZOO } from '../src/models/registry.js';
 import { PairLoss } from '../src/training/pair-loss.js';
 
@@ -18,6 +20,8 @@ const IMAGE = 2 * 14 * 14;
 
 export interface ZooFigure {
   model: string;
+  /** The backend pairnet ran on (Backend.name). */
+  backend: string;
   pairnetMs: number;
   pairnetCpuMs: number;
   torchMs: number | null;
@@ -29,15 +33,14 @@ export interface ZooFigure {
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** pairnet's epochs of `name`: medians of wall and CPU ms over `epochs` timed epochs after one warm-up. */
-function pairnetEpochs(name: string, epochs: number): { ms: number; cpuMs: number } {
+/** pairnet's epochs of `name` on `kernels`: medians of wall and CPU ms over `epochs` timed epochs after one warm-up. */
+function pairnetEpochs(name: string, epochs: number, kernels: Backend): { ms: number; cpuMs: number } {
   const rng = new Rng(1);
   const input = Float32Array.from({ length: PAIRS * IMAGE }, () => rng.normal());
   const classes = Int32Array.from({ length: PAIRS * 2 }, () => rng.int(10));
   const model = buildModel(name, {}, rng.fork('model'));
-  const kernels = wasmKernels();
-  const net = model.compile({ kernels });
-  const opt = new Adam(model.params(), { lr: 1e-3, kernels });
+  const net = model.compile({ backend: kernels });
+  const opt = new Adam(model.params(), { lr: 1e-3, backend: kernels });
   const loss = new PairLoss(model.mainLoss);
   // Digit losses as the twins take them (a twin returns main and digit outputs only).
   const weights = { main: 1, aux: model.hasDigits ? 0.5 : 0 };
@@ -93,6 +96,21 @@ function hasTorch(python: string): boolean {
   return spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
 }
 
+/** The backends of --backend (a fresh one per model run, disposed after it; the shared WebAssembly one is kept). */
+function backends(argv: string[]): { make: () => Backend; shared: boolean }[] {
+  const names = (argv.find((a) => a.startsWith('--backend='))?.slice('--backend='.length) ?? 'wasm').split(',');
+  return names.map((n) => {
+    const native = nativeStatus();
+    if (n === 'wasm' || (n === 'auto' && !native.available)) {
+      if (n === 'auto' && !native.available) console.error(`zoo bench: native backend unavailable (${native.reason}); using WebAssembly`);
+      return { make: () => wasmKernels(), shared: true };
+    }
+    if (n !== 'native' && n !== 'auto') throw new Error(`--backend: expected wasm, native or auto, got '${n}'`);
+    if (!native.available) throw new Error(`--backend=native: ${native.reason}`);
+    return { make: () => new NativeBackend(kernelVariant()), shared: false };
+  });
+}
+
 export function benchZoo(argv: string[]): { figures: ZooFigure[]; torchSkipped?: string } {
   const epochs = Number(argv.find((a) => a.startsWith('--zoo-epochs='))?.slice('--zoo-epochs='.length) ?? 2);
   if (!(Number.isInteger(epochs) && epochs >= 1)) throw new Error(`--zoo-epochs: expected an integer >= 1, got ${epochs}`);
@@ -102,14 +120,22 @@ export function benchZoo(argv: string[]): { figures: ZooFigure[]; torchSkipped?:
   const python = process.env.PAIRNET_PYTHON ?? '/usr/bin/python3';
   const torch = hasTorch(python);
   const missing: string[] = [];
-  const figures = names.map((model): ZooFigure => {
-    const p = pairnetEpochs(model, epochs);
+  const kinds = backends(argv);
+  const figures = names.flatMap((model): ZooFigure[] => {
+    const runs = kinds.map(({ make, shared }) => {
+      const backend = make();
+      try {
+        return { backend: backend.name, ...pairnetEpochs(model, epochs, backend) };
+      } finally {
+        if (!shared) backend.dispose();
+      }
+    });
     const t = torch ? torchEpochs(python, model, epochs) : null;
     if (torch && !t) missing.push(model);
-    return {
-      model, pairnetMs: p.ms, pairnetCpuMs: p.cpuMs, torchMs: t?.ms ?? null, torchCpuMs: t?.cpuMs ?? null,
+    return runs.map((p) => ({
+      model, backend: p.backend, pairnetMs: p.ms, pairnetCpuMs: p.cpuMs, torchMs: t?.ms ?? null, torchCpuMs: t?.cpuMs ?? null,
       ratio: t ? p.ms / t.ms : null, cpuRatio: t ? p.cpuMs / t.cpuMs : null,
-    };
+    }));
   });
   if (!torch) return { figures, torchSkipped: `${python} has no torch` };
   return missing.length > 0 ? { figures, torchSkipped: `no twin in tools/twin/twin_models.py for ${missing.join(', ')}` } : { figures };
@@ -117,8 +143,8 @@ export function benchZoo(argv: string[]): { figures: ZooFigure[]; torchSkipped?:
 
 export function formatZooTable({ figures, torchSkipped }: ReturnType<typeof benchZoo>): string {
   const f = (v: number | null, digits = 0): string => (v === null ? '-' : v.toFixed(digits));
-  const rows = figures.map((z) => [z.model, f(z.pairnetMs), f(z.torchMs), f(z.ratio, 2), f(z.pairnetCpuMs), f(z.torchCpuMs), f(z.cpuRatio, 2)]);
-  const head = ['model', 'pairnet ms', 'PyTorch ms', 'ratio', 'pairnet CPU ms', 'PyTorch CPU ms', 'CPU ratio'];
+  const rows = figures.map((z) => [z.model, z.backend, f(z.pairnetMs), f(z.torchMs), f(z.ratio, 2), f(z.pairnetCpuMs), f(z.torchCpuMs), f(z.cpuRatio, 2)]);
+  const head = ['model', 'backend', 'pairnet ms', 'PyTorch ms', 'ratio', 'pairnet CPU ms', 'PyTorch CPU ms', 'CPU ratio'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]): string => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   const note = `${PAIRS} random pairs, batch ${BATCH}, Adam 1e-3, ms per training epoch (median), PyTorch 1.13 on 1 thread`;

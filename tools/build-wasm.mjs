@@ -1,12 +1,12 @@
 // Compiles the AssemblyScript kernels (asm/kernels.ts) to WebAssembly twice — plain SIMD and with
 // relaxed SIMD (fused multiply-add, behind a flag on Node 20) — and embeds both binaries as base64
 // in a TypeScript module, so the engine loads them the same way in Node and in a browser. The typings of the
-// kernels' exports (src/engine/kernels/wasm-exports.ts) are generated from the compiler's declarations.
+// kernels' exports (src/engine/kernels/wasm/exports.ts) are generated from the compiler's declarations.
 import asc from 'assemblyscript/asc';
 import { mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 
-const outTs = 'src/engine/kernels/wasm-binary.ts';
-const exportsTs = 'src/engine/kernels/wasm-exports.ts';
+const outTs = 'src/engine/kernels/wasm/binary.ts';
+const exportsTs = 'src/engine/kernels/wasm/exports.ts';
 mkdirSync('build', { recursive: true });
 
 async function compile(name, features) {

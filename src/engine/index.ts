@@ -18,5 +18,7 @@ export * from './optim/index.js';
 export * from './safetensors.js';
 export * from './modules/slots.js';
 export * from './plan/index.js';
-// The kernel backend handed to plans and optimizers (one instance of the WebAssembly kernels with its memory).
-export { relaxedSimdSupported, wasmKernels, WasmKernels, type KernelVariant } from './kernels/index.js';
+// The kernel backend handed to plans and optimizers (WasmBackend: one instance of the WebAssembly kernels with its memory).
+export {
+  defaultBackend, relaxedSimdSupported, wasmKernels, WasmBackend, type Backend, type KernelVariant,
+} from './kernels/index.js';

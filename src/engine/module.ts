@@ -1,3 +1,4 @@
+import type { Backend } from './kernels/index.js';
 import type { Tensor } from './tensor.js';
 
 /** A learnable parameter: its value and the gradient that backward() accumulates into. */
@@ -49,10 +50,16 @@ export abstract class Module {
 
   /**
    * A container whose own work is routing data to and from its children (PairShared, a model's pair branches)
-   * returns itself with each child run by `run(child)`, so an execution plan can put its compiled children in;
-   * undefined (the default) makes the plan run this module as it is.
+   * returns itself with each child run by `run(child)` and its own kernel calls on `backend`, so an execution plan can
+   * put its compiled children in; undefined (the default) makes the plan run this module as it is (or by on()).
    */
-  routed?(run: (child: Module) => Pass): Pass;
+  routed?(run: (child: Module) => Pass, backend: Backend): Pass;
+
+  /**
+   * A leaf whose passes call kernels (modules/kernel-module.ts) gives them on `backend`, an execution plan's; its own
+   * forward and backward run on defaultBackend().
+   */
+  on?(backend: Backend): Pass;
 
   protected ownParams(): Param[] {
     return [];

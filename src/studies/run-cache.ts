@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { kernelVariant, kernelBinary, type KernelVariant } from '../engine/kernels/index.js';
+import { defaultNativeKernels, kernelVariant, kernelBinary, type KernelVariant } from '../engine/kernels/index.js';
 import type { RunConfig } from '../training/config.js';
 import type { RunRecord } from '../training/record.js';
 import { nodeEnvironment } from '../training/environment.js';
@@ -20,13 +20,17 @@ import { writeFileAtomic } from '../io/atomic-write.js';
 
 const buildIds = new Map<KernelVariant, string>();
 
-/** What a record depends on besides its config: "pairnet 0.1.0 (commit <sha>), wasm-relaxed <hash of the binary>". */
+/**
+ * What a record depends on besides its config: "pairnet 0.1.0 (commit <sha>), wasm-relaxed <hash of the binary>", with
+ * the native kernels named too where the default backend uses them (PAIRNET_BACKEND).
+ */
 export function engineBuild(kernels: KernelVariant): string {
   let id = buildIds.get(kernels);
   if (id === undefined) {
     const commit = nodeEnvironment().commit;
     const binary = createHash('sha256').update(kernelBinary(kernels)).digest('hex').slice(0, 12);
-    id = `pairnet ${PAIRNET_VERSION}${commit ? ` (commit ${commit})` : ''}, wasm-${kernels} ${binary}`;
+    const native = defaultNativeKernels() ? `${defaultNativeKernels()} + ` : '';
+    id = `pairnet ${PAIRNET_VERSION}${commit ? ` (commit ${commit})` : ''}, ${native}wasm-${kernels} ${binary}`;
     buildIds.set(kernels, id);
   }
   return id;

@@ -1,12 +1,12 @@
 import {
   Adadelta, Adam, CosineAnnealingLR, ExponentialLR, MultiStepLR, SGD, StepLR, type LRSchedule, type Optimizer, type Param,
-  type WasmKernels,
+  type Backend,
 } from '../engine/index.js';
 import type { LossConfig, OptimizerConfig, ScheduleConfig } from './config.js';
 
-/** The configured optimizer; `kernels`: the instance whose memory holds its state (Adam's moments). */
-export function makeOptimizer(c: OptimizerConfig, params: Param[], kernels?: WasmKernels): Optimizer {
-  if (c.name === 'adam') return new Adam(params, { lr: c.lr, betas: c.betas, eps: c.eps, weightDecay: c.weightDecay, kernels });
+/** The configured optimizer; `backend`: the one whose memory holds its state (Adam's moments). */
+export function makeOptimizer(c: OptimizerConfig, params: Param[], backend?: Backend): Optimizer {
+  if (c.name === 'adam') return new Adam(params, { lr: c.lr, betas: c.betas, eps: c.eps, weightDecay: c.weightDecay, backend });
   if (c.name === 'sgd') {
     return new SGD(params, { lr: c.lr, momentum: c.momentum, dampening: c.dampening, nesterov: c.nesterov, weightDecay: c.weightDecay });
   }

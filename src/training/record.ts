@@ -39,6 +39,8 @@ export interface Provenance {
   cpu: string | null;
   /** The WebAssembly kernel build: 'relaxed' (fused multiply-adds, may round differently across CPUs) or 'simd'. */
   kernels: 'relaxed' | 'simd';
+  /** The backend when not WebAssembly alone, e.g. 'native-avx512+wasm-relaxed' (GEMM natively); absent on WebAssembly. */
+  backend?: string;
 }
 
 /** Why a run stopped without a result: its loss became NaN or infinite (a diverging run, not a bug to retry). */

@@ -1,4 +1,4 @@
-import { Rng, wasmKernels, type LRSchedule, type Optimizer } from '../engine/index.js';
+import { defaultBackend, Rng, type LRSchedule, type Optimizer } from '../engine/index.js';
 import { kernelVariant } from '../engine/kernels/index.js';
 import { augmentPairs, type MnistSource, type PairSet } from '../data/browser.js';
 import { prepareRunData, type RunData } from '../data/run-data.js';
@@ -55,20 +55,20 @@ export function trainModel(config: RunConfig, hooks: TrainingHooks): TrainedRun 
   validateRunConfig(config);
   const root = new Rng(config.seed);
   // Training and evaluation run on each model's execution plan (its parameters are the model's); the plans and the
-  // optimizers keep state in the kernels' memory until disposed.
-  const kernels = wasmKernels();
+  // optimizers run on one backend and keep state in its memory until disposed.
+  const backend = defaultBackend();
   const members: Member[] = [];
   try {
     const count = config.ensemble ?? 1;
     for (let k = 0; k < count; k++) {
       const rng = k === 0 ? root : root.fork(`member-${k}`);
       const model = buildModel(config.model, config.modelOptions, rng.fork('init'));
-      const net = model.compile({ kernels });
-      const optimizer = makeOptimizer(config.optimizer, model.params(), kernels);
+      const net = model.compile({ backend });
+      const optimizer = makeOptimizer(config.optimizer, model.params(), backend);
       const schedule = makeSchedule(config.schedule, optimizer, config.epochs);
       members.push({ model, net, optimizer, schedule, shuffleRng: rng.fork('shuffle'), augmentRng: rng.fork('augment') });
     }
-    return { ...train(config, hooks, members), model: members[0].model, members: members.map((m) => m.model) };
+    return { ...train(config, hooks, members, backend.name), model: members[0].model, members: members.map((m) => m.model) };
   } finally {
     for (const m of members) {
       m.net.dispose();
@@ -77,7 +77,12 @@ export function trainModel(config: RunConfig, hooks: TrainingHooks): TrainedRun 
   }
 }
 
-function train(config: RunConfig, hooks: TrainingHooks, members: Member[]): Omit<TrainedRun, 'model' | 'members'> {
+/** The record's backend field: absent on WebAssembly alone (as every record before native kernels). */
+function backendField(name: string): { backend?: string } {
+  return name === `wasm-${kernelVariant()}` ? {} : { backend: name };
+}
+
+function train(config: RunConfig, hooks: TrainingHooks, members: Member[], backend: string): Omit<TrainedRun, 'model' | 'members'> {
   const startedAt = new Date().toISOString();
   const source = hooks.loadData(config.data.source);
   const data = prepareRunData(source, config.data, config.seed);
@@ -126,7 +131,7 @@ function train(config: RunConfig, hooks: TrainingHooks, members: Member[]): Omit
   const trainingSeconds = (performance.now() - t0) / 1000;
   const finalTrain = score(data.train);
   if (!finalTest) throw new Error('trainModel: no final evaluation (epochs must be >= 1)');
-  const record = runRecord(config, hooks, members.length, first, source, data, { epochs, finalTrain, finalTest, trainingSeconds, startedAt });
+  const record = runRecord(config, hooks, members.length, first, source, data, { epochs, finalTrain, finalTest, trainingSeconds, startedAt, backend });
   if (members.length > 1 || config.tta) record.members = nets.map((net) => memberMetrics(evaluate(net, data.test)));
   return { record, data };
 }
@@ -139,7 +144,7 @@ function runRecord(
   model: PairModel,
   source: MnistSource,
   data: RunData,
-  r: { epochs: EpochMetrics[]; finalTrain: Evaluation; finalTest: Evaluation; trainingSeconds: number; startedAt: string },
+  r: { epochs: EpochMetrics[]; finalTrain: Evaluation; finalTest: Evaluation; trainingSeconds: number; startedAt: string; backend: string },
 ): RunRecord {
   return {
     pairnetVersion: PAIRNET_VERSION,
@@ -156,7 +161,7 @@ function runRecord(
     },
     trainingSeconds: r.trainingSeconds,
     startedAt: r.startedAt,
-    provenance: { commit: null, node: null, cpu: null, ...hooks.environment, kernels: kernelVariant() },
+    provenance: { commit: null, node: null, cpu: null, ...hooks.environment, kernels: kernelVariant(), ...backendField(r.backend) },
   };
 }
 

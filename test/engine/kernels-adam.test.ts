@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  AdamMoments, adamStep, adamStepReference, reluWasm, WasmKernels, type AdamStepOptions,
+  AdamMoments, type AdamStepOptions, adamStepReference, defaultBackend, reluWasm, WasmBackend,
 } from '../../src/engine/kernels/index.js';
 import { Rng } from '../../src/engine/rng.js';
 
@@ -21,7 +21,7 @@ describe('adamStep (float32 SIMD) vs adamStepReference', () => {
           const o: AdamStepOptions = {
             beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay, stepSize: 1e-3 / (1 - 0.9 ** t), invC2: 1 / Math.sqrt(1 - 0.999 ** t),
           };
-          adamStep(w, g, m, v, o);
+          defaultBackend().adamStep(w, g, m, v, o);
           adamStepReference(w2, g, m2, v2, o);
         }
         // float32 arithmetic against the reference's doubles: each result is a few float32 operations on terms no
@@ -39,7 +39,7 @@ describe('adamStep (float32 SIMD) vs adamStepReference', () => {
 
   it('names a state array that is too short', () => {
     const o: AdamStepOptions = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, stepSize: 1e-3, invC2: 1 };
-    expect(() => adamStep(rand(5, 1), rand(5, 1), new Float32Array(4), new Float32Array(5), o)).toThrow(/adamStep: m has 4 elements, needs 5/);
+    expect(() => defaultBackend().adamStep(rand(5, 1), rand(5, 1), new Float32Array(4), new Float32Array(5), o)).toThrow(/adamStep: m has 4 elements, needs 5/);
   });
 });
 
@@ -49,14 +49,14 @@ describe('AdamMoments (m and v kept in WebAssembly memory)', () => {
   });
 
   it('steps every parameter exactly as adamStep with its own m and v, across calls that reuse the scratch area', () => {
-    const kernels = new WasmKernels('simd');
+    const kernels = new WasmBackend('simd');
     const sizes = [1, 5, 1000, 3];
     const moments = new AdamMoments(kernels, sizes);
     const ws = sizes.map((n) => rand(n, 1));
     const wsWant = ws.map((w) => Float32Array.from(w));
     const ms = sizes.map((n) => new Float32Array(n));
     const vs = sizes.map((n) => new Float32Array(n));
-    const plain = new WasmKernels('simd');
+    const plain = new WasmBackend('simd');
     for (let t = 1; t <= 4; t++) {
       for (let p = 0; p < sizes.length; p++) {
         const g = rand(sizes[p], 0.1);
@@ -69,7 +69,7 @@ describe('AdamMoments (m and v kept in WebAssembly memory)', () => {
   });
 
   it('allocate reuses a released region of the same size, zeroed', () => {
-    const kernels = new WasmKernels('simd');
+    const kernels = new WasmBackend('simd');
     const a = kernels.allocate(10);
     kernels.heap.fill(7, a >> 2, (a >> 2) + 10);
     kernels.release(a, 10);

@@ -2,7 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   addReluReference, addReluWasm, batchnormBackwardReference, batchnormBackwardWasm, batchnormForwardReference, batchnormForwardWasm, relaxedSimdSupported,
-  ResidentRegion, WasmKernels, type NormShape,
+  ResidentRegion, WasmBackend, type NormShape,
 } from '../../src/engine/kernels/index.js';
 import { Rng } from '../../src/engine/rng.js';
 
@@ -12,8 +12,8 @@ afterAll(() => setFlagsFromString('--no-experimental-wasm-relaxed-simd'));
 const rng = new Rng(41);
 const rand = (n: number, scale = 1, shift = 0): Float32Array => Float32Array.from({ length: n }, () => shift + scale * rng.normal());
 
-const variants = (): [string, WasmKernels][] =>
-  (['simd', 'relaxed'] as const).filter((v) => v === 'simd' || relaxedSimdSupported()).map((v) => [v, new WasmKernels(v)]);
+const variants = (): [string, WasmBackend][] =>
+  (['simd', 'relaxed'] as const).filter((v) => v === 'simd' || relaxedSimdSupported()).map((v) => [v, new WasmBackend(v)]);
 
 function expectClose(actual: Float32Array, expected: Float32Array, tol: number, what: string): void {
   expect(actual.length).toBe(expected.length);
@@ -76,7 +76,7 @@ describe('batchnormForward / batchnormBackward vs their references', () => {
   it('the fused ReLU keeps NaN, turns -0 into +0 and passes gradient exactly where its output is not 0', () => {
     const s = { N: 1, C: 1, S: 6 };
     const o = { training: false, relu: true, momentum: 0.1, eps: 0 };
-    for (const [name, k] of [['reference', undefined], ...variants()] as [string, WasmKernels | undefined][]) {
+    for (const [name, k] of [['reference', undefined], ...variants()] as [string, WasmBackend | undefined][]) {
       const x = Float32Array.from([NaN, -0, 0, 1, -1, 2]);
       const [y, xhat, inv] = [new Float32Array(6), new Float32Array(6), new Float32Array(1)];
       const args = [s, o, x, Float32Array.of(1), Float32Array.of(0), Float32Array.of(0), Float32Array.of(1)] as const;

@@ -1,8 +1,8 @@
 import { setFlagsFromString } from 'node:v8';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  convReluBackward, convReluBackwardReference, convReluBackwardWasm, convReluForward, convReluForwardReference,
-  convReluForwardWasm, convReluPlane, relaxedSimdSupported, WasmKernels, type ConvShape, type PoolShape,
+  convReluBackwardReference, convReluBackwardWasm, convReluForwardReference, convReluForwardWasm, convReluPlane,
+  type ConvShape, defaultBackend, type PoolShape, relaxedSimdSupported, WasmBackend,
 } from '../../src/engine/kernels/index.js';
 import { Rng } from '../../src/engine/rng.js';
 
@@ -18,10 +18,10 @@ type Fwd = typeof convReluForwardReference;
 type Bwd = typeof convReluBackwardReference;
 
 const implementations = (): [string, Fwd, Bwd][] => {
-  const out: [string, Fwd, Bwd][] = [['engine', convReluForward, convReluBackward]];
+  const out: [string, Fwd, Bwd][] = [['engine', (...a) => defaultBackend().convReluForward(...a), (...a) => defaultBackend().convReluBackward(...a)]];
   for (const variant of ['simd', 'relaxed'] as const) {
     if (variant === 'relaxed' && !relaxedSimdSupported()) continue;
-    const k = new WasmKernels(variant);
+    const k = new WasmBackend(variant);
     out.push([
       variant,
       (...a) => convReluForwardWasm(k, ...a),
@@ -96,7 +96,7 @@ describe('convReluForward / convReluBackward vs their references', () => {
     const [want, got] = [new Float32Array(n), new Float32Array(n)];
     const [argWant, argGot] = [new Int32Array(n), new Int32Array(n)];
     convReluForwardReference(s, pool, x, w, b, want, argWant);
-    convReluForward(s, pool, x, w, b, got, argGot);
+    defaultBackend().convReluForward(s, pool, x, w, b, got, argGot);
     let worst = 0;
     for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]) / (1 + Math.abs(want[i])));
     expect(worst).toBeLessThan(1e-5);
@@ -107,19 +107,19 @@ describe('convReluForward / convReluBackward vs their references', () => {
     const x = ints(16);
     x[5] = NaN;
     const out = new Float32Array(4), arg = new Int32Array(4);
-    convReluForward(s, { k: 2, stride: 2 }, x, new Float32Array([1]), undefined, out, arg);
+    defaultBackend().convReluForward(s, { k: 2, stride: 2 }, x, new Float32Array([1]), undefined, out, arg);
     expect(out[0]).toBeNaN();
     expect(arg[0]).toBe(5);
     const dw = new Float32Array(1);
-    convReluBackward(s, { k: 2, stride: 2 }, x, new Float32Array([1, 0, 0, 0]), out, arg, new Float32Array([1]), dw, undefined, undefined);
+    defaultBackend().convReluBackward(s, { k: 2, stride: 2 }, x, new Float32Array([1, 0, 0, 0]), out, arg, new Float32Array([1]), dw, undefined, undefined);
     expect(dw[0]).toBeNaN();
   });
 
   it('rejects short buffers, naming them', () => {
     const s: ConvShape = { N: 1, C: 1, H: 4, W: 4, Cout: 2, k: 3, stride: 1, pad: 0 };
     const w = ints(18);
-    expect(() => convReluForward(s, undefined, ints(16), w, undefined, ints(7), undefined)).toThrow(/convReluForward: out has 7 elements, needs 8/);
-    expect(() => convReluForward(s, { k: 2, stride: 2 }, ints(16), w, undefined, ints(2), new Int32Array(1))).toThrow(/argmax has 1 elements, needs 2/);
-    expect(() => convReluBackward(s, undefined, ints(16), ints(8), ints(8), undefined, w, ints(17), undefined, undefined)).toThrow(/gradWeight has 17 elements, needs 18/);
+    expect(() => defaultBackend().convReluForward(s, undefined, ints(16), w, undefined, ints(7), undefined)).toThrow(/convReluForward: out has 7 elements, needs 8/);
+    expect(() => defaultBackend().convReluForward(s, { k: 2, stride: 2 }, ints(16), w, undefined, ints(2), new Int32Array(1))).toThrow(/argmax has 1 elements, needs 2/);
+    expect(() => defaultBackend().convReluBackward(s, undefined, ints(16), ints(8), ints(8), undefined, w, ints(17), undefined, undefined)).toThrow(/gradWeight has 17 elements, needs 18/);
   });
 });

@@ -1,8 +1,8 @@
 import { setFlagsFromString } from 'node:v8';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  conv2dBackward, conv2dBackwardReference, conv2dBackwardWasm, conv2dForward, conv2dForwardReference, conv2dForwardWasm,
-  convDims, convMethod, convMethodFits, WasmKernels, type ConvShape, type KernelVariant,
+  conv2dBackwardReference, conv2dBackwardWasm, conv2dForwardReference, conv2dForwardWasm, convDims, convMethod,
+  convMethodFits, type ConvShape, defaultBackend, type KernelVariant, WasmBackend,
 } from '../../src/engine/kernels/index.js';
 import { Rng } from '../../src/engine/rng.js';
 import { expectClose } from './kernel-checks.js';
@@ -36,7 +36,7 @@ describe('conv2dForward / conv2dBackward vs their references', () => {
   ];
 
   /** Forward and backward of `forward`/`backward` against the references, with and without bias / input gradient. */
-  function checkConv(s: ConvShape, forward: typeof conv2dForward, backward: typeof conv2dBackward, what: string): void {
+  function checkConv(s: ConvShape, forward: typeof conv2dForwardReference, backward: typeof conv2dBackwardReference, what: string): void {
     const [P, ckk] = convDims(s);
     const x = rand(s.N * s.C * s.H * s.W), w = rand(s.Cout * ckk), b = rand(s.Cout);
     for (const withBias of bools) {
@@ -57,12 +57,12 @@ describe('conv2dForward / conv2dBackward vs their references', () => {
   }
 
   it.each(shapes)('match for %o, with and without bias / input gradient', (s) => {
-    checkConv(s, conv2dForward, conv2dBackward, `${convMethod(s, 'forward')}/${convMethod(s, 'backward')}`);
+    checkConv(s, (...a) => defaultBackend().conv2dForward(...a), (...a) => defaultBackend().conv2dBackward(...a), `${convMethod(s, 'forward')}/${convMethod(s, 'backward')}`);
   });
 
   it.each(shapes)('match for %o by each method that applies, in both builds', (s) => {
     for (const variant of variants) {
-      const kernels = new WasmKernels(variant);
+      const kernels = new WasmBackend(variant);
       for (const method of ['winograd', 'direct', 'im2col'] as const) {
         // A pass the method does not fit goes by im2col.
         const [fwd, bwd] = (['forward', 'backward'] as const).map((p) => (convMethodFits(s, p, method) ? method : 'im2col'));
@@ -76,11 +76,11 @@ describe('conv2dForward / conv2dBackward vs their references', () => {
 
   it('rejects bad geometry and short buffers, naming them', () => {
     const s = { N: 1, C: 1, H: 4, W: 4, Cout: 2, k: 3, stride: 1, pad: 0 };
-    expect(() => conv2dForward(s, rand(16), rand(18), undefined, rand(7))).toThrow(/conv2dForward: out has 7 elements, needs 8/);
-    expect(() => conv2dForward({ ...s, k: 5 }, rand(16), rand(50), undefined, rand(8))).toThrow(/does not fit input size 4/);
-    expect(() => conv2dBackward(s, rand(16), rand(8), rand(18), rand(17), undefined, undefined)).toThrow(/gradWeight has 17 elements, needs 18/);
+    expect(() => defaultBackend().conv2dForward(s, rand(16), rand(18), undefined, rand(7))).toThrow(/conv2dForward: out has 7 elements, needs 8/);
+    expect(() => defaultBackend().conv2dForward({ ...s, k: 5 }, rand(16), rand(50), undefined, rand(8))).toThrow(/does not fit input size 4/);
+    expect(() => defaultBackend().conv2dBackward(s, rand(16), rand(8), rand(18), rand(17), undefined, undefined)).toThrow(/gradWeight has 17 elements, needs 18/);
     const strided = { ...s, stride: 2 };
-    expect(() => conv2dForwardWasm(new WasmKernels('simd'), strided, rand(16), rand(18), undefined, rand(2), 'direct')).toThrow(/the direct method does not fit/);
-    expect(() => conv2dForwardWasm(new WasmKernels('simd'), s, rand(16), rand(18), undefined, rand(8), 'winograd')).toThrow(/the winograd method does not fit/);
+    expect(() => conv2dForwardWasm(new WasmBackend('simd'), strided, rand(16), rand(18), undefined, rand(2), 'direct')).toThrow(/the direct method does not fit/);
+    expect(() => conv2dForwardWasm(new WasmBackend('simd'), s, rand(16), rand(18), undefined, rand(8), 'winograd')).toThrow(/the winograd method does not fit/);
   });
 });

@@ -1,8 +1,8 @@
 import { setFlagsFromString } from 'node:v8';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  dropoutForward, dropoutForwardReference, dropoutForwardWasm, multiply, multiplyReference, multiplyWasm,
-  relaxedSimdSupported, WasmKernels,
+  defaultBackend, dropoutForwardReference, dropoutForwardWasm, multiplyReference, multiplyWasm, relaxedSimdSupported,
+  WasmBackend,
 } from '../../src/engine/kernels/index.js';
 import { Rng } from '../../src/engine/rng.js';
 
@@ -19,12 +19,12 @@ function expectSame(actual: Float32Array, expected: Float32Array, what: string):
   }
 }
 
-const kernels = (): [string, typeof dropoutForward, typeof multiply][] => [
-  ['engine', dropoutForward, multiply],
+const kernels = (): [string, typeof dropoutForwardReference, typeof multiplyReference][] => [
+  ['engine', (...a) => defaultBackend().dropoutForward(...a), (...a) => defaultBackend().multiply(...a)],
   ...(['simd', 'relaxed'] as const)
     .filter((v) => v === 'simd' || relaxedSimdSupported())
-    .map((v): [string, typeof dropoutForward, typeof multiply] => {
-      const k = new WasmKernels(v);
+    .map((v): [string, typeof dropoutForwardReference, typeof multiplyReference] => {
+      const k = new WasmBackend(v);
       return [v, (...a) => dropoutForwardWasm(k, ...a), (...a) => multiplyWasm(k, ...a)];
     }),
 ];
@@ -56,7 +56,7 @@ describe('dropoutForward / multiply vs their references', () => {
     for (const keep of [0.5, 0.3]) {
       const seed = Array.from({ length: 16 }, (_, i) => rng.nextUint32() | (i < 4 ? 1 : 0));
       const mask = new Float32Array(n);
-      dropoutForward(seed, keep * 4294967296, 1 / keep, new Float32Array(n).fill(1), new Float32Array(n), mask);
+      defaultBackend().dropoutForward(seed, keep * 4294967296, 1 / keep, new Float32Array(n).fill(1), new Float32Array(n), mask);
       const lanes = [0, 0, 0, 0];
       for (let i = 0; i < n; i++) if (mask[i] !== 0) lanes[i & 3]++;
       for (const kept of lanes) expect(Math.abs(kept / (n / 4) - keep)).toBeLessThan(0.02);
@@ -65,8 +65,8 @@ describe('dropoutForward / multiply vs their references', () => {
 
   it('rejects short outputs', () => {
     const seed = new Array<number>(16).fill(1);
-    expect(() => dropoutForward(seed, 1, 2, rand(5), rand(4), rand(5))).toThrow(/dropoutForward: y has 4 elements, needs 5/);
-    expect(() => dropoutForward([1, 2, 3, 4], 1, 2, rand(5), rand(5), rand(5))).toThrow(/seed has 4 words, needs 16/);
-    expect(() => multiply(rand(5), rand(5), rand(4))).toThrow(/multiply: out has 4 elements, needs 5/);
+    expect(() => defaultBackend().dropoutForward(seed, 1, 2, rand(5), rand(4), rand(5))).toThrow(/dropoutForward: y has 4 elements, needs 5/);
+    expect(() => defaultBackend().dropoutForward([1, 2, 3, 4], 1, 2, rand(5), rand(5), rand(5))).toThrow(/seed has 4 words, needs 16/);
+    expect(() => defaultBackend().multiply(rand(5), rand(5), rand(4))).toThrow(/multiply: out has 4 elements, needs 5/);
   });
 });

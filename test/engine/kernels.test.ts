@@ -1,10 +1,9 @@
 import { setFlagsFromString } from 'node:v8';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  col2im, col2imReference,
-  convOutSize, gemm, maxPool2d, maxPool2dReference, gemmBatched, gemmBatchedReference, gemmReference, im2col, im2colReference, relaxedSimdSupported, relu,
-  reluBackward, reluBackwardReference, reluReference, leakyRelu, leakyReluBackward, leakyReluReference,
-  leakyReluBackwardReference, addRelu, addReluReference, WasmKernels, type KernelVariant,
+  addReluReference, col2imReference, convOutSize, defaultBackend, gemmBatchedReference, gemmReference, im2colReference,
+  type KernelVariant, leakyReluBackwardReference, leakyReluReference, maxPool2dReference, relaxedSimdSupported,
+  reluBackwardReference, reluReference, WasmBackend, gemmWasm, gemmBatchedWasm,
 } from '../../src/engine/kernels/index.js';
 import { Rng } from '../../src/engine/rng.js';
 import { expectClose } from './kernel-checks.js';
@@ -48,9 +47,9 @@ describe('relaxed SIMD detection', () => {
   });
 });
 
-describe.each(variants)('WasmKernels(%s).gemm vs gemmReference', (variant) => {
-  const k = new WasmKernels(variant);
-  const fn: Gemm = (M, N, K, A, B, C, o) => k.gemm(M, N, K, A, B, C, o);
+describe.each(variants)('WasmBackend(%s).gemm vs gemmReference', (variant) => {
+  const k = new WasmBackend(variant);
+  const fn: Gemm = (M, N, K, A, B, C, o) => gemmWasm(k, M, N, K, A, B, C, o);
 
   it('matches on edge shapes: 1, odd sizes, N not a multiple of 8, M not a multiple of the tile, K = 0 and 1', () => {
     for (const M of [1, 2, 5, 6, 7, 11, 13, 30]) {
@@ -87,7 +86,7 @@ describe.each(variants)('WasmKernels(%s).gemm vs gemmReference', (variant) => {
         const before = bigC.slice();
         const want = C.slice();
         gemmReference(M, N, K, A.slice(0, M * K), B.slice(), want, { transA, transB, accumulate: true });
-        k.gemm(M, N, K, A, B, C, { transA, transB, accumulate: true });
+        gemmWasm(k, M, N, K, A, B, C, { transA, transB, accumulate: true });
         expectClose(C.slice(), want, K, `views transA=${transA} transB=${transB}`);
         expect(Array.from(bigC.subarray(0, 5))).toEqual(Array.from(before.subarray(0, 5)));
         expect(Array.from(bigC.subarray(5 + M * N))).toEqual(Array.from(before.subarray(5 + M * N)));
@@ -96,16 +95,16 @@ describe.each(variants)('WasmKernels(%s).gemm vs gemmReference', (variant) => {
   });
 
   it('stays correct across growth of its linear memory (small, large, small)', () => {
-    const kk = new WasmKernels(variant);
-    const f: Gemm = (M, N, K, A, B, C, o) => kk.gemm(M, N, K, A, B, C, o);
+    const kk = new WasmBackend(variant);
+    const f: Gemm = (M, N, K, A, B, C, o) => gemmWasm(kk, M, N, K, A, B, C, o);
     checkAgainstReference(f, 3, 5, 4, false, false, false, `${variant} fresh`);
     checkAgainstReference(f, 700, 300, 40, true, false, true, `${variant} grown`);
     checkAgainstReference(f, 3, 5, 4, false, true, true, `${variant} after growth`);
   });
 });
 
-describe.each(variants)('WasmKernels(%s).gemmBatched vs gemmBatchedReference', (variant) => {
-  const k = new WasmKernels(variant);
+describe.each(variants)('WasmBackend(%s).gemmBatched vs gemmBatchedReference', (variant) => {
+  const k = new WasmBackend(variant);
 
   function check(batch: number, M: number, N: number, K: number, sA: number, sB: number, sC: number, transA: boolean, transB: boolean, accumulate: boolean): void {
     const span = (size: number, stride: number) => (stride === 0 ? size : (batch - 1) * stride + size);
@@ -116,7 +115,7 @@ describe.each(variants)('WasmKernels(%s).gemmBatched vs gemmBatchedReference', (
     const got = C0.slice();
     const opts = { transA, transB, accumulate };
     gemmBatchedReference(batch, M, N, K, A, sA, B, sB, want, sC, opts);
-    k.gemmBatched(batch, M, N, K, A, sA, B, sB, got, sC, opts);
+    gemmBatchedWasm(k, batch, M, N, K, A, sA, B, sB, got, sC, opts);
     expectClose(got, want, batch * K, `${variant} batch=${batch} M=${M} N=${N} K=${K} strides ${sA},${sB},${sC} ${transA},${transB},${accumulate}`);
   }
 
@@ -141,8 +140,8 @@ describe.each(variants)('WasmKernels(%s).gemmBatched vs gemmBatchedReference', (
   });
 
   it('rejects overlapping outputs and short operands', () => {
-    expect(() => k.gemmBatched(2, 2, 2, 2, rand(8), 4, rand(8), 4, rand(8), 3)).toThrow(/strideC 3 would overlap outputs/);
-    expect(() => k.gemmBatched(2, 2, 2, 2, rand(7), 4, rand(8), 4, rand(8), 4)).toThrow(/A has 7 elements, needs 8/);
+    expect(() => gemmBatchedWasm(k, 2, 2, 2, 2, rand(8), 4, rand(8), 4, rand(8), 3)).toThrow(/strideC 3 would overlap outputs/);
+    expect(() => gemmBatchedWasm(k, 2, 2, 2, 2, rand(7), 4, rand(8), 4, rand(8), 4)).toThrow(/A has 7 elements, needs 8/);
   });
 });
 
@@ -152,30 +151,30 @@ describe('gemm (engine entry point)', () => {
       [7200, 12, 9, false, true], [12, 9, 7200, true, false], [5000, 32, 108, false, true],
       [32, 108, 500, true, false], [500, 108, 32, false, false], [50, 10, 100, false, true],
     ];
-    for (const [M, N, K, ta, tb] of shapes) checkAgainstReference(gemm, M, N, K, ta, tb, ta, 'gemm');
+    for (const [M, N, K, ta, tb] of shapes) checkAgainstReference((...a) => defaultBackend().gemm(...a), M, N, K, ta, tb, ta, 'gemm');
   });
 
   it('gemmBatched (engine entry point) matches the reference', () => {
     const A = rand(3 * 20), B = rand(4 * 5), want = rand(3 * 25), got = want.slice();
     gemmBatchedReference(3, 5, 5, 4, A, 20, B, 0, want, 25, { transA: true, accumulate: true });
-    gemmBatched(3, 5, 5, 4, A, 20, B, 0, got, 25, { transA: true, accumulate: true });
+    defaultBackend().gemmBatched(3, 5, 5, 4, A, 20, B, 0, got, 25, { transA: true, accumulate: true });
     expectClose(got, want, 4, 'gemmBatched');
   });
 
   it('leaves C untouched for M = 0 or N = 0 and zeroes it for K = 0', () => {
     const C = Float32Array.of(1, 2, 3);
-    gemm(0, 3, 4, new Float32Array(0), rand(12), C);
-    gemm(3, 0, 4, rand(12), new Float32Array(0), C);
+    defaultBackend().gemm(0, 3, 4, new Float32Array(0), rand(12), C);
+    defaultBackend().gemm(3, 0, 4, rand(12), new Float32Array(0), C);
     expect(Array.from(C)).toEqual([1, 2, 3]);
-    gemm(1, 3, 0, new Float32Array(0), new Float32Array(0), C);
+    defaultBackend().gemm(1, 3, 0, new Float32Array(0), new Float32Array(0), C);
     expect(Array.from(C)).toEqual([0, 0, 0]);
   });
 
   it('rejects operands that are too short and bad dimensions, naming them', () => {
-    expect(() => gemm(2, 2, 2, rand(3), rand(4), rand(4))).toThrow(/A has 3 elements, needs 4/);
-    expect(() => gemm(2, 2, 2, rand(4), rand(4), rand(3))).toThrow(/C has 3 elements, needs 4/);
-    expect(() => gemm(2, -1, 2, rand(4), rand(4), rand(4))).toThrow(/N must be a non-negative integer/);
-    expect(() => gemm(2.5, 1, 2, rand(4), rand(4), rand(4))).toThrow(/M must be a non-negative integer/);
+    expect(() => defaultBackend().gemm(2, 2, 2, rand(3), rand(4), rand(4))).toThrow(/A has 3 elements, needs 4/);
+    expect(() => defaultBackend().gemm(2, 2, 2, rand(4), rand(4), rand(3))).toThrow(/C has 3 elements, needs 4/);
+    expect(() => defaultBackend().gemm(2, -1, 2, rand(4), rand(4), rand(4))).toThrow(/N must be a non-negative integer/);
+    expect(() => defaultBackend().gemm(2.5, 1, 2, rand(4), rand(4), rand(4))).toThrow(/M must be a non-negative integer/);
   });
 });
 
@@ -192,13 +191,13 @@ describe('im2col / col2im vs their references', () => {
     const want = new Float32Array(rows * C * k * k);
     const got = rand(want.length); // stale content must be overwritten
     im2colReference(x, N, C, H, W, k, stride, pad, want);
-    im2col(x, N, C, H, W, k, stride, pad, got);
+    defaultBackend().im2col(x, N, C, H, W, k, stride, pad, got);
     expectSame(got, want, 'im2col');
     const cols = rand(want.length);
     const dxWant = new Float32Array(x.length);
     const dxGot = rand(x.length);
     col2imReference(cols, N, C, H, W, k, stride, pad, dxWant);
-    col2im(cols, N, C, H, W, k, stride, pad, dxGot);
+    defaultBackend().col2im(cols, N, C, H, W, k, stride, pad, dxGot);
     expectClose(dxGot, dxWant, 0, 'col2im');
   });
 
@@ -211,7 +210,7 @@ describe('im2col / col2im vs their references', () => {
     const before = big.slice();
     const want = new Float32Array(out.length);
     im2colReference(x, N, C, H, W, k, 1, 0, want);
-    im2col(x, N, C, H, W, k, 1, 0, out);
+    defaultBackend().im2col(x, N, C, H, W, k, 1, 0, out);
     expectSame(out, want, 'im2col view');
     expect(Array.from(big.subarray(0, 4))).toEqual(Array.from(before.subarray(0, 4)));
     expect(Array.from(big.subarray(4 + out.length))).toEqual(Array.from(before.subarray(4 + out.length)));
@@ -219,16 +218,16 @@ describe('im2col / col2im vs their references', () => {
     const dxWant = new Float32Array(dx.length);
     col2imReference(want, N, C, H, W, k, 1, 0, dxWant);
     const tail = Array.from(bigX.subarray(3 + dx.length));
-    col2im(want, N, C, H, W, k, 1, 0, dx);
+    defaultBackend().col2im(want, N, C, H, W, k, 1, 0, dx);
     expectClose(dx.slice(), dxWant, 0, 'col2im view');
     expect(Array.from(bigX.subarray(3 + dx.length))).toEqual(tail);
   });
 
   it('rejects impossible geometry and short buffers, naming them', () => {
-    expect(() => im2col(rand(9), 1, 1, 3, 3, 5, 1, 0, rand(100))).toThrow(/kernel 5, stride 1, padding 0 does not fit input size 3/);
-    expect(() => im2col(rand(9), 1, 1, 3, 3, 3, 1, 0, rand(8))).toThrow(/im2col: out has 8 elements, needs 9/);
-    expect(() => col2im(rand(9), 1, 1, 3, 3, 3, 1, 0, rand(4))).toThrow(/col2im: gradInput has 4 elements, needs 9/);
-    expect(() => im2col(rand(9), 1, 1, 3, 3, 3, 0, 0, rand(9))).toThrow(/stride 0/);
+    expect(() => defaultBackend().im2col(rand(9), 1, 1, 3, 3, 5, 1, 0, rand(100))).toThrow(/kernel 5, stride 1, padding 0 does not fit input size 3/);
+    expect(() => defaultBackend().im2col(rand(9), 1, 1, 3, 3, 3, 1, 0, rand(8))).toThrow(/im2col: out has 8 elements, needs 9/);
+    expect(() => defaultBackend().col2im(rand(9), 1, 1, 3, 3, 3, 1, 0, rand(4))).toThrow(/col2im: gradInput has 4 elements, needs 9/);
+    expect(() => defaultBackend().im2col(rand(9), 1, 1, 3, 3, 3, 0, 0, rand(9))).toThrow(/stride 0/);
   });
 });
 
@@ -243,14 +242,14 @@ describe('relu / reluBackward / leakyRelu / leakyReluBackward vs their reference
       const got = rand(n + 2); // longer output: the tail must stay as it was
       const tail = Array.from(got.subarray(n));
       reluReference(x, want);
-      relu(x, got);
+      defaultBackend().relu(x, got);
       expectSame(got.subarray(0, n), want, `relu n=${n}`);
       expect(Array.from(got.subarray(n))).toEqual(tail);
       const dy = rand(n);
       const dxWant = new Float32Array(n);
       const dxGot = rand(n);
       reluBackwardReference(want, dy, dxWant);
-      reluBackward(want, dy, dxGot);
+      defaultBackend().reluBackward(want, dy, dxGot);
       expectSame(dxGot, dxWant, `reluBackward n=${n}`);
     }
   });
@@ -263,14 +262,14 @@ describe('relu / reluBackward / leakyRelu / leakyReluBackward vs their reference
         for (let i = 0; i < Math.min(n, special.length); i++) x[i] = special[i];
         const [want, got, dy, dxWant, dxGot] = [new Float32Array(n), rand(n), rand(n), new Float32Array(n), rand(n)];
         leakyReluReference(slope, x, want);
-        leakyRelu(slope, x, got);
+        defaultBackend().leakyRelu(slope, x, got);
         expectSame(got, want, `leakyRelu slope=${slope} n=${n}`);
         leakyReluBackwardReference(slope, x, dy, dxWant);
-        leakyReluBackward(slope, x, dy, dxGot);
+        defaultBackend().leakyReluBackward(slope, x, dy, dxGot);
         expectSame(dxGot, dxWant, `leakyReluBackward slope=${slope} n=${n}`);
       }
     }
-    expect(() => leakyReluBackward(0.1, rand(4), rand(5), rand(5))).toThrow(/leakyReluBackward: x has 4 elements, needs 5/);
+    expect(() => defaultBackend().leakyReluBackward(0.1, rand(4), rand(5), rand(5))).toThrow(/leakyReluBackward: x has 4 elements, needs 5/);
   });
 
   it('addRelu matches bit for bit with and without the ReLU, with NaN, -0 and +-Infinity', () => {
@@ -281,16 +280,16 @@ describe('relu / reluBackward / leakyRelu / leakyReluBackward vs their reference
       for (const withRelu of [false, true]) {
         const [want, got] = [new Float32Array(n), rand(n)];
         addReluReference(withRelu, a, b, want);
-        addRelu(withRelu, a, b, got);
+        defaultBackend().addRelu(withRelu, a, b, got);
         expectSame(got, want, `addRelu relu=${withRelu} n=${n}`);
       }
     }
-    expect(() => addRelu(true, rand(5), rand(4), rand(5))).toThrow(/addRelu: b has 4 elements, needs 5/);
+    expect(() => defaultBackend().addRelu(true, rand(5), rand(4), rand(5))).toThrow(/addRelu: b has 4 elements, needs 5/);
   });
 
   it('rejects short outputs', () => {
-    expect(() => relu(rand(5), rand(4))).toThrow(/relu: y has 4 elements, needs 5/);
-    expect(() => reluBackward(rand(5), rand(5), rand(4))).toThrow(/reluBackward: dx has 4 elements, needs 5/);
+    expect(() => defaultBackend().relu(rand(5), rand(4))).toThrow(/relu: y has 4 elements, needs 5/);
+    expect(() => defaultBackend().reluBackward(rand(5), rand(5), rand(4))).toThrow(/reluBackward: dx has 4 elements, needs 5/);
   });
 });
 
@@ -305,13 +304,13 @@ describe('maxPool2d vs its reference', () => {
     const want = new Float32Array(n), got = rand(n);
     const argWant = new Int32Array(n), argGot = new Int32Array(n).fill(-1);
     maxPool2dReference(planes, H, W, k, stride, x, want, argWant);
-    maxPool2d(planes, H, W, k, stride, x, got, argGot);
+    defaultBackend().maxPool2d(planes, H, W, k, stride, x, got, argGot);
     expectSame(got, want, 'maxPool2d');
     expect(Array.from(argGot)).toEqual(Array.from(argWant));
   });
 
   it('rejects short outputs', () => {
-    expect(() => maxPool2d(1, 4, 4, 2, 2, rand(16), rand(3), new Int32Array(4))).toThrow(/maxPool2d: out has 3 elements, needs 4/);
-    expect(() => maxPool2d(1, 4, 4, 2, 2, rand(16), rand(4), new Int32Array(3))).toThrow(/maxPool2d: argmax has 3 elements, needs 4/);
+    expect(() => defaultBackend().maxPool2d(1, 4, 4, 2, 2, rand(16), rand(3), new Int32Array(4))).toThrow(/maxPool2d: out has 3 elements, needs 4/);
+    expect(() => defaultBackend().maxPool2d(1, 4, 4, 2, 2, rand(16), rand(4), new Int32Array(3))).toThrow(/maxPool2d: argmax has 3 elements, needs 4/);
   });
 });

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  dropoutForward, dropoutForwardReference, dropoutForwardWasm, relaxedSimdSupported, WasmKernels,
+  defaultBackend, dropoutForwardReference, dropoutForwardWasm, relaxedSimdSupported, WasmBackend,
 } from '../../src/engine/kernels/index.js';
 import { Dropout } from '../../src/engine/modules/dropout.js';
 import { Rng, splitmix32 } from '../../src/engine/rng.js';
@@ -56,13 +56,13 @@ describe('PRNG known answers (reference C code)', () => {
   });
 });
 
-const kernels = (): [string, typeof dropoutForward][] => [
+const kernels = (): [string, typeof dropoutForwardReference][] => [
   ['reference', dropoutForwardReference],
-  ['engine', dropoutForward],
+  ['engine', (...a) => defaultBackend().dropoutForward(...a)],
   ...(['simd', 'relaxed'] as const)
     .filter((v) => v === 'simd' || relaxedSimdSupported())
-    .map((v): [string, typeof dropoutForward] => {
-      const k = new WasmKernels(v);
+    .map((v): [string, typeof dropoutForwardReference] => {
+      const k = new WasmBackend(v);
       return [v, (...a) => dropoutForwardWasm(k, ...a)];
     }),
 ];

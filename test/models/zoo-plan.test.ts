@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Rng, zeros, type Tensor } from '../../src/engine/index.js';
+import { Rng, zeros, type Backend, type Tensor } from '../../src/engine/index.js';
+import { kernelVariant, NativeBackend, nativeStatus } from '../../src/engine/kernels/index.js';
 import type { PairGrads, PairModel, PairOutputs } from '../../src/models/model.js';
 import { buildModel, ZOO } from '../../src/models/registry.js';
 
@@ -7,7 +8,8 @@ import { buildModel, ZOO } from '../../src/models/registry.js';
  * Every zoo model on its execution plan (model.compile()) against its modules' own forward and backward, the
  * reference: two training steps (outputs, every parameter gradient, BatchNorm's running statistics) then an
  * evaluation forward. The plan's fused kernels sum in other orders (Winograd, the sparse pooled backward), so values
- * agree to float32 rounding, not bit for bit.
+ * agree to float32 rounding, not bit for bit. Where the native addon is built, the plans run on NativeBackend too
+ * (its GEMM, the Linear layers', sums in yet another order).
  */
 const TOL = 1e-4;
 
@@ -28,10 +30,16 @@ function expectClose(got: number[][], want: number[][], what: string): void {
   expect(worst, what).toBeLessThanOrEqual(TOL);
 }
 
-describe('zoo models: the execution plan against the modules', () => {
+const backends: [string, (() => Backend) | undefined][] = [
+  ['the default backend', undefined],
+  ...(nativeStatus().available ? [['NativeBackend', () => new NativeBackend(kernelVariant())] as [string, () => Backend]] : []),
+];
+
+describe.each(backends)('zoo models: the execution plan on %s against the modules', (_, make) => {
   it.each(ZOO.map((e) => e.name))('%s: training steps and evaluation', (name) => {
     const [reference, model] = [buildModel(name, {}, new Rng(7)), buildModel(name, {}, new Rng(7))];
-    const plan = model.compile();
+    const backend = make?.();
+    const plan = model.compile(backend && { backend });
     try {
       const rng = new Rng(3);
       const b = 6;
@@ -53,6 +61,7 @@ describe('zoo models: the execution plan against the modules', () => {
       expectClose(outputs(plan.forward(x, false)), outputs(reference.forward(x, false)), `${name} evaluation`);
     } finally {
       plan.dispose();
+      backend?.dispose();
     }
   });
 });

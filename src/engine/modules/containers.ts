@@ -1,4 +1,4 @@
-import { addRelu } from '../kernels/index.js';
+import { defaultBackend, type Backend } from '../kernels/index.js';
 import { Module, type Pass } from '../module.js';
 import { inPieces } from './activations.js';
 import { numel, sameShape, shapeString, type Tensor } from '../tensor.js';
@@ -74,9 +74,9 @@ export class Sequential extends Module {
   }
 }
 
-/** y[i] = a[i] + b[i] (then max(y[i], 0) when relu), in kernel calls of bounded size. */
-export function addInto(relu: boolean, a: Float32Array, b: Float32Array, y: Float32Array): void {
-  inPieces(y.length, (at, end) => addRelu(relu, a.subarray(at, end), b.subarray(at, end), y.subarray(at, end)));
+/** y[i] = a[i] + b[i] (then max(y[i], 0) when relu), in kernel calls of bounded size on `backend`. */
+export function addInto(backend: Backend, relu: boolean, a: Float32Array, b: Float32Array, y: Float32Array): void {
+  inPieces(y.length, (at, end) => backend.addRelu(relu, a.subarray(at, end), b.subarray(at, end), y.subarray(at, end)));
 }
 
 /** A Residual's children, as modules or compiled. */
@@ -118,30 +118,30 @@ export class Residual extends Module {
   }
 
   forward(x: Tensor, training = this.training): Tensor {
-    return this.forwardThrough(this, x, training);
+    return this.forwardThrough(this, defaultBackend(), x, training);
   }
 
   backward(gradOut: Tensor): Tensor {
-    return this.backwardThrough(this, gradOut);
+    return this.backwardThrough(this, defaultBackend(), gradOut);
   }
 
-  override routed(run: (child: Module) => Pass): Pass {
+  override routed(run: (child: Module) => Pass, backend: Backend): Pass {
     const c: Children = { body: run(this.body), shortcut: this.shortcut && run(this.shortcut), after: this.after && run(this.after) };
-    return { forward: (x, training) => this.forwardThrough(c, x, training), backward: (g) => this.backwardThrough(c, g) };
+    return { forward: (x, training) => this.forwardThrough(c, backend, x, training), backward: (g) => this.backwardThrough(c, backend, g) };
   }
 
-  private forwardThrough(c: Children, x: Tensor, training: boolean): Tensor {
+  private forwardThrough(c: Children, backend: Backend, x: Tensor, training: boolean): Tensor {
     const b = child('body', () => c.body.forward(x, training));
     const shortcut = c.shortcut;
     const s = shortcut ? child('shortcut', () => shortcut.forward(x, training)) : x;
     this.checkShapes(b.shape, s.shape);
     const sum = (this.sum = this.sumSlots.get(b.shape));
-    addInto(false, b.data, s.data, sum.data);
+    addInto(backend, false, b.data, s.data, sum.data);
     const after = c.after;
     return after ? child('after', () => after.forward(sum, training)) : sum;
   }
 
-  private backwardThrough(c: Children, gradOut: Tensor): Tensor {
+  private backwardThrough(c: Children, backend: Backend, gradOut: Tensor): Tensor {
     const after = c.after;
     const g = after ? child('after', () => after.backward(gradOut)) : gradOut;
     expectGradShape(this, g.shape, this.sum?.shape);
@@ -149,7 +149,7 @@ export class Residual extends Module {
     const shortcut = c.shortcut;
     const gs = shortcut ? child('shortcut', () => shortcut.backward(g)) : g;
     const gradIn = this.gradInSlots.get(gb.shape);
-    addInto(false, gb.data, gs.data, gradIn.data);
+    addInto(backend, false, gb.data, gs.data, gradIn.data);
     return gradIn;
   }
 

@@ -1,8 +1,9 @@
-import { conv2dBackward, conv2dForward, type ConvShape } from '../kernels/index.js';
+import type { Backend, ConvShape } from '../kernels/index.js';
 import { pytorchDefaultInit } from '../init.js';
-import { Module, type Param } from '../module.js';
+import type { Param } from '../module.js';
 import type { Rng } from '../rng.js';
 import { zeros, type Tensor } from '../tensor.js';
+import { KernelModule } from './kernel-module.js';
 import { TensorSlots } from './slots.js';
 import { expectGradShape, shapeError } from './shape-check.js';
 
@@ -36,7 +37,7 @@ const COL_LIMIT = 1 << 20;
  * weight gradient sums images. Output and input-gradient buffers are owned by the module and
  * overwritten by the next call.
  */
-export class Conv2d extends Module {
+export class Conv2d extends KernelModule {
   readonly weight: Param;
   readonly bias: Param | undefined;
   readonly stride: number;
@@ -115,17 +116,17 @@ export class Conv2d extends Module {
     return [g.n, this.outChannels, g.outH, g.outW];
   }
 
-  forward(x: Tensor): Tensor {
+  protected forwardOn(backend: Backend, x: Tensor): Tensor {
     const g = this.geometry(x);
     const out = (this.out = this.outSlots.get([g.n, this.outChannels, g.outH, g.outW]));
     this.input = x;
     const w = this.weight.value.data;
     const b = this.bias?.value.data;
-    this.chunks(g, g.outH * g.outW, (s, inAt, outAt) => conv2dForward(s, x.data.subarray(inAt), w, b, out.data.subarray(outAt)));
+    this.chunks(g, g.outH * g.outW, (s, inAt, outAt) => backend.conv2dForward(s, x.data.subarray(inAt), w, b, out.data.subarray(outAt)));
     return out;
   }
 
-  backward(gradOut: Tensor): Tensor {
+  protected backwardOn(backend: Backend, gradOut: Tensor): Tensor {
     expectGradShape(this, gradOut.shape, this.out?.shape);
     const g = this.geom as ConvGeometry;
     const x = (this.input as Tensor).data;
@@ -137,7 +138,7 @@ export class Conv2d extends Module {
     const db = this.bias?.grad.data;
     const gy = gradOut.data;
     this.chunks(g, g.outH * g.outW, (s, inAt, outAt) =>
-      conv2dBackward(s, x.subarray(inAt), gy.subarray(outAt), w, dw, db, dx?.subarray(inAt)),
+      backend.conv2dBackward(s, x.subarray(inAt), gy.subarray(outAt), w, dw, db, dx?.subarray(inAt)),
     );
     return gradIn;
   }

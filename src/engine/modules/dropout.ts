@@ -1,7 +1,7 @@
-import { DROPOUT_SEED_WORDS, dropoutForward, multiply } from '../kernels/index.js';
-import { Module } from '../module.js';
+import { DROPOUT_SEED_WORDS, type Backend } from '../kernels/index.js';
 import type { Rng } from '../rng.js';
 import type { Tensor } from '../tensor.js';
+import { KernelModule } from './kernel-module.js';
 import { float32Slots, TensorSlots } from './slots.js';
 import { expectGradShape } from './shape-check.js';
 
@@ -10,7 +10,7 @@ import { expectGradShape } from './shape-check.js';
  * 1/(1-p), with the mask drawn from `rng`; in eval mode it is the identity (returns its input and, in backward,
  * the incoming gradient, without copying). `rng` is public so a check can re-seed it to reuse one mask.
  */
-export class Dropout extends Module {
+export class Dropout extends KernelModule {
   private mask: Float32Array = new Float32Array(0);
   private readonly maskSlots = float32Slots();
   private readonly outSlots = new TensorSlots();
@@ -31,7 +31,7 @@ export class Dropout extends Module {
     return `Dropout(p=${this.p})`;
   }
 
-  forward(x: Tensor, training = this.training): Tensor {
+  protected forwardOn(backend: Backend, x: Tensor, training: boolean): Tensor {
     this.lastTraining = training;
     this.outShape = x.shape;
     if (!training || this.p === 0) return x;
@@ -48,15 +48,15 @@ export class Dropout extends Module {
     // of each stream is odd, so no stream starts from the all-zero state.
     const seed = this.seed;
     for (let i = 0; i < seed.length; i++) seed[i] = this.rng.nextUint32() | (i < 4 ? 1 : 0);
-    dropoutForward(seed, threshold, scale, x.data, out.data, this.mask);
+    backend.dropoutForward(seed, threshold, scale, x.data, out.data, this.mask);
     return out;
   }
 
-  backward(gradOut: Tensor): Tensor {
+  protected backwardOn(backend: Backend, gradOut: Tensor): Tensor {
     expectGradShape(this, gradOut.shape, this.outShape);
     if (!this.lastTraining || this.p === 0) return gradOut;
     const gradIn = this.gradInSlots.get(gradOut.shape);
-    multiply(gradOut.data, this.mask, gradIn.data);
+    backend.multiply(gradOut.data, this.mask, gradIn.data);
     return gradIn;
   }
 }

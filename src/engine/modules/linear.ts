@@ -1,8 +1,9 @@
-import { gemm } from '../kernels/index.js';
+import type { Backend } from '../kernels/index.js';
 import { pytorchDefaultInit } from '../init.js';
-import { Module, type Param } from '../module.js';
+import type { Param } from '../module.js';
 import type { Rng } from '../rng.js';
 import { zeros, type Tensor } from '../tensor.js';
+import { KernelModule } from './kernel-module.js';
 import { TensorSlots } from './slots.js';
 import { expectGradShape, expectShape } from './shape-check.js';
 
@@ -11,7 +12,7 @@ import { expectGradShape, expectShape } from './shape-check.js';
  * The returned output and input-gradient tensors are buffers owned by the module: the next forward/backward
  * overwrites them, so copy anything you need to keep across steps.
  */
-export class Linear extends Module {
+export class Linear extends KernelModule {
   readonly weight: Param;
   readonly bias: Param | undefined;
   private input: Tensor | undefined;
@@ -42,12 +43,12 @@ export class Linear extends Module {
     return this.bias ? [this.weight, this.bias] : [this.weight];
   }
 
-  forward(x: Tensor): Tensor {
+  protected forwardOn(backend: Backend, x: Tensor): Tensor {
     expectShape(this, x.shape, [null, this.inFeatures], ['N', 'in']);
     const n = x.shape[0];
     const out = (this.out = this.outSlots.get([n, this.outFeatures]));
     this.input = x;
-    gemm(n, this.outFeatures, this.inFeatures, x.data, this.weight.value.data, out.data, { transB: true });
+    backend.gemm(n, this.outFeatures, this.inFeatures, x.data, this.weight.value.data, out.data, { transB: true });
     if (this.bias) {
       const b = this.bias.value.data;
       const y = out.data;
@@ -60,14 +61,14 @@ export class Linear extends Module {
     return out;
   }
 
-  backward(gradOut: Tensor): Tensor {
+  protected backwardOn(backend: Backend, gradOut: Tensor): Tensor {
     expectGradShape(this, gradOut.shape, this.out?.shape);
     const x = this.input as Tensor;
     const n = x.shape[0];
     const f = this.outFeatures;
     const g = gradOut.data;
     // dW[out,in] += gy^T[out,N] x[N,in]
-    gemm(f, this.inFeatures, n, g, x.data, this.weight.grad.data, { transA: true, accumulate: true });
+    backend.gemm(f, this.inFeatures, n, g, x.data, this.weight.grad.data, { transA: true, accumulate: true });
     if (this.bias) {
       const db = this.bias.grad.data;
       for (let i = 0; i < n; i++) {
@@ -77,7 +78,7 @@ export class Linear extends Module {
     }
     // dx[N,in] = gy[N,out] W[out,in]
     const gradIn = this.gradInSlots.get(x.shape);
-    gemm(n, this.inFeatures, f, g, this.weight.value.data, gradIn.data);
+    backend.gemm(n, this.inFeatures, f, g, this.weight.value.data, gradIn.data);
     return gradIn;
   }
 }

@@ -1,5 +1,5 @@
-import { maxPool2d } from '../kernels/index.js';
-import { Module } from '../module.js';
+import { defaultBackend, type Backend } from '../kernels/index.js';
+import { Module, type Pass } from '../module.js';
 import type { Tensor } from '../tensor.js';
 import { int32Slots, TensorSlots } from './slots.js';
 import { expectGradShape, shapeError } from './shape-check.js';
@@ -67,6 +67,15 @@ export class MaxPool2d extends Pool2d {
   }
 
   forward(x: Tensor): Tensor {
+    return this.forwardOn(defaultBackend(), x);
+  }
+
+  /** The forward pass on `backend` (an execution plan's); backward is a scatter in JS. */
+  override on(backend: Backend): Pass {
+    return { forward: (x) => this.forwardOn(backend, x), backward: (g) => this.backward(g) };
+  }
+
+  private forwardOn(backend: Backend, x: Tensor): Tensor {
     const shape = this.outputShape(x);
     const out = (this.out = this.outSlots.get(shape));
     const [n, c, h, w] = x.shape;
@@ -78,7 +87,7 @@ export class MaxPool2d extends Pool2d {
       const planes = Math.min(chunk, n * c - first);
       const inAt = first * h * w;
       const outAt = first * outPlane;
-      maxPool2d(planes, h, w, this.kernel, this.stride, x.data.subarray(inAt), out.data.subarray(outAt), arg.subarray(outAt));
+      backend.maxPool2d(planes, h, w, this.kernel, this.stride, x.data.subarray(inAt), out.data.subarray(outAt), arg.subarray(outAt));
       // The kernel's argmax is the flat index within its planes.
       if (inAt > 0) for (let i = outAt; i < outAt + planes * outPlane; i++) arg[i] += inAt;
     }

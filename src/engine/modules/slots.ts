@@ -6,7 +6,7 @@ const SLOTS = 3;
 /**
  * Buffers for the last few shapes (or lengths) a module saw, most recent first. Training and evaluation alternate
  * between batch sizes (e.g. 64 pairs, a last partial batch of 40, and 500 for evaluation); with one buffer per role
- * every switch would allocate again, and first-touching fresh memory measured 70-230 ms per 100 MB here, per epoch.
+ * every switch would allocate again, and first-touching fresh memory costs time every epoch.
  * A returned buffer is overwritten by the next call that asks for the same shape.
  */
 class Slots<T> {

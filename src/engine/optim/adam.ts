@@ -1,4 +1,4 @@
-import { AdamMoments, wasmKernels, type WasmKernels } from '../kernels/index.js';
+import { defaultBackend, type AdamState, type Backend } from '../kernels/index.js';
 import type { Param } from '../module.js';
 import { Optimizer, checkNonNegative } from './optimizer.js';
 
@@ -7,8 +7,8 @@ export interface AdamOptions {
   betas?: [number, number];
   eps?: number;
   weightDecay?: number;
-  /** The kernel instance whose memory holds the moments (default: the shared one). */
-  kernels?: WasmKernels;
+  /** The backend whose memory holds the moments and that runs the steps (default: defaultBackend()). */
+  backend?: Backend;
 }
 
 /**
@@ -23,8 +23,8 @@ export class Adam extends Optimizer {
   weightDecay: number;
   /** Number of steps taken (PyTorch's state['step']). */
   stepCount = 0;
-  /** m and v of every parameter, kept in WebAssembly memory (only the kernel reads them). */
-  private readonly moments: AdamMoments;
+  /** m and v of every parameter, kept in the backend's memory (only its kernel reads them). */
+  private readonly moments: AdamState;
 
   constructor(params: Param[], options: AdamOptions = {}) {
     super('Adam', params, options.lr ?? 1e-3);
@@ -36,7 +36,7 @@ export class Adam extends Optimizer {
     }
     checkNonNegative('Adam', 'eps', this.eps);
     checkNonNegative('Adam', 'weightDecay', this.weightDecay);
-    this.moments = new AdamMoments(options.kernels ?? wasmKernels(), this.params.map((p) => p.value.data.length));
+    this.moments = (options.backend ?? defaultBackend()).adamMoments(this.params.map((p) => p.value.data.length));
   }
 
   override dispose(): void {

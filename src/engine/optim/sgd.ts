@@ -41,7 +41,7 @@ export class SGD extends Optimizer {
   step(): void {
     const { lr, momentum, weightDecay, nesterov, started } = this;
     const keep = 1 - this.dampening;
-    // One loop per case: a loop-invariant flag tested inside the loop makes V8's loop ~4x slower.
+    // One loop per case: a loop-invariant flag tested inside the loop makes V8's loop several times slower.
     for (let p = 0; p < this.params.length; p++) {
       const w = this.params[p].value.data;
       const grad = this.params[p].grad.data;

@@ -5,7 +5,7 @@
  * in its body's chain) and evaluation in chunks. The modules hold the parameters and buffers; the plan holds what its
  * passes keep between forward and backward, and gives its WebAssembly memory back on dispose().
  */
-import { ResidentRegion, wasmKernels, type WasmKernels } from '../kernels/index.js';
+import { defaultBackend, ResidentRegion, type Backend } from '../kernels/index.js';
 import type { Module, Pass } from '../module.js';
 import { ReLU } from '../modules/activations.js';
 import { Residual, Sequential } from '../modules/containers.js';
@@ -16,14 +16,14 @@ import type { Planner } from './planner.js';
 import { ChainedResidual } from './residual.js';
 
 export interface PlanOptions {
-  /** The kernel instance the plan runs on (default: the shared one). */
-  kernels?: WasmKernels;
+  /** The backend the plan runs on, every module of it (default: defaultBackend()). */
+  backend?: Backend;
 }
 
 /** A compiled module tree: forward(x, training) then backward(gradOut), as the module's. */
 export interface Plan extends Pass {
-  readonly kernels: WasmKernels;
-  /** Releases the plan's WebAssembly memory; the plan must not be used after. */
+  readonly backend: Backend;
+  /** Releases what the plan holds in its backend's memory; the plan must not be used after. */
   dispose(): void;
 }
 
@@ -49,20 +49,20 @@ class SequentialSteps implements Pass {
   }
 }
 
-export function compile(module: Module, { kernels = wasmKernels() }: PlanOptions = {}): Plan {
+export function compile(module: Module, { backend = defaultBackend() }: PlanOptions = {}): Plan {
   const owned: { dispose(): void }[] = [];
   const planner: Planner = {
-    kernels,
+    backend,
     compile: (m) => compileModule(planner, m),
     own: (x) => {
       owned.push(x);
       return x;
     },
-    region: () => planner.own(new ResidentRegion(kernels)),
+    region: () => planner.own(new ResidentRegion(backend)),
   };
   const root = compileModule(planner, module);
   return {
-    kernels,
+    backend,
     forward: (x, training) => root.forward(x, training),
     backward: (g) => root.backward(g),
     dispose: () => {
@@ -79,7 +79,8 @@ function compileModule(planner: Planner, m: Module): Pass {
     const plain = !m.shortcut && (!m.after || m.after instanceof ReLU);
     const chain = plain && body instanceof SequentialSteps ? body.soleChain() : undefined;
     if (chain) return new ChainedResidual(m, chain);
-    return m.routed((child) => (child === m.body ? body : planner.compile(child)));
+    return m.routed((child) => (child === m.body ? body : planner.compile(child)), planner.backend);
   }
-  return m.routed ? m.routed(planner.compile) : m;
+  if (m.routed) return m.routed(planner.compile, planner.backend);
+  return m.on ? m.on(planner.backend) : m;
 }

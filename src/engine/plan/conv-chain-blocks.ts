@@ -1,8 +1,5 @@
 /** The blocks of a ConvChain (conv-chain.ts) and their passes on byte offsets of WebAssembly memory. */
-import {
-  conv2dBackwardAt, conv2dForwardAt, convReluBackwardAt, convReluForwardAt, type ConvShape, type NormShape, type PoolShape,
-  type WasmKernels,
-} from '../kernels/index.js';
+import type { Backend, ConvShape, NormShape, PoolShape } from '../kernels/index.js';
 import type { Module } from '../module.js';
 import type { BatchNorm2d } from '../modules/batchnorm.js';
 import type { Conv2d } from '../modules/conv.js';
@@ -18,7 +15,7 @@ export interface ConvBlock {
   reluName?: string;
   pool?: [string, MaxPool2d];
   bn?: [string, BatchNorm2d];
-  /** The BatchNorm's passes on the kernels' memory (with bn). */
+  /** The BatchNorm's passes on the backend's memory (with bn). */
   norm?: NormAt;
   /** The children the block stands for, in order (a backward after an evaluation forward runs them). */
   modules: [string, Module][];
@@ -62,9 +59,9 @@ export function chainGeometry(blocks: ConvBlock[], shape: readonly number[], tra
 }
 
 /**
- * Byte offsets of one pass's transient operands, in the kernels' scratch area (reused by every call, so they stay
+ * Byte offsets of one pass's transient operands, in the backend's scratch area (reused by every call, so they stay
  * in cache, unlike the chain's resident region): `pre` the conv output before a BatchNorm (its gradient in backward),
- * `from` where the kernels' own scratch starts.
+ * `from` where the backend's own scratch starts.
  */
 export interface Transient {
   pre: number;
@@ -89,29 +86,29 @@ export const takesResidual = (b: ConvBlock): boolean => b.bn !== undefined && b.
  * blocks only) the residual sum at residual.y instead of the output.
  */
 export function blockForwardAt(
-  kernels: WasmKernels, b: ConvBlock, p: Planned, t: Transient, training: boolean, residual?: ResidualAt,
+  backend: Backend, b: ConvBlock, p: Planned, t: Transient, training: boolean, residual?: ResidualAt,
 ): void {
   const [w, bias] = [b.conv.weight.value.data, b.conv.bias?.value.data];
   const [bn, state, norm] = [b.bn, b.norm, p.norm];
   if (!bn || !state || !norm) {
-    inChild(b.convName, () => convReluForwardAt(kernels, p.s, p.pool, p, w, bias, t.from));
+    inChild(b.convName, () => backend.convReluForwardAt(p.s, p.pool, p, w, bias, t.from));
     return;
   }
-  inChild(b.convName, () => conv2dForwardAt(kernels, p.s, { x: p.x, out: t.pre }, w, bias, undefined, t.from));
+  inChild(b.convName, () => backend.conv2dForwardAt(p.s, { x: p.x, out: t.pre }, w, bias, t.from));
   const at = { x: t.pre, xhat: norm.xhat, y: residual ? residual.y : p.out, res: residual?.x };
   const relu = residual ? residual.relu : b.reluName !== undefined;
-  inChild(bn[0], () => state.forward(kernels, norm.shape, at, training, relu, t.from));
+  inChild(bn[0], () => state.forward(backend, norm.shape, at, training, relu, t.from));
 }
 
 /** Backward of blockForwardAt from the output gradient at `gy`: the input gradient at `dx` (0: none). */
-export function blockBackwardAt(kernels: WasmKernels, b: ConvBlock, p: Planned, t: Transient, gy: number, dx: number): void {
+export function blockBackwardAt(backend: Backend, b: ConvBlock, p: Planned, t: Transient, gy: number, dx: number): void {
   const c = b.conv;
   const [w, dw, db] = [c.weight.value.data, c.weight.grad.data, c.bias?.grad.data];
   const [bn, state, norm] = [b.bn, b.norm, p.norm];
   if (!bn || !state || !norm) {
-    inChild(b.convName, () => convReluBackwardAt(kernels, p.s, p.pool, { x: p.x, gy, y: p.out, arg: p.arg, dx }, w, dw, db, t.from));
+    inChild(b.convName, () => backend.convReluBackwardAt(p.s, p.pool, { x: p.x, gy, y: p.out, arg: p.arg, dx }, w, dw, db, t.from));
     return;
   }
-  inChild(bn[0], () => state.backward(kernels, { gy, xhat: norm.xhat, dx: t.pre }, t.from));
-  inChild(b.convName, () => conv2dBackwardAt(kernels, p.s, { x: p.x, gy: t.pre, dx }, w, dw, db, undefined, t.from));
+  inChild(bn[0], () => state.backward(backend, { gy, xhat: norm.xhat, dx: t.pre }, t.from));
+  inChild(b.convName, () => backend.conv2dBackwardAt(p.s, { x: p.x, gy: t.pre, dx }, w, dw, db, t.from));
 }

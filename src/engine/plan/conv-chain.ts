@@ -1,4 +1,4 @@
-import { convReluPlane, ResidentRegion, type WasmKernels } from '../kernels/index.js';
+import { convReluPlane, ResidentRegion, type Backend } from '../kernels/index.js';
 import type { Pass } from '../module.js';
 import { inChild } from '../modules/module-error.js';
 import { expectGradShape } from '../modules/shape-check.js';
@@ -28,14 +28,14 @@ interface Plan {
 const align64 = (n: number): number => (n + 63) & ~63;
 
 /**
- * Consecutive Conv2d -> ReLU (-> MaxPool2d) blocks (on the fused kernels) and Conv2d -> BatchNorm2d (-> ReLU) blocks
+ * Consecutive Conv2d -> ReLU (-> MaxPool2d) blocks (on the fused backend) and Conv2d -> BatchNorm2d (-> ReLU) blocks
  * run as one step. In training, what the backward pass reads (the chain's input, every block's output, pooling argmax
  * and x_hat) stays in a resident region of WebAssembly memory from the forward pass to the backward pass, and the
- * transient operands (the gradients between blocks, a conv's output before its BatchNorm) in the kernels' scratch
+ * transient operands (the gradients between blocks, a conv's output before its BatchNorm) in the backend's scratch
  * area: only the chain's input and output and their gradients cross to JS (a ResNet block's body is one chain). In
  * evaluation nothing
  * is kept: the batch goes through in chunks (conv-chain-eval.ts), and a backward pass after it (a gradient check)
- * first runs the blocks' modules again, as they are. The ReLU and MaxPool2d modules are not called: the fused kernels
+ * first runs the blocks' modules again, as they are. The ReLU and MaxPool2d modules are not called: the fused backend
  * compute exactly what they would.
  */
 export class ConvChain implements Pass {
@@ -52,13 +52,13 @@ export class ConvChain implements Pass {
   private readonly gradInSlots = new TensorSlots();
 
   constructor(
-    private readonly kernels: WasmKernels,
+    private readonly backend: Backend,
     private readonly blocks: ConvBlock[],
   ) {
-    this.region = new ResidentRegion(kernels);
+    this.region = new ResidentRegion(backend);
   }
 
-  /** Gives the resident region back to the kernels. */
+  /** Gives the resident region back to the backend. */
   dispose(): void {
     this.region.dispose();
     this.cached = this.planned = undefined;
@@ -68,12 +68,12 @@ export class ConvChain implements Pass {
     if (!training) {
       const geometry = this.evaluating(x);
       const out = this.outSlots.get(geometry[geometry.length - 1].outShape);
-      evaluateChain(this.kernels, this.blocks, geometry, x, out, undefined);
+      evaluateChain(this.backend, this.blocks, geometry, x, out, undefined);
       return out;
     }
     const last = this.forwardAt(x);
     const out = this.outSlots.get(last.outShape);
-    out.data.set(this.kernels.heap.subarray(last.out >> 2, (last.out >> 2) + out.data.length));
+    out.data.set(this.backend.heap.subarray(last.out >> 2, (last.out >> 2) + out.data.length));
     return out;
   }
 
@@ -90,16 +90,16 @@ export class ConvChain implements Pass {
    */
   forwardResidual(x: Tensor, relu: boolean, out: Tensor, training: boolean): void {
     if (!training) {
-      evaluateChain(this.kernels, this.blocks, this.evaluating(x), x, out, relu);
+      evaluateChain(this.backend, this.blocks, this.evaluating(x), x, out, relu);
       return;
     }
     // A last block ending in a BatchNorm takes the sum in its pass (bn2 of a ResNet block), else a pass of its own.
     const fused = takesResidual(this.blocks[this.blocks.length - 1]);
     const last = this.forwardAt(x, fused ? relu : undefined);
     const plan = this.planned as Plan;
-    const kernels = this.kernels;
-    if (!fused) kernels.addReluAt(relu, out.data.length, last.out, plan.blocks[0].x, plan.sum);
-    out.data.set(kernels.heap.subarray(plan.sum >> 2, (plan.sum >> 2) + out.data.length));
+    const backend = this.backend;
+    if (!fused) backend.addReluAt(relu, out.data.length, last.out, plan.blocks[0].x, plan.sum);
+    out.data.set(backend.heap.subarray(plan.sum >> 2, (plan.sum >> 2) + out.data.length));
     this.residualRelu = relu;
   }
 
@@ -114,12 +114,12 @@ export class ConvChain implements Pass {
    */
   private forwardAt(x: Tensor, residualRelu?: boolean): Planned {
     const plan = this.reuse(x.shape) ?? this.plan(x.shape);
-    const kernels = this.kernels;
-    const [pre, from] = kernels.layout([plan.preFloats]);
-    kernels.heap.set(x.data.subarray(0, numel(x.shape)), plan.blocks[0].x >> 2);
+    const backend = this.backend;
+    const [pre, from] = backend.layout([plan.preFloats]);
+    backend.heap.set(x.data.subarray(0, numel(x.shape)), plan.blocks[0].x >> 2);
     const n = this.blocks.length;
     const residual = residualRelu === undefined ? undefined : { x: plan.blocks[0].x, y: plan.sum, relu: residualRelu };
-    this.blocks.forEach((b, i) => blockForwardAt(kernels, b, plan.blocks[i], { pre, from }, true, i === n - 1 ? residual : undefined));
+    this.blocks.forEach((b, i) => blockForwardAt(backend, b, plan.blocks[i], { pre, from }, true, i === n - 1 ? residual : undefined));
     this.planned = plan;
     this.evalInput = undefined;
     return plan.blocks[plan.blocks.length - 1];
@@ -147,24 +147,24 @@ export class ConvChain implements Pass {
    */
   private backwardAt(gradOut: Tensor, gradIn: Tensor, residual: boolean | undefined): Tensor {
     const plan = this.planned as Plan;
-    const kernels = this.kernels;
+    const backend = this.backend;
     const n = plan.blocks.length;
     const nOut = numel(plan.blocks[n - 1].outShape);
     // The gradients between blocks alternate between two slots: block i's output gradient is in grad(i). The
     // residual's output gradient (also the shortcut's) has a slot of its own: the blocks overwrite both others.
-    const [g0, g1, pre, top, from] = kernels.layout([plan.gradFloats, plan.gradFloats, plan.preFloats, residual === undefined ? 0 : nOut]);
+    const [g0, g1, pre, top, from] = backend.layout([plan.gradFloats, plan.gradFloats, plan.preFloats, residual === undefined ? 0 : nOut]);
     const grad = (i: number): number => (residual !== undefined && i === n - 1 ? top : (i & 1) === 0 ? g0 : g1);
-    kernels.heap.set(gradOut.data.subarray(0, nOut), grad(n - 1) >> 2);
-    if (residual) kernels.reluBackwardAt(nOut, plan.sum, top, top);
+    backend.heap.set(gradOut.data.subarray(0, nOut), grad(n - 1) >> 2);
+    if (residual) backend.reluBackwardAt(nOut, plan.sum, top, top);
     const t: Transient = { pre, from };
     for (let i = n - 1; i >= 0; i--) {
       const dx = i > 0 || plan.inputGradient ? grad(i - 1) : 0;
-      blockBackwardAt(kernels, this.blocks[i], plan.blocks[i], t, grad(i), dx);
+      blockBackwardAt(backend, this.blocks[i], plan.blocks[i], t, grad(i), dx);
     }
     const dx = grad(-1);
-    if (residual !== undefined && plan.inputGradient) kernels.addReluAt(false, nOut, dx, top, dx);
+    if (residual !== undefined && plan.inputGradient) backend.addReluAt(false, nOut, dx, top, dx);
     const result = plan.inputGradient ? dx : residual !== undefined ? top : 0;
-    if (result) gradIn.data.set(kernels.heap.subarray(result >> 2, (result >> 2) + gradIn.data.length));
+    if (result) gradIn.data.set(backend.heap.subarray(result >> 2, (result >> 2) + gradIn.data.length));
     else gradIn.data.fill(0);
     return gradIn;
   }
@@ -185,7 +185,7 @@ export class ConvChain implements Pass {
   /** Each block's geometry for input `shape` (errors name the child), laid out in the resident region. */
   private plan(shape: readonly number[]): Plan {
     const blocks = chainGeometry(this.blocks, shape, true);
-    // Byte offsets from 0, each region followed by slack (kernels read and write a few floats past their operands).
+    // Byte offsets from 0, each region followed by slack (backend read and write a few floats past their operands).
     let at = 0;
     const take = (floats: number): number => {
       const here = at;

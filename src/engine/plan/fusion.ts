@@ -19,7 +19,7 @@ function single(name: string, m: Pass): Pass {
 
 /**
  * The steps of a Sequential's children: every Conv2d directly followed by ReLU (and MaxPool2d) is one block on the
- * fused kernels, a Conv2d directly followed by BatchNorm2d (and ReLU) is a block too, and consecutive blocks run as
+ * fused backend, a Conv2d directly followed by BatchNorm2d (and ReLU) is a block too, and consecutive blocks run as
  * one ConvChain (their activations stay in WebAssembly memory); any other BatchNorm runs with a ReLU directly after
  * it in one pass (NormStep); every other child is compiled on its own.
  */
@@ -27,7 +27,7 @@ export function planSteps(planner: Planner, children: [string, Module][]): Pass[
   const steps: Pass[] = [];
   let chain: ConvBlock[] = [];
   const flush = (): void => {
-    if (chain.length > 0) steps.push(planner.own(new ConvChain(planner.kernels, chain)));
+    if (chain.length > 0) steps.push(planner.own(new ConvChain(planner.backend, chain)));
     chain = [];
   };
   for (let i = 0; i < children.length; i++) {
@@ -49,7 +49,7 @@ export function planSteps(planner: Planner, children: [string, Module][]): Pass[
     } else if (m instanceof BatchNorm) {
       flush();
       const relu = next !== undefined && next[1] instanceof ReLU;
-      steps.push(new NormStep(planner.kernels, name, m, relu, planner.region()));
+      steps.push(new NormStep(planner.backend, name, m, relu, planner.region()));
       if (relu) i += 1;
     } else {
       flush();

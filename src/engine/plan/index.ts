@@ -1,2 +1,2 @@
-// The execution plan: below the modules (which it compiles) and above the kernels (which it calls).
+// The execution plan: below the modules (which it compiles) and above the backend (which it calls).
 export { compile, type Plan, type PlanOptions } from './compile.js';

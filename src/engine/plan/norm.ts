@@ -1,11 +1,10 @@
 /**
  * A BatchNorm's passes in a plan, with the state its backward reads (1 / std per channel, x_hat) kept here rather than
- * in the module: on activations in the kernels' memory inside a conv chain (NormAt), or as a step of its own that
+ * in the module: on activations in the backend's memory inside a conv chain (NormAt), or as a step of its own that
  * applies a following ReLU in the same kernel pass (NormStep).
  */
-import {
-  batchnormBackwardAt, batchnormBackwardWasm, batchnormForwardAt, batchnormForwardWasm, ResidentRegion,
-  type NormBackwardAt, type NormForwardAt, type NormOptions, type NormShape, type WasmKernels, type XhatAt,
+import type {
+  Backend, NormBackwardAt, NormForwardAt, NormOptions, NormShape, ResidentRegion, XhatAt,
 } from '../kernels/index.js';
 import type { Pass } from '../module.js';
 import type { BatchNorm } from '../modules/batchnorm.js';
@@ -16,7 +15,7 @@ import type { Tensor } from '../tensor.js';
 
 type Last = NormOptions & { shape: NormShape };
 
-/** A BatchNorm's forward and backward on byte offsets of the kernels' memory (a conv chain's blocks). */
+/** A BatchNorm's forward and backward on byte offsets of the backend's memory (a conv chain's blocks). */
 export class NormAt {
   private readonly invStd: Float32Array;
   private last: Last | undefined;
@@ -30,22 +29,22 @@ export class NormAt {
    * it does. With at.res, `relu` is the ReLU of the residual sum, whose gradient the caller takes (backward's starts at
    * this output). `from`: where the kernel's scratch may start.
    */
-  forward(kernels: WasmKernels, shape: NormShape, at: NormForwardAt, training: boolean, relu: boolean, from?: number): void {
+  forward(backend: Backend, shape: NormShape, at: NormForwardAt, training: boolean, relu: boolean, from?: number): void {
     const bn = this.bn;
     this.last = { shape, training, relu: relu && at.res === undefined };
-    batchnormForwardAt(
-      kernels, shape, { training, relu, momentum: bn.momentum, eps: bn.eps }, at, bn.weight.value.data, bn.bias.value.data,
+    backend.batchnormForwardAt(
+      shape, { training, relu, momentum: bn.momentum, eps: bn.eps }, at, bn.weight.value.data, bn.bias.value.data,
       bn.runningMean.data, bn.runningVar.data, this.invStd, from,
     );
     if (training) bn.numBatchesTracked.data[0] += 1;
   }
 
   /** Backward of the last forward: dgamma +=, dbeta +=, dx =. */
-  backward(kernels: WasmKernels, at: NormBackwardAt, from?: number): void {
+  backward(backend: Backend, at: NormBackwardAt, from?: number): void {
     const bn = this.bn;
     const last = this.last as Last;
-    batchnormBackwardAt(
-      kernels, last.shape, last, at, bn.weight.value.data, bn.bias.value.data, this.invStd, bn.weight.grad.data,
+    backend.batchnormBackwardAt(
+      last.shape, last, at, bn.weight.value.data, bn.bias.value.data, this.invStd, bn.weight.grad.data,
       bn.bias.grad.data, from,
     );
   }
@@ -53,7 +52,7 @@ export class NormAt {
 
 /**
  * A BatchNorm (directly followed by a ReLU when `relu`: the ReLU module is not called, the kernel computes what it
- * would) as one step. In training x_hat, which only backward reads, stays in the kernels' memory.
+ * would) as one step. In training x_hat, which only backward reads, stays in the backend's memory.
  */
 export class NormStep implements Pass {
   private out: Tensor | undefined;
@@ -65,7 +64,7 @@ export class NormStep implements Pass {
   private last: Last | undefined;
 
   constructor(
-    private readonly kernels: WasmKernels,
+    private readonly backend: Backend,
     private readonly name: string,
     private readonly bn: BatchNorm,
     private readonly relu: boolean,
@@ -85,8 +84,8 @@ export class NormStep implements Pass {
       const gradIn = this.gradInSlots.get(gradOut.shape);
       const last = this.last;
       if (!last || gradOut.data.length === 0) return gradIn;
-      batchnormBackwardWasm(
-        this.kernels, last.shape, last, gradOut.data, this.xhat, bn.weight.value.data, bn.bias.value.data, this.invStd,
+      this.backend.batchnormBackward(
+        last.shape, last, gradOut.data, this.xhat, bn.weight.value.data, bn.bias.value.data, this.invStd,
         bn.weight.grad.data, bn.bias.grad.data, gradIn.data,
       );
       return gradIn;
@@ -101,8 +100,8 @@ export class NormStep implements Pass {
     const relu = this.relu;
     this.last = { shape, training, relu };
     this.xhat = training ? this.region.ensure(x.data.length) : this.xhatSlots.get(x.data.length);
-    batchnormForwardWasm(
-      this.kernels, shape, { training, relu, momentum: bn.momentum, eps: bn.eps }, x.data, bn.weight.value.data,
+    this.backend.batchnormForward(
+      shape, { training, relu, momentum: bn.momentum, eps: bn.eps }, x.data, bn.weight.value.data,
       bn.bias.value.data, bn.runningMean.data, bn.runningVar.data, this.xhat, out.data, this.invStd,
     );
     if (training) bn.numBatchesTracked.data[0] += 1;

@@ -1,9 +1,83 @@
 /**
- * JS side of the whole-pass Conv2d kernels: validates, copies the operands into the instance's linear memory, calls,
- * copies the results out. Same contracts as conv2dForwardReference / conv2dBackwardReference.
+ * Conv2d on NCHW in one call per pass: the TypeScript reference (im2col + GEMM), the method choice, and the
+ * WebAssembly binding in two forms, on operands at byte offsets of linear memory (the At variants, for a caller that
+ * keeps activations there: a plan's conv chain) and copying (operands copied in, results out, through the At variant).
  */
-import { convOutSize, type ConvShape } from './reference.js';
-import type { WasmKernels } from './wasm-kernels.js';
+import { checkLength } from './check.js';
+import { gemmBatchedReference } from './gemm.js';
+import { col2imReference, convOutSize, convSizes, im2colReference } from './im2col.js';
+import type { WasmInstance } from './wasm/instance.js';
+
+/** A Conv2d problem on NCHW: N images of C x H x W, Cout filters of C x k x k, stride, zero padding. */
+export interface ConvShape {
+  N: number;
+  C: number;
+  H: number;
+  W: number;
+  Cout: number;
+  k: number;
+  stride: number;
+  pad: number;
+}
+
+/** [P = OH*OW, CKK = C*k*k, N*P*CKK (im2col size)]. */
+export function convDims(s: ConvShape): [number, number, number] {
+  const P = convOutSize(s.H, s.k, s.stride, s.pad) * convOutSize(s.W, s.k, s.stride, s.pad);
+  const ckk = s.C * s.k * s.k;
+  return [P, ckk, s.N * P * ckk];
+}
+
+/** out [N, Cout, OH, OW] = conv(input [N, C, H, W], weight [Cout, C, k, k]) + bias [Cout] (if given). */
+export function conv2dForwardReference(
+  s: ConvShape, input: Float32Array, weight: Float32Array, bias: Float32Array | undefined, out: Float32Array,
+): void {
+  const [P, ckk, colSize] = convDims(s);
+  const cols = new Float32Array(colSize);
+  im2colReference(input, s.N, s.C, s.H, s.W, s.k, s.stride, s.pad, cols);
+  gemmBatchedReference(s.N, s.Cout, P, ckk, weight, 0, cols, P * ckk, out, s.Cout * P, { transB: true });
+  if (!bias) return;
+  for (let n = 0; n < s.N; n++) {
+    for (let o = 0; o < s.Cout; o++) {
+      for (let p = 0, at = (n * s.Cout + o) * P; p < P; p++) out[at + p] += bias[o];
+    }
+  }
+}
+
+/**
+ * Gradients of conv2dForward for gradOut [N, Cout, OH, OW]: gradWeight += dL/dW, gradBias += dL/db
+ * (if given), gradInput = dL/dx (if given).
+ */
+export function conv2dBackwardReference(
+  s: ConvShape, input: Float32Array, gradOut: Float32Array, weight: Float32Array, gradWeight: Float32Array,
+  gradBias: Float32Array | undefined, gradInput: Float32Array | undefined,
+): void {
+  const [P, ckk, colSize] = convDims(s);
+  const cols = new Float32Array(colSize);
+  im2colReference(input, s.N, s.C, s.H, s.W, s.k, s.stride, s.pad, cols);
+  gemmBatchedReference(s.N, s.Cout, ckk, P, gradOut, s.Cout * P, cols, P * ckk, gradWeight, 0, { accumulate: true });
+  if (gradBias) {
+    for (let n = 0; n < s.N; n++) {
+      for (let o = 0; o < s.Cout; o++) {
+        let sum = 0;
+        for (let p = 0, at = (n * s.Cout + o) * P; p < P; p++) sum += gradOut[at + p];
+        gradBias[o] += sum;
+      }
+    }
+  }
+  if (!gradInput) return;
+  const dcols = new Float32Array(colSize);
+  gemmBatchedReference(s.N, P, ckk, s.Cout, gradOut, s.Cout * P, weight, 0, dcols, P * ckk, { transA: true });
+  col2imReference(dcols, s.N, s.C, s.H, s.W, s.k, s.stride, s.pad, gradInput);
+}
+
+/** Validates a conv's geometry and operand lengths (undefined operands skipped); returns convDims(s). */
+export function checkConv(fn: string, s: ConvShape, arrays: [string, Float32Array | undefined, number][]): [number, number, number] {
+  const { N, C, H, W, Cout, k, stride, pad } = s;
+  convSizes(fn, N, C, H, W, k, stride, pad);
+  if (!Number.isInteger(Cout) || Cout < 1) throw new Error(`${fn}: Cout must be a positive integer, got ${Cout}`);
+  for (const [name, arr, need] of arrays) if (arr) checkLength(fn, name, arr, need);
+  return convDims(s);
+}
 
 /**
  * 'im2col': any geometry, per image im2col + GEMM (asm/conv.ts). 'direct': stride 1 and pad <= k-1, on a padded copy
@@ -32,12 +106,11 @@ export function convMethodFits(s: ConvShape, pass: 'forward' | 'backward', metho
 }
 
 /**
- * The method that fits `s` and was fastest where measured (bench conv section, and one-off comparisons): winograd,
- * else direct, else im2col, except
- *  - fewer than 8 input channels (a first layer): im2col (direct 0.9x-1.2x of it; Winograd's GEMMs over C channels
- *    and the per-tap weight gradient GEMMs C columns wide are too thin: C = 1, 1.5x and 3x slower);
- *  - direct backward only with padding and channel counts that are multiples of 8 (32 -> 32 7x7 pad 1: 1.3x; without
- *    padding or with odd channel counts it lost up to 0.6x: 10 -> 20 12x12, 32 -> 64 k 2 7x7).
+ * The method that fits `s` and was fastest where measured (the bench's conv section; figures in README, Performance):
+ * winograd, else direct, else im2col, except
+ *  - fewer than 8 input channels (a first layer): im2col (Winograd's GEMMs over C channels and the per-tap weight
+ *    gradient GEMMs C columns wide are too thin to pay);
+ *  - direct backward only with padding and channel counts that are multiples of 8 (elsewhere it lost to im2col).
  */
 export function convMethod(s: ConvShape, pass: 'forward' | 'backward'): ConvMethod {
   if (s.C < 8) return 'im2col';
@@ -47,7 +120,9 @@ export function convMethod(s: ConvShape, pass: 'forward' | 'backward'): ConvMeth
 }
 
 const outSize = (size: number, s: ConvShape): number => convOutSize(size, s.k, s.stride, s.pad);
+
 const ckkOf = (s: ConvShape): number => s.C * s.k * s.k;
+
 const outPlane = (s: ConvShape): number => outSize(s.H, s) * outSize(s.W, s);
 
 function checkMethod(fn: string, s: ConvShape, pass: 'forward' | 'backward', method: ConvMethod): void {
@@ -65,11 +140,11 @@ export interface ConvForwardAt {
  * copying wrapper below); copies only the weights in. `from`: where its scratch may start.
  */
 export function conv2dForwardAt(
-  kernels: WasmKernels, s: ConvShape, at: ConvForwardAt, weight: Float32Array, bias: Float32Array | undefined,
+  kernels: WasmInstance, s: ConvShape, at: ConvForwardAt, weight: Float32Array, bias: Float32Array | undefined,
   method = convMethod(s, 'forward'), from?: number,
 ): void {
   const { N, C, H, W, Cout, k, stride, pad } = s;
-  const [P, ckk] = kernels.checkConv('conv2dForward', s, [['weight', weight, Cout * ckkOf(s)], ['bias', bias, Cout]]);
+  const [P, ckk] = checkConv('conv2dForward', s, [['weight', weight, Cout * ckkOf(s)], ['bias', bias, Cout]]);
   checkMethod('conv2dForward', s, 'forward', method);
   const sizeW = Cout * ckk;
   const e = kernels.exports;
@@ -89,11 +164,11 @@ export function conv2dForwardAt(
 
 /** out [N, Cout, OH, OW] = conv(input, weight [Cout, C, k, k]) + bias; as conv2dForwardReference. */
 export function conv2dForwardWasm(
-  kernels: WasmKernels, s: ConvShape, input: Float32Array, weight: Float32Array, bias: Float32Array | undefined,
+  kernels: WasmInstance, s: ConvShape, input: Float32Array, weight: Float32Array, bias: Float32Array | undefined,
   out: Float32Array, method = convMethod(s, 'forward'),
 ): void {
   const sizeX = s.N * s.C * s.H * s.W, sizeOut = s.N * s.Cout * outPlane(s);
-  kernels.checkConv('conv2dForward', s, [['input', input, sizeX], ['out', out, sizeOut]]);
+  checkConv('conv2dForward', s, [['input', input, sizeX], ['out', out, sizeOut]]);
   const [x, o, end] = kernels.layout([sizeX, sizeOut]);
   kernels.heap.set(input.subarray(0, sizeX), x >> 2);
   conv2dForwardAt(kernels, s, { x, out: o }, weight, bias, method, end);
@@ -112,12 +187,12 @@ export interface ConvBackwardAt {
  * gradients in, and the gradients out.
  */
 export function conv2dBackwardAt(
-  kernels: WasmKernels, s: ConvShape, at: ConvBackwardAt, weight: Float32Array, gradWeight: Float32Array,
+  kernels: WasmInstance, s: ConvShape, at: ConvBackwardAt, weight: Float32Array, gradWeight: Float32Array,
   gradBias: Float32Array | undefined, method = convMethod(s, 'backward'), from?: number,
 ): void {
   const { N, C, H, W, Cout, k, stride, pad } = s;
   const sizeW = Cout * ckkOf(s);
-  const [P, ckk] = kernels.checkConv('conv2dBackward', s, [
+  const [P, ckk] = checkConv('conv2dBackward', s, [
     ['weight', weight, sizeW], ['gradWeight', gradWeight, sizeW], ['gradBias', gradBias, Cout],
   ]);
   checkMethod('conv2dBackward', s, 'backward', method);
@@ -142,11 +217,11 @@ export function conv2dBackwardAt(
 
 /** gradWeight += , gradBias += (if given), gradInput = (if given); as conv2dBackwardReference. */
 export function conv2dBackwardWasm(
-  kernels: WasmKernels, s: ConvShape, input: Float32Array, gradOut: Float32Array, weight: Float32Array,
+  kernels: WasmInstance, s: ConvShape, input: Float32Array, gradOut: Float32Array, weight: Float32Array,
   gradWeight: Float32Array, gradBias: Float32Array | undefined, gradInput: Float32Array | undefined, method = convMethod(s, 'backward'),
 ): void {
   const sizeX = s.N * s.C * s.H * s.W, sizeGy = s.N * s.Cout * outPlane(s);
-  kernels.checkConv('conv2dBackward', s, [['input', input, sizeX], ['gradOut', gradOut, sizeGy], ['gradInput', gradInput, sizeX]]);
+  checkConv('conv2dBackward', s, [['input', input, sizeX], ['gradOut', gradOut, sizeGy], ['gradInput', gradInput, sizeX]]);
   const [x, gy, dx, end] = kernels.layout([sizeX, sizeGy, gradInput ? sizeX : 0]);
   const heap = kernels.heap;
   heap.set(input.subarray(0, sizeX), x >> 2);

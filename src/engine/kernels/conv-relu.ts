@@ -1,10 +1,73 @@
 /**
- * JS side of the fused Conv2d -> ReLU (-> MaxPool2d) kernels (asm/conv-relu.ts): validates, copies the operands into
- * the instance's linear memory, calls, copies the results out. Same contracts as reference-conv-relu.ts.
+ * The fused Conv2d -> ReLU (-> MaxPool2d) pass (asm/conv-relu.ts): its reference, the composition of the single-layer
+ * references, which is exactly what the fused kernels must compute; and its WebAssembly binding, on operands at byte
+ * offsets of linear memory (At) and copying.
  */
-import type { ConvShape } from './reference.js';
-import { convReluPlane, type PoolShape } from './reference-conv-relu.js';
-import type { WasmKernels } from './wasm-kernels.js';
+import { conv2dBackwardReference, conv2dForwardReference, checkConv, convDims, type ConvShape } from './conv.js';
+import { reluBackwardReference, reluReference } from './elementwise.js';
+import { convOutSize } from './im2col.js';
+import { maxPool2dReference } from './pool.js';
+import type { WasmInstance } from './wasm/instance.js';
+
+/** Max pooling after the ReLU: k x k windows, stride, no padding, floor mode. */
+export interface PoolShape {
+  k: number;
+  stride: number;
+}
+
+/** Elements per image plane of the fused output: OH*OW, or PH*PW when pooled. */
+export function convReluPlane(s: ConvShape, pool: PoolShape | undefined): number {
+  const OH = convOutSize(s.H, s.k, s.stride, s.pad);
+  const OW = convOutSize(s.W, s.k, s.stride, s.pad);
+  if (!pool) return OH * OW;
+  return convOutSize(OH, pool.k, pool.stride, 0) * convOutSize(OW, pool.k, pool.stride, 0);
+}
+
+/**
+ * out = relu(conv(input) + bias) [N, Cout, OH, OW]; with `pool`, its max pooling [N, Cout, PH, PW] and argmax (one per
+ * output) = the index of the chosen element within its OH x OW plane (maxPool2d's ties and NaN rule).
+ */
+export function convReluForwardReference(
+  s: ConvShape, pool: PoolShape | undefined, input: Float32Array, weight: Float32Array, bias: Float32Array | undefined,
+  out: Float32Array, argmax: Int32Array | undefined,
+): void {
+  const [P] = convDims(s);
+  const y = new Float32Array(s.N * s.Cout * P);
+  conv2dForwardReference(s, input, weight, bias, y);
+  reluReference(y, y);
+  if (!pool) {
+    out.set(y);
+    return;
+  }
+  const OH = convOutSize(s.H, s.k, s.stride, s.pad);
+  const OW = convOutSize(s.W, s.k, s.stride, s.pad);
+  const plane = convReluPlane(s, pool);
+  const arg = argmax as Int32Array;
+  maxPool2dReference(s.N * s.Cout, OH, OW, pool.k, pool.stride, y, out, arg);
+  for (let i = 0; i < s.N * s.Cout * plane; i++) arg[i] -= Math.floor(i / plane) * P;
+}
+
+/**
+ * Gradients of convReluForwardReference, given gradOut and the forward's out and argmax: gradWeight +=, gradBias +=
+ * (if given), gradInput = (if given).
+ */
+export function convReluBackwardReference(
+  s: ConvShape, pool: PoolShape | undefined, input: Float32Array, gradOut: Float32Array, out: Float32Array,
+  argmax: Int32Array | undefined, weight: Float32Array, gradWeight: Float32Array, gradBias: Float32Array | undefined,
+  gradInput: Float32Array | undefined,
+): void {
+  const [P] = convDims(s);
+  const gy = new Float32Array(s.N * s.Cout * P);
+  const plane = convReluPlane(s, pool);
+  const n = s.N * s.Cout * plane;
+  if (!pool) {
+    reluBackwardReference(out.subarray(0, n), gradOut.subarray(0, n), gy);
+  } else {
+    const arg = argmax as Int32Array;
+    for (let i = 0; i < n; i++) if (out[i] !== 0) gy[Math.floor(i / plane) * P + arg[i]] += gradOut[i];
+  }
+  conv2dBackwardReference(s, input, gy, weight, gradWeight, gradBias, gradInput);
+}
 
 function checkArgmax(fn: string, argmax: Int32Array | undefined, pool: PoolShape | undefined, need: number): void {
   if (!pool) return;
@@ -32,11 +95,11 @@ export interface ForwardAt {
  * the copying wrapper below); copies only the weights in. `from`: where its scratch may start.
  */
 export function convReluForwardAt(
-  kernels: WasmKernels, s: ConvShape, pool: PoolShape | undefined, at: ForwardAt, weight: Float32Array,
+  kernels: WasmInstance, s: ConvShape, pool: PoolShape | undefined, at: ForwardAt, weight: Float32Array,
   bias: Float32Array | undefined, from?: number,
 ): void {
   const { N, C, H, W, Cout, k, stride, pad } = s;
-  const [P, ckk] = kernels.checkConv('convReluForward', s, [['weight', weight, Cout * C * k * k], ['bias', bias, Cout]]);
+  const [P, ckk] = checkConv('convReluForward', s, [['weight', weight, Cout * C * k * k], ['bias', bias, Cout]]);
   const sizeW = Cout * ckk;
   const useWinograd = winograd(s, pool);
   const [offW, offB, offWT, offCols, offT, offS] = kernels.layout(
@@ -60,11 +123,11 @@ export function convReluForwardAt(
 
 /** out = relu(conv(input) + bias), max pooled with argmax when `pool` is given; as convReluForwardReference. */
 export function convReluForwardWasm(
-  kernels: WasmKernels, s: ConvShape, pool: PoolShape | undefined, input: Float32Array, weight: Float32Array,
+  kernels: WasmInstance, s: ConvShape, pool: PoolShape | undefined, input: Float32Array, weight: Float32Array,
   bias: Float32Array | undefined, out: Float32Array, argmax: Int32Array | undefined,
 ): void {
   const sizeX = s.N * s.C * s.H * s.W, sizeOut = s.N * s.Cout * convReluPlane(s, pool);
-  kernels.checkConv('convReluForward', s, [['input', input, sizeX], ['out', out, sizeOut]]);
+  checkConv('convReluForward', s, [['input', input, sizeX], ['out', out, sizeOut]]);
   checkArgmax('convReluForward', argmax, pool, sizeOut);
   const [x, o, arg, end] = kernels.layout([sizeX, sizeOut, pool ? sizeOut : 0]);
   kernels.heap.set(input.subarray(0, sizeX), x >> 2);
@@ -88,12 +151,12 @@ export interface BackwardAt {
  * gradients in, and the gradients out.
  */
 export function convReluBackwardAt(
-  kernels: WasmKernels, s: ConvShape, pool: PoolShape | undefined, at: BackwardAt, weight: Float32Array,
+  kernels: WasmInstance, s: ConvShape, pool: PoolShape | undefined, at: BackwardAt, weight: Float32Array,
   gradWeight: Float32Array, gradBias: Float32Array | undefined, from?: number,
 ): void {
   const { N, C, H, W, Cout, k, stride, pad } = s;
   const sizeW = Cout * C * k * k;
-  const [P, ckk] = kernels.checkConv('convReluBackward', s, [
+  const [P, ckk] = checkConv('convReluBackward', s, [
     ['weight', weight, sizeW], ['gradWeight', gradWeight, sizeW], ['gradBias', gradBias, Cout],
   ]);
   // The pooled case is sparse (lists in the G region, no GEMM scratch and weight-gradient parts).
@@ -120,12 +183,12 @@ export function convReluBackwardAt(
  * gradWeight +=, gradBias += (if given), gradInput = (if given); as convReluBackwardReference.
  */
 export function convReluBackwardWasm(
-  kernels: WasmKernels, s: ConvShape, pool: PoolShape | undefined, input: Float32Array, gradOut: Float32Array,
+  kernels: WasmInstance, s: ConvShape, pool: PoolShape | undefined, input: Float32Array, gradOut: Float32Array,
   out: Float32Array, argmax: Int32Array | undefined, weight: Float32Array, gradWeight: Float32Array,
   gradBias: Float32Array | undefined, gradInput: Float32Array | undefined,
 ): void {
   const sizeX = s.N * s.C * s.H * s.W, sizeOut = s.N * s.Cout * convReluPlane(s, pool);
-  kernels.checkConv('convReluBackward', s, [
+  checkConv('convReluBackward', s, [
     ['input', input, sizeX], ['gradOut', gradOut, sizeOut], ['out', out, sizeOut], ['gradInput', gradInput, sizeX],
   ]);
   checkArgmax('convReluBackward', argmax, pool, sizeOut);

@@ -1,0 +1,207 @@
+/**
+ * The native backend (issue 19, first step): the N-API addon built from native/ at install (tools/build-native.mjs)
+ * runs GEMM, Adam, the elementwise ops, max pooling and dropout in place on the Float32Arrays with AVX-512 or AVX2(+FMA)
+ * kernels, chosen at run time by what the CPU has; every other op (conv, BatchNorm, the resident At ops) still
+ * runs on WebAssembly (NativeBackend extends WasmBackend), so it is a whole Backend. Loading never
+ * throws: nativeStatus() says why the addon is unavailable (not built, not Node, no AVX2, PAIRNET_NATIVE=off), and
+ * callers fall back to WebAssembly. The browser never has it.
+ */
+import type { AdamStepOptions } from './adam.js';
+import type { AdamState } from './backend.js';
+import { checkLength } from './check.js';
+import { checkGemm, type GemmOptions } from './gemm.js';
+import { DROPOUT_SEED_WORDS } from './dropout.js';
+import { convOutSize, convSizes } from './im2col.js';
+import type { KernelVariant } from './wasm/instance.js';
+import { WasmBackend } from './wasm-backend.js';
+
+/** The native kernels' instruction sets, best first. */
+export type NativeIsa = 'avx512' | 'avx2';
+
+interface NativeAddon {
+  isa(): NativeIsa | 'none';
+  gemmBatched(
+    isa: NativeIsa, batch: number, M: number, N: number, K: number, A: Float32Array, strideA: number, transA: number,
+    B: Float32Array, strideB: number, transB: number, C: Float32Array, strideC: number, accumulate: number,
+  ): void;
+  adamStep(
+    isa: NativeIsa, w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, beta1: number, oneMinusBeta1: number,
+    beta2: number, oneMinusBeta2: number, stepSize: number, invC2: number, eps: number, weightDecay: number,
+  ): void;
+  elementwise(op: number, n: number, a: Float32Array, b: Float32Array, out: Float32Array, slope: number): void;
+  maxPool2d(planes: number, H: number, W: number, k: number, stride: number, input: Float32Array, out: Float32Array, argmax: Int32Array): void;
+  dropoutForward(seed: Int32Array, threshold: number, scale: number, x: Float32Array, y: Float32Array, mask: Float32Array): void;
+}
+
+/** native/src/elementwise.h's op codes. */
+const OP = { relu: 0, reluBackward: 1, add: 2, addRelu: 3, leakyRelu: 4, leakyReluBackward: 5, multiply: 6 } as const;
+
+export type NativeStatus = { available: true; isa: NativeIsa } | { available: false; reason: string };
+
+let loaded: { addon: NativeAddon; isa: NativeIsa } | { reason: string } | undefined;
+
+// From src/engine/kernels (tests, tsx) or dist/src/engine/kernels (the CLI) to native/build.
+const CANDIDATES = ['../../../native/build/Release/pairnet_native.node', '../../../../native/build/Release/pairnet_native.node'];
+
+function load(): { addon: NativeAddon; isa: NativeIsa } | { reason: string } {
+  const node = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown; env?: Record<string, string | undefined> } }).process;
+  // As if the addon were not built (the fallback's test, and a way round a broken build).
+  if (node?.env?.PAIRNET_NATIVE === 'off') return { reason: 'hidden by PAIRNET_NATIVE=off' };
+  const module = node?.getBuiltinModule?.('module') as { createRequire(from: string): (id: string) => unknown } | undefined;
+  if (!module) return { reason: 'not running in Node (>= 20.16)' };
+  const require = module.createRequire(import.meta.url);
+  const errors: string[] = [];
+  for (const path of CANDIDATES) {
+    try {
+      const addon = require(path) as NativeAddon;
+      const isa = addon.isa();
+      return isa === 'none' ? { reason: 'this CPU has neither AVX-512 nor AVX2+FMA' } : { addon, isa };
+    } catch (e) {
+      errors.push((e as Error).message.split('\n')[0]);
+    }
+  }
+  const missing = errors.every((m) => /Cannot find module/.test(m));
+  return { reason: missing ? 'the addon was not built (npm ci builds it; see its one-line message)' : errors.join('; ') };
+}
+
+function addon(): { addon: NativeAddon; isa: NativeIsa } | { reason: string } {
+  loaded ??= load();
+  return loaded;
+}
+
+/** Whether the native kernels load here, with the best instruction set, or why not. */
+export function nativeStatus(): NativeStatus {
+  const a = addon();
+  return 'reason' in a ? { available: false, reason: a.reason } : { available: true, isa: a.isa };
+}
+
+/** Adam's moments as Float32Arrays the native step updates in place (no copies). */
+class NativeAdamState implements AdamState {
+  private readonly m: Float32Array[];
+  private readonly v: Float32Array[];
+
+  constructor(
+    private readonly backend: NativeBackend,
+    sizes: readonly number[],
+  ) {
+    this.m = sizes.map((n) => new Float32Array(n));
+    this.v = sizes.map((n) => new Float32Array(n));
+  }
+
+  step(p: number, w: Float32Array, g: Float32Array, o: AdamStepOptions): void {
+    const n = this.m[p].length;
+    if (w.length !== n || g.length < n) throw new Error(`adamStep: parameter ${p} has ${n} elements, got w ${w.length}, g ${g.length}`);
+    this.backend.adamStep(w, g, this.m[p], this.v[p], o);
+  }
+
+  dispose(): void {
+    this.m.length = this.v.length = 0;
+  }
+}
+
+/**
+ * GEMM and Adam on the native kernels, the rest on WebAssembly (`variant`'s build). `isa` picks the kernels (default: the
+ * best this CPU has; asking for more than it has throws). Throws when the addon is unavailable (nativeStatus()).
+ */
+export class NativeBackend extends WasmBackend {
+  readonly isa: NativeIsa;
+  private readonly addon: NativeAddon;
+
+  constructor(variant: KernelVariant, isa?: NativeIsa) {
+    const a = addon();
+    if ('reason' in a) throw new Error(`native backend: ${a.reason}`);
+    if (isa === 'avx512' && a.isa !== 'avx512') throw new Error(`native backend: this CPU has no AVX-512 (best: ${a.isa})`);
+    super(variant);
+    this.addon = a.addon;
+    this.isa = isa ?? a.isa;
+  }
+
+  override get name(): string {
+    return `native-${this.isa}+wasm-${this.variant}`;
+  }
+
+  override gemm(M: number, N: number, K: number, A: Float32Array, B: Float32Array, C: Float32Array, opts: GemmOptions = {}): void {
+    this.gemmBatched(1, M, N, K, A, 0, B, 0, C, 0, opts, 'gemm');
+  }
+
+  override gemmBatched(
+    batch: number, M: number, N: number, K: number, A: Float32Array, strideA: number, B: Float32Array, strideB: number,
+    C: Float32Array, strideC: number, opts: GemmOptions = {}, fn = 'gemmBatched',
+  ): void {
+    checkGemm(fn, batch, M, N, K, A, strideA, B, strideB, C, strideC);
+    const { transA = false, transB = false, accumulate = false } = opts;
+    this.addon.gemmBatched(
+      this.isa, batch, M, N, K, A, strideA, transA ? 1 : 0, B, strideB, transB ? 1 : 0, C, strideC, accumulate ? 1 : 0,
+    );
+  }
+
+  /** In place; the same bits as the WebAssembly kernel (the same float32 operations in the same order). */
+  override adamStep(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, o: AdamStepOptions): void {
+    for (const [name, arr] of [['g', g], ['m', m], ['v', v]] as const) checkLength('adamStep', name, arr, w.length);
+    this.addon.adamStep(
+      this.isa, w, g, m, v, o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2, o.stepSize, o.invC2, o.eps, o.weightDecay,
+    );
+  }
+
+  override adamMoments(sizes: readonly number[]): AdamState {
+    return new NativeAdamState(this, sizes);
+  }
+
+  /** `op` on n = a.length elements, in place; b and out must be as long (errors as the wasm binding's). */
+  private elementwise(
+    fn: string, op: number, a: Float32Array, b: [string, Float32Array] | undefined, [outName, out]: [string, Float32Array], slope = 0,
+  ): void {
+    if (b) checkLength(fn, b[0], b[1], a.length);
+    checkLength(fn, outName, out, a.length);
+    this.addon.elementwise(op, a.length, a, b ? b[1] : a, out, slope);
+  }
+
+  override relu(x: Float32Array, y: Float32Array): void {
+    this.elementwise('relu', OP.relu, x, undefined, ['y', y]);
+  }
+
+  override reluBackward(y: Float32Array, dy: Float32Array, dx: Float32Array): void {
+    // The op reads y then dy: n is dy's length, as the reference's.
+    checkLength('reluBackward', 'y', y, dy.length);
+    checkLength('reluBackward', 'dx', dx, dy.length);
+    this.addon.elementwise(OP.reluBackward, dy.length, y, dy, dx, 0);
+  }
+
+  override addRelu(relu: boolean, a: Float32Array, b: Float32Array, y: Float32Array): void {
+    this.elementwise('addRelu', relu ? OP.addRelu : OP.add, a, ['b', b], ['y', y]);
+  }
+
+  override leakyRelu(slope: number, x: Float32Array, y: Float32Array): void {
+    this.elementwise('leakyRelu', OP.leakyRelu, x, undefined, ['y', y], slope);
+  }
+
+  override leakyReluBackward(slope: number, x: Float32Array, dy: Float32Array, dx: Float32Array): void {
+    checkLength('leakyReluBackward', 'x', x, dy.length);
+    checkLength('leakyReluBackward', 'dx', dx, dy.length);
+    this.addon.elementwise(OP.leakyReluBackward, dy.length, x, dy, dx, slope);
+  }
+
+  override multiply(a: Float32Array, b: Float32Array, out: Float32Array): void {
+    this.elementwise('multiply', OP.multiply, a, ['b', b], ['out', out]);
+  }
+
+  override maxPool2d(
+    planes: number, H: number, W: number, k: number, stride: number, input: Float32Array, out: Float32Array, argmax: Int32Array,
+  ): void {
+    const [sizeX] = convSizes('maxPool2d', planes, 1, H, W, k, stride, 0);
+    const sizeOut = planes * convOutSize(H, k, stride, 0) * convOutSize(W, k, stride, 0);
+    checkLength('maxPool2d', 'input', input, sizeX);
+    checkLength('maxPool2d', 'out', out, sizeOut);
+    checkLength('maxPool2d', 'argmax', argmax, sizeOut);
+    this.addon.maxPool2d(planes, H, W, k, stride, input, out, argmax);
+  }
+
+  override dropoutForward(
+    seed: ArrayLike<number>, threshold: number, scale: number, x: Float32Array, y: Float32Array, mask: Float32Array,
+  ): void {
+    if (seed.length !== DROPOUT_SEED_WORDS) throw new Error(`dropoutForward: seed has ${seed.length} words, needs ${DROPOUT_SEED_WORDS}`);
+    checkLength('dropoutForward', 'y', y, x.length);
+    checkLength('dropoutForward', 'mask', mask, x.length);
+    this.addon.dropoutForward(seed instanceof Int32Array ? seed : Int32Array.from(seed), threshold, scale, x, y, mask);
+  }
+}
