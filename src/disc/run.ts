@@ -29,7 +29,8 @@ function multiRunJson(m: DiscMultiRun) {
   };
 }
 
-export async function runDisc(plan: DiscPlan, print: (line: string) => void, command: string): Promise<void> {
+/** Runs `pairnet disc`: results through `print` (stdout in the CLI), per-epoch and per-run progress through `progress` (stderr). */
+export async function runDisc(plan: DiscPlan, print: (line: string) => void, command: string, progress: (line: string) => void = print): Promise<void> {
   const { config, runs } = plan;
   let torch: string | null = null;
   if (plan.compareTorch) {
@@ -44,10 +45,10 @@ export async function runDisc(plan: DiscPlan, print: (line: string) => void, com
   const main = runDiscMany(config, runs, {
     curves,
     onEpoch: (_, e) => {
-      if (!plan.quiet && runs === 1) print(epochLine(e, config.epochs));
+      if (!plan.quiet && runs === 1) progress(epochLine(e, config.epochs));
     },
     onRun: (i, run) => {
-      if (!plan.quiet && runs > 1) print(`run ${i + 1}/${runs} (seed ${run.config.seed}): train error ${pct(run.trainError)}  test error ${pct(run.testError)}`);
+      if (!plan.quiet && runs > 1) progress(`run ${i + 1}/${runs} (seed ${run.config.seed}): train error ${pct(run.trainError)}  test error ${pct(run.testError)}`);
     },
   });
 
@@ -59,9 +60,9 @@ export async function runDisc(plan: DiscPlan, print: (line: string) => void, com
 
   let sweep: SweepCell[] = [];
   if (plan.reportDir !== null) {
-    if (!plan.quiet) print(`sweep: lr ${plan.sweepLrs.join(', ')} x tanh, relu, ${runs} runs each`);
+    if (!plan.quiet) progress(`sweep: lr ${plan.sweepLrs.join(', ')} x tanh, relu, ${runs} runs each`);
     sweep = discSweep(config, plan.sweepLrs, ['tanh', 'relu'], runs, main, (c) => {
-      if (!plan.quiet) print(`  ${c.activation} lr ${c.lr}: test error ${pct(c.test.mean)} +- ${pct(c.test.std)}`);
+      if (!plan.quiet) progress(`  ${c.activation} lr ${c.lr}: test error ${pct(c.test.mean)} +- ${pct(c.test.std)}`);
     });
   }
 

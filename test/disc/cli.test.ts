@@ -9,17 +9,19 @@ import { planDisc } from '../../src/disc/options.js';
 import { runDisc } from '../../src/disc/run.js';
 import { DEFAULT_PYTHON, torchVersion } from '../../src/disc/torch.js';
 
-/** Runs `pairnet disc ...args` in-process and collects what it prints. */
-async function cli(args: string[]): Promise<string[]> {
+/** Runs `pairnet disc ...args` in-process and collects what it prints on stdout (and, with `stderr`, there). */
+async function cli(args: string[], stderr: string[] = []): Promise<string[]> {
   const lines: string[] = [];
   const program = new Command().exitOverride();
   register(program);
-  const log = console.log;
+  const { log, error } = console;
   console.log = (line: string) => lines.push(line);
+  console.error = (line: string) => stderr.push(line);
   try {
     await program.parseAsync(['disc', ...args], { from: 'user' });
   } finally {
     console.log = log;
+    console.error = error;
   }
   return lines;
 }
@@ -72,14 +74,16 @@ describe('pairnet disc options', () => {
     expect(lines[3]).toMatch(/^ {2}PyTorch {2}test error \d+\.\d\d% \+- 0\.00% {2}\d+\.\d\d s wall/);
   });
 
-  it('one run logs the loss every epoch, then the final errors', async () => {
-    const lines = await cli(['--epochs', '3', '--seed', '2']);
-    expect(lines).toHaveLength(4);
-    expect(lines[0]).toMatch(/^epoch 1\/3 {2}loss \d+\.\d{6} {2}train error \d+\.\d\d% {2}test error \d+\.\d\d%$/);
-    expect(lines[3]).toMatch(/^final: train error \d+\.\d\d% {2}test error \d+\.\d\d%/);
+  it('one run logs the loss every epoch (stderr), then the final errors (stdout)', async () => {
+    const progress: string[] = [];
+    const lines = await cli(['--epochs', '3', '--seed', '2'], progress);
+    expect(progress).toHaveLength(3);
+    expect(progress[0]).toMatch(/^epoch 1\/3 {2}loss \d+\.\d{6} {2}train error \d+\.\d\d% {2}test error \d+\.\d\d%$/);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^final: train error \d+\.\d\d% {2}test error \d+\.\d\d%/);
     const quiet = await cli(['--epochs', '3', '--seed', '2', '--quiet']);
     expect(quiet).toHaveLength(1);
-    expect(quiet[0].split('(')[0]).toBe(lines[3].split('(')[0]);
+    expect(quiet[0].split('(')[0]).toBe(lines[0].split('(')[0]);
   });
 
   it('--runs prints mean +- std; --json prints one parseable document', async () => {

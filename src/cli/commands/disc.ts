@@ -38,6 +38,7 @@ export function register(program: Command): void {
         throw new UsageError((e as Error).message);
       }
       const command = ['pairnet', ...process.argv.slice(2)].join(' ');
-      await runDisc(plan, (line) => console.log(line), command);
+      // Progress to stderr, so stdout holds only the results (and --json stays one document).
+      await runDisc(plan, (line) => console.log(line), command, (line) => console.error(line));
     });
 }
