@@ -31,6 +31,11 @@ export function register(program: Command): void {
     .option('--pairs <n>', 'pairs per set (train and test), as generate_pair_sets(n)', '1000')
     .option('--seed <s>', 'seed of the pair draw', '0')
     .option('--json', 'print one JSON document instead of text')
+    .addHelpText('after', `
+Examples:
+  pairnet data
+  pairnet data --pairs 500 --seed 3 --json
+  pairnet data --mnist ~/datasets/MNIST   # your own IDX files`)
     .action((opts: DataCliOptions) => {
       const n = parseCount('--pairs', opts.pairs, 1);
       const seed = parseCount('--seed', opts.seed, 0);

@@ -29,6 +29,11 @@ export function register(program: Command): void {
     .option('--python <path>', 'python with torch for --compare-torch', DEFAULT_PYTHON)
     .option('--json', 'print one JSON document instead of text')
     .option('--quiet', 'no per-epoch / per-run lines')
+    .addHelpText('after', `
+Examples:
+  pairnet disc
+  pairnet disc --activation relu --lr 0.05 --runs 10
+  pairnet disc --runs 5 --report out/disc --compare-torch`)
     .action(async (opts: DiscCliOptions) => {
       let plan;
       try {

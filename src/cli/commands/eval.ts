@@ -28,6 +28,10 @@ export function register(program: Command): void {
     .option('--seed <s>', 'seed of the test pairs', '1')
     .option('--pairs <n>', 'number of test pairs', '1000')
     .option('--json', 'print the result as JSON')
+    .addHelpText('after', `
+Examples:
+  pairnet eval --weights finalnet.safetensors
+  pairnet eval --weights w.safetensors --seed 7 --pairs 2000 --json`)
     .action((o: EvalCliOptions) => {
       const seed = parseNumber('--seed', o.seed, (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer');
       const pairs = parseNumber('--pairs', o.pairs, (n) => Number.isInteger(n) && n > 0 && n <= LIMITS.pairs.max, `a positive integer up to ${LIMITS.pairs.max}`);

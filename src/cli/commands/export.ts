@@ -42,6 +42,11 @@ export function register(program: Command): void {
     .option('--epochs', 'one row per run and epoch (the long per-epoch table) instead of one per run')
     .option('--out <file>', 'write to this file (atomically) instead of stdout')
     .option('--tensorboard <dir>', "also write each run's TensorBoard event file under DIR/<study name>/<run key>")
+    .addHelpText('after', `
+Examples:
+  pairnet export results/* > runs.csv
+  pairnet export results/000-weight-sharing-aux-losses --epochs --format jsonl --out epochs.jsonl
+  pairnet export results/* --tensorboard tb/`)
     .action((dirs: string[], opts: { format: 'csv' | 'jsonl'; epochs?: boolean; out?: string; tensorboard?: string }) => {
       const studies = dirs.map(readStudyDir);
       for (const s of studies) for (const p of s.problems) console.error(`pairnet: ${p}`);

@@ -38,6 +38,10 @@ export function register(program: Command): void {
     .command('models')
     .description('List the model zoo with parameter counts and the mapping from each report table row to a zoo model')
     .option('--json', 'print one JSON document')
+    .addHelpText('after', `
+Examples:
+  pairnet models
+  pairnet models --json`)
     .action((opts: { json?: boolean }) => {
       const { models, reportRows } = zooListing() as { models: Record<string, unknown>[]; reportRows: Record<string, unknown>[] };
       if (opts.json) {

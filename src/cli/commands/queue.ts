@@ -12,6 +12,11 @@ export function register(program: Command): void {
     .option('--drain', 'remove the jobs waiting to start (runs in training finish; finished runs stay as the cache)')
     .option('--clean <age>', 'remove finished runs (the cache Redis keeps) that finished more than AGE ago: 30d, 12h, 15m, 90s or 0 (all)')
     .option('--json', 'print the counts as JSON')
+    .addHelpText('after', `
+Examples:
+  pairnet queue --queue redis://:SECRET@HOST:6379
+  pairnet queue --queue redis://HOST:6379 --drain
+  pairnet queue --queue redis://HOST:6379 --clean 30d --json`)
     .action(async (opts: { queue: string; drain?: boolean; clean?: string; json?: boolean }) => {
       if (opts.clean !== undefined) {
         const age = parseAge(opts.clean);

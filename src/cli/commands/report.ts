@@ -12,6 +12,10 @@ export function register(program: Command): void {
     .description("rebuild a study's report.md/report.html from its stored results")
     .argument('<dir>', 'a study output directory (holds study.json and results.jsonl)')
     .option('--json', 'print the statistics as JSON instead of tables')
+    .addHelpText('after', `
+Examples:
+  pairnet report results/002-siamese-digit-subnetwork
+  pairnet report out/quick --json`)
     .action(async (dir: string, opts: { json?: boolean }) => {
       const defaults = studyDefaults();
       const study = loadStudyCopy(dir, defaults);

@@ -17,6 +17,10 @@ export function register(program: Command): void {
     .option('--reports <DIR>', 'study output folder whose reports the page lists (default: out/, listed once it exists)')
     .option('--results <DIR>', 'a further folder of studies for the dashboard (repeatable; default: results)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--host <addr>', 'address to bind (default 127.0.0.1: this machine only; 0.0.0.0 shows the page and results to the network)', '127.0.0.1')
+    .addHelpText('after', `
+Examples:
+  pairnet serve
+  pairnet serve --port 9000 --reports out --results results`)
     .action(async (opts: { port: number; reports?: string; results: string[]; host: string }) => {
       const isDir = (d: string): boolean => existsSync(d) && statSync(d).isDirectory();
       // A folder named on the command line must exist; the default out/ may appear later (the list is read per request).

@@ -11,6 +11,10 @@ export function register(program: Command): void {
     .requiredOption('--queue <url>', 'the Redis of the queue: redis://[:PASSWORD@]HOST:PORT, rediss:// for TLS')
     .option('--concurrency <n>', 'runs trained at once, one worker thread each (default: one per core)', positiveInt('--concurrency'))
     .option('--lock-ms <ms>', 'a run whose worker is silent this long goes to another worker', positiveInt('--lock-ms'), 30_000)
+    .addHelpText('after', `
+Examples:
+  pairnet worker --queue redis://:SECRET@HOST:6379
+  pairnet worker --queue rediss://:SECRET@HOST:6380 --concurrency 2`)
     .action(async (opts: { queue: string; concurrency?: number; lockMs: number }) => {
       const log = (line: string): void => console.error(`pairnet worker: ${new Date().toISOString().slice(11, 19)} ${line}`);
       const concurrency = opts.concurrency ?? availableParallelism();
