@@ -6,6 +6,7 @@ import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { serveUrl } from '../serve-url.js';
 
 const built = existsSync('dist/src/cli/main.js') && existsSync('web/dist/index.html');
 const dir = mkdtempSync(join(tmpdir(), 'pairnet-pack-'));
@@ -52,15 +53,7 @@ describe('the packed tarball', () => {
 
     const child = spawn(bin, ['serve', '--port', '0'], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (c: Buffer) => {
-          out += c.toString();
-          const m = /serving the page at (http:\S+)/.exec(out);
-          if (m) resolve(m[1]);
-        });
-        child.on('exit', (code) => reject(new Error(`serve exited with ${code}`)));
-      });
+      const url = await serveUrl(child);
       const page = await fetchText(url);
       expect(page.status).toBe(200);
       expect(page.body).toMatch(/<html/i);

@@ -5,6 +5,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type RunningServer } from '../../src/server/http-server.js';
+import { serveUrl } from '../serve-url.js';
 
 /** Raw GET (fetch would normalise `..` away before sending, hiding traversal attempts). */
 function get(url: string, path: string): Promise<{ status: number; type: string; body: string }> {
@@ -107,15 +108,7 @@ describe('pairnet serve', () => {
     const cli = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
     const child = spawn('node', [cli, 'serve', '--port', '0'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (c: Buffer) => {
-          out += c.toString();
-          const m = /serving the page at (http:\S+)/.exec(out);
-          if (m) resolve(m[1]);
-        });
-        child.on('exit', (code) => reject(new Error(`serve exited with ${code}`)));
-      });
+      const url = await serveUrl(child);
       expect(JSON.parse((await get(url, '/reports/index.json')).body)).toEqual({ reports: [] });
       mkdirSync(join(cwd, 'out', 'study-a'), { recursive: true });
       writeFileSync(join(cwd, 'out', 'study-a', 'report.html'), '<p>a</p>');
