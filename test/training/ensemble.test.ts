@@ -60,6 +60,40 @@ describe('evaluateEnsemble', () => {
     expect(evaluateEnsemble([a, b], data.test, { tta: 0, fill: 0 }).accuracy).toBe(hits / data.test.count);
   });
 
+  it('with views averages the model over every shifted copy of the pairs, (0, 0) included', () => {
+    const fill = -0.4;
+    const sum = new Float64Array(data.test.count);
+    for (const [dx, dy] of shifts(1)) {
+      const out = a.forward(batchOf(shiftPairs(data.test, dx, dy, fill)), false).main.data;
+      for (let i = 0; i < data.test.count; i++) sum[i] += probabilityLe('ce', out, i);
+    }
+    let hits = 0;
+    let nll = 0;
+    for (let i = 0; i < data.test.count; i++) {
+      const p = sum[i] / 9;
+      hits += Number((p > 0.5 ? 1 : 0) === data.test.target[i]);
+      nll -= Math.log(data.test.target[i] === 1 ? p : 1 - p) / data.test.count;
+    }
+    const e = evaluateEnsemble([a], data.test, { tta: 1, fill });
+    expect(e.accuracy).toBe(hits / data.test.count);
+    expect(Math.abs(e.loss - nll)).toBeLessThan(1e-6);
+  });
+
+  it('gives the same scores whatever its batch size', () => {
+    const whole = evaluateEnsemble([a, b], data.test, { tta: 1, fill: 0 });
+    const batched = evaluateEnsemble([a, b], data.test, { tta: 1, fill: 0, batchSize: 64 });
+    expect(batched.accuracy).toBe(whole.accuracy);
+    expect(batched.digitAccuracy).toBe(whole.digitAccuracy);
+    expect(Math.abs(batched.loss - whole.loss)).toBeLessThan(1e-9);
+  });
+
+  it('reports digit accuracy only when every member has digit outputs', () => {
+    const mlp = buildModel('lrelu-mlp', {}, new Rng(4));
+    expect(mlp.hasDigits).toBe(false);
+    expect(evaluateEnsemble([a, mlp], data.test, { tta: 0, fill: 0 }).digitAccuracy).toBeNull();
+    expect(evaluateEnsemble([a], data.test, { tta: 0, fill: 0 }).digitAccuracy).not.toBeNull();
+  });
+
   it('with views differs from without (the shifted pairs are scored too)', () => {
     expect(evaluateEnsemble([a], data.test, { tta: 1, fill: 0 }).loss).not.toBe(evaluateEnsemble([a], data.test, { tta: 0, fill: 0 }).loss);
   });
