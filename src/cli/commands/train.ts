@@ -212,5 +212,9 @@ function printResults(config: RunConfig, record: RunRecord, evaluatedOn: string,
   // Digit heads trained without an auxiliary loss sit at chance level: their accuracy means nothing.
   const digits = f.testDigitAccuracy !== null && config.loss.aux === 0 ? 'digit heads untrained (loss.aux is 0)' : `digit accuracy ${pct(f.testDigitAccuracy)}`;
   console.log(`${config.model}: test accuracy ${pct(f.testAccuracy)} (${evaluatedOn}), ${digits}, train accuracy ${pct(f.trainAccuracy)}`);
+  if (record.members) {
+    const what = `${record.members.length > 1 ? `ensemble of ${record.members.length}` : 'one model'}${config.tta ? `, test-time shifts up to ${config.tta} px` : ''}`;
+    console.log(`${what}; each member alone, without shifts: ${record.members.map((m) => pct(m.testAccuracy)).join(', ')}`);
+  }
   console.log(`parameters ${record.parameterCount.toLocaleString('en-US')}, training ${record.trainingSeconds.toFixed(1)} s, seed ${config.seed}${saved ? `, weights -> ${saved}` : ''}`);
 }
