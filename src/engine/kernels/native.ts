@@ -11,7 +11,7 @@ import type { AdamState } from './backend.js';
 import { checkLength } from './check.js';
 import { checkGemm, type GemmOptions } from './gemm.js';
 import { DROPOUT_SEED_WORDS } from './dropout.js';
-import { convOutSize, convSizes } from './im2col.js';
+import { checkMaxPool2d } from './pool.js';
 import type { KernelVariant } from './wasm/instance.js';
 import { WasmBackend } from './wasm-backend.js';
 
@@ -188,11 +188,7 @@ export class NativeBackend extends WasmBackend {
   override maxPool2d(
     planes: number, H: number, W: number, k: number, stride: number, input: Float32Array, out: Float32Array, argmax: Int32Array,
   ): void {
-    const [sizeX] = convSizes('maxPool2d', planes, 1, H, W, k, stride, 0);
-    const sizeOut = planes * convOutSize(H, k, stride, 0) * convOutSize(W, k, stride, 0);
-    checkLength('maxPool2d', 'input', input, sizeX);
-    checkLength('maxPool2d', 'out', out, sizeOut);
-    checkLength('maxPool2d', 'argmax', argmax, sizeOut);
+    checkMaxPool2d(planes, H, W, k, stride, input, out, argmax);
     this.addon.maxPool2d(planes, H, W, k, stride, input, out, argmax);
   }
 

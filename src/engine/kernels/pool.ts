@@ -37,15 +37,23 @@ export function maxPool2dReference(
 }
 
 /** Max pooling with argmax in WebAssembly; as maxPool2dReference. */
-export function maxPool2dWasm(
-  kernels: WasmInstance, planes: number, H: number, W: number, k: number, stride: number, input: Float32Array,
-  out: Float32Array, argmax: Int32Array,
-): void {
+/** Checks a max-pool call's buffers against its shape (every backend's entry point); returns [input size, output size]. */
+export function checkMaxPool2d(
+  planes: number, H: number, W: number, k: number, stride: number, input: Float32Array, out: Float32Array, argmax: Int32Array,
+): [number, number] {
   const [sizeX] = convSizes('maxPool2d', planes, 1, H, W, k, stride, 0);
   const sizeOut = planes * convOutSize(H, k, stride, 0) * convOutSize(W, k, stride, 0);
   checkLength('maxPool2d', 'input', input, sizeX);
   checkLength('maxPool2d', 'out', out, sizeOut);
   checkLength('maxPool2d', 'argmax', argmax, sizeOut);
+  return [sizeX, sizeOut];
+}
+
+export function maxPool2dWasm(
+  kernels: WasmInstance, planes: number, H: number, W: number, k: number, stride: number, input: Float32Array,
+  out: Float32Array, argmax: Int32Array,
+): void {
+  const [sizeX, sizeOut] = checkMaxPool2d(planes, H, W, k, stride, input, out, argmax);
   const [offX, offOut, offArg] = kernels.layout([sizeX, sizeOut, sizeOut]);
   kernels.heap.set(input.subarray(0, sizeX), offX >> 2);
   kernels.exports.maxPool2d(planes, H, W, k, stride, offX, offOut, offArg);
