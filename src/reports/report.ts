@@ -50,10 +50,13 @@ export function protocolTable(study: StudyConfig, plan: StudyPlan): Table {
   const searching = study.variants.filter((v) => !final(v.name)).map((v) => v.name);
   return {
     title: 'Protocol per variant',
-    note: searching.length ? `Grid search unfinished for ${searching.join(', ')}: their rows show the first grid point, not the chosen values.` : undefined,
+    note: searching.length ? `Grid search unfinished for ${searching.join(', ')}: their rows show the first grid point, not the chosen values (or '-' where the search plans no run of theirs yet).` : undefined,
     header: ['Variant', 'Model', 'Options', 'Epochs', 'Optimizer', 'lr', 'Schedule', 'Batch', 'Loss', 'Train/test pairs', 'Input'],
     rows: study.variants.map((v) => {
-      const c = firstOf(v.name)!.config;
+      const spec = firstOf(v.name);
+      // A variant the grid steps leave out has no run planned until the search ends.
+      if (!spec) return [v.name, v.model, ...Array<string>(9).fill('-')];
+      const c = spec.config;
       const aug = [c.data.augment.translate ? `translate ±${c.data.augment.translate}` : '', c.data.augment.swap ? 'swap' : '', c.data.augment.repair ? 're-pair' : ''].filter(Boolean);
       return [
         v.name,

@@ -100,7 +100,11 @@ describe('study report', () => {
     // Finished: the protocol table shows the chosen values; before any run it says the search is unfinished.
     expect(md).not.toContain('Grid search unfinished');
     expect(protocolTable(study, planStudy(study, defaults, () => undefined)).note).toBe(
-      'Grid search unfinished for FC + AL: their rows show the first grid point, not the chosen values.',
+      "Grid search unfinished for FC + AL: their rows show the first grid point, not the chosen values (or '-' where the search plans no run of theirs yet).",
     );
+    // A variant the steps leave out (a baseline beside the searched one) has no run planned until the search ends.
+    const withBaseline = { ...study, variants: [...study.variants, { name: 'FC', model: 'fcnet', overrides: {} }], protocol: { ...study.protocol, steps: study.protocol.kind === 'grid-search' ? study.protocol.steps.map((st) => ({ ...st, variants: ['FC + AL'] })) : [] } } as StudyConfig;
+    const rows = protocolTable(withBaseline, planStudy(withBaseline, defaults, () => undefined)).rows;
+    expect(rows[1]).toEqual(['FC', 'fcnet', ...Array<string>(9).fill('-')]);
   });
 });
