@@ -138,33 +138,33 @@ export interface NormBackwardAt {
   dx: number;
 }
 
-const channelArrays = (C: number, named: [string, Float32Array][]): [string, Float32Array, number][] =>
-  named.map(([name, a]) => [name, a, C]);
+/** Checks per-channel operands (C floats each) and copies them to consecutive scratch regions from `from`; their offsets. */
+function stageChannels(kernels: WasmInstance, fn: string, s: NormShape, named: [string, Float32Array][], from?: number): number[] {
+  checkNormShape(fn, s, named.map(([name, a]) => [name, a, s.C]));
+  const offsets = kernels.layout(named.map(() => s.C), from);
+  named.forEach(([, a], i) => kernels.heap.set(a.subarray(0, s.C), offsets[i] >> 2));
+  return offsets;
+}
+
+/** Copies C floats from each byte offset of linear memory back into its array. */
+function readChannels(kernels: WasmInstance, C: number, pairs: [number, Float32Array][]): void {
+  const heap = kernels.heap;
+  for (const [off, a] of pairs) a.set(heap.subarray(off >> 2, (off >> 2) + C));
+}
 
 /** batchnormForwardWasm on activations in linear memory. `from`: where its scratch may start. */
 export function batchnormForwardAt(
   kernels: WasmInstance, s: NormShape, o: NormForwardOptions, at: NormForwardAt, gamma: Float32Array, beta: Float32Array,
   runningMean: Float32Array, runningVar: Float32Array, invStd: Float32Array, from?: number,
 ): void {
-  const C = s.C;
-  checkNormShape('batchnormForward', s, channelArrays(C, [
+  const [offG, offB, offRm, offRv, offInv] = stageChannels(kernels, 'batchnormForward', s, [
     ['gamma', gamma], ['beta', beta], ['runningMean', runningMean], ['runningVar', runningVar], ['invStd', invStd],
-  ]));
-  const [offG, offB, offRm, offRv, offInv] = kernels.layout([C, C, C, C, C], from);
-  const heap = kernels.heap;
-  heap.set(gamma.subarray(0, C), offG >> 2);
-  heap.set(beta.subarray(0, C), offB >> 2);
-  heap.set(runningMean.subarray(0, C), offRm >> 2);
-  heap.set(runningVar.subarray(0, C), offRv >> 2);
+  ], from);
   kernels.exports.batchnormForward(
-    s.N, C, s.S, o.training ? 1 : 0, o.relu ? 1 : 0, o.momentum, o.eps, at.x, offG, offB, offRm, offRv, at.xhat, at.res ?? 0, at.y,
+    s.N, s.C, s.S, o.training ? 1 : 0, o.relu ? 1 : 0, o.momentum, o.eps, at.x, offG, offB, offRm, offRv, at.xhat, at.res ?? 0, at.y,
     offInv,
   );
-  invStd.set(heap.subarray(offInv >> 2, (offInv >> 2) + C));
-  if (o.training) {
-    runningMean.set(heap.subarray(offRm >> 2, (offRm >> 2) + C));
-    runningVar.set(heap.subarray(offRv >> 2, (offRv >> 2) + C));
-  }
+  readChannels(kernels, s.C, o.training ? [[offInv, invStd], [offRm, runningMean], [offRv, runningVar]] : [[offInv, invStd]]);
 }
 
 /** As batchnormForwardReference; with `res`, y = that output + res before the ReLU (as addReluReference after it). */
@@ -192,22 +192,13 @@ export function batchnormBackwardAt(
   kernels: WasmInstance, s: NormShape, o: NormOptions, at: NormBackwardAt, gamma: Float32Array, beta: Float32Array,
   invStd: Float32Array, dgamma: Float32Array, dbeta: Float32Array, from?: number,
 ): void {
-  const C = s.C;
-  checkNormShape('batchnormBackward', s, channelArrays(C, [
+  const [offG, offB, offInv, offDg, offDb] = stageChannels(kernels, 'batchnormBackward', s, [
     ['gamma', gamma], ['beta', beta], ['invStd', invStd], ['dgamma', dgamma], ['dbeta', dbeta],
-  ]));
-  const [offG, offB, offInv, offDg, offDb] = kernels.layout([C, C, C, C, C], from);
-  const heap = kernels.heap;
-  heap.set(gamma.subarray(0, C), offG >> 2);
-  heap.set(beta.subarray(0, C), offB >> 2);
-  heap.set(invStd.subarray(0, C), offInv >> 2);
-  heap.set(dgamma.subarray(0, C), offDg >> 2);
-  heap.set(dbeta.subarray(0, C), offDb >> 2);
+  ], from);
   kernels.exports.batchnormBackward(
-    s.N, C, s.S, o.training ? 1 : 0, o.relu ? 1 : 0, at.gy, at.xhat, offG, offB, offInv, offDg, offDb, at.dx,
+    s.N, s.C, s.S, o.training ? 1 : 0, o.relu ? 1 : 0, at.gy, at.xhat, offG, offB, offInv, offDg, offDb, at.dx,
   );
-  dgamma.set(heap.subarray(offDg >> 2, (offDg >> 2) + C));
-  dbeta.set(heap.subarray(offDb >> 2, (offDb >> 2) + C));
+  readChannels(kernels, s.C, [[offDg, dgamma], [offDb, dbeta]]);
 }
 
 /** As batchnormBackwardReference. */
