@@ -5,7 +5,7 @@ export * from './types.js';
 export { avgPool28to14, generatePairSets, makePairs, maxPairs, pairsFromPermutation } from './pairs.js';
 export { encodeIdx, IDX_MAX_HEADER, parseIdx, parseIdxHeader, parseIdxImages, parseIdxLabels } from './idx.js';
 export type { IdxArray, IdxHeader } from './idx.js';
-export { computeStandardization, standardize, standardizePairSets, standardizeValues } from './standardize.js';
+export { backgroundValue, computeStandardization, standardize, standardizePairSets, standardizeValues } from './standardize.js';
 export type { Standardization } from './standardize.js';
 export { DISC_CENTER, DISC_RADIUS, discLabel, generateDiscSet } from './disc.js';
 export type { DiscSet } from './disc.js';

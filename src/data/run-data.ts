@@ -8,7 +8,7 @@ import { Rng, deriveSeed } from '../engine/rng.js';
 import type { DataConfig } from './config.js';
 import { generatePairSets } from './pairs.js';
 import { holdoutSplit } from './splits.js';
-import { computeStandardization, standardize } from './standardize.js';
+import { backgroundValue, computeStandardization, standardize } from './standardize.js';
 import type { Standardization } from './standardize.js';
 import type { MnistSource, PairSet } from './types.js';
 
@@ -42,6 +42,6 @@ export function prepareRunData(source: MnistSource, config: DataConfig, seed: nu
     test: standardize(test, stats),
     evaluatedOn,
     stats,
-    background: -stats.mean / stats.std,
+    background: backgroundValue(stats),
   };
 }

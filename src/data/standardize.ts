@@ -42,3 +42,8 @@ export function standardizePairSets(train: PairSet, test: PairSet): { train: Pai
   const stats = computeStandardization(train);
   return { train: standardize(train, stats), test: standardize(test, stats), stats };
 }
+
+/** The network input of a blank (0) pixel: what a shifted image's vacated pixels become. */
+export function backgroundValue(stats: Standardization | null): number {
+  return stats ? -stats.mean / stats.std : 0;
+}

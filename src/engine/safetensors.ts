@@ -62,19 +62,40 @@ function isCounter(name: string): boolean {
   return name === 'num_batches_tracked' || name.endsWith('.num_batches_tracked');
 }
 
-function stateOf(module: Module): Named[] {
-  const all = [...module.params(), ...module.buffers()].map((t) => ({ name: t.name, shape: t.value.shape, data: t.value.data }));
+/**
+ * The named tensors of one module, or of several (an ensemble's members): member i's tensors are named
+ * `members.<i>.<name>`; a list of one is the module itself.
+ */
+function stateOf(modules: Module | readonly Module[]): Named[] {
+  const list = listOf(modules);
+  const prefix = (i: number): string => (list.length > 1 ? `members.${i}.` : '');
+  const all = list.flatMap((module, i) =>
+    [...module.params(), ...module.buffers()].map((t) => ({ name: prefix(i) + t.name, shape: t.value.shape, data: t.value.data })));
   const seen = new Set<string>();
   for (const t of all) {
-    if (seen.has(t.name)) throw new Error(`safetensors: ${module.describe()} has two tensors named '${t.name}'`);
+    if (seen.has(t.name)) throw new Error(`safetensors: ${describe(modules)} has two tensors named '${t.name}'`);
     seen.add(t.name);
   }
   return all;
 }
 
-/** Encodes a module's parameters and buffers; `metadata` goes to "__metadata__" (string values only). */
-export function encodeSafetensors(module: Module, metadata: Record<string, string> = {}): Uint8Array {
-  const tensors = stateOf(module).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+function listOf(modules: Module | readonly Module[]): readonly Module[] {
+  const list = Array.isArray(modules) ? (modules as readonly Module[]) : [modules as Module];
+  if (list.length === 0) throw new Error('safetensors: no module to read or write');
+  return list;
+}
+
+function describe(modules: Module | readonly Module[]): string {
+  const list = listOf(modules);
+  return list.length > 1 ? `an ensemble of ${list.length} ${list[0].describe()}` : list[0].describe();
+}
+
+/**
+ * Encodes the parameters and buffers of a module (or of an ensemble's members, see stateOf); `metadata` goes to
+ * "__metadata__" (string values only).
+ */
+export function encodeSafetensors(modules: Module | readonly Module[], metadata: Record<string, string> = {}): Uint8Array {
+  const tensors = stateOf(modules).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const header: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(metadata)) {
     if (typeof value !== 'string') throw new Error(`safetensors: metadata '${key}' must be a string, got ${typeof value}`);
@@ -195,13 +216,14 @@ function sameStoredShape(a: readonly number[], b: readonly number[]): boolean {
 }
 
 /**
- * Loads every parameter and buffer of `module` from a safetensors file. Everything is validated first
+ * Loads every parameter and buffer of `modules` (one module, or an ensemble's members as stateOf names them) from a
+ * safetensors file. Everything is validated first
  * (format, then missing / unexpected / mis-shaped tensors, all listed in one error), so a failed load
  * leaves the module untouched. Returns the file's metadata.
  */
-export function loadSafetensors(module: Module, bytes: Uint8Array, source = 'safetensors data'): Record<string, string> {
+export function loadSafetensors(modules: Module | readonly Module[], bytes: Uint8Array, source = 'safetensors data'): Record<string, string> {
   const { tensors, metadata } = readSafetensors(bytes, source);
-  const state = stateOf(module);
+  const state = stateOf(modules);
   const problems: string[] = [];
   const expected = new Set(state.map((t) => t.name));
   const missing = state.filter((t) => !tensors.has(t.name)).map((t) => t.name);
@@ -219,7 +241,7 @@ export function loadSafetensors(module: Module, bytes: Uint8Array, source = 'saf
   }
   if (problems.length > 10) problems.splice(10, problems.length, `and ${problems.length - 10} more problems`);
   if (problems.length > 0) {
-    throw new Error(`${source}: does not match ${module.describe()}: ${problems.join('; ')}`);
+    throw new Error(`${source}: does not match ${describe(modules)}: ${problems.join('; ')}`);
   }
   for (const t of state) t.data.set((tensors.get(t.name) as SafetensorsEntry).data);
   return metadata;

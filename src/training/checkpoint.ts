@@ -8,7 +8,7 @@
 import type { Standardization } from '../data/standardize.js';
 import { Rng } from '../engine/rng.js';
 import { encodeSafetensors, loadSafetensors, readSafetensors } from '../engine/safetensors.js';
-import { quote } from '../io/limits.js';
+import { LIMITS, quote } from '../io/limits.js';
 import type { ModelOptions, ModelOptionValue, PairModel } from '../models/model.js';
 import { buildModel } from '../models/registry.js';
 import type { RunConfig } from './config.js';
@@ -24,11 +24,18 @@ export interface WeightsMetadata {
    * and must not be shown as predictions. Null when the file does not say.
    */
   digitsTrained: boolean | null;
+  /** How many models the file holds: an ensemble's members (tensors `members.<i>.<name>`), else 1. */
+  members: number;
+  /** The test-time augmentation the run was evaluated with (config.tta), 0 when none. */
+  tta: number;
 }
 
-/** The "__metadata__" strings of a weights file trained with `config`. */
-export function encodeWeightsMetadata(config: RunConfig, stats: Standardization | null, extra: Record<string, string> = {}): Record<string, string> {
+/** The "__metadata__" strings of a weights file trained with `config` (`members` models: an ensemble when > 1). */
+export function encodeWeightsMetadata(
+  config: RunConfig, stats: Standardization | null, extra: Record<string, string> = {}, members = 1,
+): Record<string, string> {
   return {
+    ...(members > 1 ? { members: String(members) } : {}),
     model: config.model,
     modelOptions: JSON.stringify(config.modelOptions),
     standardize: String(stats !== null),
@@ -65,20 +72,37 @@ export function decodeWeightsMetadata(metadata: Record<string, string>, source: 
     standardization = { mean, std };
   }
   let digitsTrained: boolean | null = null;
+  let tta = 0;
   if (metadata.config !== undefined) {
+    let config: { loss?: { aux?: unknown }; tta?: unknown } = {};
     try {
-      const aux = (JSON.parse(metadata.config) as { loss?: { aux?: unknown } }).loss?.aux;
-      if (typeof aux === 'number') digitsTrained = aux > 0;
+      config = JSON.parse(metadata.config) as typeof config;
     } catch {
       bad('config', 'the JSON of a run config');
     }
+    if (typeof config.loss?.aux === 'number') digitsTrained = config.loss.aux > 0;
+    if (config.tta !== undefined) {
+      if (!(Number.isInteger(config.tta) && (config.tta as number) >= 0 && (config.tta as number) <= 3)) bad('config', 'a run config with tta an integer 0..3');
+      tta = config.tta as number;
+    }
   }
-  return { model: metadata.model, modelOptions, standardization, digitsTrained };
+  let members = 1;
+  if (metadata.members !== undefined) {
+    members = Number(metadata.members);
+    if (!/^[0-9]+$/.test(metadata.members) || members < 2 || members > LIMITS.ensemble.max) bad('members', `an integer 2..${LIMITS.ensemble.max}`);
+  }
+  return { model: metadata.model, modelOptions, standardization, digitsTrained, members, tta };
 }
 
-/** A checkpoint's bytes: `model`'s weights trained with `config` on inputs standardised by `stats`. */
-export function encodeCheckpoint(model: PairModel, config: RunConfig, stats: Standardization | null, extra: Record<string, string> = {}): Uint8Array {
-  return encodeSafetensors(model.module, encodeWeightsMetadata(config, stats, extra));
+/**
+ * A checkpoint's bytes: the weights of `models` (one model, or an ensemble's members) trained with `config` on inputs
+ * standardised by `stats`.
+ */
+export function encodeCheckpoint(
+  models: PairModel | readonly PairModel[], config: RunConfig, stats: Standardization | null, extra: Record<string, string> = {},
+): Uint8Array {
+  const list = Array.isArray(models) ? (models as readonly PairModel[]) : [models as PairModel];
+  return encodeSafetensors(list.map((m) => m.module), encodeWeightsMetadata(config, stats, extra, list.length));
 }
 
 /** What a checkpoint says it holds (its weights unread); `source` (the file name) starts every error. */
@@ -86,27 +110,40 @@ export function readCheckpoint(bytes: Uint8Array, source: string): WeightsMetada
   return decodeWeightsMetadata(readSafetensors(bytes, source).metadata, source);
 }
 
-/** Builds `name` with `options` and loads the weights into it (all-or-nothing: bad weights leave nothing loaded). */
-export function modelFromCheckpoint(bytes: Uint8Array, source: string, name: string, options: Record<string, ModelOptionValue>): PairModel {
-  let model: PairModel;
+/**
+ * Builds `count` models `name` with `options` and loads the weights into them (all-or-nothing: bad weights leave
+ * nothing loaded); `count` > 1 reads an ensemble's members.
+ */
+export function modelsFromCheckpoint(
+  bytes: Uint8Array, source: string, name: string, options: Record<string, ModelOptionValue>, count = 1,
+): PairModel[] {
+  const models: PairModel[] = [];
   try {
     // The seed only initialises weights that the file then overwrites.
-    model = buildModel(name, options, new Rng(0));
+    for (let i = 0; i < count; i++) models.push(buildModel(name, options, new Rng(0)));
   } catch (e) {
     throw new Error(`model "${name}" ${JSON.stringify(options)}: ${(e as Error).message}`);
   }
-  loadSafetensors(model.module, bytes, source);
-  return model;
+  loadSafetensors(models.map((m) => m.module), bytes, source);
+  return models;
+}
+
+/** One model from a checkpoint of one (modelsFromCheckpoint). */
+export function modelFromCheckpoint(bytes: Uint8Array, source: string, name: string, options: Record<string, ModelOptionValue>): PairModel {
+  return modelsFromCheckpoint(bytes, source, name, options)[0];
 }
 
 /**
- * The model a checkpoint names, with its weights: `given.model` must agree with the file's (or name it, for files
- * that do not), `given.options` apply over the stored ones.
+ * The models a checkpoint holds (one, or an ensemble's members; `model` is the first), with its metadata:
+ * `given.model` must agree with the file's (or name it, for files that do not), `given.options` apply over the stored ones.
  */
-export function loadCheckpoint(bytes: Uint8Array, source: string, given: { model?: string; options?: Record<string, ModelOptionValue> } = {}): { model: PairModel; meta: WeightsMetadata } {
+export function loadCheckpoint(
+  bytes: Uint8Array, source: string, given: { model?: string; options?: Record<string, ModelOptionValue> } = {},
+): { model: PairModel; members: PairModel[]; meta: WeightsMetadata } {
   const meta = readCheckpoint(bytes, source);
   if (meta.model !== undefined && given.model !== undefined && meta.model !== given.model) throw new Error(`${source}: holds weights of '${meta.model}', not '${given.model}'`);
   const name = given.model ?? meta.model;
   if (name === undefined) throw new Error(`${source}: its metadata names no model: give --model`);
-  return { model: modelFromCheckpoint(bytes, source, name, { ...meta.modelOptions, ...given.options }), meta };
+  const members = modelsFromCheckpoint(bytes, source, name, { ...meta.modelOptions, ...given.options }, meta.members);
+  return { model: members[0], members, meta };
 }

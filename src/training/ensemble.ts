@@ -1,37 +1,63 @@
 import { shiftPairs, type PairSet } from '../data/browser.js';
-import type { MainLossKind, PairModel } from '../models/model.js';
+import type { PairModel } from '../models/model.js';
+import { comparisonProbability } from '../models/probability.js';
 import { Batch } from './batches.js';
 import type { Evaluation } from './evaluate.js';
 
+export interface EnsembleOptions {
+  /** Test-time augmentation: shifts of up to tta pixels each way (0: the pairs as they are). */
+  tta: number;
+  /** The value of a vacated pixel (the inputs' background). */
+  fill: number;
+  batchSize?: number;
+}
+
+/** Per pair, the ensemble's averaged P(first <= second) and, when every model has digit heads, digit posteriors. */
+export interface EnsemblePrediction {
+  prob: Float64Array;
+  /** [count, 2, 10]: the averaged softmaxes of the first and the second digit, or null. */
+  digits: Float64Array | null;
+}
+
 /**
- * Scores an ensemble of models, each on the test-time views of every pair: the pairs themselves and, with tta = t > 0,
+ * An ensemble's predictions, each model on the test-time views of every pair: the pairs themselves and, with tta = t > 0,
  * the pairs shifted by every (dx, dy) in -t..t (both images alike, vacated pixels `fill`). Each model and view gives a
- * probability that the first digit is <= the second (the main output through its sigmoid or two-class softmax) and
- * digit posteriors (softmax of the digit logits); the ensemble averages them and predicts the more probable class.
- * loss: the mean negative log-likelihood of the averaged probability.
+ * probability that the first digit is <= the second (comparisonProbability) and digit posteriors (softmax of the digit
+ * logits); the ensemble averages them.
  */
-export function evaluateEnsemble(models: PairModel[], set: PairSet, options: { tta: number; fill: number; batchSize?: number }): Evaluation {
+export function predictEnsemble(models: readonly PairModel[], set: PairSet, options: EnsembleOptions): EnsemblePrediction {
   const views = shifts(options.tta);
   const prob = new Float64Array(set.count);
-  const digits = new Float64Array(set.count * 20);
   const hasDigits = models.every((m) => m.hasDigits);
+  const digits = hasDigits ? new Float64Array(set.count * 20) : null;
   let shifted: PairSet | undefined;
   for (const [dx, dy] of views) {
     const view = dx === 0 && dy === 0 ? set : (shifted = shiftPairs(set, dx, dy, options.fill, shifted));
-    for (const model of models) accumulate(model, view, prob, hasDigits ? digits : null, options.batchSize ?? 500);
+    for (const model of models) accumulate(model, view, prob, digits, options.batchSize ?? 500);
   }
   const n = views.length * models.length;
+  for (let i = 0; i < prob.length; i++) prob[i] /= n;
+  if (digits) for (let i = 0; i < digits.length; i++) digits[i] /= n;
+  return { prob, digits };
+}
+
+/**
+ * Scores an ensemble (predictEnsemble) on `set`: it predicts the more probable class; loss: the mean negative
+ * log-likelihood of the averaged probability.
+ */
+export function evaluateEnsemble(models: readonly PairModel[], set: PairSet, options: EnsembleOptions): Evaluation {
+  const { prob, digits } = predictEnsemble(models, set, options);
   let lossSum = 0;
   let correct = 0;
   let digitsCorrect = 0;
   for (let i = 0; i < set.count; i++) {
-    const p = prob[i] / n;
+    const p = prob[i];
     const t = set.target[i];
     lossSum -= Math.log(Math.max(t === 1 ? p : 1 - p, 1e-30));
     if ((p > 0.5 ? 1 : 0) === t) correct++;
-    if (hasDigits) for (let k = 0; k < 2; k++) digitsCorrect += Number(argmax(digits, i * 20 + k * 10) === set.classes[2 * i + k]);
+    if (digits) for (let k = 0; k < 2; k++) digitsCorrect += Number(argmax(digits, i * 20 + k * 10) === set.classes[2 * i + k]);
   }
-  return { loss: lossSum / set.count, accuracy: correct / set.count, digitAccuracy: hasDigits ? digitsCorrect / (2 * set.count) : null };
+  return { loss: lossSum / set.count, accuracy: correct / set.count, digitAccuracy: digits ? digitsCorrect / (2 * set.count) : null };
 }
 
 /** The (dx, dy) views of test-time augmentation t: (0, 0) first, then every other shift in -t..t. */
@@ -49,18 +75,10 @@ function accumulate(model: PairModel, set: PairSet, prob: Float64Array, digits: 
     const to = Math.min(set.count, from + batchSize);
     const out = model.forward(batch.fill(set, order, from, to), false);
     for (let j = 0; j < to - from; j++) {
-      prob[from + j] += probabilityLe(model.mainLoss, out.main.data, j);
+      prob[from + j] += comparisonProbability(model.mainLoss, out.main.data, j);
       if (digits && out.digits) for (let k = 0; k < 2; k++) addSoftmax(out.digits[k].data, j * 10, digits, (from + j) * 20 + k * 10);
     }
   }
-}
-
-/** P(first <= second) of row j of a main output, per its loss kind. */
-export function probabilityLe(kind: MainLossKind, main: Float32Array, j: number): number {
-  if (kind === 'bce') return 1 / (1 + Math.exp(-main[j]));
-  const a = main[2 * j];
-  const b = main[2 * j + 1];
-  return 1 / (1 + Math.exp(a - b));
 }
 
 function addSoftmax(src: Float32Array, off: number, dst: Float64Array, at: number): void {

@@ -22,13 +22,14 @@ describe('pairnet train output', () => {
     expect(train('--aux-fraction', '0.5')).toMatch(/^fcnet: test accuracy [\d.]+% \(test\), digit accuracy [\d.]+%, train accuracy/);
   });
 
-  it('--ensemble and --tta: the ensemble accuracy, then each member alone; --save refuses an ensemble before training', () => {
-    const out = train('--ensemble', '2', '--tta', '1', '--set', 'data.trainPairs=200', '--set', 'data.testPairs=100');
+  it('--ensemble and --tta: the ensemble accuracy, then each member alone; --save keeps every member, eval averages them', () => {
+    const weights = join(dir, 'ensemble.safetensors');
+    const out = train('--ensemble', '2', '--tta', '1', '--set', 'data.trainPairs=200', '--set', 'data.testPairs=100', '--save', weights);
     expect(out).toMatch(/\nensemble of 2, test-time shifts up to 1 px; each member alone, without shifts: [\d.]+%, [\d.]+%\n/);
     expect(out).toMatch(/parameters 165,324/);
-    const saved = run('train', '--model', 'fcnet', '--epochs', '1', '--ensemble', '2', '--save', join(dir, 'w.safetensors'));
-    expect(saved.status).toBe(2);
-    expect(saved.stderr).toMatch(/--save: saves one model; an ensemble \(--ensemble > 1\) has several/);
+    const evaluated = run('eval', '--weights', weights, '--pairs', '200');
+    expect(evaluated.status, evaluated.stderr).toBe(0);
+    expect(evaluated.stdout).toMatch(/^fcnet x 2, test-time shifts up to 1 px \(.*ensemble\.safetensors\): test accuracy [\d.]+%, loss [\d.]+ on 200 fresh pairs \(seed 1\)\n$/);
   });
 
   it('--config re-runs a stored record exactly (apart from times and host); --set applies over it', () => {

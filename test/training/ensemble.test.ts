@@ -6,7 +6,8 @@ import type { Tensor } from '../../src/engine/index.js';
 import { Batch } from '../../src/training/batches.js';
 import type { RunConfig } from '../../src/training/config.js';
 import { defaultRunConfig } from '../../src/training/defaults.js';
-import { evaluateEnsemble, probabilityLe, shifts } from '../../src/training/ensemble.js';
+import { comparisonProbability } from '../../src/models/probability.js';
+import { evaluateEnsemble, shifts } from '../../src/training/ensemble.js';
 import { evaluate } from '../../src/training/evaluate.js';
 import { runTraining, cachedLoadMnist } from '../../src/training/run.js';
 import { resolveRunConfig } from '../../src/training/validate.js';
@@ -54,7 +55,7 @@ describe('evaluateEnsemble', () => {
     const pb = b.forward(batchOf(data.test), false).main.data.slice();
     let hits = 0;
     for (let i = 0; i < data.test.count; i++) {
-      const p = (probabilityLe('ce', pa, i) + probabilityLe('ce', pb, i)) / 2;
+      const p = (comparisonProbability('ce', pa, i) + comparisonProbability('ce', pb, i)) / 2;
       hits += Number((p > 0.5 ? 1 : 0) === data.test.target[i]);
     }
     expect(evaluateEnsemble([a, b], data.test, { tta: 0, fill: 0 }).accuracy).toBe(hits / data.test.count);
@@ -65,7 +66,7 @@ describe('evaluateEnsemble', () => {
     const sum = new Float64Array(data.test.count);
     for (const [dx, dy] of shifts(1)) {
       const out = a.forward(batchOf(shiftPairs(data.test, dx, dy, fill)), false).main.data;
-      for (let i = 0; i < data.test.count; i++) sum[i] += probabilityLe('ce', out, i);
+      for (let i = 0; i < data.test.count; i++) sum[i] += comparisonProbability('ce', out, i);
     }
     let hits = 0;
     let nll = 0;
@@ -96,13 +97,6 @@ describe('evaluateEnsemble', () => {
 
   it('with views differs from without (the shifted pairs are scored too)', () => {
     expect(evaluateEnsemble([a], data.test, { tta: 1, fill: 0 }).loss).not.toBe(evaluateEnsemble([a], data.test, { tta: 0, fill: 0 }).loss);
-  });
-
-  it('turns each loss kind into P(first <= second)', () => {
-    const logits = new Float32Array([0, Math.log(3)]);
-    expect(probabilityLe('ce', logits, 0)).toBeCloseTo(0.75, 6);
-    expect(probabilityLe('nll', new Float32Array([Math.log(0.25), Math.log(0.75)]), 0)).toBeCloseTo(0.75, 6);
-    expect(probabilityLe('bce', new Float32Array([Math.log(3)]), 0)).toBeCloseTo(0.75, 6);
   });
 });
 

@@ -5,7 +5,12 @@ import { Rng } from '../../src/engine/rng.js';
 import { encodeSafetensors } from '../../src/engine/safetensors.js';
 import { buildModel } from '../../src/models/registry.js';
 import { loadOwnWeights, modelFromWeights, parseManifest } from '../../web/src/model-store.js';
-import { comparisonProbability, predictPair } from '../../web/src/pair-predict.js';
+import { predictPair } from '../../web/src/pair-predict.js';
+import { shiftPairs } from '../../src/data/augment.js';
+import { encodeCheckpoint } from '../../src/training/checkpoint.js';
+import { defaultRunConfig } from '../../src/training/defaults.js';
+import { shifts } from '../../src/training/ensemble.js';
+import { resolveRunConfig } from '../../src/training/validate.js';
 import { parseDigitFile } from '../../web/src/train-digits.js';
 
 const root = new URL('../../', import.meta.url);
@@ -48,13 +53,34 @@ describe('the page model manifest and weights', () => {
   });
 });
 
-describe('reading the comparison from each kind of main output', () => {
-  it('turns logits, log-probabilities and sigmoid outputs into P(first <= second)', () => {
-    expect(comparisonProbability('ce', new Float32Array([0, Math.log(3)]))).toBeCloseTo(0.75, 6);
-    expect(comparisonProbability('nll', new Float32Array([Math.log(0.2), Math.log(0.8)]))).toBeCloseTo(0.8, 6);
-    expect(comparisonProbability('bce', new Float32Array([0]))).toBeCloseTo(0.5, 6);
-    expect(comparisonProbability('bce-onehot', new Float32Array([-10, 10]))).toBeGreaterThan(0.99);
+describe("an ensemble's weights in the page", () => {
+  it('load as all their members with their test-time shifts, and predict the average of the members on every shift', () => {
+    const config = resolveRunConfig(defaultRunConfig(), { model: 'convsepnet', ensemble: 2, tta: 1, loss: { aux: 1 } });
+    const members = [buildModel('convsepnet', {}, new Rng(5)), buildModel('convsepnet', {}, new Rng(6))];
+    const stats = { mean: 33, std: 78 };
+    const loaded = loadOwnWeights(encodeCheckpoint(members, config, stats), 'ens.safetensors', manifest[0]);
+    expect([loaded.members.length, loaded.tta, loaded.entry.model]).toEqual([2, 1, 'convsepnet']);
+    const rng = new Rng(2);
+    const a = Float32Array.from({ length: 196 }, () => rng.normal());
+    const b = Float32Array.from({ length: 196 }, () => rng.normal());
+    const fill = -stats.mean / stats.std;
+    const p = predictPair(loaded.members, a, b, { tta: 1, fill });
+    // By hand: each member on the 9 shifted views of the pair.
+    let sum = 0;
+    for (const m of members) {
+      m.module.eval();
+      for (const [dx, dy] of shifts(1)) {
+        const view = shiftPairs({ input: Float32Array.from([...a, ...b]), classes: new Int32Array(2), target: new Int32Array(1), count: 1 }, dx, dy, fill);
+        sum += predictPair(m, view.input.subarray(0, 196), view.input.subarray(196)).pLessEqual;
+      }
+    }
+    expect(p.pLessEqual).toBeCloseTo(sum / 18, 12);
+    expect(p.digits![0].reduce((x, y) => x + y, 0)).toBeCloseTo(1, 9);
   });
+});
+
+describe('reading the comparison from each kind of main output', () => {
+
 
   it('gives digit probabilities that sum to 1 for a model with digit heads', () => {
     const p = predictPair(buildModel('convsepnet', {}, new Rng(3)), new Float32Array(196), new Float32Array(196).fill(1));

@@ -1,6 +1,7 @@
 /** The page: two drawing pads, the live comparison, the model picker, random test pairs and the report viewer. */
 import { DrawPad, type PadContent } from './draw-pad.js';
 import { mnistDigitFromDrawing, networkInput } from './preprocess.js';
+import { backgroundValue } from '../../src/data/standardize.js';
 import { argmax, predictPair, type PairPrediction } from './pair-predict.js';
 import { fetchTestDigits, digitImage, type TestDigits } from './test-digits.js';
 import { fetchManifest, loadManifestModel, loadOwnWeights, type LoadedModel, type ModelEntry } from './model-store.js';
@@ -119,7 +120,10 @@ function update(): void {
     const std = loaded.entry.standardization;
     const blank = new Uint8Array(784);
     try {
-      run = predictPair(loaded.model, networkInput(digits[0] ?? blank, std), networkInput(digits[1] ?? blank, std));
+      run = predictPair(loaded.members, networkInput(digits[0] ?? blank, std), networkInput(digits[1] ?? blank, std), {
+        tta: loaded.tta,
+        fill: backgroundValue(std),
+      });
     } catch (e) {
       setStatus(`prediction failed: ${(e as Error).message}`, true);
     }
@@ -160,7 +164,10 @@ function describeModel(m: LoadedModel): void {
   const rows: [string, string][] = [
     ['weights', m.source],
     ['model', `${e.model} ${JSON.stringify(e.options)}`],
-    ['parameters', m.model.parameterCount().toLocaleString('en')],
+    ['parameters', `${m.members.length > 1 ? `${m.members.length} x ` : ''}${m.model.parameterCount().toLocaleString('en')}`],
+    ...(m.members.length > 1 || m.tta > 0
+      ? [['ensemble', `${m.members.length} models${m.tta > 0 ? `, each pair also shifted by up to ${m.tta} px` : ''}, probabilities averaged`] as [string, string]]
+      : []),
     ['standardisation', e.standardization ? `mean ${e.standardization.mean.toFixed(3)}, std ${e.standardization.std.toFixed(3)}` : 'off'],
   ];
   if (e.trainPairs !== undefined) rows.push(['trained on', `${e.trainPairs} pairs of MNIST digits`]);

@@ -5,7 +5,7 @@
  * message naming the file and the problem (missing, corrupt, or weights of another model).
  */
 import type { ModelOptions, PairModel } from '../../src/models/model.js';
-import { modelFromCheckpoint, readCheckpoint } from '../../src/training/checkpoint.js';
+import { modelFromCheckpoint, modelsFromCheckpoint, readCheckpoint } from '../../src/training/checkpoint.js';
 import type { Standardization } from './preprocess.js';
 
 export interface ModelEntry {
@@ -28,7 +28,12 @@ export interface ModelEntry {
 
 export interface LoadedModel {
   entry: ModelEntry;
+  /** The first (or only) model of the weights. */
   model: PairModel;
+  /** Every model of the weights: an ensemble's members (their predictions averaged), else just `model`. */
+  members: PairModel[];
+  /** Test-time shifts the weights were evaluated with (their run's tta), 0 for none. */
+  tta: number;
   /** False when the weights were trained without an auxiliary digit loss: their digit outputs mean nothing. */
   digitsTrained: boolean | null;
   /** Where the weights came from (shown to the user). */
@@ -66,18 +71,22 @@ export function modelFromWeights(entry: ModelEntry, bytes: Uint8Array, source: s
   return model;
 }
 
-/** What the weights' metadata says of their digit outputs (see WeightsMetadata.digitsTrained). */
-export function digitsTrainedIn(bytes: Uint8Array, source: string): boolean | null {
-  return readCheckpoint(bytes, source).digitsTrained;
+/**
+ * Loads weights of the entry's architecture: one model or, when their metadata says so, an ensemble's members (all
+ * in eval mode), with what the metadata says of their digit outputs and test-time shifts.
+ */
+function loadWeights(entry: ModelEntry, bytes: Uint8Array, source: string, label: string): LoadedModel {
+  const meta = readCheckpoint(bytes, source);
+  const members = modelsFromCheckpoint(bytes, source, entry.model, entry.options, meta.members);
+  for (const m of members) m.module.eval();
+  return { entry, model: members[0], members, tta: meta.tta, source: label, digitsTrained: meta.digitsTrained };
 }
 
 export async function loadManifestModel(entry: ModelEntry): Promise<LoadedModel> {
   const url = new URL(entry.weights, new URL('./models/', document.baseURI)).href;
   const res = await fetch(url);
   if (!res.ok) throw new Error(`${entry.weights}: HTTP ${res.status}, cannot load the weights of ${entry.label}`);
-  const bytes = new Uint8Array(await res.arrayBuffer());
-  const model = modelFromWeights(entry, bytes, entry.weights);
-  return { entry, model, source: `${entry.label} (${entry.weights})`, digitsTrained: digitsTrainedIn(bytes, entry.weights) };
+  return loadWeights(entry, new Uint8Array(await res.arrayBuffer()), entry.weights, `${entry.label} (${entry.weights})`);
 }
 
 /**
@@ -94,7 +103,7 @@ export function loadOwnWeights(bytes: Uint8Array, fileName: string, selected: Mo
     entry.standardization = meta.standardization;
   }
   try {
-    return { entry, model: modelFromWeights(entry, bytes, fileName), source: fileName, digitsTrained: meta.digitsTrained };
+    return loadWeights(entry, bytes, fileName, fileName);
   } catch (e) {
     const which = meta.model !== undefined ? `its metadata's model "${meta.model}"` : `the selected model, ${selected.label}`;
     throw new Error(`${(e as Error).message}\n(the weights must fit ${which})`);

@@ -108,7 +108,7 @@ export function setupTrainPanel(el: TrainPanelElements, testDigits: () => TestDi
             };
             try {
               const model = modelFromWeights(entry, m.weights, 'trained-in-page.safetensors');
-              use({ entry, model, source: entry.label, digitsTrained: config.loss.aux > 0 });
+              use({ entry, model, members: [model], tta: 0, source: entry.label, digitsTrained: config.loss.aux > 0 });
               say(`done: test accuracy ${(100 * f.testAccuracy).toFixed(1)}% on ${config.data.testPairs} test pairs; the pads now use this model`);
               el.progress.dataset.done = 'true';
             } catch (err) {

