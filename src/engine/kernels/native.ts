@@ -9,71 +9,19 @@
 import type { AdamStepOptions } from './adam.js';
 import type { AdamState } from './backend.js';
 import { checkLength } from './check.js';
+import type { ConvBackwardAt, ConvForwardAt, ConvShape } from './conv.js';
 import { checkGemm, type GemmOptions } from './gemm.js';
 import { DROPOUT_SEED_WORDS } from './dropout.js';
 import { checkMaxPool2d } from './pool.js';
 import type { KernelVariant } from './wasm/instance.js';
 import { WasmBackend } from './wasm-backend.js';
+import { loadAddon, type NativeAddon, type NativeIsa } from './native-addon.js';
+import { NativeConv, nativeConvFits } from './native-conv.js';
 
-/** The native kernels' instruction sets, best first. */
-export type NativeIsa = 'avx512' | 'avx2';
-
-interface NativeAddon {
-  isa(): NativeIsa | 'none';
-  gemmBatched(
-    isa: NativeIsa, batch: number, M: number, N: number, K: number, A: Float32Array, strideA: number, transA: number,
-    B: Float32Array, strideB: number, transB: number, C: Float32Array, strideC: number, accumulate: number,
-  ): void;
-  adamStep(
-    isa: NativeIsa, w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, beta1: number, oneMinusBeta1: number,
-    beta2: number, oneMinusBeta2: number, stepSize: number, invC2: number, eps: number, weightDecay: number,
-  ): void;
-  elementwise(op: number, n: number, a: Float32Array, b: Float32Array, out: Float32Array, slope: number): void;
-  maxPool2d(planes: number, H: number, W: number, k: number, stride: number, input: Float32Array, out: Float32Array, argmax: Int32Array): void;
-  dropoutForward(seed: Int32Array, threshold: number, scale: number, x: Float32Array, y: Float32Array, mask: Float32Array): void;
-}
+export { nativeStatus, type NativeIsa, type NativeStatus } from './native-addon.js';
 
 /** native/src/elementwise.h's op codes. */
 const OP = { relu: 0, reluBackward: 1, add: 2, addRelu: 3, leakyRelu: 4, leakyReluBackward: 5, multiply: 6 } as const;
-
-export type NativeStatus = { available: true; isa: NativeIsa } | { available: false; reason: string };
-
-let loaded: { addon: NativeAddon; isa: NativeIsa } | { reason: string } | undefined;
-
-// From src/engine/kernels (tests, tsx) or dist/src/engine/kernels (the CLI) to native/build.
-const CANDIDATES = ['../../../native/build/Release/pairnet_native.node', '../../../../native/build/Release/pairnet_native.node'];
-
-function load(): { addon: NativeAddon; isa: NativeIsa } | { reason: string } {
-  const node = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown; env?: Record<string, string | undefined> } }).process;
-  // As if the addon were not built (the fallback's test, and a way round a broken build).
-  if (node?.env?.PAIRNET_NATIVE === 'off') return { reason: 'hidden by PAIRNET_NATIVE=off' };
-  const module = node?.getBuiltinModule?.('module') as { createRequire(from: string): (id: string) => unknown } | undefined;
-  if (!module) return { reason: 'not running in Node (>= 20.16)' };
-  const require = module.createRequire(import.meta.url);
-  const errors: string[] = [];
-  for (const path of CANDIDATES) {
-    try {
-      const addon = require(path) as NativeAddon;
-      const isa = addon.isa();
-      return isa === 'none' ? { reason: 'this CPU has neither AVX-512 nor AVX2+FMA' } : { addon, isa };
-    } catch (e) {
-      errors.push((e as Error).message.split('\n')[0]);
-    }
-  }
-  const missing = errors.every((m) => /Cannot find module/.test(m));
-  return { reason: missing ? 'the addon was not built (npm ci builds it; see its one-line message)' : errors.join('; ') };
-}
-
-function addon(): { addon: NativeAddon; isa: NativeIsa } | { reason: string } {
-  loaded ??= load();
-  return loaded;
-}
-
-/** Whether the native kernels load here, with the best instruction set, or why not. */
-export function nativeStatus(): NativeStatus {
-  const a = addon();
-  return 'reason' in a ? { available: false, reason: a.reason } : { available: true, isa: a.isa };
-}
 
 /** Adam's moments as Float32Arrays the native step updates in place (no copies). */
 class NativeAdamState implements AdamState {
@@ -106,14 +54,16 @@ class NativeAdamState implements AdamState {
 export class NativeBackend extends WasmBackend {
   readonly isa: NativeIsa;
   private readonly addon: NativeAddon;
+  private readonly conv: NativeConv;
 
   constructor(variant: KernelVariant, isa?: NativeIsa) {
-    const a = addon();
+    const a = loadAddon();
     if ('reason' in a) throw new Error(`native backend: ${a.reason}`);
     if (isa === 'avx512' && a.isa !== 'avx512') throw new Error(`native backend: this CPU has no AVX-512 (best: ${a.isa})`);
     super(variant);
     this.addon = a.addon;
     this.isa = isa ?? a.isa;
+    this.conv = new NativeConv(this.addon, this.isa);
   }
 
   override get name(): string {
@@ -199,5 +149,30 @@ export class NativeBackend extends WasmBackend {
     checkLength('dropoutForward', 'y', y, x.length);
     checkLength('dropoutForward', 'mask', mask, x.length);
     this.addon.dropoutForward(seed instanceof Int32Array ? seed : Int32Array.from(seed), threshold, scale, x, y, mask);
+  }
+
+  override conv2dForward(s: ConvShape, input: Float32Array, weight: Float32Array, bias: Float32Array | undefined, out: Float32Array): void {
+    if (nativeConvFits(s)) this.conv.forward(s, input, weight, bias, out);
+    else super.conv2dForward(s, input, weight, bias, out);
+  }
+
+  override conv2dBackward(
+    s: ConvShape, input: Float32Array, gradOut: Float32Array, weight: Float32Array, gradWeight: Float32Array,
+    gradBias: Float32Array | undefined, gradInput: Float32Array | undefined,
+  ): void {
+    if (nativeConvFits(s)) this.conv.backward(s, input, gradOut, weight, gradWeight, gradBias, gradInput);
+    else super.conv2dBackward(s, input, gradOut, weight, gradWeight, gradBias, gradInput);
+  }
+
+  override conv2dForwardAt(s: ConvShape, at: ConvForwardAt, weight: Float32Array, bias: Float32Array | undefined, from?: number): void {
+    if (nativeConvFits(s)) this.conv.forwardAt(this.heap, s, at, weight, bias);
+    else super.conv2dForwardAt(s, at, weight, bias, from);
+  }
+
+  override conv2dBackwardAt(
+    s: ConvShape, at: ConvBackwardAt, weight: Float32Array, gradWeight: Float32Array, gradBias: Float32Array | undefined, from?: number,
+  ): void {
+    if (nativeConvFits(s)) this.conv.backwardAt(this.heap, s, at, weight, gradWeight, gradBias);
+    else super.conv2dBackwardAt(s, at, weight, gradWeight, gradBias, from);
   }
 }

@@ -1,0 +1,61 @@
+/* Helpers shared by the N-API files (addon.c, addon-conv.c): argument checks that throw a named JS error. */
+#ifndef PAIRNET_NAPI_HELPERS_H
+#define PAIRNET_NAPI_HELPERS_H
+
+#include <node_api.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gemm.h"
+
+#define CHECK(call)                                                  \
+  do {                                                               \
+    if ((call) != napi_ok) {                                         \
+      napi_throw_error(env, NULL, "pairnet native: N-API call failed"); \
+      return NULL;                                                   \
+    }                                                                \
+  } while (0)
+
+static inline const char *isa_name(enum pn_isa isa) {
+  return isa == PN_ISA_AVX512 ? "avx512" : isa == PN_ISA_AVX2 ? "avx2" : "none";
+}
+
+static inline napi_value string(napi_env env, const char *s) {
+  napi_value v;
+  napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &v);
+  return v;
+}
+
+static inline int get_int(napi_env env, napi_value v, int32_t *out) {
+  return napi_get_value_int32(env, v, out) == napi_ok;
+}
+
+/* A Float32Array's data and length (data may be NULL when empty); false after throwing a TypeError naming it. */
+static inline bool f32(napi_env env, napi_value v, const char *name, float **out, size_t *length) {
+  napi_typedarray_type type;
+  void *data;
+  bool is;
+  if (napi_is_typedarray(env, v, &is) != napi_ok || !is ||
+      napi_get_typedarray_info(env, v, &type, length, &data, NULL, NULL) != napi_ok || type != napi_float32_array) {
+    char msg[96];
+    snprintf(msg, sizeof msg, "pairnet native: %s must be a Float32Array", name);
+    napi_throw_type_error(env, NULL, msg);
+    return false;
+  }
+  *out = data;
+  return true;
+}
+
+static inline size_t span(int batch, size_t size, int stride) {
+  return stride == 0 || batch <= 1 ? size : (size_t)(batch - 1) * stride + size;
+}
+
+static inline enum pn_isa isa_of(napi_env env, napi_value v) {
+  char name[16] = "";
+  if (napi_get_value_string_utf8(env, v, name, sizeof name, NULL) != napi_ok) return PN_ISA_NONE;
+  return strcmp(name, "avx512") == 0 ? PN_ISA_AVX512 : strcmp(name, "avx2") == 0 ? PN_ISA_AVX2 : PN_ISA_NONE;
+}
+
+#endif
