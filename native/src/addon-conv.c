@@ -29,35 +29,6 @@ static bool shape(napi_env env, napi_value *argv, const char *fn, struct pn_conv
   return true;
 }
 
-/*
- * Operand `name`: a Float32Array at argv[0] (or undefined/null when optional) and, when `offset`, an element offset at
- * argv[1]; *out points at element offset, which must leave `need` elements. false after throwing.
- */
-static bool operand(napi_env env, napi_value *argv, bool offset, bool optional, const char *fn, const char *name, size_t need,
-                    float **out) {
-  napi_valuetype type;
-  if (optional && napi_typeof(env, argv[0], &type) == napi_ok && (type == napi_undefined || type == napi_null)) {
-    *out = NULL;
-    return true;
-  }
-  float *data;
-  size_t length;
-  int32_t at = 0;
-  if (!f32(env, argv[0], name, &data, &length)) return false;
-  if (offset && (!get_int(env, argv[1], &at) || at < 0)) {
-    napi_throw_type_error(env, NULL, "pairnet native conv: offsets must be non-negative integers");
-    return false;
-  }
-  if ((size_t)at > length || length - at < need) {
-    char msg[128];
-    snprintf(msg, sizeof msg, "pairnet native %s: %s has %zu elements from %d, needs %zu", fn, name, length - ((size_t)at > length ? length : at), at, need);
-    napi_throw_range_error(env, NULL, msg);
-    return false;
-  }
-  *out = data + at;
-  return true;
-}
-
 static napi_value fail(napi_env env, int rc) {
   napi_throw_error(env, NULL, rc == -1 ? "pairnet native conv: out of memory" : "pairnet native conv: no AVX2/AVX-512 on this CPU");
   return NULL;

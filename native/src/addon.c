@@ -6,6 +6,7 @@
 #include "napi-helpers.h"
 #include "adam.h"
 #include "addon-conv.h"
+#include "addon-norm.h"
 #include "dropout.h"
 #include "elementwise.h"
 #include "gemm.h"
@@ -188,6 +189,8 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"dropoutForward", NULL, DropoutForward, NULL, NULL, NULL, napi_default, NULL},
       {"conv2dForward", NULL, pn_napi_conv2d_forward, NULL, NULL, NULL, napi_default, NULL},
       {"conv2dBackward", NULL, pn_napi_conv2d_backward, NULL, NULL, NULL, napi_default, NULL},
+      {"batchnormForward", NULL, pn_napi_batchnorm_forward, NULL, NULL, NULL, napi_default, NULL},
+      {"batchnormBackward", NULL, pn_napi_batchnorm_backward, NULL, NULL, NULL, napi_default, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   return exports;

@@ -30,6 +30,17 @@ export interface NativeAddon {
     gy: Float32Array, gyAt: number, weight: Float32Array, gradWeight: Float32Array, gradBias: Float32Array | null,
     dx: Float32Array | null, dxAt: number,
   ): void;
+  /** Activations as (array, element offset), as conv2dForward's; res (added before the ReLU) may be null. */
+  batchnormForward(
+    N: number, C: number, S: number, training: number, relu: number, momentum: number, eps: number, x: Float32Array, xAt: number,
+    gamma: Float32Array, beta: Float32Array, runningMean: Float32Array, runningVar: Float32Array, xhat: Float32Array, xhatAt: number,
+    res: Float32Array | null, resAt: number, y: Float32Array, yAt: number, invStd: Float32Array,
+  ): void;
+  batchnormBackward(
+    N: number, C: number, S: number, training: number, relu: number, gy: Float32Array, gyAt: number, xhat: Float32Array,
+    xhatAt: number, gamma: Float32Array, beta: Float32Array, invStd: Float32Array, dgamma: Float32Array, dbeta: Float32Array,
+    dx: Float32Array, dxAt: number,
+  ): void;
 }
 
 export type NativeStatus = { available: true; isa: NativeIsa } | { available: false; reason: string };
@@ -71,3 +82,10 @@ export function nativeStatus(): NativeStatus {
   return 'reason' in a ? { available: false, reason: a.reason } : { available: true, isa: a.isa };
 }
 
+/** The element index of a byte offset into the heap (offsets from layout()/allocate() are 4-byte aligned). */
+export function heapElement(fn: string, name: string, byteOffset: number): number {
+  if (!Number.isInteger(byteOffset) || byteOffset < 0 || byteOffset % 4 !== 0) {
+    throw new Error(`${fn}: ${name} must be a non-negative multiple of 4 bytes, got ${byteOffset}`);
+  }
+  return byteOffset >> 2;
+}

@@ -7,7 +7,7 @@
  */
 import { checkConv, type ConvBackwardAt, type ConvForwardAt, type ConvShape } from './conv.js';
 import { convOutSize } from './im2col.js';
-import type { NativeAddon, NativeIsa } from './native-addon.js';
+import { heapElement as element, type NativeAddon, type NativeIsa } from './native-addon.js';
 
 /** Whether the native conv runs this problem. */
 export const nativeConvFits = (s: ConvShape): boolean => s.stride === 1 && s.pad <= s.k - 1;
@@ -17,14 +17,6 @@ const sizes = (s: ConvShape): { x: number; w: number; out: number } => ({
   w: s.Cout * s.C * s.k * s.k,
   out: s.N * s.Cout * convOutSize(s.H, s.k, 1, s.pad) * convOutSize(s.W, s.k, 1, s.pad),
 });
-
-/** The element index of a byte offset into the heap (offsets from layout()/allocate() are 4-byte aligned). */
-function element(fn: string, name: string, byteOffset: number): number {
-  if (!Number.isInteger(byteOffset) || byteOffset < 0 || byteOffset % 4 !== 0) {
-    throw new Error(`${fn}: ${name} must be a non-negative multiple of 4 bytes, got ${byteOffset}`);
-  }
-  return byteOffset >> 2;
-}
 
 /** A native backend's conv entry points (NativeBackend delegates here when nativeConvFits). */
 export class NativeConv {

@@ -8,6 +8,7 @@
  */
 import type { AdamStepOptions } from './adam.js';
 import type { AdamState } from './backend.js';
+import type { NormBackwardAt, NormForwardAt, NormForwardOptions, NormOptions, NormShape, XhatAt } from './batchnorm.js';
 import { checkLength } from './check.js';
 import type { ConvBackwardAt, ConvForwardAt, ConvShape } from './conv.js';
 import { checkGemm, type GemmOptions } from './gemm.js';
@@ -17,6 +18,7 @@ import type { KernelVariant } from './wasm/instance.js';
 import { WasmBackend } from './wasm-backend.js';
 import { loadAddon, type NativeAddon, type NativeIsa } from './native-addon.js';
 import { NativeConv, nativeConvFits } from './native-conv.js';
+import { NativeNorm } from './native-norm.js';
 
 export { nativeStatus, type NativeIsa, type NativeStatus } from './native-addon.js';
 
@@ -55,6 +57,7 @@ export class NativeBackend extends WasmBackend {
   readonly isa: NativeIsa;
   private readonly addon: NativeAddon;
   private readonly conv: NativeConv;
+  private readonly norm: NativeNorm;
 
   constructor(variant: KernelVariant, isa?: NativeIsa) {
     const a = loadAddon();
@@ -64,6 +67,7 @@ export class NativeBackend extends WasmBackend {
     this.addon = a.addon;
     this.isa = isa ?? a.isa;
     this.conv = new NativeConv(this.addon, this.isa);
+    this.norm = new NativeNorm(this.addon, () => this.heap);
   }
 
   override get name(): string {
@@ -174,5 +178,33 @@ export class NativeBackend extends WasmBackend {
   ): void {
     if (nativeConvFits(s)) this.conv.backwardAt(this.heap, s, at, weight, gradWeight, gradBias);
     else super.conv2dBackwardAt(s, at, weight, gradWeight, gradBias, from);
+  }
+
+  override batchnormForward(
+    s: NormShape, o: NormForwardOptions, x: Float32Array, gamma: Float32Array, beta: Float32Array, runningMean: Float32Array,
+    runningVar: Float32Array, xhat: XhatAt, y: Float32Array, invStd: Float32Array,
+  ): void {
+    this.norm.forward(s, o, x, gamma, beta, runningMean, runningVar, xhat, y, invStd);
+  }
+
+  override batchnormBackward(
+    s: NormShape, o: NormOptions, gy: Float32Array, xhat: XhatAt, gamma: Float32Array, beta: Float32Array,
+    invStd: Float32Array, dgamma: Float32Array, dbeta: Float32Array, dx: Float32Array,
+  ): void {
+    this.norm.backward(s, o, gy, xhat, gamma, beta, invStd, dgamma, dbeta, dx);
+  }
+
+  override batchnormForwardAt(
+    s: NormShape, o: NormForwardOptions, at: NormForwardAt, gamma: Float32Array, beta: Float32Array, runningMean: Float32Array,
+    runningVar: Float32Array, invStd: Float32Array,
+  ): void {
+    this.norm.forwardAt(s, o, at, gamma, beta, runningMean, runningVar, invStd);
+  }
+
+  override batchnormBackwardAt(
+    s: NormShape, o: NormOptions, at: NormBackwardAt, gamma: Float32Array, beta: Float32Array, invStd: Float32Array,
+    dgamma: Float32Array, dbeta: Float32Array,
+  ): void {
+    this.norm.backwardAt(s, o, at, gamma, beta, invStd, dgamma, dbeta);
   }
 }
