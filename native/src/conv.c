@@ -7,6 +7,7 @@
  * instruction set come from conv-kernels.inc, compiled for each by function attributes (as gemm.c's).
  */
 #include "conv.h"
+#include "conv-winograd.h"
 
 #include <immintrin.h>
 #include <stdlib.h>
@@ -122,6 +123,9 @@ static void compact(const float *oq, int planes, const struct geom *g, const flo
   }
 }
 
+/* Winograd (conv-winograd.c) for 3x3 convs of at least 8 input channels on AVX-512, where it beat the direct kernels. */
+static int winograd_fits(enum pn_isa isa, int k, int C) { return isa == PN_ISA_AVX512 && k == 3 && C >= 8; }
+
 static void tap_offsets(int k, int Wp, int *offs) {
   for (int t = 0; t < k * k; t++) offs[t] = (t / k) * Wp + t % k;
 }
@@ -129,6 +133,7 @@ static void tap_offsets(int k, int Wp, int *offs) {
 int pn_conv_forward(enum pn_isa isa, const struct pn_conv *s, const float *x, const float *w, const float *bias, float *out) {
   const struct kernels *ker = kernels_of(isa);
   if (!ker) return -2;
+  if (winograd_fits(isa, s->k, s->C)) return pn_conv_winograd(s, x, w, bias, out);
   const int C = s->C, Cout = s->Cout, KK = s->k * s->k, Coutp = (int)up(Cout, 8);
   const struct geom g = geom_of(C, s->H, s->W, s->k, s->pad, ker->lanes);
   int offs[KK];
@@ -168,7 +173,17 @@ int pn_conv_backward(enum pn_isa isa, const struct pn_conv *s, const float *x, c
   float *dwt = region(DWT, (size_t)C * KK * Coutw, (size_t)C * KK * Coutw);
   if (!xpad || !gyT || !dwt) return -1;
   float *gpad = NULL, *wflip = NULL, *dxq = NULL;
-  if (dx) {
+  /* The input gradient's conv by Winograd: its weights [C][Cout][3][3] flipped, after the weight gradient. */
+  const int dxWinograd = dx && winograd_fits(isa, k, Cout);
+  if (dxWinograd) {
+    wflip = region(WFLIP, (size_t)C * Cout * KK, 0);
+    if (!wflip) return -1;
+    for (int o = 0; o < Cout; o++) {
+      for (int c = 0; c < C; c++) {
+        for (int t = 0; t < KK; t++) wflip[((size_t)c * Cout + o) * KK + t] = w[((size_t)o * C + c) * KK + (KK - 1 - t)];
+      }
+    }
+  } else if (dx) {
     gpad = region(GPAD, g2.padded, g2.padded), wflip = region(WFLIP, (size_t)Cout * KK * Cp, 0);
     dxq = region(DXQ, (size_t)Cp * g2.Qr, 0);
     if (!gpad || !wflip || !dxq) return -1;
@@ -198,7 +213,7 @@ int pn_conv_backward(enum pn_isa isa, const struct pn_conv *s, const float *x, c
         db[o] = (float)((double)db[o] + sum);
       }
     }
-    if (dx) {
+    if (dx && !dxWinograd) {
       pad_image(gyn, Cout, g.OH, g.OW, k - 1 - s->pad, &g2, gpad);
       ker->fwd(Cout, KK, offs2, gpad, g2.PS, wflip, Cp, dxq, g2.Qr);
       compact(dxq, C, &g2, NULL, dx + n * inImage);
@@ -208,6 +223,10 @@ int pn_conv_backward(enum pn_isa isa, const struct pn_conv *s, const float *x, c
     for (int c = 0; c < C; c++) {
       for (int t = 0; t < KK; t++) dw[((size_t)o * C + c) * KK + t] += dwt[((size_t)c * KK + t) * Coutw + o];
     }
+  }
+  if (dxWinograd) {
+    const struct pn_conv t = {s->N, Cout, g.OH, g.OW, C, k, k - 1 - s->pad};
+    return pn_conv_winograd(&t, gy, wflip, NULL, dx);
   }
   return 0;
 }

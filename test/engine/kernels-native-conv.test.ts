@@ -6,7 +6,7 @@ import { Rng } from '../../src/engine/rng.js';
 import { expectClose } from './kernel-checks.js';
 
 /**
- * The native conv (native/src/conv.c, both instruction sets this CPU has) against the same TypeScript references as
+ * The native conv (native/src/conv.c, conv-winograd.c; both instruction sets this CPU has) against the same TypeScript references as
  * the WebAssembly methods (kernels-conv.test.ts, same tolerances), on the caller's arrays and on resident operands in
  * the backend's heap (the At ops a plan's conv chain calls); geometries it does not take (stride 2, too much padding)
  * go to WebAssembly and must match too. Skips where the addon is not built.
@@ -24,6 +24,10 @@ const shapes: ConvShape[] = [
   { N: 2, C: 2, H: 14, W: 14, Cout: 32, k: 3, stride: 1, pad: 1 }, // their first conv
   { N: 3, C: 1, H: 14, W: 14, Cout: 40, k: 3, stride: 1, pad: 1 }, // Cout not a multiple of 32
   { N: 6, C: 12, H: 12, W: 12, Cout: 32, k: 3, stride: 1, pad: 0 },
+  // Winograd (AVX-512, C >= 8): the most padding, odd output sizes, blocks of images with a partial last one.
+  { N: 2, C: 8, H: 6, W: 9, Cout: 8, k: 3, stride: 1, pad: 2 },
+  { N: 27, C: 8, H: 5, W: 5, Cout: 4, k: 3, stride: 1, pad: 0 },
+  { N: 3, C: 17, H: 9, W: 4, Cout: 33, k: 3, stride: 1, pad: 1 },
   { N: 3, C: 2, H: 7, W: 6, Cout: 5, k: 3, stride: 1, pad: 1 },
   { N: 2, C: 2, H: 8, W: 8, Cout: 3, k: 5, stride: 1, pad: 2 }, // 25 taps: weight-gradient tiles of 9, 9, 7
   { N: 2, C: 9, H: 5, W: 11, Cout: 13, k: 1, stride: 1, pad: 0 },
