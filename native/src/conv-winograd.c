@@ -103,6 +103,76 @@ __attribute__((target("avx512f"))) static inline void output_tile(const float *M
   }
 }
 
+/* In-register transpose of 16 rows of 16 floats: r[i][j] -> r[j][i]. */
+__attribute__((target("avx512f"))) static inline void transpose16(__m512 r[16]) {
+  __m512 t[16];
+  for (int i = 0; i < 16; i += 2) {
+    t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+    t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+  }
+  for (int i = 0; i < 16; i += 4) {
+    r[i] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+    r[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+    r[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+    r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+  }
+  for (int i = 0; i < 4; i++) {
+    t[i] = _mm512_shuffle_f32x4(r[i], r[4 + i], 0x88);
+    t[4 + i] = _mm512_shuffle_f32x4(r[i], r[4 + i], 0xDD);
+    t[8 + i] = _mm512_shuffle_f32x4(r[8 + i], r[12 + i], 0x88);
+    t[12 + i] = _mm512_shuffle_f32x4(r[8 + i], r[12 + i], 0xDD);
+  }
+  for (int i = 0; i < 4; i++) {
+    r[i] = _mm512_shuffle_f32x4(t[i], t[8 + i], 0x88);
+    r[4 + i] = _mm512_shuffle_f32x4(t[4 + i], t[12 + i], 0x88);
+    r[8 + i] = _mm512_shuffle_f32x4(t[i], t[8 + i], 0xDD);
+    r[12 + i] = _mm512_shuffle_f32x4(t[4 + i], t[12 + i], 0xDD);
+  }
+}
+
+static inline __mmask16 first(int n) { return n >= 16 ? 0xFFFF : (__mmask16)((1u << n) - 1); }
+
+/* dst[(y + pad) * Wq + x + pad][c] = src[c][y][x], 16 channels x 16 columns a register transpose. */
+__attribute__((target("avx512f"))) static void transpose_in(const float *src, int C, int H, int W, int pad, int Wq, int Cp, float *dst) {
+  const size_t plane = (size_t)H * W;
+  for (int c0 = 0; c0 < C; c0 += 16) {
+    for (int y = 0; y < H; y++) {
+      float *row = dst + ((size_t)(y + pad) * Wq + pad) * Cp + c0;
+      for (int x0 = 0; x0 < W; x0 += 16) {
+        const __mmask16 cols = first(W - x0);
+        __m512 r[16];
+        for (int c = 0; c < 16; c++) {
+          r[c] = c0 + c < C ? _mm512_maskz_loadu_ps(cols, src + (c0 + c) * plane + (size_t)y * W + x0) : _mm512_setzero_ps();
+        }
+        transpose16(r);
+        const int n = W - x0 < 16 ? W - x0 : 16;
+        for (int x = 0; x < n; x++) _mm512_storeu_ps(row + (size_t)(x0 + x) * Cp, r[x]);
+      }
+    }
+  }
+}
+
+/* dst[o][y][x] = src[y * rowPixels + x][o] (+ bias[o]), 16 columns x 16 channels a register transpose. */
+__attribute__((target("avx512f"))) static void transpose_out(const float *src, int Cout, int OH, int OW, int rowPixels, int Op,
+                                                             const float *bias, float *dst) {
+  const size_t plane = (size_t)OH * OW;
+  for (int o0 = 0; o0 < Cout; o0 += 16) {
+    const int no = Cout - o0 < 16 ? Cout - o0 : 16;
+    for (int y = 0; y < OH; y++) {
+      for (int x0 = 0; x0 < OW; x0 += 16) {
+        const int nx = OW - x0 < 16 ? OW - x0 : 16;
+        __m512 r[16];
+        for (int x = 0; x < 16; x++) r[x] = x < nx ? _mm512_loadu_ps(src + ((size_t)y * rowPixels + x0 + x) * Op + o0) : _mm512_setzero_ps();
+        transpose16(r);
+        for (int o = 0; o < no; o++) {
+          const __m512 v = bias ? _mm512_add_ps(r[o], _mm512_set1_ps(bias[o0 + o])) : r[o];
+          _mm512_mask_storeu_ps(dst + (o0 + o) * plane + (size_t)y * OW + x0, first(nx), v);
+        }
+      }
+    }
+  }
+}
+
 int pn_conv_winograd(const struct pn_conv *s, const float *x, const float *w, const float *bias, float *out) {
   const int C = s->C, Cout = s->Cout, H = s->H, W = s->W, pad = s->pad;
   const int OH = H + 2 * pad - 2, OW = W + 2 * pad - 2, th = (OH + 1) / 2, tw = (OW + 1) / 2, nt = th * tw;
@@ -121,13 +191,7 @@ int pn_conv_winograd(const struct pn_conv *s, const float *x, const float *w, co
     for (int b = 0; b < m; b++) {
       const float *src = x + (size_t)(n0 + b) * inImage;
       float *dst = xt + (size_t)b * image;
-      for (int c = 0; c < C; c++) {
-        for (int yy = 0; yy < H; yy++) {
-          float *row = dst + ((size_t)(yy + pad) * Wq + pad) * Cp + c;
-          const float *in = src + ((size_t)c * H + yy) * W;
-          for (int xx = 0; xx < W; xx++) row[(size_t)xx * Cp] = in[xx];
-        }
-      }
+      transpose_in(src, C, H, W, pad, Wq, Cp, dst);
       for (int ty = 0; ty < th; ty++) {
         for (int tx = 0; tx < tw; tx++) {
           const size_t t = (size_t)b * nt + ty * tw + tx;
@@ -153,14 +217,7 @@ int pn_conv_winograd(const struct pn_conv *s, const float *x, const float *w, co
         }
       }
       float *dst = out + (size_t)(n0 + b) * outImage;
-      for (int o = 0; o < Cout; o++) {
-        for (int yy = 0; yy < OH; yy++) {
-          const float *row = ot + (size_t)yy * 2 * tw * Op + o;
-          float *orow = dst + ((size_t)o * OH + yy) * OW;
-          if (bias) for (int xx = 0; xx < OW; xx++) orow[xx] = row[(size_t)xx * Op] + bias[o];
-          else for (int xx = 0; xx < OW; xx++) orow[xx] = row[(size_t)xx * Op];
-        }
-      }
+      transpose_out(ot, Cout, OH, OW, 2 * tw, Op, bias, dst);
     }
   }
   return 0;
