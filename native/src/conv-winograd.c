@@ -7,6 +7,7 @@
  * differently from the direct sum by a few ulps.
  */
 #include "conv-winograd.h"
+#include "conv-winograd-parts.h"
 
 #include <immintrin.h>
 #include <stdlib.h>
@@ -16,11 +17,10 @@
 
 static size_t up(size_t n, size_t m) { return (n + m - 1) / m * m; }
 
-enum { XT, VT, MT, UT, OT, REGIONS };
-static _Thread_local float *scratch[REGIONS];
-static _Thread_local size_t scratch_floats[REGIONS];
+static _Thread_local float *scratch[PN_WINO_REGIONS];
+static _Thread_local size_t scratch_floats[PN_WINO_REGIONS];
 
-static float *region(int r, size_t n) {
+float *pn_wino_region(int r, size_t n) {
   if (n > scratch_floats[r]) {
     float *p = aligned_alloc(64, up(n * sizeof(float), 64));
     if (!p) return NULL;
@@ -66,6 +66,15 @@ __attribute__((target("avx512f"))) static inline void input_tile(const float *d,
     _mm512_storeu_ps(v + vstride, _mm512_add_ps(r[i][1], r[i][2]));
     _mm512_storeu_ps(v + 2 * vstride, _mm512_sub_ps(r[i][2], r[i][1]));
     _mm512_storeu_ps(v + 3 * vstride, _mm512_sub_ps(r[i][1], r[i][3]));
+  }
+}
+
+__attribute__((target("avx512f"))) void pn_wino_input_image(const float *xt, int th, int tw, int Wq, int Cp, float *V, size_t vstride) {
+  for (int ty = 0; ty < th; ty++) {
+    for (int tx = 0; tx < tw; tx++, V += Cp) {
+      const float *d = xt + ((size_t)(2 * ty) * Wq + 2 * tx) * Cp;
+      for (int c = 0; c < Cp; c += 16) input_tile(d + c, (size_t)Wq * Cp, Cp, V + c, vstride);
+    }
   }
 }
 
@@ -133,7 +142,7 @@ __attribute__((target("avx512f"))) static inline void transpose16(__m512 r[16]) 
 static inline __mmask16 first(int n) { return n >= 16 ? 0xFFFF : (__mmask16)((1u << n) - 1); }
 
 /* dst[(y + pad) * Wq + x + pad][c] = src[c][y][x], 16 channels x 16 columns a register transpose. */
-__attribute__((target("avx512f"))) static void transpose_in(const float *src, int C, int H, int W, int pad, int Wq, int Cp, float *dst) {
+__attribute__((target("avx512f"))) void pn_wino_transpose_in(const float *src, int C, int H, int W, int pad, int Wq, int Cp, float *dst) {
   const size_t plane = (size_t)H * W;
   for (int c0 = 0; c0 < C; c0 += 16) {
     for (int y = 0; y < H; y++) {
@@ -179,8 +188,8 @@ int pn_conv_winograd(const struct pn_conv *s, const float *x, const float *w, co
   const int Hq = 2 * th + 2, Wq = 2 * tw + 2, Cp = (int)up(C, 16), Op = (int)up(Cout, 32);
   const int nb = nt >= 100 ? 1 : 100 / nt, Tp = (int)up((size_t)nb * nt, MR);
   const size_t image = (size_t)Hq * Wq * Cp, vstride = (size_t)Tp * Cp, mstride = (size_t)Tp * Op;
-  float *xt = region(XT, (size_t)nb * image), *V = region(VT, 16 * vstride), *M = region(MT, 16 * mstride);
-  float *U = region(UT, (size_t)16 * Cp * Op), *ot = region(OT, (size_t)2 * th * 2 * tw * Op);
+  float *xt = pn_wino_region(PN_XT, (size_t)nb * image), *V = pn_wino_region(PN_VT, 16 * vstride), *M = pn_wino_region(PN_MT, 16 * mstride);
+  float *U = pn_wino_region(PN_UT, (size_t)16 * Cp * Op), *ot = pn_wino_region(PN_OT, (size_t)2 * th * 2 * tw * Op);
   if (!xt || !V || !M || !U || !ot) return -1;
   transform_weights(w, C, Cout, Cp, Op, U);
   memset(xt, 0, sizeof(float) * nb * image);
@@ -191,14 +200,8 @@ int pn_conv_winograd(const struct pn_conv *s, const float *x, const float *w, co
     for (int b = 0; b < m; b++) {
       const float *src = x + (size_t)(n0 + b) * inImage;
       float *dst = xt + (size_t)b * image;
-      transpose_in(src, C, H, W, pad, Wq, Cp, dst);
-      for (int ty = 0; ty < th; ty++) {
-        for (int tx = 0; tx < tw; tx++) {
-          const size_t t = (size_t)b * nt + ty * tw + tx;
-          const float *d = dst + ((size_t)(2 * ty) * Wq + 2 * tx) * Cp;
-          for (int c = 0; c < Cp; c += 16) input_tile(d + c, (size_t)Wq * Cp, Cp, V + t * Cp + c, vstride);
-        }
-      }
+      pn_wino_transpose_in(src, C, H, W, pad, Wq, Cp, dst);
+      pn_wino_input_image(dst, th, tw, Wq, Cp, V + (size_t)b * nt * Cp, vstride);
     }
     const int T = (int)up((size_t)m * nt, MR);
     for (int xi = 0; xi < 16; xi++) {

@@ -169,9 +169,15 @@ int pn_conv_backward(enum pn_isa isa, const struct pn_conv *s, const float *x, c
   int offs[KK], offs2[KK];
   tap_offsets(k, g.Wp, offs);
   tap_offsets(k, g2.Wp, offs2);
-  float *xpad = region(XPAD, g.padded, g.padded), *gyT = region(GYT, (size_t)P * Coutw, (size_t)P * Coutw);
-  float *dwt = region(DWT, (size_t)C * KK * Coutw, (size_t)C * KK * Coutw);
-  if (!xpad || !gyT || !dwt) return -1;
+  /* The weight gradient by Winograd's adjoint (conv-winograd-wgrad.c) where the forward goes by Winograd. */
+  const int dwWinograd = winograd_fits(isa, k, C) && Cout >= 8;
+  if (dwWinograd && pn_conv_winograd_wgrad(s, x, gy, dw)) return -1;
+  float *xpad = NULL, *gyT = NULL, *dwt = NULL;
+  if (!dwWinograd) {
+    xpad = region(XPAD, g.padded, g.padded), gyT = region(GYT, (size_t)P * Coutw, (size_t)P * Coutw);
+    dwt = region(DWT, (size_t)C * KK * Coutw, (size_t)C * KK * Coutw);
+    if (!xpad || !gyT || !dwt) return -1;
+  }
   float *gpad = NULL, *wflip = NULL, *dxq = NULL;
   /* The input gradient's conv by Winograd: its weights [C][Cout][3][3] flipped, after the weight gradient. */
   const int dxWinograd = dx && winograd_fits(isa, k, Cout);
@@ -197,12 +203,14 @@ int pn_conv_backward(enum pn_isa isa, const struct pn_conv *s, const float *x, c
   const size_t inImage = (size_t)C * s->H * s->W, outImage = (size_t)Cout * P;
   for (int n = 0; n < s->N; n++) {
     const float *gyn = gy + n * outImage;
-    pad_image(x + n * inImage, C, s->H, s->W, s->pad, &g, xpad);
-    for (int o = 0; o < Cout; o++) {
-      const float *src = gyn + (size_t)o * P;
-      for (int p = 0; p < P; p++) gyT[(size_t)p * Coutw + o] = src[p];
+    if (!dwWinograd) {
+      pad_image(x + n * inImage, C, s->H, s->W, s->pad, &g, xpad);
+      for (int o = 0; o < Cout; o++) {
+        const float *src = gyn + (size_t)o * P;
+        for (int p = 0; p < P; p++) gyT[(size_t)p * Coutw + o] = src[p];
+      }
+      ker->wgrad(C, KK, offs, xpad, g.PS, g.OH, g.OW, g.Wp, gyT, Coutw, dwt);
     }
-    ker->wgrad(C, KK, offs, xpad, g.PS, g.OH, g.OW, g.Wp, gyT, Coutw, dwt);
     if (db) {
       /* Per image in float32 lanes (a float64 chain here took a third of the weight-gradient pass), then float64. */
       for (int o = 0; o < Cout; o++) {
@@ -219,7 +227,7 @@ int pn_conv_backward(enum pn_isa isa, const struct pn_conv *s, const float *x, c
       compact(dxq, C, &g2, NULL, dx + n * inImage);
     }
   }
-  for (int o = 0; o < Cout; o++) {
+  for (int o = 0; o < Cout && !dwWinograd; o++) {
     for (int c = 0; c < C; c++) {
       for (int t = 0; t < KK; t++) dw[((size_t)o * C + c) * KK + t] += dwt[((size_t)c * KK + t) * Coutw + o];
     }
