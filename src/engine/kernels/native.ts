@@ -1,10 +1,11 @@
 /**
- * The native backend (issue 19, first step): the N-API addon built from native/ at install (tools/build-native.mjs)
- * runs GEMM, Adam, the elementwise ops, max pooling and dropout in place on the Float32Arrays with AVX-512 or AVX2(+FMA)
- * kernels, chosen at run time by what the CPU has; every other op (conv, BatchNorm, the resident At ops) still
- * runs on WebAssembly (NativeBackend extends WasmBackend), so it is a whole Backend. Loading never
- * throws: nativeStatus() says why the addon is unavailable (not built, not Node, no AVX2, PAIRNET_NATIVE=off), and
- * callers fall back to WebAssembly. The browser never has it.
+ * The native backend (issue 19): the N-API addon built from native/ at install (tools/build-native.mjs) runs GEMM,
+ * Adam, the elementwise ops, max pooling, dropout, the stride-1 convs (native-conv.ts) and BatchNorm (native-norm.ts)
+ * with AVX-512 or AVX2(+FMA) kernels chosen at run time by what the CPU has, in place on the Float32Arrays, and the
+ * resident (At) ops in place on the WebAssembly heap, where a plan keeps its activations; the other ops (strided convs,
+ * the fused conv -> ReLU -> pool blocks) run on WebAssembly (NativeBackend extends WasmBackend), so it is a whole
+ * Backend. Loading never throws: nativeStatus() says why the addon is unavailable (not built, not Node, no AVX2,
+ * PAIRNET_NATIVE=off), and callers fall back to WebAssembly. The browser never has it.
  */
 import type { AdamStepOptions } from './adam.js';
 import type { AdamState } from './backend.js';
@@ -16,7 +17,7 @@ import { DROPOUT_SEED_WORDS } from './dropout.js';
 import { checkMaxPool2d } from './pool.js';
 import type { KernelVariant } from './wasm/instance.js';
 import { WasmBackend } from './wasm-backend.js';
-import { loadAddon, type NativeAddon, type NativeIsa } from './native-addon.js';
+import { heapElement, loadAddon, type NativeAddon, type NativeIsa } from './native-addon.js';
 import { NativeConv, nativeConvFits } from './native-conv.js';
 import { NativeNorm } from './native-norm.js';
 
@@ -206,5 +207,21 @@ export class NativeBackend extends WasmBackend {
     dgamma: Float32Array, dbeta: Float32Array,
   ): void {
     this.norm.backwardAt(s, o, at, gamma, beta, invStd, dgamma, dbeta);
+  }
+
+  /** n elements of the heap from a byte offset, as a view (no copy; the addon checks n against its length). */
+  private view(fn: string, name: string, byteOffset: number, n: number): Float32Array {
+    const at = heapElement(fn, name, byteOffset);
+    return this.heap.subarray(at, at + n);
+  }
+
+  override reluBackwardAt(n: number, y: number, dy: number, dx: number): void {
+    const fn = 'reluBackwardAt';
+    this.addon.elementwise(OP.reluBackward, n, this.view(fn, 'y', y, n), this.view(fn, 'dy', dy, n), this.view(fn, 'dx', dx, n), 0);
+  }
+
+  override addReluAt(relu: boolean, n: number, a: number, b: number, y: number): void {
+    const fn = 'addReluAt';
+    this.addon.elementwise(relu ? OP.addRelu : OP.add, n, this.view(fn, 'a', a, n), this.view(fn, 'b', b, n), this.view(fn, 'y', y, n), 0);
   }
 }
