@@ -36,6 +36,7 @@ const shapes: ConvShape[] = [
   { N: 1, C: 3, H: 1, W: 17, Cout: 9, k: 1, stride: 1, pad: 0 },
   { N: 2, C: 3, H: 9, W: 9, Cout: 7, k: 3, stride: 2, pad: 1 }, // WebAssembly: stride 2
   { N: 2, C: 2, H: 5, W: 6, Cout: 3, k: 3, stride: 1, pad: 3 }, // WebAssembly: too much padding
+  { N: 0, C: 3, H: 5, W: 5, Cout: 4, k: 3, stride: 1, pad: 1 }, // WebAssembly: no images
 ];
 
 describe.skipIf(isas.length === 0).each(isas)('NativeBackend(%s) conv2d vs the references', (isa) => {

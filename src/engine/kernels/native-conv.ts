@@ -9,8 +9,8 @@ import { checkConv, type ConvBackwardAt, type ConvForwardAt, type ConvShape } fr
 import { convOutSize } from './im2col.js';
 import { heapElement as element, type NativeAddon, type NativeIsa } from './native-addon.js';
 
-/** Whether the native conv runs this problem. */
-export const nativeConvFits = (s: ConvShape): boolean => s.stride === 1 && s.pad <= s.k - 1;
+/** Whether the native conv runs this problem (empty ones, e.g. no images, go to WebAssembly). */
+export const nativeConvFits = (s: ConvShape): boolean => s.stride === 1 && s.pad <= s.k - 1 && s.N * s.C * s.H * s.W > 0;
 
 const sizes = (s: ConvShape): { x: number; w: number; out: number } => ({
   x: s.N * s.C * s.H * s.W,
