@@ -3,16 +3,18 @@
  * pass (im2col, direct, winograd; convMethod picks the fastest) on the ResNets' convs: the blocks' 32 -> 32 3x3 pad 1
  * on 14x14 and the first conv from 1 or 2 channels (backward without input gradient, as a first layer). The methods
  * are timed in turn, round after round, in this process (CPU time, median of the rounds), so that a busy machine
- * slows them alike; the ratio is im2col's time over the method's.
+ * slows them alike; the ratio is im2col's time over the method's. Where the native addon is built, a `native` row
+ * times NativeBackend's conv (its own method: Winograd or direct, native/src/conv*.c) in the same rounds.
  */
 import {
-  conv2dBackwardWasm, conv2dForwardWasm, convMethodFits, wasmKernels, type ConvMethod, type ConvShape,
+  conv2dBackwardWasm, conv2dForwardWasm, convMethodFits, kernelVariant, NativeBackend, nativeStatus, wasmKernels, type ConvMethod,
+  type ConvShape,
 } from '../src/engine/kernels/index.js';
 import { msPerCall } from './timing.js';
 
 export interface ConvFigure {
   name: string;
-  method: ConvMethod;
+  method: ConvMethod | 'native';
   ms: number;
   /** im2col's ms over this method's, same rounds. */
   speedup: number;
@@ -29,17 +31,20 @@ export function benchConv(minMs = 30, rounds = 7): ConvFigure[] {
   const figures: ConvFigure[] = [];
   const rand = (n: number) => Float32Array.from({ length: n }, () => Math.random() - 0.5);
   const kernels = wasmKernels();
+  const native = nativeStatus().available ? new NativeBackend(kernelVariant()) : undefined;
   for (const s of SHAPES) {
     const x = rand(s.N * s.C * s.H * s.W), w = rand(s.Cout * s.C * 9), b = rand(s.Cout);
     const out = new Float32Array(s.N * s.Cout * s.H * s.W), gy = rand(out.length);
     const [dw, db] = [new Float32Array(w.length), new Float32Array(s.Cout)];
     const dx = s.C > 2 ? new Float32Array(x.length) : undefined;
+    type Method = ConvMethod | 'native';
     const passes = {
-      forward: (m: ConvMethod) => () => conv2dForwardWasm(kernels, s, x, w, b, out, m),
-      backward: (m: ConvMethod) => () => conv2dBackwardWasm(kernels, s, x, gy, w, dw, db, dx, m),
+      forward: (m: Method) => () => (m === 'native' ? native?.conv2dForward(s, x, w, b, out) : conv2dForwardWasm(kernels, s, x, w, b, out, m)),
+      backward: (m: Method) => () =>
+        m === 'native' ? native?.conv2dBackward(s, x, gy, w, dw, db, dx) : conv2dBackwardWasm(kernels, s, x, gy, w, dw, db, dx, m),
     };
-    for (const [pass, run] of Object.entries(passes) as ['forward' | 'backward', (m: ConvMethod) => () => void][]) {
-      const methods = METHODS.filter((m) => convMethodFits(s, pass, m));
+    for (const [pass, run] of Object.entries(passes) as ['forward' | 'backward', (m: Method) => () => void][]) {
+      const methods: Method[] = [...METHODS.filter((m) => convMethodFits(s, pass, m)), ...(native ? ['native' as const] : [])];
       const ms = new Map(methods.map((m) => [m, [] as number[]]));
       for (const m of methods) run(m)();
       for (let r = 0; r < rounds; r++) for (const m of methods) ms.get(m)?.push(msPerCall(run(m), minMs));
@@ -51,6 +56,7 @@ export function benchConv(minMs = 30, rounds = 7): ConvFigure[] {
       }
     }
   }
+  native?.dispose();
   return figures;
 }
 

@@ -3,58 +3,14 @@
  * place (no copies); the JS side validates shapes first (checkGemm), this side checks types and lengths again so a
  * bad call throws instead of touching memory it does not own.
  */
-#include <node_api.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <string.h>
-
+#include "napi-helpers.h"
 #include "adam.h"
+#include "addon-conv.h"
+#include "addon-norm.h"
 #include "dropout.h"
 #include "elementwise.h"
 #include "gemm.h"
 #include "pool.h"
-
-#define CHECK(call)                                                  \
-  do {                                                               \
-    if ((call) != napi_ok) {                                         \
-      napi_throw_error(env, NULL, "pairnet native: N-API call failed"); \
-      return NULL;                                                   \
-    }                                                                \
-  } while (0)
-
-static const char *isa_name(enum pn_isa isa) {
-  return isa == PN_ISA_AVX512 ? "avx512" : isa == PN_ISA_AVX2 ? "avx2" : "none";
-}
-
-static napi_value string(napi_env env, const char *s) {
-  napi_value v;
-  napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &v);
-  return v;
-}
-
-static int get_int(napi_env env, napi_value v, int32_t *out) {
-  return napi_get_value_int32(env, v, out) == napi_ok;
-}
-
-/* A Float32Array's data and length (data may be NULL when empty); false after throwing a TypeError naming it. */
-static bool f32(napi_env env, napi_value v, const char *name, float **out, size_t *length) {
-  napi_typedarray_type type;
-  void *data;
-  bool is;
-  if (napi_is_typedarray(env, v, &is) != napi_ok || !is ||
-      napi_get_typedarray_info(env, v, &type, length, &data, NULL, NULL) != napi_ok || type != napi_float32_array) {
-    char msg[96];
-    snprintf(msg, sizeof msg, "pairnet native: %s must be a Float32Array", name);
-    napi_throw_type_error(env, NULL, msg);
-    return false;
-  }
-  *out = data;
-  return true;
-}
-
-static size_t span(int batch, size_t size, int stride) {
-  return stride == 0 || batch <= 1 ? size : (size_t)(batch - 1) * stride + size;
-}
 
 /* isa(): the best instruction set of this CPU. */
 static napi_value Isa(napi_env env, napi_callback_info info) {
@@ -105,11 +61,6 @@ static napi_value GemmBatched(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-static enum pn_isa isa_of(napi_env env, napi_value v) {
-  char name[16] = "";
-  if (napi_get_value_string_utf8(env, v, name, sizeof name, NULL) != napi_ok) return PN_ISA_NONE;
-  return strcmp(name, "avx512") == 0 ? PN_ISA_AVX512 : strcmp(name, "avx2") == 0 ? PN_ISA_AVX2 : PN_ISA_NONE;
-}
 
 /*
  * adamStep(isa, w, g, m, v, beta1, 1 - beta1, beta2, 1 - beta2, stepSize, invC2, eps, weightDecay): one Adam step
@@ -236,6 +187,10 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"elementwise", NULL, Elementwise, NULL, NULL, NULL, napi_default, NULL},
       {"maxPool2d", NULL, MaxPool2d, NULL, NULL, NULL, napi_default, NULL},
       {"dropoutForward", NULL, DropoutForward, NULL, NULL, NULL, napi_default, NULL},
+      {"conv2dForward", NULL, pn_napi_conv2d_forward, NULL, NULL, NULL, napi_default, NULL},
+      {"conv2dBackward", NULL, pn_napi_conv2d_backward, NULL, NULL, NULL, napi_default, NULL},
+      {"batchnormForward", NULL, pn_napi_batchnorm_forward, NULL, NULL, NULL, napi_default, NULL},
+      {"batchnormBackward", NULL, pn_napi_batchnorm_backward, NULL, NULL, NULL, napi_default, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   return exports;

@@ -90,9 +90,9 @@ enum pn_isa pn_detect_isa(void) {
   return best;
 }
 
-/* Packing buffers, grown as needed and kept (one GEMM at a time: the engine is single-threaded per run). */
-static float *packA, *packB;
-static size_t packA_floats, packB_floats;
+/* Packing buffers, grown as needed and kept, one set per thread (worker threads each run their own model). */
+static _Thread_local float *packA, *packB;
+static _Thread_local size_t packA_floats, packB_floats;
 
 static int reserve(float **buf, size_t *have, size_t need) {
   if (need <= *have) return 0;

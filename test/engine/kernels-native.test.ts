@@ -173,6 +173,29 @@ describe.skipIf(isas.length === 0)('NativeBackend elementwise ops: the reference
     expect(() => k.reluBackward(operand(3), operand(5), new Float32Array(5))).toThrow(/reluBackward: y has 3 elements, needs 5/);
   });
 
+  it('reluBackwardAt and addReluAt on resident operands, in place too, and only their n elements', () => {
+    const k = backend as NativeBackend;
+    for (const n of [1, 17, 100]) {
+      const [a, b] = [operand(n), operand(n)];
+      const [offA, offB, offY] = [k.allocate(n + 4), k.allocate(n + 4), k.allocate(n + 4)];
+      const load = () => (k.heap.set(a, offA >> 2), k.heap.set(b, offB >> 2));
+      const at = (off: number) => k.heap.slice(off >> 2, (off >> 2) + n);
+      const want = new Float32Array(n);
+      load();
+      k.reluBackwardAt(n, offA, offB, offY);
+      reluBackwardReference(a, b, want), same(at(offY), want, `reluBackwardAt n=${n}`);
+      expect(k.heap[(offY >> 2) + n]).toBe(0);
+      for (const relu of [false, true]) {
+        load();
+        k.addReluAt(relu, n, offA, offB, offA);
+        addReluReference(relu, a, b, want), same(at(offA), want, `addReluAt(${relu}) in place n=${n}`);
+      }
+      for (const off of [offA, offB, offY]) k.release(off, n + 4);
+    }
+    expect(() => k.addReluAt(true, 8, 0, 6, 0)).toThrow(/addReluAt: b must be a non-negative multiple of 4 bytes, got 6/);
+    expect(() => k.reluBackwardAt(16, 0, k.heap.length * 4 - 8, 0)).toThrow(/shorter than n/);
+  });
+
   it('maxPool2d: values and argmax, ties to the first maximum, a NaN wins its window', () => {
     const k = backend as NativeBackend;
     for (const [planes, H, W, size, stride] of [[3, 6, 6, 2, 2], [2, 7, 5, 3, 2], [4, 5, 5, 2, 1], [1, 3, 3, 3, 3]]) {

@@ -1,79 +1,30 @@
 /**
- * The native backend (issue 19, first step): the N-API addon built from native/ at install (tools/build-native.mjs)
- * runs GEMM, Adam, the elementwise ops, max pooling and dropout in place on the Float32Arrays with AVX-512 or AVX2(+FMA)
- * kernels, chosen at run time by what the CPU has; every other op (conv, BatchNorm, the resident At ops) still
- * runs on WebAssembly (NativeBackend extends WasmBackend), so it is a whole Backend. Loading never
- * throws: nativeStatus() says why the addon is unavailable (not built, not Node, no AVX2, PAIRNET_NATIVE=off), and
- * callers fall back to WebAssembly. The browser never has it.
+ * The native backend (issue 19): the N-API addon built from native/ at install (tools/build-native.mjs) runs GEMM,
+ * Adam, the elementwise ops, max pooling, dropout, the stride-1 convs (native-conv.ts) and BatchNorm (native-norm.ts)
+ * with AVX-512 or AVX2(+FMA) kernels chosen at run time by what the CPU has, in place on the Float32Arrays, and the
+ * resident (At) ops in place on the WebAssembly heap, where a plan keeps its activations; the other ops (strided convs,
+ * the fused conv -> ReLU -> pool blocks) run on WebAssembly (NativeBackend extends WasmBackend), so it is a whole
+ * Backend. Loading never throws: nativeStatus() says why the addon is unavailable (not built, not Node, no AVX2,
+ * PAIRNET_NATIVE=off), and callers fall back to WebAssembly. The browser never has it.
  */
 import type { AdamStepOptions } from './adam.js';
 import type { AdamState } from './backend.js';
+import type { NormBackwardAt, NormForwardAt, NormForwardOptions, NormOptions, NormShape, XhatAt } from './batchnorm.js';
 import { checkLength } from './check.js';
+import type { ConvBackwardAt, ConvForwardAt, ConvShape } from './conv.js';
 import { checkGemm, type GemmOptions } from './gemm.js';
 import { DROPOUT_SEED_WORDS } from './dropout.js';
 import { checkMaxPool2d } from './pool.js';
 import type { KernelVariant } from './wasm/instance.js';
 import { WasmBackend } from './wasm-backend.js';
+import { heapElement, loadAddon, type NativeAddon, type NativeIsa } from './native-addon.js';
+import { NativeConv, nativeConvFits } from './native-conv.js';
+import { NativeNorm } from './native-norm.js';
 
-/** The native kernels' instruction sets, best first. */
-export type NativeIsa = 'avx512' | 'avx2';
-
-interface NativeAddon {
-  isa(): NativeIsa | 'none';
-  gemmBatched(
-    isa: NativeIsa, batch: number, M: number, N: number, K: number, A: Float32Array, strideA: number, transA: number,
-    B: Float32Array, strideB: number, transB: number, C: Float32Array, strideC: number, accumulate: number,
-  ): void;
-  adamStep(
-    isa: NativeIsa, w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, beta1: number, oneMinusBeta1: number,
-    beta2: number, oneMinusBeta2: number, stepSize: number, invC2: number, eps: number, weightDecay: number,
-  ): void;
-  elementwise(op: number, n: number, a: Float32Array, b: Float32Array, out: Float32Array, slope: number): void;
-  maxPool2d(planes: number, H: number, W: number, k: number, stride: number, input: Float32Array, out: Float32Array, argmax: Int32Array): void;
-  dropoutForward(seed: Int32Array, threshold: number, scale: number, x: Float32Array, y: Float32Array, mask: Float32Array): void;
-}
+export { nativeStatus, type NativeIsa, type NativeStatus } from './native-addon.js';
 
 /** native/src/elementwise.h's op codes. */
 const OP = { relu: 0, reluBackward: 1, add: 2, addRelu: 3, leakyRelu: 4, leakyReluBackward: 5, multiply: 6 } as const;
-
-export type NativeStatus = { available: true; isa: NativeIsa } | { available: false; reason: string };
-
-let loaded: { addon: NativeAddon; isa: NativeIsa } | { reason: string } | undefined;
-
-// From src/engine/kernels (tests, tsx) or dist/src/engine/kernels (the CLI) to native/build.
-const CANDIDATES = ['../../../native/build/Release/pairnet_native.node', '../../../../native/build/Release/pairnet_native.node'];
-
-function load(): { addon: NativeAddon; isa: NativeIsa } | { reason: string } {
-  const node = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown; env?: Record<string, string | undefined> } }).process;
-  // As if the addon were not built (the fallback's test, and a way round a broken build).
-  if (node?.env?.PAIRNET_NATIVE === 'off') return { reason: 'hidden by PAIRNET_NATIVE=off' };
-  const module = node?.getBuiltinModule?.('module') as { createRequire(from: string): (id: string) => unknown } | undefined;
-  if (!module) return { reason: 'not running in Node (>= 20.16)' };
-  const require = module.createRequire(import.meta.url);
-  const errors: string[] = [];
-  for (const path of CANDIDATES) {
-    try {
-      const addon = require(path) as NativeAddon;
-      const isa = addon.isa();
-      return isa === 'none' ? { reason: 'this CPU has neither AVX-512 nor AVX2+FMA' } : { addon, isa };
-    } catch (e) {
-      errors.push((e as Error).message.split('\n')[0]);
-    }
-  }
-  const missing = errors.every((m) => /Cannot find module/.test(m));
-  return { reason: missing ? 'the addon was not built (npm ci builds it; see its one-line message)' : errors.join('; ') };
-}
-
-function addon(): { addon: NativeAddon; isa: NativeIsa } | { reason: string } {
-  loaded ??= load();
-  return loaded;
-}
-
-/** Whether the native kernels load here, with the best instruction set, or why not. */
-export function nativeStatus(): NativeStatus {
-  const a = addon();
-  return 'reason' in a ? { available: false, reason: a.reason } : { available: true, isa: a.isa };
-}
 
 /** Adam's moments as Float32Arrays the native step updates in place (no copies). */
 class NativeAdamState implements AdamState {
@@ -106,14 +57,18 @@ class NativeAdamState implements AdamState {
 export class NativeBackend extends WasmBackend {
   readonly isa: NativeIsa;
   private readonly addon: NativeAddon;
+  private readonly conv: NativeConv;
+  private readonly norm: NativeNorm;
 
   constructor(variant: KernelVariant, isa?: NativeIsa) {
-    const a = addon();
+    const a = loadAddon();
     if ('reason' in a) throw new Error(`native backend: ${a.reason}`);
     if (isa === 'avx512' && a.isa !== 'avx512') throw new Error(`native backend: this CPU has no AVX-512 (best: ${a.isa})`);
     super(variant);
     this.addon = a.addon;
     this.isa = isa ?? a.isa;
+    this.conv = new NativeConv(this.addon, this.isa);
+    this.norm = new NativeNorm(this.addon, () => this.heap);
   }
 
   override get name(): string {
@@ -199,5 +154,74 @@ export class NativeBackend extends WasmBackend {
     checkLength('dropoutForward', 'y', y, x.length);
     checkLength('dropoutForward', 'mask', mask, x.length);
     this.addon.dropoutForward(seed instanceof Int32Array ? seed : Int32Array.from(seed), threshold, scale, x, y, mask);
+  }
+
+  override conv2dForward(s: ConvShape, input: Float32Array, weight: Float32Array, bias: Float32Array | undefined, out: Float32Array): void {
+    if (nativeConvFits(s)) this.conv.forward(s, input, weight, bias, out);
+    else super.conv2dForward(s, input, weight, bias, out);
+  }
+
+  override conv2dBackward(
+    s: ConvShape, input: Float32Array, gradOut: Float32Array, weight: Float32Array, gradWeight: Float32Array,
+    gradBias: Float32Array | undefined, gradInput: Float32Array | undefined,
+  ): void {
+    if (nativeConvFits(s)) this.conv.backward(s, input, gradOut, weight, gradWeight, gradBias, gradInput);
+    else super.conv2dBackward(s, input, gradOut, weight, gradWeight, gradBias, gradInput);
+  }
+
+  override conv2dForwardAt(s: ConvShape, at: ConvForwardAt, weight: Float32Array, bias: Float32Array | undefined, from?: number): void {
+    if (nativeConvFits(s)) this.conv.forwardAt(this.heap, s, at, weight, bias);
+    else super.conv2dForwardAt(s, at, weight, bias, from);
+  }
+
+  override conv2dBackwardAt(
+    s: ConvShape, at: ConvBackwardAt, weight: Float32Array, gradWeight: Float32Array, gradBias: Float32Array | undefined, from?: number,
+  ): void {
+    if (nativeConvFits(s)) this.conv.backwardAt(this.heap, s, at, weight, gradWeight, gradBias);
+    else super.conv2dBackwardAt(s, at, weight, gradWeight, gradBias, from);
+  }
+
+  override batchnormForward(
+    s: NormShape, o: NormForwardOptions, x: Float32Array, gamma: Float32Array, beta: Float32Array, runningMean: Float32Array,
+    runningVar: Float32Array, xhat: XhatAt, y: Float32Array, invStd: Float32Array,
+  ): void {
+    this.norm.forward(s, o, x, gamma, beta, runningMean, runningVar, xhat, y, invStd);
+  }
+
+  override batchnormBackward(
+    s: NormShape, o: NormOptions, gy: Float32Array, xhat: XhatAt, gamma: Float32Array, beta: Float32Array,
+    invStd: Float32Array, dgamma: Float32Array, dbeta: Float32Array, dx: Float32Array,
+  ): void {
+    this.norm.backward(s, o, gy, xhat, gamma, beta, invStd, dgamma, dbeta, dx);
+  }
+
+  override batchnormForwardAt(
+    s: NormShape, o: NormForwardOptions, at: NormForwardAt, gamma: Float32Array, beta: Float32Array, runningMean: Float32Array,
+    runningVar: Float32Array, invStd: Float32Array,
+  ): void {
+    this.norm.forwardAt(s, o, at, gamma, beta, runningMean, runningVar, invStd);
+  }
+
+  override batchnormBackwardAt(
+    s: NormShape, o: NormOptions, at: NormBackwardAt, gamma: Float32Array, beta: Float32Array, invStd: Float32Array,
+    dgamma: Float32Array, dbeta: Float32Array,
+  ): void {
+    this.norm.backwardAt(s, o, at, gamma, beta, invStd, dgamma, dbeta);
+  }
+
+  /** n elements of the heap from a byte offset, as a view (no copy; the addon checks n against its length). */
+  private view(fn: string, name: string, byteOffset: number, n: number): Float32Array {
+    const at = heapElement(fn, name, byteOffset);
+    return this.heap.subarray(at, at + n);
+  }
+
+  override reluBackwardAt(n: number, y: number, dy: number, dx: number): void {
+    const fn = 'reluBackwardAt';
+    this.addon.elementwise(OP.reluBackward, n, this.view(fn, 'y', y, n), this.view(fn, 'dy', dy, n), this.view(fn, 'dx', dx, n), 0);
+  }
+
+  override addReluAt(relu: boolean, n: number, a: number, b: number, y: number): void {
+    const fn = 'addReluAt';
+    this.addon.elementwise(relu ? OP.addRelu : OP.add, n, this.view(fn, 'a', a, n), this.view(fn, 'b', b, n), this.view(fn, 'y', y, n), 0);
   }
 }
