@@ -52,7 +52,7 @@ export class QueueWorker {
     const d = job.data;
     const mine = engineBuild(d.kernels);
     // The job id names the build the study expects: another one could train other bits under that id.
-    if (d.engine !== mine) throw new Error(`job needs ${d.engine}, this worker runs ${mine}`);
+    if (d.engine !== mine) throw new Error(`job needs ${d.engine}, this worker runs ${mine} (start workers with the study's pairnet version and --backend)`);
     const slot = this.free.pop();
     if (slot === undefined) throw new Error('no free slot (more jobs than --concurrency)');
     const where = `${this.name}/${slot}`;

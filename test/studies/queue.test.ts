@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StudyConfig } from '../../src/studies/config.js';
 import { WorkerPoolExecutor } from '../../src/studies/executor.js';
+import { nativeStatus } from '../../src/engine/kernels/native.js';
 import { QueueExecutor } from '../../src/studies/queue-executor.js';
 import { cleanQueue, parseAge, queueStatus } from '../../src/studies/queue-status.js';
 import { ResultsStore } from '../../src/studies/results-store.js';
@@ -234,5 +235,34 @@ describe.skipIf(!redisInstalled)('rediss:// (TLS) with a password, two workers',
     const q = records(join(dir, 'same-queue'));
     expect(q).toHaveLength(4);
     expect(q).toEqual(records(local));
+  });
+});
+
+describe.skipIf(!redisInstalled || !nativeStatus().available)('the native backend through the queue', () => {
+  it('workers started with --backend native train a study sent with it, bit for bit as locally; a WebAssembly worker refuses its runs', async () => {
+    const r = await redis();
+    const native = CliProcess.start(['worker', '--queue', r.url, '--concurrency', '1', '--lock-ms', '1000', '--backend', 'native']);
+    running.push(native);
+    await native.waitFor(/slot on /);
+    const study = tinyStudy({ name: 'native', seed: 5 });
+    const config = join(dir, 'native.json');
+    writeFileSync(config, JSON.stringify(study));
+    const queued = CliProcess.start(['study', config, '--queue', r.url, '--backend', 'native', '--out', join(dir, 'native-queue'), '--no-cache']);
+    const local = CliProcess.start(['study', config, '--backend', 'native', '--workers', '1', '--out', join(dir, 'native-local'), '--no-cache']);
+    expect(await queued.exited, queued.output).toBe(0);
+    expect(await local.exited, local.output).toBe(0);
+    const records = (out: string) =>
+      readFileSync(join(dir, out, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { key: string; record: Record<string, unknown> })
+        .sort((x, y) => x.key.localeCompare(y.key));
+    const q = records('native-queue');
+    expect(q).toHaveLength(4);
+    for (const l of q) expect((l.record.provenance as { backend?: string }).backend).toMatch(/^native-avx(512|2)\+wasm-/);
+    expect(q.map((l) => withoutTimingAndHost(l.record))).toEqual(records('native-local').map((l) => withoutTimingAndHost(l.record)));
+
+    await native.kill();
+    running.push(await worker(r.url));
+    const refused = CliProcess.start(['study', config, '--queue', r.url, '--backend', 'native', '--set', 'seed=6', '--out', join(dir, 'native-refused'), '--no-cache']);
+    expect(await refused.exited).toBe(1);
+    expect(refused.output).toMatch(/failed on the workers \(3 tries\): job needs .*native-avx.*, this worker runs (?!.*native-avx).* \(start workers with the study's pairnet version and --backend\)/);
   });
 });

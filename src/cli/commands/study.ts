@@ -103,14 +103,12 @@ export function register(program: Command): void {
     .option('--no-cache', 'train every run, even one already trained by any study (its record replaces the cached one)')
     .option('--cache-dir <dir>', 'local run cache (default: $PAIRNET_CACHE or ~/.cache/pairnet/runs)')
     .option('--kernels <variant>', 'train with this kernel build on every worker: simd (same bits on any CPU) or relaxed (the default where supported)', kernelVariant)
-    .option('--backend <choice>', `${BACKEND_HELP} (not with --queue yet)`, backend)
+    .option('--backend <choice>', `${BACKEND_HELP} (with --queue: the backend the workers must run, \`pairnet worker --backend\`)`, backend)
     .addHelpText('after', `
 Examples:
   pairnet study studies/quick.json
   pairnet study studies/quick.json --set rounds=2 --set optimizer.lr=0.002 --dry-run`)
     .action(async (configFile: string, opts: StudyOptions) => {
-      // Queue workers are other processes, maybe on other machines: they would not train on this backend.
-      if (opts.queue && opts.backend && opts.backend !== 'wasm') throw new Error(`--backend ${opts.backend}: not with --queue yet (the queue's workers run on WebAssembly)`);
       useBackend(opts.backend);
       const defaults = studyDefaults();
       const study = loadStudyConfig(configFile, defaults, opts.set.map(studySetting));

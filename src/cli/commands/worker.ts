@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { availableParallelism } from 'node:os';
 import { QUEUE_NAME, redactUrl } from '../../studies/queue-connection.js';
 import { QueueWorker } from '../../studies/queue-worker.js';
-import { positiveInt } from '../options.js';
+import { backend, BACKEND_HELP, positiveInt, useBackend } from '../options.js';
+import type { BackendChoice } from '../../engine/kernels/default.js';
 
 export function register(program: Command): void {
   program
@@ -11,11 +12,15 @@ export function register(program: Command): void {
     .requiredOption('--queue <url>', 'the Redis of the queue: redis://[:PASSWORD@]HOST:PORT, rediss:// for TLS')
     .option('--concurrency <n>', 'runs trained at once, one worker thread each (default: one per core)', positiveInt('--concurrency'))
     .option('--lock-ms <ms>', 'a run whose worker is silent this long goes to another worker', positiveInt('--lock-ms'), 30_000)
+    .option('--backend <choice>', `${BACKEND_HELP}; takes only the runs of a study sent with the same backend`, backend)
     .addHelpText('after', `
 Examples:
   pairnet worker --queue redis://:SECRET@HOST:6379
-  pairnet worker --queue rediss://:SECRET@HOST:6380 --concurrency 2`)
-    .action(async (opts: { queue: string; concurrency?: number; lockMs: number }) => {
+  pairnet worker --queue rediss://:SECRET@HOST:6380 --concurrency 2
+  pairnet worker --queue redis://HOST:6379 --backend native`)
+    .action(async (opts: { queue: string; concurrency?: number; lockMs: number; backend?: BackendChoice }) => {
+      // Before any kernel runs; the worker threads read it too.
+      useBackend(opts.backend);
       const log = (line: string): void => console.error(`pairnet worker: ${new Date().toISOString().slice(11, 19)} ${line}`);
       const concurrency = opts.concurrency ?? availableParallelism();
       const worker = new QueueWorker({ url: opts.queue, concurrency, lockMs: opts.lockMs, log });
