@@ -16,3 +16,14 @@ export function expectClose(actual: Float32Array, expected: Float32Array, K: num
   }
   if (!(worst <= tol)) throw new Error(`${what}: element ${at} is ${actual[at]}, expected ${expected[at]}`);
 }
+
+/** Every element within tol x (1 + |expected|) of the expected one (NaN where NaN is expected); names the first that is not. */
+export function expectWithin(actual: Float32Array, expected: Float32Array, tol: number, what: string): void {
+  expect(actual.length).toBe(expected.length);
+  for (let i = 0; i < actual.length; i++) {
+    const [a, e] = [actual[i], expected[i]];
+    if (Number.isNaN(e) ? !Number.isNaN(a) : !(Math.abs(a - e) <= tol * (1 + Math.abs(e)))) {
+      throw new Error(`${what}: element ${i} is ${a}, expected ${e}`);
+    }
+  }
+}

@@ -5,6 +5,7 @@ import {
   ResidentRegion, WasmBackend, type NormShape,
 } from '../../src/engine/kernels/index.js';
 import { Rng } from '../../src/engine/rng.js';
+import { expectWithin } from './kernel-checks.js';
 
 setFlagsFromString('--experimental-wasm-relaxed-simd');
 afterAll(() => setFlagsFromString('--no-experimental-wasm-relaxed-simd'));
@@ -14,16 +15,6 @@ const rand = (n: number, scale = 1, shift = 0): Float32Array => Float32Array.fro
 
 const variants = (): [string, WasmBackend][] =>
   (['simd', 'relaxed'] as const).filter((v) => v === 'simd' || relaxedSimdSupported()).map((v) => [v, new WasmBackend(v)]);
-
-function expectClose(actual: Float32Array, expected: Float32Array, tol: number, what: string): void {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < actual.length; i++) {
-    const [a, e] = [actual[i], expected[i]];
-    if (Number.isNaN(e) ? !Number.isNaN(a) : !(Math.abs(a - e) <= tol * (1 + Math.abs(e)))) {
-      throw new Error(`${what}: element ${i} is ${a}, expected ${e}`);
-    }
-  }
-}
 
 /** The forward and backward operands of one case; `copy` gives independent arrays for a second implementation. */
 function operands(s: NormShape) {
@@ -59,14 +50,14 @@ describe('batchnormForward / batchnormBackward vs their references', () => {
             batchnormForwardWasm(k, s, o, rand(n), got.gamma, got.beta, got.runningMean.slice(), got.runningVar.slice(), new Float32Array(n), new Float32Array(n), new Float32Array(s.C));
             batchnormBackwardWasm(k, s, o, got.gy, at, got.gamma, got.beta, got.invStd, got.dgamma, got.dbeta, got.dx);
             const what = `${name} ${JSON.stringify(s)} training=${training} relu=${relu} resident=${resident}`;
-            expectClose(got.y, want.y, 1e-5, `${what} y`);
-            if (!resident) expectClose(got.xhat, want.xhat, 1e-5, `${what} xhat`);
-            expectClose(got.invStd, want.invStd, 1e-6, `${what} invStd`);
-            expectClose(got.runningMean, want.runningMean, 1e-6, `${what} runningMean`);
-            expectClose(got.runningVar, want.runningVar, 1e-6, `${what} runningVar`);
-            expectClose(got.dx, want.dx, 1e-4, `${what} dx`);
-            expectClose(got.dgamma, want.dgamma, 1e-4, `${what} dgamma`);
-            expectClose(got.dbeta, want.dbeta, 1e-4, `${what} dbeta`);
+            expectWithin(got.y, want.y, 1e-5, `${what} y`);
+            if (!resident) expectWithin(got.xhat, want.xhat, 1e-5, `${what} xhat`);
+            expectWithin(got.invStd, want.invStd, 1e-6, `${what} invStd`);
+            expectWithin(got.runningMean, want.runningMean, 1e-6, `${what} runningMean`);
+            expectWithin(got.runningVar, want.runningVar, 1e-6, `${what} runningVar`);
+            expectWithin(got.dx, want.dx, 1e-4, `${what} dx`);
+            expectWithin(got.dgamma, want.dgamma, 1e-4, `${what} dgamma`);
+            expectWithin(got.dbeta, want.dbeta, 1e-4, `${what} dbeta`);
           }
         }
       }
@@ -108,7 +99,7 @@ describe('batchnormForward / batchnormBackward vs their references', () => {
         const ref = fresh();
         batchnormForwardReference(s, o, ref.x, ref.gamma, ref.beta, ref.runningMean, ref.runningVar, ref.xhat, ref.y, ref.invStd);
         addReluReference(relu, ref.y, res, ref.y);
-        expectClose(got.y, ref.y, 1e-5, `${name} relu=${relu} vs reference`);
+        expectWithin(got.y, ref.y, 1e-5, `${name} relu=${relu} vs reference`);
       }
     }
   });

@@ -3,6 +3,7 @@ import {
   addReluReference, batchnormBackwardReference, batchnormForwardReference, NativeBackend, nativeStatus, type NormShape,
 } from '../../src/engine/kernels/index.js';
 import { Rng } from '../../src/engine/rng.js';
+import { expectWithin } from './kernel-checks.js';
 
 /**
  * The native BatchNorm (native/src/batchnorm.c) against the same TypeScript references and tolerances as the
@@ -12,16 +13,6 @@ import { Rng } from '../../src/engine/rng.js';
 const available = nativeStatus().available;
 const rng = new Rng(43);
 const rand = (n: number, scale = 1, shift = 0): Float32Array => Float32Array.from({ length: n }, () => shift + scale * rng.normal());
-
-function expectClose(actual: Float32Array, expected: Float32Array, tol: number, what: string): void {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < actual.length; i++) {
-    const [a, e] = [actual[i], expected[i]];
-    if (Number.isNaN(e) ? !Number.isNaN(a) : !(Math.abs(a - e) <= tol * (1 + Math.abs(e)))) {
-      throw new Error(`${what}: element ${i} is ${a}, expected ${e}`);
-    }
-  }
-}
 
 function operands(s: NormShape) {
   const n = s.N * s.C * s.S;
@@ -55,14 +46,14 @@ describe.skipIf(!available)('NativeBackend batchnorm vs the references', () => {
           backend.batchnormForward(s, o, got.x, got.gamma, got.beta, got.runningMean, got.runningVar, at, got.y, got.invStd);
           backend.batchnormBackward(s, o, got.gy, at, got.gamma, got.beta, got.invStd, got.dgamma, got.dbeta, got.dx);
           const what = `${JSON.stringify(s)} training=${training} relu=${relu} resident=${resident}`;
-          expectClose(got.y, want.y, 1e-5, `${what} y`);
-          if (!resident) expectClose(got.xhat, want.xhat, 1e-5, `${what} xhat`);
-          expectClose(got.invStd, want.invStd, 1e-6, `${what} invStd`);
-          expectClose(got.runningMean, want.runningMean, 1e-6, `${what} runningMean`);
-          expectClose(got.runningVar, want.runningVar, 1e-6, `${what} runningVar`);
-          expectClose(got.dx, want.dx, 1e-4, `${what} dx`);
-          expectClose(got.dgamma, want.dgamma, 1e-4, `${what} dgamma`);
-          expectClose(got.dbeta, want.dbeta, 1e-4, `${what} dbeta`);
+          expectWithin(got.y, want.y, 1e-5, `${what} y`);
+          if (!resident) expectWithin(got.xhat, want.xhat, 1e-5, `${what} xhat`);
+          expectWithin(got.invStd, want.invStd, 1e-6, `${what} invStd`);
+          expectWithin(got.runningMean, want.runningMean, 1e-6, `${what} runningMean`);
+          expectWithin(got.runningVar, want.runningVar, 1e-6, `${what} runningVar`);
+          expectWithin(got.dx, want.dx, 1e-4, `${what} dx`);
+          expectWithin(got.dgamma, want.dgamma, 1e-4, `${what} dgamma`);
+          expectWithin(got.dbeta, want.dbeta, 1e-4, `${what} dbeta`);
           if (resident) backend.release(at as number, n);
         }
       }
@@ -86,14 +77,14 @@ describe.skipIf(!available)('NativeBackend batchnorm vs the references', () => {
         heap().set(got.gy, gy >> 2);
         backend.batchnormForwardAt(s, o, { x, xhat, y, res: withRes ? res : undefined }, got.gamma, got.beta, got.runningMean, got.runningVar, got.invStd);
         const what = `${JSON.stringify(s)} relu=${relu} res=${withRes}`;
-        expectClose(heap().slice(y >> 2, (y >> 2) + n), want.y, 1e-5, `${what} y`);
-        expectClose(heap().slice(xhat >> 2, (xhat >> 2) + n), want.xhat, 1e-5, `${what} xhat`);
-        expectClose(got.runningVar, want.runningVar, 1e-6, `${what} runningVar`);
+        expectWithin(heap().slice(y >> 2, (y >> 2) + n), want.y, 1e-5, `${what} y`);
+        expectWithin(heap().slice(xhat >> 2, (xhat >> 2) + n), want.xhat, 1e-5, `${what} xhat`);
+        expectWithin(got.runningVar, want.runningVar, 1e-6, `${what} runningVar`);
         if (!withRes) {
           batchnormBackwardReference(s, o, want.gy, want.xhat, want.gamma, want.beta, want.invStd, want.dgamma, want.dbeta, want.dx);
           backend.batchnormBackwardAt(s, o, { gy, xhat, dx }, got.gamma, got.beta, got.invStd, got.dgamma, got.dbeta);
-          expectClose(heap().slice(dx >> 2, (dx >> 2) + n), want.dx, 1e-4, `${what} dx`);
-          expectClose(got.dgamma, want.dgamma, 1e-4, `${what} dgamma`);
+          expectWithin(heap().slice(dx >> 2, (dx >> 2) + n), want.dx, 1e-4, `${what} dx`);
+          expectWithin(got.dgamma, want.dgamma, 1e-4, `${what} dgamma`);
         }
         for (const off of [x, xhat, y, res, gy, dx]) backend.release(off, n);
       }
