@@ -7,6 +7,7 @@
  */
 #include "conv-relu.h"
 
+#include <immintrin.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,8 +37,8 @@ static void relu_inplace(float *y, size_t n) {
 }
 
 /* out, arg of `planes` OH x OW planes of relu(y), as maxPool2dReference with arg relative to its plane. */
-static void relu_pool(const float *y, int planes, int OH, int OW, struct pn_pool pool, float *out, int32_t *arg) {
-  const int k = pool.k, st = pool.stride, PH = (OH - k) / st + 1, PW = (OW - k) / st + 1;
+static void relu_pool(const float *y, int planes, int OH, int OW, int k, int st, float *out, int32_t *arg) {
+  const int PH = (OH - k) / st + 1, PW = (OW - k) / st + 1;
   for (int plane = 0; plane < planes; plane++, y += (size_t)OH * OW) {
     for (int ph = 0; ph < PH; ph++) {
       for (int pw = 0; pw < PW; pw++, out++, arg++) {
@@ -58,6 +59,57 @@ static void relu_pool(const float *y, int planes, int OH, int OW, struct pn_pool
   }
 }
 
+/*
+ * relu_pool for 2x2 windows of stride 2 with AVX-512: 16 windows of a row at a time, the rows' even and odd columns
+ * split by permutes, the rule above as masked selects (element at a time, its chain of dependent compares and
+ * branches on a ReLU's coin-flip output took 4x the Winograd conv itself).
+ */
+__attribute__((target("avx512f"))) static void relu_pool22_avx512(const float *y, int planes, int OH, int OW, float *out,
+                                                                  int32_t *arg) {
+  const int PH = OH / 2, PW = OW / 2;
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
+  const __m512 zero = _mm512_setzero_ps();
+  for (int plane = 0; plane < planes; plane++, y += (size_t)OH * OW) {
+    for (int ph = 0; ph < PH; ph++, out += PW, arg += PW) {
+      const float *r0 = y + (size_t)(2 * ph) * OW, *r1 = r0 + OW;
+      for (int pw = 0; pw < PW; pw += 16) {
+        const int m = PW - pw < 16 ? PW - pw : 16, n = 2 * m;
+        const __mmask16 lo = n >= 16 ? 0xFFFF : (__mmask16)((1u << n) - 1), hi = n > 16 ? (__mmask16)((1u << (n - 16)) - 1) : 0;
+        const __mmask16 outm = m >= 16 ? 0xFFFF : (__mmask16)((1u << m) - 1);
+        const __m512 a0 = _mm512_maskz_loadu_ps(lo, r0 + 2 * pw), a1 = _mm512_maskz_loadu_ps(hi, r0 + 2 * pw + 16);
+        const __m512 b0 = _mm512_maskz_loadu_ps(lo, r1 + 2 * pw), b1 = _mm512_maskz_loadu_ps(hi, r1 + 2 * pw + 16);
+        __m512 v[4] = {_mm512_permutex2var_ps(a0, even, a1), _mm512_permutex2var_ps(a0, odd, a1),
+                       _mm512_permutex2var_ps(b0, even, b1), _mm512_permutex2var_ps(b0, odd, b1)};
+        const __m512i base = _mm512_add_epi32(_mm512_set1_epi32(2 * ph * OW + 2 * pw), even); /* 2 * lane */
+        const int offs[4] = {0, 1, OW, OW + 1};
+        for (int e = 0; e < 4; e++) v[e] = _mm512_mask_mov_ps(v[e], _mm512_cmp_ps_mask(v[e], zero, _CMP_LE_OQ), zero);
+        __m512 best = v[0];
+        __m512i at = base;
+        for (int e = 1; e < 4; e++) {
+          const __mmask16 take = _mm512_cmp_ps_mask(best, best, _CMP_ORD_Q) &
+                                 (_mm512_cmp_ps_mask(v[e], best, _CMP_GT_OQ) | _mm512_cmp_ps_mask(v[e], v[e], _CMP_UNORD_Q));
+          best = _mm512_mask_mov_ps(best, take, v[e]);
+          at = _mm512_mask_mov_epi32(at, take, _mm512_add_epi32(base, _mm512_set1_epi32(offs[e])));
+        }
+        _mm512_mask_storeu_ps(out + pw, outm, best);
+        _mm512_mask_storeu_epi32(arg + pw, outm, at);
+      }
+    }
+  }
+}
+
+/*
+ * g = y != 0 ? gy : 0 (a NaN output passes its gradient), as bit masks: the select with its conditional load was left
+ * scalar by the compiler and took longer than the conv's weight gradient.
+ */
+static void relu_mask(const float *y, const float *gy, float *g, size_t n) {
+  const uint32_t *yb = (const uint32_t *)y, *gb = (const uint32_t *)gy;
+  uint32_t *out = (uint32_t *)g;
+#pragma omp simd
+  for (size_t i = 0; i < n; i++) out[i] = gb[i] & -(uint32_t)((yb[i] & 0x7FFFFFFFu) != 0); /* +0 and -0 are zero */
+}
+
 int pn_conv_relu_forward(enum pn_isa isa, const struct pn_conv *s, struct pn_pool pool, const float *x, const float *w,
                          const float *bias, float *out, int32_t *arg) {
   const int OH = s->H + 2 * s->pad - s->k + 1, OW = s->W + 2 * s->pad - s->k + 1;
@@ -69,6 +121,7 @@ int pn_conv_relu_forward(enum pn_isa isa, const struct pn_conv *s, struct pn_poo
   }
   const size_t outImage = (size_t)s->Cout * ((OH - pool.k) / pool.stride + 1) * ((OW - pool.k) / pool.stride + 1);
   const int chunk = convImage >= CHUNK_FLOATS ? 1 : (int)(CHUNK_FLOATS / convImage);
+  const int pool22 = isa == PN_ISA_AVX512 && pool.k == 2 && pool.stride == 2;
   float *y = region((size_t)(s->N < chunk ? s->N : chunk) * convImage);
   if (!y) return -1;
   for (int n0 = 0; n0 < s->N; n0 += chunk) {
@@ -76,7 +129,8 @@ int pn_conv_relu_forward(enum pn_isa isa, const struct pn_conv *s, struct pn_poo
     c.N = s->N - n0 < chunk ? s->N - n0 : chunk;
     const int rc = pn_conv_forward(isa, &c, x + n0 * inImage, w, bias, y);
     if (rc) return rc;
-    relu_pool(y, c.N * s->Cout, OH, OW, pool, out + n0 * outImage, arg + n0 * outImage);
+    if (pool22) relu_pool22_avx512(y, c.N * s->Cout, OH, OW, out + n0 * outImage, arg + n0 * outImage);
+    else relu_pool(y, c.N * s->Cout, OH, OW, pool.k, pool.stride, out + n0 * outImage, arg + n0 * outImage);
   }
   return 0;
 }
@@ -88,8 +142,7 @@ int pn_conv_relu_backward(enum pn_isa isa, const struct pn_conv *s, struct pn_po
   float *g = region(n);
   if (!g) return -1;
   if (!pool.k) {
-#pragma omp simd
-    for (size_t i = 0; i < n; i++) g[i] = y[i] != 0.0f ? gy[i] : 0.0f; /* a NaN output passes its gradient */
+    relu_mask(y, gy, g, n);
   } else {
     const size_t plane = (size_t)((OH - pool.k) / pool.stride + 1) * ((OW - pool.k) / pool.stride + 1);
     memset(g, 0, n * sizeof(float));
