@@ -139,6 +139,9 @@ int pn_conv_relu_backward(enum pn_isa isa, const struct pn_conv *s, struct pn_po
                           const float *y, const int32_t *arg, const float *w, float *dw, float *db, float *dx) {
   const int OH = s->H + 2 * s->pad - s->k + 1, OW = s->W + 2 * s->pad - s->k + 1;
   const size_t P = (size_t)OH * OW, planes = (size_t)s->N * s->Cout, n = planes * P;
+  if (pool.k && isa == PN_ISA_AVX512 && pn_detect_isa() == PN_ISA_AVX512) {
+    return pn_conv_relu_backward_sparse(s, pool, x, gy, y, arg, w, dw, db, dx);
+  }
   float *g = region(n);
   if (!g) return -1;
   if (!pool.k) {

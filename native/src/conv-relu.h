@@ -29,4 +29,8 @@ int pn_conv_relu_forward(enum pn_isa isa, const struct pn_conv *s, struct pn_poo
 int pn_conv_relu_backward(enum pn_isa isa, const struct pn_conv *s, struct pn_pool pool, const float *x, const float *gy,
                           const float *y, const int32_t *arg, const float *w, float *dw, float *db, float *dx);
 
+/* pn_conv_relu_backward's pooled case on AVX-512 from the sparse gradient (conv-relu-sparse.c); returns as it. */
+int pn_conv_relu_backward_sparse(const struct pn_conv *s, struct pn_pool pool, const float *x, const float *gy, const float *y,
+                                 const int32_t *arg, const float *w, float *dw, float *db, float *dx);
+
 #endif
