@@ -1,9 +1,10 @@
 /*
  * The fused Conv2d -> ReLU (-> max pool) on the native conv (conv.c, Winograd where it takes it). Forward: the conv
  * of a chunk of images into scratch (small enough to stay in cache), then one pass applying the ReLU and pooling with
- * argmax (maxPool2dReference's ties and NaN rule), or the ReLU in place when not pooled. Backward: the output
- * gradient made dense in scratch (through the ReLU mask; pooled: each window's gradient to its argmax when its output
- * is nonzero), then the conv's own backward. Rounds as the unfused conv, ReLU and pool on this backend.
+ * argmax (maxPool2dReference's ties and NaN rule), or the ReLU in place when not pooled; so it rounds as the unfused
+ * native conv, ReLU and pool. Backward: pooled on AVX-512, from the sparse gradient (conv-relu-sparse.c); else the
+ * output gradient made dense in scratch (through the ReLU mask; pooled: each window's gradient to its argmax when its
+ * output is nonzero), then the conv's own backward.
  */
 #include "conv-relu.h"
 

@@ -1,9 +1,10 @@
 /**
  * The native fused Conv2d -> ReLU (-> MaxPool2d) (native/src/conv-relu.c) for the geometries the native conv takes
- * (stride 1, pad <= k-1): the native conv, then a ReLU + pooling pass; backward, the pooled gradient scattered through
- * the ReLU mask into a dense one, then the native conv backward. It rounds as the unfused native conv, ReLU and pool.
- * Operands as (array, element offset): the caller's arrays, or the WebAssembly heap for a plan's resident ones (the At
- * ops; the argmax through an Int32Array over the same memory).
+ * (stride 1, pad <= k-1): the native conv, then a ReLU + pooling pass (rounding as the unfused native ops); backward,
+ * pooled on AVX-512, each window's gradient scattered from its argmax straight into the weight and input gradients
+ * (conv-relu-sparse.c), else the gradient made dense through the ReLU mask, then the native conv backward. Operands as
+ * (array, element offset): the caller's arrays, or the WebAssembly heap for a plan's resident ones (the At ops; the
+ * argmax through an Int32Array over the same memory).
  */
 import { checkConv, type ConvShape } from './conv.js';
 import { checkArgmax, convReluPlane, type BackwardAt, type ForwardAt, type PoolShape } from './conv-relu.js';
