@@ -189,6 +189,8 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"dropoutForward", NULL, DropoutForward, NULL, NULL, NULL, napi_default, NULL},
       {"conv2dForward", NULL, pn_napi_conv2d_forward, NULL, NULL, NULL, napi_default, NULL},
       {"conv2dBackward", NULL, pn_napi_conv2d_backward, NULL, NULL, NULL, napi_default, NULL},
+      {"convReluForward", NULL, pn_napi_conv_relu_forward, NULL, NULL, NULL, napi_default, NULL},
+      {"convReluBackward", NULL, pn_napi_conv_relu_backward, NULL, NULL, NULL, napi_default, NULL},
       {"batchnormForward", NULL, pn_napi_batchnorm_forward, NULL, NULL, NULL, napi_default, NULL},
       {"batchnormBackward", NULL, pn_napi_batchnorm_backward, NULL, NULL, NULL, napi_default, NULL},
   };

@@ -69,7 +69,7 @@ export function convReluBackwardReference(
   conv2dBackwardReference(s, input, gy, weight, gradWeight, gradBias, gradInput);
 }
 
-function checkArgmax(fn: string, argmax: Int32Array | undefined, pool: PoolShape | undefined, need: number): void {
+export function checkArgmax(fn: string, argmax: Int32Array | undefined, pool: PoolShape | undefined, need: number): void {
   if (!pool) return;
   if (!argmax || argmax.length < need) throw new Error(`${fn}: argmax has ${argmax?.length ?? 0} elements, needs ${need}`);
 }

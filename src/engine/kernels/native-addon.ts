@@ -30,6 +30,17 @@ export interface NativeAddon {
     gy: Float32Array, gyAt: number, weight: Float32Array, gradWeight: Float32Array, gradBias: Float32Array | null,
     dx: Float32Array | null, dxAt: number,
   ): void;
+  /** Stride 1, pad <= k-1, as conv2dForward's; poolK 0: not pooled (arg null), else arg is an Int32Array. */
+  convReluForward(
+    isa: NativeIsa, N: number, C: number, H: number, W: number, Cout: number, k: number, pad: number, poolK: number, poolStride: number,
+    x: Float32Array, xAt: number, weight: Float32Array, bias: Float32Array | null, out: Float32Array, outAt: number,
+    arg: Int32Array | null, argAt: number,
+  ): void;
+  convReluBackward(
+    isa: NativeIsa, N: number, C: number, H: number, W: number, Cout: number, k: number, pad: number, poolK: number, poolStride: number,
+    x: Float32Array, xAt: number, gy: Float32Array, gyAt: number, y: Float32Array, yAt: number, arg: Int32Array | null, argAt: number,
+    weight: Float32Array, gradWeight: Float32Array, gradBias: Float32Array | null, dx: Float32Array | null, dxAt: number,
+  ): void;
   /** Activations as (array, element offset), as conv2dForward's; res (added before the ReLU) may be null. */
   batchnormForward(
     N: number, C: number, S: number, training: number, relu: number, momentum: number, eps: number, x: Float32Array, xAt: number,

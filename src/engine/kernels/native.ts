@@ -1,17 +1,19 @@
 /**
  * The native backend (issue 19): the N-API addon built from native/ at install (tools/build-native.mjs) runs GEMM,
- * Adam, the elementwise ops, max pooling, dropout, the stride-1 convs (native-conv.ts) and BatchNorm (native-norm.ts)
- * with AVX-512 or AVX2(+FMA) kernels chosen at run time by what the CPU has, in place on the Float32Arrays, and the
- * resident (At) ops in place on the WebAssembly heap, where a plan keeps its activations; the other ops (strided convs,
- * the fused conv -> ReLU -> pool blocks) run on WebAssembly (NativeBackend extends WasmBackend), so it is a whole
- * Backend. Loading never throws: nativeStatus() says why the addon is unavailable (not built, not Node, no AVX2,
- * PAIRNET_NATIVE=off), and callers fall back to WebAssembly. The browser never has it.
+ * Adam, the elementwise ops, max pooling, dropout, the stride-1 convs (native-conv.ts), their fused conv -> ReLU
+ * (-> pool) blocks (native-conv-relu.ts) and BatchNorm (native-norm.ts) with AVX-512 or AVX2(+FMA) kernels chosen at
+ * run time by what the CPU has, in place on the Float32Arrays, and the resident (At) ops in place on the WebAssembly
+ * heap, where a plan keeps its activations; the other ops (strided convs and their fused blocks) run on WebAssembly
+ * (NativeBackend extends WasmBackend), so it is a whole Backend. Loading never throws: nativeStatus() says why the
+ * addon is unavailable (not built, not Node, no AVX2, PAIRNET_NATIVE=off), and callers fall back to WebAssembly. The
+ * browser never has it.
  */
 import type { AdamStepOptions } from './adam.js';
 import type { AdamState } from './backend.js';
 import type { NormBackwardAt, NormForwardAt, NormForwardOptions, NormOptions, NormShape, XhatAt } from './batchnorm.js';
 import { checkLength } from './check.js';
 import type { ConvBackwardAt, ConvForwardAt, ConvShape } from './conv.js';
+import type { BackwardAt, ForwardAt, PoolShape } from './conv-relu.js';
 import { checkGemm, type GemmOptions } from './gemm.js';
 import { DROPOUT_SEED_WORDS } from './dropout.js';
 import { checkMaxPool2d } from './pool.js';
@@ -19,6 +21,7 @@ import type { KernelVariant } from './wasm/instance.js';
 import { WasmBackend } from './wasm-backend.js';
 import { heapElement, loadAddon, type NativeAddon, type NativeIsa } from './native-addon.js';
 import { NativeConv, nativeConvFits } from './native-conv.js';
+import { NativeConvRelu, nativeConvReluFits } from './native-conv-relu.js';
 import { NativeNorm } from './native-norm.js';
 
 export { nativeStatus, type NativeIsa, type NativeStatus } from './native-addon.js';
@@ -58,6 +61,7 @@ export class NativeBackend extends WasmBackend {
   readonly isa: NativeIsa;
   private readonly addon: NativeAddon;
   private readonly conv: NativeConv;
+  private readonly convRelu: NativeConvRelu;
   private readonly norm: NativeNorm;
 
   constructor(variant: KernelVariant, isa?: NativeIsa) {
@@ -68,6 +72,7 @@ export class NativeBackend extends WasmBackend {
     this.addon = a.addon;
     this.isa = isa ?? a.isa;
     this.conv = new NativeConv(this.addon, this.isa);
+    this.convRelu = new NativeConvRelu(this.addon, this.isa, () => this.heap);
     this.norm = new NativeNorm(this.addon, () => this.heap);
   }
 
@@ -179,6 +184,38 @@ export class NativeBackend extends WasmBackend {
   ): void {
     if (nativeConvFits(s)) this.conv.backwardAt(this.heap, s, at, weight, gradWeight, gradBias);
     else super.conv2dBackwardAt(s, at, weight, gradWeight, gradBias, from);
+  }
+
+  override convReluForward(
+    s: ConvShape, pool: PoolShape | undefined, input: Float32Array, weight: Float32Array, bias: Float32Array | undefined,
+    out: Float32Array, argmax: Int32Array | undefined,
+  ): void {
+    if (nativeConvReluFits(s, pool)) this.convRelu.forward(s, pool, input, weight, bias, out, argmax);
+    else super.convReluForward(s, pool, input, weight, bias, out, argmax);
+  }
+
+  override convReluBackward(
+    s: ConvShape, pool: PoolShape | undefined, input: Float32Array, gradOut: Float32Array, out: Float32Array,
+    argmax: Int32Array | undefined, weight: Float32Array, gradWeight: Float32Array, gradBias: Float32Array | undefined,
+    gradInput: Float32Array | undefined,
+  ): void {
+    if (nativeConvReluFits(s, pool)) this.convRelu.backward(s, pool, input, gradOut, out, argmax, weight, gradWeight, gradBias, gradInput);
+    else super.convReluBackward(s, pool, input, gradOut, out, argmax, weight, gradWeight, gradBias, gradInput);
+  }
+
+  override convReluForwardAt(
+    s: ConvShape, pool: PoolShape | undefined, at: ForwardAt, weight: Float32Array, bias: Float32Array | undefined, from?: number,
+  ): void {
+    if (nativeConvReluFits(s, pool)) this.convRelu.forwardAt(s, pool, at, weight, bias);
+    else super.convReluForwardAt(s, pool, at, weight, bias, from);
+  }
+
+  override convReluBackwardAt(
+    s: ConvShape, pool: PoolShape | undefined, at: BackwardAt, weight: Float32Array, gradWeight: Float32Array,
+    gradBias: Float32Array | undefined, from?: number,
+  ): void {
+    if (nativeConvReluFits(s, pool)) this.convRelu.backwardAt(s, pool, at, weight, gradWeight, gradBias);
+    else super.convReluBackwardAt(s, pool, at, weight, gradWeight, gradBias, from);
   }
 
   override batchnormForward(
