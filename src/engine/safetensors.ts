@@ -80,7 +80,7 @@ function stateOf(modules: Module | readonly Module[]): Named[] {
 }
 
 function listOf(modules: Module | readonly Module[]): readonly Module[] {
-  const list = Array.isArray(modules) ? (modules as readonly Module[]) : [modules as Module];
+  const list = ([] as Module[]).concat(modules);
   if (list.length === 0) throw new Error('safetensors: no module to read or write');
   return list;
 }

@@ -101,7 +101,7 @@ export function decodeWeightsMetadata(metadata: Record<string, string>, source: 
 export function encodeCheckpoint(
   models: PairModel | readonly PairModel[], config: RunConfig, stats: Standardization | null, extra: Record<string, string> = {},
 ): Uint8Array {
-  const list = Array.isArray(models) ? (models as readonly PairModel[]) : [models as PairModel];
+  const list = ([] as PairModel[]).concat(models);
   return encodeSafetensors(list.map((m) => m.module), encodeWeightsMetadata(config, stats, extra, list.length));
 }
 

@@ -28,7 +28,7 @@ export function predictPair(
   input.set(first, 0);
   input.set(second, PAIR_PIXELS);
   const pair = { input, classes: new Int32Array(2), target: new Int32Array(1), count: 1 };
-  const list = Array.isArray(models) ? (models as readonly PairModel[]) : [models as PairModel];
+  const list = ([] as PairModel[]).concat(models);
   const { prob, digits } = predictEnsemble(list, pair, { ...view, batchSize: 1 });
   return { pLessEqual: prob[0], digits: digits ? [digits.slice(0, 10), digits.slice(10, 20)] : null };
 }
