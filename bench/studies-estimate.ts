@@ -37,12 +37,27 @@ export function sampleGroups(runs: readonly RunSpec[], sampleEpochs: number): Sa
     const label = `${run.phase} / ${run.variant} / batch ${batchSize}`;
     let g = groups.get(label);
     if (!g) {
-      g = { label, phase: run.phase, variant: run.variant, batchSize, config: { ...run.config, epochs: Math.min(epochs, sampleEpochs) }, runEpochs: [] };
+      g = { label, phase: run.phase, variant: run.variant, batchSize, config: run.config, runEpochs: [] };
       groups.set(label, g);
     }
     g.runEpochs.push(epochs);
   }
-  return [...groups.values()];
+  // No longer than the group's shortest run, which the sample then stands for whole.
+  return [...groups.values()].map((g) => ({ ...g, config: { ...g.config, epochs: Math.min(sampleEpochs, ...g.runEpochs) } }));
+}
+
+/**
+ * A longer sample when the middle epochs of `sample` took less than `minSeconds` together (a cheap model's single
+ * middle epoch is too short to extrapolate over hundreds of epochs): the epoch count whose middle epochs would take
+ * about minSeconds, at most the group's shortest run. Null when the sample is long enough or cannot grow.
+ */
+export function longerSampleEpochs(group: Pick<SampleGroup, 'runEpochs'>, sample: EpochSeconds, minSeconds: number): number | null {
+  const middle = sample.slice(1, -1);
+  const seconds = middle.reduce((a, b) => a + b, 0);
+  const most = Math.min(...group.runEpochs);
+  if (seconds >= minSeconds || sample.length >= most) return null;
+  const perEpoch = Math.max(seconds / Math.max(middle.length, 1), 1e-3);
+  return Math.min(most, 2 + Math.ceil(minSeconds / perEpoch));
 }
 
 /**

@@ -1,9 +1,11 @@
 /**
  * The studies section of `npm run bench` (`--only=studies`): the six report studies' total training time on
  * WebAssembly and on the native backend, extrapolated from sampled runs (studies-estimate.ts): one run per
- * (phase, variant, batch size) of each study's plan, trained for `--studies-epochs` epochs (default 3) on each backend,
- * one thread each, back to back in the same invocation with the order alternating, then weighed by the plan's
- * runs x epochs of its group. `--studies=a,b` picks study files of studies/ by name.
+ * (phase, variant, batch size) of each study's plan, trained for `--studies-epochs` epochs (default 3; more when
+ * its middle epochs took under `--studies-min-seconds`, default 1 CPU s, on WebAssembly) on each backend, one thread
+ * each, back to back in the same invocation with the order alternating, then weighed by the plan's runs x epochs of
+ * its group. `--studies=a,b` picks study files of studies/ by name (or
+ * by path, ending in .json, planned without stored results).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -15,7 +17,7 @@ import { studyDefaults } from '../src/studies/run-defaults.js';
 import { loadStudyConfig } from '../src/studies/study-file.js';
 import type { RunConfig } from '../src/training/config.js';
 import type { SampleReply } from './studies-child.js';
-import { MIN_SAMPLE_EPOCHS, sampleGroups, studySeconds, type EpochSeconds } from './studies-estimate.js';
+import { longerSampleEpochs, MIN_SAMPLE_EPOCHS, sampleGroups, studySeconds, type EpochSeconds } from './studies-estimate.js';
 
 /** The studies that reproduce reports 000-004 (000's Table II and Figure 3, 001, 002, 003, 004). */
 export const SIX_STUDIES = [
@@ -44,11 +46,17 @@ export interface StudyFigure {
 
 export interface StudiesBench {
   sampleEpochs: number;
+  minMiddleSeconds: number;
   backendNames: Record<BackendKey, string>;
   studies: StudyFigure[];
   total: { cpu: Record<BackendKey, number>; wall: Record<BackendKey, number> };
   /** Wall seconds the section took. */
   seconds: number;
+}
+
+/** A study's file: a name of studies/ (without .json), or a path to a .json file. */
+export function studyFile(name: string): string {
+  return name.endsWith('.json') ? name : `${root}studies/${name}.json`;
 }
 
 /**
@@ -58,7 +66,9 @@ export interface StudiesBench {
  */
 export function planFromResults(name: string, resultsDir: string | null): { runs: RunSpec[]; assumed: string[]; stored: { runs: number; seconds: number } } {
   const defaults = studyDefaults();
-  const study = loadStudyConfig(`${root}studies/${name}.json`, defaults);
+  const file = studyFile(name);
+  if (!existsSync(file)) throw new Error(`studies bench: --studies: no study file ${file}`);
+  const study = loadStudyConfig(file, defaults);
   const store = resultsDir !== null && existsSync(resultsDir) ? ResultsStore.open(resultsDir, { readOnly: true }) : null;
   const lookup = (s: RunSpec) => store?.get(s.key, s.configHash);
   const plan = planStudy(study, defaults, lookup, () => true);
@@ -101,6 +111,8 @@ function option(argv: string[], name: string): string | undefined {
 export interface StudiesBenchOptions {
   studies?: string[];
   sampleEpochs?: number;
+  /** A sample whose middle epochs took less CPU time on WebAssembly is trained again for more epochs (default 1 s). */
+  minMiddleSeconds?: number;
   /** Where the stored runs are (results/<name>); null: plan without them. */
   resultsDir?: (name: string) => string | null;
   /** One line per sample (stderr by default). */
@@ -109,12 +121,18 @@ export interface StudiesBenchOptions {
 
 export function studiesOptions(argv: string[]): StudiesBenchOptions {
   const epochs = option(argv, 'studies-epochs');
-  return { studies: option(argv, 'studies')?.split(','), sampleEpochs: epochs === undefined ? undefined : Number(epochs) };
+  const min = option(argv, 'studies-min-seconds');
+  return {
+    studies: option(argv, 'studies')?.split(','),
+    sampleEpochs: epochs === undefined ? undefined : Number(epochs),
+    minMiddleSeconds: min === undefined ? undefined : Number(min),
+  };
 }
 
 export async function benchStudies(options: StudiesBenchOptions = {}): Promise<StudiesBench> {
-  const { studies: names = SIX_STUDIES, sampleEpochs = MIN_SAMPLE_EPOCHS, log = (l: string) => console.error(l) } = options;
-  const resultsDir = options.resultsDir ?? ((n: string) => `${root}results/${n}`);
+  const { studies: names = SIX_STUDIES, sampleEpochs = MIN_SAMPLE_EPOCHS, minMiddleSeconds = 1, log = (l: string) => console.error(l) } = options;
+  const resultsDir = options.resultsDir ?? ((n: string) => (n.endsWith('.json') ? null : `${root}results/${n}`));
+  if (!(Number.isFinite(minMiddleSeconds) && minMiddleSeconds >= 0)) throw new Error(`studies bench: --studies-min-seconds: expected a number >= 0, got ${minMiddleSeconds}`);
   const native = nativeStatus();
   if (!native.available) throw new Error(`studies bench: the native backend is needed to compare (${native.reason})`);
   const planned = names.map((name) => {
@@ -130,14 +148,23 @@ export async function benchStudies(options: StudiesBenchOptions = {}): Promise<S
     for (const p of planned) {
       const perGroup: (typeof measured)[number] = [];
       for (const g of p.groups) {
-        // Alternating which backend goes first: the first of a pair tends to run slower on this machine.
-        const order = k++ % 2 === 0 ? children : [...children].reverse();
-        const sample = { cpu: {} as Record<string, EpochSeconds>, wall: {} as Record<string, EpochSeconds> };
-        for (const c of order) {
-          const r = await c.time(g.config);
-          backendNames[c.backend] = r.backend;
-          sample.cpu[c.backend] = r.cpu;
-          sample.wall[c.backend] = r.wall;
+        const measure = async (config: RunConfig) => {
+          // Alternating which backend goes first: the first of a pair tends to run slower on this machine.
+          const order = k++ % 2 === 0 ? children : [...children].reverse();
+          const sample = { cpu: {} as Record<string, EpochSeconds>, wall: {} as Record<string, EpochSeconds> };
+          for (const c of order) {
+            const r = await c.time(config);
+            backendNames[c.backend] = r.backend;
+            sample.cpu[c.backend] = r.cpu;
+            sample.wall[c.backend] = r.wall;
+          }
+          return sample;
+        };
+        let sample = await measure(g.config);
+        const longer = longerSampleEpochs(g, sample.cpu.wasm, minMiddleSeconds);
+        if (longer !== null) {
+          g.config = { ...g.config, epochs: longer };
+          sample = await measure(g.config);
         }
         log(`studies bench: ${p.name}: ${g.label} (${g.runEpochs.length} runs): ${BACKENDS.map((b) => `${b} ${sum(sample.cpu[b]).toFixed(2)}`).join(', ')} CPU s for ${g.config.epochs} epochs`);
         perGroup.push(sample);
@@ -155,7 +182,7 @@ export async function benchStudies(options: StudiesBenchOptions = {}): Promise<S
     };
   });
   const total = (kind: 'cpu' | 'wall') => ({ wasm: sum(studies.map((s) => s[kind].wasm)), native: sum(studies.map((s) => s[kind].native)) });
-  return { sampleEpochs, backendNames, studies, total: { cpu: total('cpu'), wall: total('wall') }, seconds: (performance.now() - start) / 1000 };
+  return { sampleEpochs, minMiddleSeconds, backendNames, studies, total: { cpu: total('cpu'), wall: total('wall') }, seconds: (performance.now() - start) / 1000 };
 }
 
 const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
@@ -174,11 +201,12 @@ export function formatStudiesTable(b: StudiesBench): string {
   const notes = [
     `An extrapolation, not a full measurement: one run per (phase, variant, batch size) of each study's plan (planStudy),`,
     `trained for ${b.sampleEpochs} epochs on each backend (${b.backendNames.wasm} and ${b.backendNames.native}, one thread each,`,
-    `the order alternating), its first epoch (with setup) and last (with the final evaluation) counted once per run and its`,
-    `middle epochs' mean for every other planned epoch. Seconds are one run after another on one core, not a study's wall time on its workers.`,
+    `the order alternating; again for more epochs when its middle epochs took under ${b.minMiddleSeconds} CPU s on wasm), its first`,
+    `epoch (with setup) and last (with the final evaluation) counted once per run and its middle epochs' mean for every other`,
+    `planned epoch. Seconds are one run after another on one core, not a study's wall time on its workers.`,
     ...b.studies.filter((s) => s.assumed.length > 0).map((s) => `${s.study}: ${s.assumed.join(', ')} not all in results/; later phases planned from the stored runs (a grid point without them is not chosen)`),
     `Total: native takes ${f(1 / x, 2)} of WebAssembly's CPU time (${f(x, 2)}x less); section took ${f(b.seconds)} s.`,
-    'Re-run: npm run bench -- --only=studies [--studies=name,...] [--studies-epochs=N]',
+    'Re-run: npm run bench -- --only=studies [--studies=name,...] [--studies-epochs=N] [--studies-min-seconds=S]',
   ];
   return [line(head), ...rows.map(line), ...notes].join('\n');
 }
