@@ -223,6 +223,16 @@ describe.skipIf(isas.length === 0)('NativeBackend elementwise ops: the reference
         same(mask, mask2, `mask n=${n} keep=${keep}`);
         same(y, y2, `y n=${n} keep=${keep}`);
       }
+      // Thresholds at the edges of the kept draws: integers, just below 2^32, 2^32 - 1 (the draw 2^32 - 1 dropped),
+      // beyond 2^32, and none kept (negative, NaN).
+      for (const threshold of [1, 2 ** 31, 2 ** 31 + 0.5, 2 ** 32 - 0.5, 2 ** 32 - 1, 2 ** 33, 0.5, -3, Number.NaN]) {
+        const x = operand(n);
+        const [y, mask, y2, mask2] = [new Float32Array(n), new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+        k.dropoutForward(seed, threshold, 2, x, y, mask);
+        dropoutForwardReference(seed, threshold, 2, x, y2, mask2);
+        same(mask, mask2, `mask n=${n} threshold=${threshold}`);
+        same(y, y2, `y n=${n} threshold=${threshold}`);
+      }
     }
     expect(() => k.dropoutForward([1, 2], 1, 1, operand(3), new Float32Array(3), new Float32Array(3))).toThrow(/dropoutForward: seed has 2 words, needs 16/);
   });
