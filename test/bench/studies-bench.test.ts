@@ -16,8 +16,11 @@ describe('studies bench section', () => {
       expect(p.stored.runs, name).toBeGreaterThan(0);
       expect(p.stored.runs, name).toBeLessThanOrEqual(p.runs.length);
     }
-    // 003 is stored in part: its grid steps are named as planned from incomplete results.
-    expect(planFromResults('003-mlp-cnn-resnet-ws-aux', 'results/003-mlp-cnn-resnet-ws-aux').assumed).toContain('grid alpha');
+    // Without stored results every grid step is named as planned from incomplete results (its first point chosen).
+    const unstored = planFromResults('003-mlp-cnn-resnet-ws-aux', null);
+    expect(unstored.assumed).toEqual(['grid lr-batch', 'grid alpha']);
+    expect(unstored.stored).toEqual({ runs: 0, seconds: 0 });
+    expect(unstored.runs.filter((r) => r.phase === 'rounds').every((r) => r.config.batchSize === 8 && r.config.optimizer.lr === 0.0005)).toBe(true);
     expect(planFromResults('004-batchnorm-dropout-ws-aux', 'results/004-batchnorm-dropout-ws-aux').assumed).toEqual([]);
   });
 
