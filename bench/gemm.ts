@@ -28,6 +28,8 @@ export interface GemmShape {
 // Conv as GEMM: rows (n,oh,ow), K = (c,ki,kj); fwd out = cols W^T, dW = dY^T cols, dcols = dY W.
 export const GEMM_SHAPES: GemmShape[] = [
   { name: 'target (2500,32,108)', M: 2500, N: 32, K: 108 },
+  // Issue 19's second GEMM figure: a square product, where packing costs least per flop.
+  { name: 'target 256^3', M: 256, N: 256, K: 256 },
   { name: 'target (25,100,800)', M: 25, N: 100, K: 800 },
   { name: 'target (50,800,100)', M: 50, N: 800, K: 100 },
   { name: 'conv1 fwd', M: 7200, N: 12, K: 9, transB: true },

@@ -1,7 +1,7 @@
 /**
  * `npm run bench` (node dist/bench/main.js): runs each benchmark section and prints its table,
  * or with `--json` one JSON object keyed by section name; `--only=gemm,kernels` runs just those
- * sections (gemm, kernels, conv, training, queue). Each section lives in its own file and is added to `sections` below.
+ * sections (gemm, kernels, conv, training, queue, zoo; studies only when named, it takes ~15 minutes). Each section lives in its own file and is added to `sections` below.
  */
 import { setFlagsFromString } from 'node:v8';
 import { wasmKernels } from '../src/engine/kernels/index.js';
@@ -9,6 +9,7 @@ import { benchConv, formatConvTable } from './conv.js';
 import { benchGemm, formatGemmTable } from './gemm.js';
 import { benchKernels, formatKernelTable } from './kernels.js';
 import { benchQueue, formatQueueTable } from './queue.js';
+import { benchStudies, formatStudiesTable, studiesOptions } from './studies.js';
 import { benchTraining, formatTrainingTable } from './training.js';
 import { benchZoo, formatZooTable } from './zoo.js';
 
@@ -19,6 +20,8 @@ setFlagsFromString('--experimental-wasm-relaxed-simd');
 interface Section {
   name: string;
   title: string;
+  /** Run only when --only names it (it takes long). */
+  optIn?: boolean;
   run(): Promise<{ table: string; figures: unknown }>;
 }
 
@@ -72,6 +75,15 @@ const sections: Section[] = [
       return { table: formatZooTable(figures), figures };
     },
   },
+  {
+    name: 'studies',
+    optIn: true,
+    title: 'The six report studies\' total training time, WebAssembly vs native (extrapolated from sampled runs, same invocation)',
+    run: async () => {
+      const figures = await benchStudies(studiesOptions(process.argv));
+      return { table: formatStudiesTable(figures), figures };
+    },
+  },
 ];
 
 async function main(): Promise<void> {
@@ -79,7 +91,7 @@ async function main(): Promise<void> {
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
   const out: Record<string, unknown> = {};
   for (const s of sections) {
-    if (only && !only.includes(s.name)) continue;
+    if (only ? !only.includes(s.name) : s.optIn) continue;
     const { table, figures } = await s.run();
     if (json) out[s.name] = figures;
     else console.log(`\n== ${s.title}\n${table}`);

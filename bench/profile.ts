@@ -1,7 +1,8 @@
 /**
  * CPU and wall time per training epoch, for profiling the engine on a shared machine where wall-clock medians
  * drift with other people's load: `node dist/bench/profile.js [--epochs=6] [--plain] [--trainer] [--model=resnet]
- * [--batch=25]`. Times bench/training-run.ts's loop (the bench's ConvSepNet + aux losses, or with --model=resnet
+ * [--batch=25]` (with PAIRNET_BACKEND=native on the native backend, which the summary line names). Times
+ * bench/training-run.ts's loop (the bench's ConvSepNet + aux losses, or with --model=resnet
  * report 003's Siamese ResNet; 1000 pairs, batch 25, Adam 1e-3), or with
  * --trainer the real trainer (runTraining on embedded-MNIST pairs, no per-epoch evaluation). --plain keeps
  * relaxed SIMD off (the plain SIMD kernels). Under `node --cpu-prof` it gives the profile of exactly this loop.
@@ -14,7 +15,7 @@ import { setFlagsFromString } from 'node:v8';
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { pinKernelVariant, wasmKernels } from '../src/engine/kernels/index.js';
+import { defaultBackend, pinKernelVariant } from '../src/engine/kernels/index.js';
 import { defaultRunConfig } from '../src/training/defaults.js';
 import { runTraining } from '../src/training/run.js';
 import { DEFAULT_SETUP, makeTrainer, type BenchModel } from './training-run.js';
@@ -62,7 +63,7 @@ if (process.argv.includes('--trainer')) {
 
 for (let i = 0; i < cpu.length; i++) console.log(`epoch ${i + 1}: cpu ${cpu[i].toFixed(1)} ms, wall ${wall[i].toFixed(1)} ms`);
 console.log(
-  `${process.argv.includes('--trainer') ? 'runTraining' : 'bench loop'}, wasm-${wasmKernels().variant}: ` +
+  `${process.argv.includes('--trainer') ? 'runTraining' : 'bench loop'}, ${defaultBackend().name}: ` +
     `cpu ms/epoch best ${Math.min(...cpu).toFixed(1)} median ${median(cpu).toFixed(1)}; ` +
     `wall best ${Math.min(...wall).toFixed(1)} median ${median(wall).toFixed(1)}; ` +
     `load ${loadBefore.toFixed(2)} -> ${loadavg()[0].toFixed(2)}`,

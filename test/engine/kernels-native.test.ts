@@ -198,7 +198,8 @@ describe.skipIf(isas.length === 0)('NativeBackend elementwise ops: the reference
 
   it('maxPool2d: values and argmax, ties to the first maximum, a NaN wins its window', () => {
     const k = backend as NativeBackend;
-    for (const [planes, H, W, size, stride] of [[3, 6, 6, 2, 2], [2, 7, 5, 3, 2], [4, 5, 5, 2, 1], [1, 3, 3, 3, 3]]) {
+    // Rows of more than 16 windows too (the AVX-512 kernel takes 16 at a time, with a masked tail): 20, 16, 19.
+    for (const [planes, H, W, size, stride] of [[3, 6, 6, 2, 2], [2, 7, 5, 3, 2], [4, 5, 5, 2, 1], [1, 3, 3, 3, 3], [2, 5, 40, 2, 2], [3, 4, 33, 2, 2], [2, 6, 21, 3, 1]]) {
       // Few distinct values: many ties; NaN and infinities among them.
       const x = Float32Array.from({ length: planes * H * W }, (_, i) => [0, 1, -1, NaN, Infinity, -Infinity, 1, 0][(i * 7 + (i >> 3)) % 8]);
       const n = planes * Math.floor((H - size) / stride + 1) * Math.floor((W - size) / stride + 1);
@@ -222,6 +223,16 @@ describe.skipIf(isas.length === 0)('NativeBackend elementwise ops: the reference
         dropoutForwardReference(seed, keep * 4294967296, keep > 0 ? 1 / keep : 0, x, y2, mask2);
         same(mask, mask2, `mask n=${n} keep=${keep}`);
         same(y, y2, `y n=${n} keep=${keep}`);
+      }
+      // Thresholds at the edges of the kept draws: integers, just below 2^32, 2^32 - 1 (the draw 2^32 - 1 dropped),
+      // beyond 2^32, and none kept (negative, NaN).
+      for (const threshold of [1, 2 ** 31, 2 ** 31 + 0.5, 2 ** 32 - 0.5, 2 ** 32 - 1, 2 ** 33, 0.5, -3, Number.NaN]) {
+        const x = operand(n);
+        const [y, mask, y2, mask2] = [new Float32Array(n), new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+        k.dropoutForward(seed, threshold, 2, x, y, mask);
+        dropoutForwardReference(seed, threshold, 2, x, y2, mask2);
+        same(mask, mask2, `mask n=${n} threshold=${threshold}`);
+        same(y, y2, `y n=${n} threshold=${threshold}`);
       }
     }
     expect(() => k.dropoutForward([1, 2], 1, 1, operand(3), new Float32Array(3), new Float32Array(3))).toThrow(/dropoutForward: seed has 2 words, needs 16/);
