@@ -5,6 +5,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { wasmKernels } from '../src/engine/kernels/index.js';
+import { benchOption } from './args.js';
 import { benchConv, formatConvTable } from './conv.js';
 import { benchGemm, formatGemmTable } from './gemm.js';
 import { benchKernels, formatKernelTable } from './kernels.js';
@@ -88,7 +89,7 @@ const sections: Section[] = [
 
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
-  const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+  const only = benchOption(process.argv, 'only')?.split(',');
   const out: Record<string, unknown> = {};
   for (const s of sections) {
     if (only ? !only.includes(s.name) : s.optIn) continue;

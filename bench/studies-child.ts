@@ -4,10 +4,10 @@
  * including the run's setup (data, model, plan) and the last one the final evaluation. The digit pools are loaded
  * before the clock starts (a study's worker loads them once).
  */
-import { cpuUsage } from 'node:process';
 import { defaultBackend } from '../src/engine/kernels/index.js';
 import type { RunConfig } from '../src/training/config.js';
 import { cachedLoadMnist, runTraining } from '../src/training/run.js';
+import { cpuMs } from './timing.js';
 
 export interface SampleRequest {
   config: RunConfig;
@@ -18,10 +18,7 @@ export type SampleReply = { backend: string; cpu: number[]; wall: number[] } | {
 /** Trains `config` once, timing each epoch; epochs[0] includes setup, the last one the final evaluation. */
 export function timeRun(config: RunConfig): { cpu: number[]; wall: number[] } {
   cachedLoadMnist(config.data.source);
-  const now = (): [number, number] => {
-    const u = cpuUsage();
-    return [(u.user + u.system) / 1e6, performance.now() / 1000];
-  };
+  const now = (): [number, number] => [cpuMs() / 1000, performance.now() / 1000];
   const marks = [now()];
   runTraining(config, { onEpoch: () => marks.push(now()) });
   // What follows the last epoch (the final evaluation of the train set, the record) belongs to the last epoch.

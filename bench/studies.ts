@@ -16,6 +16,7 @@ import { ResultsStore } from '../src/studies/results-store.js';
 import { studyDefaults } from '../src/studies/run-defaults.js';
 import { loadStudyConfig } from '../src/studies/study-file.js';
 import type { RunConfig } from '../src/training/config.js';
+import { benchOption } from './args.js';
 import type { SampleReply } from './studies-child.js';
 import { longerSampleEpochs, MIN_SAMPLE_EPOCHS, sampleGroups, studySeconds, type EpochSeconds } from './studies-estimate.js';
 
@@ -104,10 +105,6 @@ class SampleChild {
   }
 }
 
-function option(argv: string[], name: string): string | undefined {
-  return argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-}
-
 export interface StudiesBenchOptions {
   studies?: string[];
   sampleEpochs?: number;
@@ -120,10 +117,10 @@ export interface StudiesBenchOptions {
 }
 
 export function studiesOptions(argv: string[]): StudiesBenchOptions {
-  const epochs = option(argv, 'studies-epochs');
-  const min = option(argv, 'studies-min-seconds');
+  const epochs = benchOption(argv, 'studies-epochs');
+  const min = benchOption(argv, 'studies-min-seconds');
   return {
-    studies: option(argv, 'studies')?.split(','),
+    studies: benchOption(argv, 'studies')?.split(','),
     sampleEpochs: epochs === undefined ? undefined : Number(epochs),
     minMiddleSeconds: min === undefined ? undefined : Number(min),
   };

@@ -13,6 +13,7 @@ import { Adam, Rng, wasmKernels, zeros, type Backend } from '../src/engine/index
 import { kernelVariant, NativeBackend, nativeStatus } from '../src/engine/kernels/index.js';
 import { buildModel, resolveModelOptions, ZOO } from '../src/models/registry.js';
 import { PairLoss } from '../src/training/pair-loss.js';
+import { benchOption } from './args.js';
 
 const PAIRS = 1000;
 const BATCH = 25;
@@ -98,7 +99,7 @@ function hasTorch(python: string): boolean {
 
 /** The backends of --backend (a fresh one per model run, disposed after it; the shared WebAssembly one is kept). */
 function backends(argv: string[]): { make: () => Backend; shared: boolean }[] {
-  const names = (argv.find((a) => a.startsWith('--backend='))?.slice('--backend='.length) ?? 'wasm').split(',');
+  const names = (benchOption(argv, 'backend') ?? 'wasm').split(',');
   return names.map((n) => {
     const native = nativeStatus();
     if (n === 'wasm' || (n === 'auto' && !native.available)) {
@@ -112,9 +113,9 @@ function backends(argv: string[]): { make: () => Backend; shared: boolean }[] {
 }
 
 export function benchZoo(argv: string[]): { figures: ZooFigure[]; torchSkipped?: string } {
-  const epochs = Number(argv.find((a) => a.startsWith('--zoo-epochs='))?.slice('--zoo-epochs='.length) ?? 2);
+  const epochs = Number(benchOption(argv, 'zoo-epochs') ?? 2);
   if (!(Number.isInteger(epochs) && epochs >= 1)) throw new Error(`--zoo-epochs: expected an integer >= 1, got ${epochs}`);
-  const only = argv.find((a) => a.startsWith('--zoo-models='))?.slice('--zoo-models='.length).split(',');
+  const only = benchOption(argv, 'zoo-models')?.split(',');
   const names = ZOO.map((e) => e.name).filter((n) => !only || only.includes(n));
   for (const n of only ?? []) if (!ZOO.some((e) => e.name === n)) throw new Error(`--zoo-models: unknown zoo model '${n}'`);
   const python = process.env.PAIRNET_PYTHON ?? '/usr/bin/python3';

@@ -64,7 +64,10 @@ else {
   for (const part of chosen) {
     console.log(`mutate: part ${part} (${parts[part].join(' ')})`);
     const run = spawnSync('npx', ['stryker', 'run'], { stdio: 'inherit', env: { ...process.env, PAIRNET_MUTATE_PART: part } });
-    if (run.status !== 0) usage(`part ${part}: stryker exited with ${run.status ?? run.signal}`);
+    if (run.status !== 0) {
+      console.error(`mutate: part ${part}: stryker exited with ${run.status ?? run.signal} (the parts before it are kept)`);
+      process.exit(1);
+    }
   }
   score(false);
 }
