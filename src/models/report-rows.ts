@@ -74,4 +74,12 @@ export const REPORT_ROWS: readonly ReportRow[] = [
   row('004', 'Results: RN', 'resnet10-ws', {}, { ...P004, optimizer: { ...P004.optimizer, lr: 1 }, loss: { aux: 1 } }, null),
 
   row('new', 'probabilistic comparison head', 'convsepnet', { comparator: 'probabilistic' }, { ...P000, loss: { main: 1, aux: 1 } }, null, 'P(first <= second) from the digit softmaxes; no comparison parameters'),
+  row('new', 'pairnet-best (studies/best.json)', 'finalnet', { comparator: 'probabilistic' }, {
+    ...P000,
+    loss: { main: 1, aux: 1 },
+    schedule: { kind: 'cosine', etaMin: 0 },
+    epochs: 400,
+    data: { augment: { translate: 2, swap: true, repair: true, rotate: 0, scale: 0.1 } },
+    ensemble: 5,
+  }, null, 'issue 21\'s champion, every choice by 5-fold CV on the training pairs; an ensemble of 5, so 5 x the parameters'),
 ];

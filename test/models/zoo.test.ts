@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Rng, zeros } from '../../src/engine/index.js';
 import { buildModel, resolveModelOptions, ZOO } from '../../src/models/registry.js';
+import { REPORT_ROWS } from '../../src/models/report-rows.js';
+import { checkOverrides } from '../../src/studies/overrides.js';
 
 function randomInput(b: number, rng: Rng) {
   const x = zeros([b, 2, 14, 14]);
@@ -66,5 +68,13 @@ describe('model zoo', () => {
     expect(() => resolveModelOptions('convsepnet', { dropuot: 0.1 })).toThrow(/unknown option 'dropuot'.*dropout/);
     expect(() => resolveModelOptions('convsepnet', { dropout: 2 })).toThrow(/option 'dropout' must be <= 1, got 2/);
     expect(() => resolveModelOptions('digitcnn-ws', { auxAt: 'middle' })).toThrow(/auxAt.*late, early.*"middle"/);
+  });
+
+  it('every report row names a zoo model with options it takes and overrides a study accepts', () => {
+    for (const r of REPORT_ROWS) {
+      expect(() => resolveModelOptions(r.model, r.modelOptions), r.row).not.toThrow();
+      expect(() => checkOverrides(r.overrides, r.row, 'src/models/report-rows.ts'), r.row).not.toThrow();
+    }
+    expect(() => checkOverrides({ ensemble: 0 }, 'a row', 'report-rows.ts')).toThrow(/ensemble/);
   });
 });
