@@ -3,15 +3,20 @@
 // `npm run mutate:score` sums the parts' reports. One part by hand: PAIRNET_MUTATE_PART=data npx stryker run.
 // Incremental: a later run of a part re-tests only the mutants whose code or covering tests changed.
 
-/** Each part's files; together they are src/data, src/studies, src/training and the engine's TypeScript. */
+/**
+ * Each part's source files (together: src/data, src/studies, src/training and the engine's TypeScript) and the tests
+ * that must kill their mutants: the layer's own suites (the engine's also the model zoo, which exercises it). Tests of
+ * later layers would catch some mutants too, but each of them trains models, which made a part take hours.
+ */
+const ENGINE_TESTS = ['test/engine/**/*.test.ts', 'test/models/**/*.test.ts'];
 export const parts = {
-  data: ['src/data/**/*.ts'],
-  training: ['src/training/**/*.ts'],
-  studies: ['src/studies/**/*.ts'],
-  'engine-core': ['src/engine/*.ts', 'src/engine/optim/**/*.ts'],
-  'engine-modules': ['src/engine/modules/**/*.ts'],
-  'engine-plan': ['src/engine/plan/**/*.ts'],
-  'engine-kernels': ['src/engine/kernels/**/*.ts', '!src/engine/kernels/wasm/binary.ts', '!src/engine/kernels/wasm/exports.ts'],
+  data: { mutate: ['src/data/**/*.ts'], tests: ['test/data/**/*.test.ts'] },
+  training: { mutate: ['src/training/**/*.ts'], tests: ['test/training/**/*.test.ts'] },
+  studies: { mutate: ['src/studies/**/*.ts'], tests: ['test/studies/**/*.test.ts'] },
+  'engine-core': { mutate: ['src/engine/*.ts', 'src/engine/optim/**/*.ts'], tests: ENGINE_TESTS },
+  'engine-modules': { mutate: ['src/engine/modules/**/*.ts'], tests: ENGINE_TESTS },
+  'engine-plan': { mutate: ['src/engine/plan/**/*.ts'], tests: ENGINE_TESTS },
+  'engine-kernels': { mutate: ['src/engine/kernels/**/*.ts', '!src/engine/kernels/wasm/binary.ts', '!src/engine/kernels/wasm/exports.ts'], tests: ENGINE_TESTS },
 };
 
 const part = process.env.PAIRNET_MUTATE_PART ?? 'data';
@@ -24,7 +29,7 @@ export default {
   testRunner: 'vitest',
   plugins: ['@stryker-mutator/vitest-runner'],
   vitest: { configFile: 'vitest.mutate.config.ts', related: true },
-  mutate: [...parts[part], '!src/**/index.ts'], // index.ts files only re-export
+  mutate: [...parts[part].mutate, '!src/**/index.ts'], // index.ts files only re-export
   coverageAnalysis: 'perTest',
   // Module-level code runs once per process: each such mutant would need the whole suite.
   ignoreStatic: true,

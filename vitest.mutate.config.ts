@@ -1,11 +1,13 @@
-// The tests StrykerJS runs against mutants (`npm run mutate`): the suites of the mutated layers (engine, data,
-// training, studies) and the model zoo that exercises the engine. Tests of other layers (web, reports, disc,
-// package entry) cannot kill these mutants and would only slow each run.
+// The tests StrykerJS runs against one part's mutants (`npm run mutate`): that part's own suites, as
+// stryker.config.mjs lists them (PAIRNET_MUTATE_PART names the part, tools/mutate.mjs sets it).
 import { defineConfig } from 'vitest/config';
+import { parts } from './stryker.config.mjs';
+
+const part = process.env.PAIRNET_MUTATE_PART ?? 'data';
 
 export default defineConfig({
   test: {
-    include: ['test/engine/**/*.test.ts', 'test/data/**/*.test.ts', 'test/training/**/*.test.ts', 'test/studies/**/*.test.ts', 'test/models/**/*.test.ts'],
+    include: parts[part as keyof typeof parts].tests,
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },

@@ -62,7 +62,7 @@ else {
   const chosen = args.length ? args : Object.keys(parts);
   for (const part of chosen) if (!(part in parts)) usage(`unknown part "${part}"`);
   for (const part of chosen) {
-    console.log(`mutate: part ${part} (${parts[part].join(' ')})`);
+    console.log(`mutate: part ${part} (${parts[part].mutate.join(' ')}; killed by ${parts[part].tests.join(' ')})`);
     const run = spawnSync('npx', ['stryker', 'run'], { stdio: 'inherit', env: { ...process.env, PAIRNET_MUTATE_PART: part } });
     if (run.status !== 0) {
       console.error(`mutate: part ${part}: stryker exited with ${run.status ?? run.signal} (the parts before it are kept)`);
