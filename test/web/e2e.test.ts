@@ -19,16 +19,18 @@ import { buildModel } from '../../src/models/registry.js';
 import { encodeWeightsMetadata } from '../../src/training/checkpoint.js';
 import { defaultRunConfig } from '../../src/training/defaults.js';
 import { resolveRunConfig } from '../../src/training/validate.js';
+import { backgroundValue } from '../../src/data/standardize.js';
 import { mnistDigitFromDrawing, networkInput, type GrayImage } from '../../web/src/preprocess.js';
 import { argmax, predictPair } from '../../web/src/pair-predict.js';
 import { digitImage, parseTestDigits } from '../../web/src/test-digits.js';
-import { modelFromWeights, parseManifest } from '../../web/src/model-store.js';
+import { loadWeights, parseManifest } from '../../web/src/model-store.js';
 
 const PAD = 280;
 
 const manifest = parseManifest(JSON.parse(readFileSync(join(repo, 'web/public/models/manifest.json'), 'utf8')), 'manifest.json');
 const entry = manifest[0];
-const model = modelFromWeights(entry, readFileSync(join(repo, 'web/public/models', entry.weights)), entry.weights);
+// The page's default model: one network or an ensemble, with its test-time shifts.
+const loaded = loadWeights(entry, readFileSync(join(repo, 'web/public/models', entry.weights)), entry.weights);
 const digits = parseTestDigits(JSON.parse(readFileSync(join(repo, 'web/public/digits/mnist-test-sample.json'), 'utf8')), 'sample');
 
 /** What the pad holds after the test paints digit i: the 28x28 bytes scaled 10x, nearest neighbour. */
@@ -43,7 +45,7 @@ function painted(i: number): GrayImage {
 /** Offline prediction of the page's pipeline on painted digits i and j. */
 function offline(i: number, j: number): { p: number; d: [number, number] | null } {
   const input = (k: number) => networkInput(mnistDigitFromDrawing(painted(k))!, entry.standardization);
-  const pred = predictPair(model, input(i), input(j));
+  const pred = predictPair(loaded.members, input(i), input(j), { tta: loaded.tta, fill: backgroundValue(entry.standardization) });
   return { p: pred.pLessEqual, d: pred.digits ? [argmax(pred.digits[0]), argmax(pred.digits[1])] : null };
 }
 
@@ -156,7 +158,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`web page in headless Chromium (skipped w
       expect(await page.getAttribute('#relation', 'data-relation')).toBe(truthLe ? 'le' : 'gt');
       const p = Number(await page.getAttribute('#probability', 'data-p'));
       expect(p).toBeCloseTo(offline(i, j).p, 4);
-      if (model.hasDigits) {
+      if (loaded.model.hasDigits) {
         expect(await page.getAttribute('#pad-first .digit-guess', 'data-digit')).toBe(String(digits.labels[i]));
         expect(await page.getAttribute('#pad-second .digit-guess', 'data-digit')).toBe(String(digits.labels[j]));
       }
@@ -180,7 +182,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`web page in headless Chromium (skipped w
     await page.waitForFunction(() => document.getElementById('relation')?.dataset.relation !== undefined);
     expect(await page.textContent('#pad-second .source')).toBe('your drawing');
     // A single vertical stroke, centred and scaled like MNIST, is a 1 for any model worth shipping.
-    if (model.hasDigits) expect(await page.getAttribute('#pad-second .digit-guess', 'data-digit')).toBe('1');
+    if (loaded.model.hasDigits) expect(await page.getAttribute('#pad-second .digit-guess', 'data-digit')).toBe('1');
   });
 
   it('recognises digits drawn with the mouse (at least 9 of 10)', async () => {
@@ -193,7 +195,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`web page in headless Chromium (skipped w
       seen.push(`${digit}->${await page.getAttribute('#pad-first .digit-guess', 'data-digit')}`);
     }
     const right = seen.filter((s) => s[0] === s[3]).length;
-    expect(right, seen.join(' ')).toBeGreaterThanOrEqual(model.hasDigits ? 9 : 0);
+    expect(right, seen.join(' ')).toBeGreaterThanOrEqual(loaded.model.hasDigits ? 9 : 0);
   });
 
   it('reads a finger stroke (touch events)', async () => {
@@ -207,7 +209,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`web page in headless Chromium (skipped w
     await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
     await page.waitForFunction(() => document.getElementById('relation')?.dataset.relation !== undefined);
     expect(await page.textContent('#pad-first .source')).toBe('your drawing');
-    if (model.hasDigits) {
+    if (loaded.model.hasDigits) {
       expect(await page.getAttribute('#pad-first .digit-guess', 'data-digit')).toBe('1');
       expect(await page.getAttribute('#relation', 'data-relation')).toBe('le'); // 1 <= 1
     }

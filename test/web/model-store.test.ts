@@ -4,7 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { Rng } from '../../src/engine/rng.js';
 import { encodeSafetensors } from '../../src/engine/safetensors.js';
 import { buildModel } from '../../src/models/registry.js';
-import { loadOwnWeights, modelFromWeights, parseManifest } from '../../web/src/model-store.js';
+import { loadOwnWeights, loadWeights, parseManifest } from '../../web/src/model-store.js';
 import { predictPair } from '../../web/src/pair-predict.js';
 import { shiftPairs } from '../../src/data/augment.js';
 import { encodeCheckpoint } from '../../src/training/checkpoint.js';
@@ -20,9 +20,10 @@ const manifest = parseManifest(JSON.parse(readFileSync(new URL('web/public/model
 describe('the page model manifest and weights', () => {
   it('lists weights that load into their model, with the command that made them and a measured accuracy', () => {
     for (const entry of manifest) {
-      const model = modelFromWeights(entry, read(`web/public/models/${entry.weights}`), entry.weights);
-      expect(model.name).toBe(entry.model);
-      expect(entry.command).toMatch(/^node dist\/src\/cli\/main\.js train .*--save web\/public\/models\//);
+      const loaded = loadWeights(entry, read(`web/public/models/${entry.weights}`), entry.weights);
+      for (const m of loaded.members) expect(m.name).toBe(entry.model);
+      expect(loaded.members.length).toBe(Number(/--ensemble (\d+)/.exec(entry.command ?? '')?.[1] ?? 1));
+      expect(entry.command).toMatch(/^(PAIRNET_BACKEND=\w+ )?node dist\/src\/cli\/main\.js train .*--save web\/public\/models\//);
       expect(entry.testAccuracy).toBeGreaterThan(0.85);
       expect(entry.standardization?.std).toBeGreaterThan(0);
     }

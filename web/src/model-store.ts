@@ -75,7 +75,7 @@ export function modelFromWeights(entry: ModelEntry, bytes: Uint8Array, source: s
  * Loads weights of the entry's architecture: one model or, when their metadata says so, an ensemble's members (all
  * in eval mode), with what the metadata says of their digit outputs and test-time shifts.
  */
-function loadWeights(entry: ModelEntry, bytes: Uint8Array, source: string, label: string): LoadedModel {
+export function loadWeights(entry: ModelEntry, bytes: Uint8Array, source: string, label = entry.label): LoadedModel {
   const meta = readCheckpoint(bytes, source);
   const members = modelsFromCheckpoint(bytes, source, entry.model, entry.options, meta.members);
   for (const m of members) m.module.eval();
