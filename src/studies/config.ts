@@ -88,6 +88,11 @@ export function validateStudyConfig(json: unknown, file: string): StudyConfig {
     const s = str(v, field);
     return s.length <= LIMITS.nameChars.max ? s : fail(field, `expected ${limitText('nameChars')} characters`, s);
   };
+  // Variant and step names are parts of run keys, which are split at '/'.
+  const keyPart = (v: unknown, field: string): string => {
+    const s = label(v, field);
+    return s.includes('/') ? fail(field, 'expected a name without "/" (run keys are split at it)', s) : s;
+  };
   const int = (v: unknown, field: string, min: number, limit?: LimitName): number => {
     if (!(typeof v === 'number' && Number.isInteger(v) && v >= min)) return fail(field, `expected an integer >= ${min}`, v);
     return limit !== undefined && v > LIMITS[limit].max ? fail(field, `expected ${limitText(limit)}`, v) : v;
@@ -110,7 +115,7 @@ export function validateStudyConfig(json: unknown, file: string): StudyConfig {
     for (const k of Object.keys(v)) if (!['name', 'model', 'overrides'].includes(k)) fail(`${at}.${k}`, 'unknown field (expected name, model, overrides)', v[k]);
     const overrides = v.overrides === undefined ? {} : isObj(v.overrides) ? v.overrides : fail(`${at}.overrides`, 'expected an object', v.overrides);
     checkOverrides(overrides, `${at}.overrides`, file);
-    return { name: label(v.name, `${at}.name`), model: label(v.model, `${at}.model`), overrides };
+    return { name: keyPart(v.name, `${at}.name`), model: label(v.model, `${at}.model`), overrides };
   });
   const baseOptions = (isObj(base.modelOptions) ? base.modelOptions : {}) as Record<string, FieldValue>;
   variants.forEach((v, i) => {
@@ -131,7 +136,7 @@ export function validateStudyConfig(json: unknown, file: string): StudyConfig {
     return names.has(s) ? s : fail(field, `no variant of that name (variants: ${[...names].join(', ')})`, s);
   };
 
-  const protocol = validateProtocol(o.protocol, fail, int, str, variantRef, file);
+  const protocol = validateProtocol(o.protocol, fail, int, str, keyPart, variantRef, file);
 
   const comparisons: [string, string][] = o.comparisons === undefined ? [] : Array.isArray(o.comparisons)
     ? o.comparisons.map((c, i) =>
@@ -162,7 +167,8 @@ type Fail = (field: string, problem: string, value: unknown) => never;
 type IntCheck = (v: unknown, field: string, min: number, limit?: LimitName) => number;
 type StrCheck = (v: unknown, field: string) => string;
 
-function validateProtocol(p: unknown, fail: Fail, int: IntCheck, str: StrCheck, variantRef: StrCheck, file: string): ProtocolConfig {
+/** `name` checks a grid step's name (a part of its runs' keys). */
+function validateProtocol(p: unknown, fail: Fail, int: IntCheck, str: StrCheck, name: StrCheck, variantRef: StrCheck, file: string): ProtocolConfig {
   if (!isObj(p)) return fail('protocol', 'expected an object with "kind"', p);
   const kind = p.kind;
   const fieldValues = (vs: unknown, field: string, path: string): FieldValue[] => {
@@ -188,9 +194,7 @@ function validateProtocol(p: unknown, fail: Fail, int: IntCheck, str: StrCheck, 
       const variants = s.variants === undefined || s.variants === null ? null : Array.isArray(s.variants)
         ? s.variants.map((v, j) => variantRef(v, `${at}.variants[${j}]`))
         : fail(`${at}.variants`, 'expected an array of variant names', s.variants);
-      const name = str(s.name, `${at}.name`);
-      if (name.length > LIMITS.nameChars.max) fail(`${at}.name`, `expected ${limitText('nameChars')} characters`, name);
-      return { name, grid, variants };
+      return { name: name(s.name, `${at}.name`), grid, variants };
     });
     return { kind, folds, steps };
   }

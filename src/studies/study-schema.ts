@@ -14,6 +14,7 @@ export const STUDY_SCHEMA_REF = './schema.json';
 
 const int = (minimum: number, maximum?: number, description?: string): Obj => ({ type: 'integer', minimum, ...(maximum === undefined ? {} : { maximum }), ...(description ? { description } : {}) });
 const label = { type: 'string', minLength: 1, maxLength: LIMITS.nameChars.max };
+const keyPart = { ...label, pattern: '^[^/]+$' };
 const ref = (name: string): Obj => ({ $ref: `#/definitions/${name}` });
 const kindIs = (kind: string, properties: Obj, required: string[], extra: Obj = {}): Obj => ({
   type: 'object', properties: { kind: { const: kind }, ...properties }, required: ['kind', ...required], additionalProperties: false, ...extra,
@@ -43,7 +44,7 @@ export function studyJsonSchema(): Obj {
         items: {
           type: 'object', required: ['name', 'model'], additionalProperties: false,
           properties: {
-            name: { ...label, description: 'Row name in tables.' },
+            name: { ...keyPart, description: "Row name in tables (no '/': run keys are split at it)." },
             model: { enum: ZOO.map((z) => z.name), description: 'Zoo model (`pairnet models`).' },
             overrides: { ...ref('RunConfigOverrides'), description: "Partial RunConfig over the study's base." },
           },
@@ -59,7 +60,7 @@ export function studyJsonSchema(): Obj {
               items: {
                 type: 'object', required: ['name', 'grid'], additionalProperties: false,
                 properties: {
-                  name: label,
+                  name: keyPart,
                   grid: { type: 'object', minProperties: 1, propertyNames: ref('FieldPath'), additionalProperties: values },
                   variants: { type: ['array', 'null'], items: { type: 'string' } },
                 },

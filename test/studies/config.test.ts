@@ -56,6 +56,9 @@ describe('study config', () => {
     expect(check((o) => (o.published = { source: 's', rounds: 5, rows: { A: { testAccuracy: [90] } } }))).toThrow(/published\.rows\.A\.testAccuracy: expected \[mean, sigma\]/);
     expect(check((o) => (o.extra = 1))).toThrow(/extra: unknown field/);
     expect(check((o) => (o.base = { ensemble: 'three' }))).toThrow(/base\.ensemble: expected a positive integer/);
+    // Run keys are split at '/': a name holding one would not parse back.
+    expect(check((o) => ((o.variants as Record<string, unknown>[])[0].name = 'lr / 10'))).toThrow('x.json: variants[0].name: expected a name without "/" (run keys are split at it), got "lr / 10"');
+    expect(check((o) => (o.protocol = { kind: 'grid-search', folds: 3, steps: [{ name: 'a/b', grid: { epochs: [1] } }] }))).toThrow(/protocol\.steps\[0\]\.name: expected a name without "\/"/);
   });
 
   it('accepts the optional run fields (ensembles, test-time views) that stored configs lack', () => {
