@@ -40,7 +40,7 @@ export default {
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: `${dir}/mutation.html` },
   jsonReporter: { fileName: `${dir}/mutation.json` },
-  tempDirName: '.stryker-tmp',
+  tempDirName: `.stryker-tmp/${part}`, // one per part: two parts may run at once, one per core
   // A mutant that loops (the statistics functions iterate) is cut after 1.5 x its tests' time + 10 s.
   timeoutMS: 10_000,
   // The initial run of every test with coverage takes longer than Stryker's default 5 minutes on 2 cores.
