@@ -12,7 +12,13 @@ const ENGINE_TESTS = ['test/engine/**/*.test.ts', 'test/models/**/*.test.ts'];
 export const parts = {
   data: { mutate: ['src/data/**/*.ts'], tests: ['test/data/**/*.test.ts', 'test/fuzz/parsers.test.ts'] },
   training: { mutate: ['src/training/**/*.ts'], tests: ['test/training/**/*.test.ts'] },
-  studies: { mutate: ['src/studies/**/*.ts'], tests: ['test/studies/**/*.test.ts'] },
+  // study-command.test.ts runs the built CLI (dist/), which never sees a mutant; the queue's tests run Redis and
+  // worker processes for each mutant, so they only face the queue's own files.
+  studies: {
+    mutate: ['src/studies/**/*.ts', '!src/studies/queue-*.ts'],
+    tests: ['test/studies/**/*.test.ts', '!test/studies/study-command.test.ts', '!test/studies/queue.test.ts'],
+  },
+  'studies-queue': { mutate: ['src/studies/queue-*.ts'], tests: ['test/studies/queue.test.ts'] },
   'engine-core': { mutate: ['src/engine/*.ts', 'src/engine/optim/**/*.ts'], tests: ENGINE_TESTS },
   'engine-modules': { mutate: ['src/engine/modules/**/*.ts'], tests: ENGINE_TESTS },
   'engine-plan': { mutate: ['src/engine/plan/**/*.ts'], tests: ENGINE_TESTS },
