@@ -7,7 +7,7 @@ import { Batch } from '../../src/training/batches.js';
 import type { RunConfig } from '../../src/training/config.js';
 import { defaultRunConfig } from '../../src/training/defaults.js';
 import { comparisonProbability } from '../../src/models/probability.js';
-import { evaluateEnsemble, shifts } from '../../src/training/ensemble.js';
+import { evaluateEnsemble, predictEnsemble, shifts } from '../../src/training/ensemble.js';
 import { evaluate } from '../../src/training/evaluate.js';
 import { runTraining, cachedLoadMnist } from '../../src/training/run.js';
 import { resolveRunConfig } from '../../src/training/validate.js';
@@ -80,6 +80,18 @@ describe('evaluateEnsemble', () => {
     expect(Math.abs(e.loss - nll)).toBeLessThan(1e-6);
   });
 
+  it('predicts each digit by the softmax of its logits, averaged over the members', () => {
+    const { prob, digits } = predictEnsemble([a, b], data.test, { tta: 0, fill: 0 });
+    const outs = [a, b].map((m) => m.forward(batchOf(data.test), false));
+    for (const i of [0, 17, data.test.count - 1]) {
+      expect(prob[i]).toBeCloseTo((comparisonProbability('ce', outs[0].main.data, i) + comparisonProbability('ce', outs[1].main.data, i)) / 2, 6);
+      for (let k = 0; k < 2; k++) {
+        const want = [0, 1].map((m) => softmax(outs[m].digits![k].data.subarray(i * 10, i * 10 + 10)));
+        for (let c = 0; c < 10; c++) expect(digits![i * 20 + k * 10 + c]).toBeCloseTo((want[0][c] + want[1][c]) / 2, 6);
+      }
+    }
+  });
+
   it('gives the same scores whatever its batch size', () => {
     const whole = evaluateEnsemble([a, b], data.test, { tta: 1, fill: 0 });
     const batched = evaluateEnsemble([a, b], data.test, { tta: 1, fill: 0, batchSize: 64 });
@@ -99,6 +111,12 @@ describe('evaluateEnsemble', () => {
     expect(evaluateEnsemble([a], data.test, { tta: 1, fill: 0 }).loss).not.toBe(evaluateEnsemble([a], data.test, { tta: 0, fill: 0 }).loss);
   });
 });
+
+function softmax(logits: Float32Array): number[] {
+  const e = Array.from(logits, (v) => Math.exp(v));
+  const sum = e.reduce((x, y) => x + y, 0);
+  return e.map((v) => v / sum);
+}
 
 function batchOf(set: typeof data.test): Tensor {
   return new Batch().fill(set, Int32Array.from({ length: set.count }, (_, i) => i), 0, set.count);
