@@ -9,14 +9,20 @@
  * later layers would catch some mutants too, but each of them trains models, which made a part take hours.
  */
 const ENGINE_TESTS = ['test/engine/**/*.test.ts', 'test/models/**/*.test.ts'];
+const STUDIES_TESTS = ['test/studies/**/*.test.ts', '!test/studies/study-command.test.ts', '!test/studies/queue.test.ts'];
+const STUDIES_STATS = ['holm', 'wilcoxon', 'distributions', 'statistics', 'study-stats'].map((f) => `src/studies/${f}.ts`);
+const STUDIES_PLAN = ['config', 'plan', 'overrides', 'run-defaults', 'study-file', 'study-schema', 'study-dir', 'dry-run'].map((f) => `src/studies/${f}.ts`);
 export const parts = {
   data: { mutate: ['src/data/**/*.ts'], tests: ['test/data/**/*.test.ts', 'test/fuzz/parsers.test.ts'] },
   training: { mutate: ['src/training/**/*.ts'], tests: ['test/training/**/*.test.ts'] },
-  // study-command.test.ts runs the built CLI (dist/), which never sees a mutant; the queue's tests run Redis and
-  // worker processes for each mutant, so they only face the queue's own files.
-  studies: {
-    mutate: ['src/studies/**/*.ts', '!src/studies/queue-*.ts'],
-    tests: ['test/studies/**/*.test.ts', '!test/studies/study-command.test.ts', '!test/studies/queue.test.ts'],
+  // src/studies in four parts, each short enough to finish in a sitting. study-command.test.ts runs the built CLI
+  // (dist/), which never sees a mutant; the queue's tests start Redis and worker processes for each mutant, so they
+  // only face the queue's own files.
+  'studies-stats': { mutate: STUDIES_STATS, tests: STUDIES_TESTS },
+  'studies-plan': { mutate: STUDIES_PLAN, tests: STUDIES_TESTS },
+  'studies-run': {
+    mutate: ['src/studies/*.ts', '!src/studies/queue-*.ts', ...[...STUDIES_STATS, ...STUDIES_PLAN].map((f) => `!${f}`)],
+    tests: STUDIES_TESTS,
   },
   'studies-queue': { mutate: ['src/studies/queue-*.ts'], tests: ['test/studies/queue.test.ts'] },
   'engine-core': { mutate: ['src/engine/*.ts', 'src/engine/optim/**/*.ts'], tests: ENGINE_TESTS },
