@@ -49,7 +49,8 @@ export function encodeWeightsMetadata(
 /** Reads and checks the metadata; `source` (the file name) starts every error. */
 export function decodeWeightsMetadata(metadata: Record<string, string>, source: string): WeightsMetadata {
   const bad = (field: string, want: string): never => {
-    throw new Error(`${source}: metadata "${field}" must be ${want}, got ${quote(JSON.stringify(metadata[field]))}`);
+    const got = metadata[field] === undefined ? 'nothing' : quote(JSON.stringify(metadata[field]));
+    throw new Error(`${source}: metadata "${field}" must be ${want}, got ${got}`);
   };
   let modelOptions: ModelOptions = {};
   if (metadata.modelOptions !== undefined) {
