@@ -31,6 +31,25 @@ describe('runTraining', () => {
     expect(r.final.testAccuracy).toBe(seen[1].testAccuracy);
   });
 
+  it('times each epoch and the whole run within the wall time, and averages an ensemble over all its members', () => {
+    const before = performance.now();
+    const r = runTraining(small({ ensemble: 2, evalEveryEpoch: false }));
+    const wall = (performance.now() - before) / 1000;
+    const epochSeconds = r.epochs.reduce((s, e) => s + e.seconds, 0);
+    expect(r.epochs.every((e) => e.seconds > 0)).toBe(true);
+    expect(epochSeconds).toBeLessThanOrEqual(r.trainingSeconds);
+    expect(r.trainingSeconds).toBeLessThan(wall);
+    for (const e of r.epochs) {
+      expect(e.trainAccuracy).toBeGreaterThan(0.3);
+      expect(e.trainAccuracy).toBeLessThanOrEqual(1);
+    }
+    expect(r.members).toHaveLength(2);
+  });
+
+  it('names the ensemble member whose loss stops being finite', () => {
+    expect(() => runTraining(small({ ensemble: 2, optimizer: { name: 'sgd', lr: 1e12 } }))).toThrow(/^fcnet \(ensemble member 1\): loss is (NaN|Infinity) at epoch 1, batch \d+ of 8 \(main /);
+  });
+
   it('stops with the epoch and step when the loss stops being finite', () => {
     expect(() => runTraining(small({ optimizer: { name: 'sgd', lr: 1e12 } }))).toThrow(/fcnet: loss is (NaN|Infinity) at epoch \d+, batch \d+ of \d+/);
   });
