@@ -37,6 +37,21 @@ describe('PairLoss', () => {
     expect(g.digits![0].data[0]).toBeCloseTo((0.7 * p) / 2, 6);
   });
 
+  it('adds the auxiliary comparison head (auxMain) to the digit losses, and its gradient scales with the aux weight', () => {
+    const auxMain = fromArray([2, 2], [0.2, 0.9, -1, 0.3]);
+    const loss = new PairLoss('ce');
+    const v = loss.forward({ main, digits: [d1, d2], auxMain }, targets, { main: 1, aux: 0.4 });
+    const aux1 = (ce(rows(d1, 0), 3) + ce(rows(d1, 1), 9)) / 2;
+    const aux2 = (ce(rows(d2, 0), 1) + ce(rows(d2, 1), 9)) / 2;
+    const head = (ce([0.2, 0.9], 0) + ce([-1, 0.3], 1)) / 2;
+    expect(v.aux).toBeCloseTo(aux1 + aux2 + head, 6);
+    const alone = new PairLoss('ce').forward({ main, digits: null, auxMain }, targets, { main: 1, aux: 0.4 });
+    expect(alone.aux).toBeCloseTo(head, 6);
+    const g = loss.backward();
+    const p0 = Math.exp(0.2) / (Math.exp(0.2) + Math.exp(0.9));
+    expect(g.auxMain!.data[0]).toBeCloseTo((0.4 * (p0 - 1)) / 2, 6);
+  });
+
   it('skips the digit losses when their weight is 0, and predicts from either output kind', () => {
     const loss = new PairLoss('nll');
     const v = loss.forward({ main: fromArray([2, 2], [-0.1, -2.3, -1.6, -0.2]), digits: [d1, d2] }, targets, { main: 1, aux: 0 });
