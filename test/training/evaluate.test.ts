@@ -32,6 +32,12 @@ describe('evaluate', () => {
     return [correct / 300, digits / 600];
   }
 
+  it('reads a digit as the first of tied largest logits, as torch.argmax', () => {
+    const d = Float32Array.from([0, 5, 5, 1, 0, 0, 0, 0, 0, 5, /* row 1 */ 9, 9, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(argmax10(d, 0)).toBe(1);
+    expect(argmax10(d, 1)).toBe(0);
+  });
+
   it('runs the model in eval mode: no running-statistics update, no dropout, the eval-mode outputs', () => {
     const before = buffers();
     expect(before.some((b) => b.some((v) => v !== 0 && v !== 1))).toBe(true);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunConfig } from '../../src/training/config.js';
 import { defaultRunConfig } from '../../src/training/defaults.js';
-import type { EpochMetrics, RunRecord } from '../../src/training/record.js';
+import { NonFiniteLossError, type EpochMetrics, type RunRecord } from '../../src/training/record.js';
 import { runTraining } from '../../src/training/run.js';
 import { resolveRunConfig } from '../../src/training/validate.js';
 
@@ -47,6 +47,15 @@ describe('runTraining', () => {
   });
 
   it('names the ensemble member whose loss stops being finite', () => {
+    let failure: unknown;
+    try {
+      runTraining(small({ optimizer: { name: 'sgd', lr: 1e12 } }));
+    } catch (e) {
+      failure = e;
+    }
+    expect(failure).toBeInstanceOf(NonFiniteLossError);
+    expect((failure as Error).name).toBe('NonFiniteLossError');
+    expect((failure as NonFiniteLossError).failure.epoch).toBe(1);
     expect(() => runTraining(small({ ensemble: 2, optimizer: { name: 'sgd', lr: 1e12 } }))).toThrow(/^fcnet \(ensemble member 1\): loss is (NaN|Infinity) at epoch 1, batch \d+ of 8 \(main /);
   });
 
