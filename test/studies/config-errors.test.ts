@@ -2,6 +2,7 @@
 // boundary where it has one: what the studies-plan mutation run found untested.
 import { describe, expect, it } from 'vitest';
 import { plannedRunCount, validateStudyConfig } from '../../src/studies/config.js';
+import { checkPairsFit, checkPlannedRuns, studyDefaults } from '../../src/studies/run-defaults.js';
 
 const minimal = (): Record<string, unknown> => ({
   name: 'tiny',
@@ -97,5 +98,31 @@ describe('study config errors', () => {
     expect(plannedRunCount(3, 2, { kind: 'sweep', field: 'x', values: [1, 2, 3, 4] })).toBe(24);
     const steps = [{ name: 'a', grid: { x: [1, 2], y: [1, 2, 3] }, variants: ['A'] }, { name: 'b', grid: { z: [1, 2] }, variants: null }];
     expect(plannedRunCount(3, 2, { kind: 'grid-search', folds: 5, steps })).toBe(3 * 2 + 1 * 6 * 5 + 2 * 2 * 5);
+  });
+});
+
+describe('planned runs against the data', () => {
+  const pools = (train: number, test: number) => ({
+    train: { images: new Uint8Array(0), labels: new Uint8Array(0), count: train },
+    test: { images: new Uint8Array(0), labels: new Uint8Array(0), count: test },
+    description: 'counted pools',
+  });
+
+  it("checks every planned run's pairs against its pools, the largest request per source, loading each source once", () => {
+    const study = validateStudyConfig({ ...minimal(), base: { data: { trainPairs: 50, testPairs: 20 } }, variants: [{ name: 'A', model: 'fcnet' }, { name: 'B', model: 'fcnet', overrides: { data: { trainPairs: 60 } } }] }, 'x.json');
+    const loads: string[] = [];
+    const load = (source: string) => {
+      loads.push(source);
+      return pools(120, 40);
+    };
+    expect(() => checkPairsFit(study, studyDefaults(), 'x.json', load)).not.toThrow();
+    expect(loads).toEqual(['mnist']);
+    expect(() => checkPairsFit(study, studyDefaults(), 'x.json', () => pools(119, 40))).toThrow("x.json: data.trainPairs: 60 pairs need 120 distinct images but the train pool of 'mnist' has 119 (at most 59 pairs)");
+    expect(() => checkPairsFit(study, studyDefaults(), 'x.json', () => pools(120, 39))).toThrow("x.json: data.testPairs: 20 pairs need 40 distinct images but the test pool of 'mnist' has 39 (at most 19 pairs)");
+  });
+
+  it('names the run whose resolved config is invalid', () => {
+    const study = validateStudyConfig({ ...minimal(), variants: [{ name: 'A', model: 'fcnet' }, { name: 'B', model: 'fcnet', overrides: { data: { trainPairs: 4, holdout: { folds: 5, fold: 0 } } } }] }, 'x.json');
+    expect(() => checkPlannedRuns(study, studyDefaults(), 'x.json')).toThrow(`x.json: run "rounds/B/round 0": RunConfig field 'data.trainPairs' must be at least data.holdout.folds (5), got 4`);
   });
 });
