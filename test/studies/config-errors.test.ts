@@ -2,6 +2,7 @@
 // boundary where it has one: what the studies-plan mutation run found untested.
 import { describe, expect, it } from 'vitest';
 import { plannedRunCount, validateStudyConfig } from '../../src/studies/config.js';
+import { ConfigError, checkFieldPath, checkOverrides, describeValue } from '../../src/studies/overrides.js';
 import { checkPairsFit, checkPlannedRuns, studyDefaults } from '../../src/studies/run-defaults.js';
 
 const minimal = (): Record<string, unknown> => ({
@@ -124,5 +125,29 @@ describe('planned runs against the data', () => {
   it('names the run whose resolved config is invalid', () => {
     const study = validateStudyConfig({ ...minimal(), variants: [{ name: 'A', model: 'fcnet' }, { name: 'B', model: 'fcnet', overrides: { data: { trainPairs: 4, holdout: { folds: 5, fold: 0 } } } }] }, 'x.json');
     expect(() => checkPlannedRuns(study, studyDefaults(), 'x.json')).toThrow(`x.json: run "rounds/B/round 0": RunConfig field 'data.trainPairs' must be at least data.holdout.folds (5), got 4`);
+  });
+});
+
+describe('override messages', () => {
+  it('quote a value up to 80 characters, say "nothing" for none, and name unknown fields with the known ones', () => {
+    expect(describeValue(undefined)).toBe('nothing');
+    expect(describeValue('x'.repeat(78))).toBe(`"${'x'.repeat(78)}"`);
+    expect(describeValue('x'.repeat(79))).toBe(`"${'x'.repeat(76)}...`);
+    const deep: unknown[] = [];
+    let at = deep;
+    for (let i = 0; i < 20000; i++) at = (at[0] = []) as unknown[];
+    expect(describeValue(deep)).toBe('a value nested too deeply to print');
+    expect(() => checkOverrides({ optimizer: { speed: 1 } }, 'base', 'x.json')).toThrow(/^x\.json: base\.optimizer\.speed: unknown RunConfig field \(known here: name, lr, .*\), got 1$/);
+    expect(() => checkOverrides({ optimizer: { lr: 'fast' } }, 'base', 'x.json')).toThrow('x.json: base.optimizer.lr: expected a finite number > 0, got "fast"');
+    expect(() => checkFieldPath('optimizer.speed', 1, 'protocol.field', 'x.json')).toThrow(/^x\.json: protocol\.field: cannot set field "optimizer\.speed" to 1 \(unknown RunConfig field "optimizer\.speed" \(known here: name, lr/);
+    const err = (() => {
+      try {
+        checkOverrides({ epochs: 0 }, 'base', 'x.json');
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err!.name).toBe('ConfigError');
   });
 });
