@@ -55,6 +55,8 @@ export default {
   htmlReporter: { fileName: `${dir}/mutation.html` },
   jsonReporter: { fileName: `${dir}/mutation.json` },
   tempDirName: `.stryker-tmp/${part}`, // one per part: two parts may run at once, one per core
+  // Not copied into a sandbox: the other parts' sandboxes (each would nest the others').
+  ignorePatterns: ['.stryker-tmp'],
   // A mutant that loops (the statistics functions iterate) is cut after 1.5 x its tests' time + 10 s.
   timeoutMS: 10_000,
   // The initial run of every test with coverage takes longer than Stryker's default 5 minutes on 2 cores.
