@@ -55,6 +55,14 @@ describe('augmentation random streams', () => {
     expect(idle.uniform()).toBe(new Rng(3).uniform());
   });
 
+  it('shifts right and down for positive dx and dy, and refuses to shift in place', () => {
+    const set = pairs(1, 9);
+    const out = shiftPairs(set, 1, 2, -1);
+    for (let y = 0; y < 14; y++)
+      for (let x = 0; x < 14; x++) expect(out.input[y * 14 + x]).toBe(x >= 1 && y >= 2 ? set.input[(y - 2) * 14 + x - 1] : -1);
+    expect(() => shiftPairs(set, 1, 0, 0, set)).toThrow('augment: shiftPairs cannot work in place, pass a different out set');
+  });
+
   it('translate refuses shifts that are negative, fractional or a whole image wide, naming the bound', () => {
     const set = pairs(1, 1);
     for (const bad of [-1, 1.5, 14]) expect(() => translatePairs(set, bad, new Rng(1))).toThrow(`translate must be an integer 0..13 pixels, got ${bad}`);
