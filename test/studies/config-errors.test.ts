@@ -4,19 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { plannedRunCount, validateStudyConfig } from '../../src/studies/config.js';
 import { ConfigError, checkFieldPath, checkOverrides, describeValue } from '../../src/studies/overrides.js';
 import { checkPairsFit, checkPlannedRuns, studyDefaults } from '../../src/studies/run-defaults.js';
+import { minimalStudyJson as minimal } from './tiny-study.js';
 
-const minimal = (): Record<string, unknown> => ({
-  name: 'tiny',
-  description: 'test',
-  seed: 3,
-  rounds: 2,
-  epochs: 1,
-  variants: [
-    { name: 'A', model: 'fcnet' },
-    { name: 'B', model: 'fcnet', overrides: { loss: { main: 0.5, aux: 0.25 } } },
-  ],
-  protocol: { kind: 'multi-round' },
-});
 const grid = (step: Record<string, unknown>, folds: unknown = 3) => ({ protocol: { kind: 'grid-search', folds, steps: [{ name: 's', grid: { 'optimizer.lr': [0.1] }, ...step }] } });
 const sweep = (rest: Record<string, unknown>) => ({ protocol: { kind: 'sweep', field: 'optimizer.lr', ...rest } });
 const published = (rows: unknown, rest: Record<string, unknown> = {}) => ({ published: { source: 'r', rounds: 5, note: 'n', rows, ...rest } });

@@ -4,20 +4,9 @@ import { validateStudyConfig } from '../../src/studies/config.js';
 import { planStudy } from '../../src/studies/plan.js';
 import { studyDefaults } from '../../src/studies/run-defaults.js';
 import { loadStudyConfig, isStudyFile } from '../../src/studies/study-file.js';
+import { minimalStudyJson as minimal } from './tiny-study.js';
 
 const defaults = studyDefaults();
-const minimal = (): Record<string, unknown> => ({
-  name: 'tiny',
-  description: 'test',
-  seed: 3,
-  rounds: 2,
-  epochs: 1,
-  variants: [
-    { name: 'A', model: 'fcnet' },
-    { name: 'B', model: 'fcnet', overrides: { loss: { main: 0.5, aux: 0.25 } } },
-  ],
-  protocol: { kind: 'multi-round' },
-});
 const check = (patch: (o: Record<string, unknown>) => void): (() => unknown) => () => {
   const o = minimal();
   patch(o);

@@ -28,3 +28,17 @@ export function tinyStudy(patch: Record<string, unknown> = {}): StudyConfig {
 }
 
 export const tempDir = (): string => mkdtempSync(join(tmpdir(), 'pairnet-study-'));
+
+/** The smallest valid study file's JSON (two fcnet variants, multi-round), for tests that break one field of it. */
+export const minimalStudyJson = (): Record<string, unknown> => ({
+  name: 'tiny',
+  description: 'test',
+  seed: 3,
+  rounds: 2,
+  epochs: 1,
+  variants: [
+    { name: 'A', model: 'fcnet' },
+    { name: 'B', model: 'fcnet', overrides: { loss: { main: 0.5, aux: 0.25 } } },
+  ],
+  protocol: { kind: 'multi-round' },
+});
