@@ -1,11 +1,14 @@
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { InProcessExecutor } from '../../src/studies/executor.js';
 import { ResultsStore } from '../../src/studies/results-store.js';
 import { studyDefaults } from '../../src/studies/run-defaults.js';
 import { kernelVariant } from '../../src/engine/kernels/index.js';
-import { CachingExecutor, engineBuild, RunCache, runId } from '../../src/studies/run-cache.js';
+import { CachingExecutor, defaultCacheDir, engineBuild, RunCache, runId } from '../../src/studies/run-cache.js';
+import type { Executor } from '../../src/studies/executor.js';
+import type { RunRecord } from '../../src/training/record.js';
 import { currentPlan, runStudy } from '../../src/studies/runner.js';
 import { tempDir, tinyStudy } from './tiny-study.js';
 
@@ -56,5 +59,54 @@ describe('run cache', () => {
     const again = await run('bad-2', cache);
     expect(again.hits).toBe(2);
     expect(again.outcome.finished).toBe(true);
+  });
+
+  it('a run id is 32 hex digits; the build id is worked out once per kernel build', () => {
+    const [a] = currentPlan(study, defaults, ResultsStore.open(join(dir, 'ids'))).runs;
+    expect(runId(a.config, 'simd')).toMatch(/^[0-9a-f]{32}$/);
+    expect(engineBuild('relaxed')).toBe(engineBuild('relaxed'));
+    expect(engineBuild('relaxed')).toMatch(/, wasm-relaxed [0-9a-f]{12}$/);
+    expect(engineBuild('relaxed')).not.toBe(engineBuild('simd'));
+  });
+
+  it('a cached record needs its final test accuracy', () => {
+    const cache = new RunCache(join(dir, 'cache-final'));
+    const [a] = currentPlan(study, defaults, ResultsStore.open(join(dir, 'ids'))).runs;
+    cache.put('x', { config: a.config, final: { testAccuracy: 0.5 } } as RunRecord);
+    expect(cache.get('x', a.config)?.final.testAccuracy).toBe(0.5);
+    cache.put('x', { config: a.config, final: { testAccuracy: '0.5' } } as unknown as RunRecord);
+    expect(cache.get('x', a.config)).toBeUndefined();
+    cache.put('x', { config: a.config } as RunRecord);
+    expect(cache.get('x', a.config)).toBeUndefined();
+    expect(cache.get('absent', a.config)).toBeUndefined();
+  });
+
+  it('a hit starts "on the cache" and passes the inner executor\'s slots and queue flag on', async () => {
+    const cache = new RunCache(join(dir, 'cache-hooks'));
+    const [a] = currentPlan(study, defaults, ResultsStore.open(join(dir, 'ids'))).runs;
+    const record = { config: a.config, final: { testAccuracy: 0.5 } } as RunRecord;
+    cache.put(runId(a.config, 'simd'), record);
+    const inner = (remote?: boolean): Executor => ({ slots: 3, remote, run: async () => record, close: async () => {} });
+    const where: string[] = [];
+    const local = new CachingExecutor(inner(), cache);
+    expect(await local.run({ key: a.key, config: a.config, kernels: 'simd' }, 0, { onStart: (w) => where.push(w) })).toEqual(record);
+    expect(where).toEqual(['cache']);
+    expect([local.slots, local.remote]).toEqual([3, false]);
+    expect(new CachingExecutor(inner(true), cache).remote).toBe(true);
+  });
+});
+
+describe('the default cache directory', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+  it('is $PAIRNET_CACHE, else under $XDG_CACHE_HOME, else under ~/.cache', () => {
+    vi.stubEnv('PAIRNET_CACHE', '/c/p');
+    vi.stubEnv('XDG_CACHE_HOME', '/c/x');
+    expect(defaultCacheDir()).toBe('/c/p');
+    vi.stubEnv('PAIRNET_CACHE', '');
+    expect(defaultCacheDir()).toBe('/c/x/pairnet/runs');
+    vi.stubEnv('XDG_CACHE_HOME', '');
+    expect(defaultCacheDir()).toBe(join(homedir(), '.cache', 'pairnet', 'runs'));
   });
 });
