@@ -27,7 +27,8 @@ export const parts = {
     mutate: ['src/studies/*.ts', '!src/studies/queue-*.ts', '!src/studies/worker.ts', ...[...STUDIES_STATS, ...STUDIES_PLAN].map((f) => `!${f}`)],
     tests: STUDIES_TESTS,
   },
-  'studies-queue': { mutate: ['src/studies/queue-*.ts'], tests: ['test/studies/queue.test.ts'] },
+  // queue-worker.ts runs only inside `pairnet worker` processes started from dist/: no mutant reaches it.
+  'studies-queue': { mutate: ['src/studies/queue-*.ts', '!src/studies/queue-worker.ts'], tests: ['test/studies/queue.test.ts'] },
   'engine-core': { mutate: ['src/engine/*.ts', 'src/engine/optim/**/*.ts'], tests: ENGINE_TESTS_NO_NATIVE },
   'engine-modules': { mutate: ['src/engine/modules/**/*.ts'], tests: ENGINE_TESTS_NO_NATIVE },
   'engine-plan': { mutate: ['src/engine/plan/**/*.ts'], tests: ENGINE_TESTS_NO_NATIVE },
