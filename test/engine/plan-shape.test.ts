@@ -89,3 +89,28 @@ describe('the plan fuses below the modules', () => {
   });
 
 });
+
+describe('plan steps keep the modules contract', () => {
+  it('a norm step counts training batches only, says when backward comes first, and passes an empty batch through', () => {
+    const bn = new BatchNorm1d(3);
+    const plan = compile(Sequential.named([['bn', bn], ['r', new ReLU()]]));
+    expect(() => plan.backward(zeros([2, 3]))).toThrow('bn: BatchNorm1d(3): backward called before forward');
+    plan.forward(input([4, 3]), true);
+    plan.forward(input([4, 3]), false);
+    plan.forward(input([2, 3]), true);
+    expect(bn.numBatchesTracked.data[0]).toBe(2);
+    expect(() => plan.backward(zeros([4, 3]))).toThrow('bn: BatchNorm1d(3): expected gradient of output shape [2, 3], got [4, 3]');
+    expect(plan.forward(zeros([0, 3]), true).shape).toEqual([0, 3]);
+    expect(plan.backward(zeros([0, 3])).shape).toEqual([0, 3]);
+    expect(bn.numBatchesTracked.data[0]).toBe(2);
+    plan.dispose();
+  });
+
+  it('a chained residual names its body in shape errors and says when backward comes first', () => {
+    const [make] = nets.residual;
+    const plan = compile(make());
+    expect(() => plan.backward(zeros([2, 4, 5, 5]))).toThrow(/^Residual\(.*\): backward called before forward$/);
+    expect(() => plan.forward(zeros([2, 3, 5, 5]), true)).toThrow(/^body\.c1: Conv2d\(4, 4, 3.*\): expected input \[N, 4, H, W\], got \[2, 3, 5, 5\]$/);
+    plan.dispose();
+  });
+});
