@@ -11,6 +11,7 @@
 const ENGINE_TESTS = ['test/engine/**/*.test.ts', 'test/models/**/*.test.ts'];
 // Outside the kernels, the native addon's tests only repeat what the WebAssembly kernels' tests check.
 const ENGINE_TESTS_NO_NATIVE = [...ENGINE_TESTS, '!test/engine/kernels-native*.test.ts', '!test/models/zoo-plan-native.test.ts'];
+const KERNELS_CONV = ['conv', 'conv-relu', 'im2col', 'pool'].map((f) => `src/engine/kernels/${f}.ts`);
 const STUDIES_TESTS = ['test/studies/**/*.test.ts', '!test/studies/study-command.test.ts', '!test/studies/queue.test.ts'];
 const STUDIES_STATS = ['holm', 'wilcoxon', 'distributions', 'statistics', 'study-stats'].map((f) => `src/studies/${f}.ts`);
 const STUDIES_PLAN = ['config', 'plan', 'overrides', 'run-defaults', 'study-file', 'study-schema', 'study-dir', 'dry-run'].map((f) => `src/studies/${f}.ts`);
@@ -32,7 +33,14 @@ export const parts = {
   'engine-core': { mutate: ['src/engine/*.ts', 'src/engine/optim/**/*.ts'], tests: ENGINE_TESTS_NO_NATIVE },
   'engine-modules': { mutate: ['src/engine/modules/**/*.ts'], tests: ENGINE_TESTS_NO_NATIVE },
   'engine-plan': { mutate: ['src/engine/plan/**/*.ts'], tests: ENGINE_TESTS_NO_NATIVE },
-  'engine-kernels': { mutate: ['src/engine/kernels/**/*.ts', '!src/engine/kernels/wasm/binary.ts', '!src/engine/kernels/wasm/exports.ts'], tests: ENGINE_TESTS },
+  // The kernels in three parts: the convolution family, the other WebAssembly kernels with their references, and
+  // the native addon's bindings (the only part its tests run for).
+  'engine-kernels-conv': { mutate: KERNELS_CONV, tests: ENGINE_TESTS_NO_NATIVE },
+  'engine-kernels': {
+    mutate: ['src/engine/kernels/**/*.ts', '!src/engine/kernels/native*.ts', '!src/engine/kernels/wasm/binary.ts', '!src/engine/kernels/wasm/exports.ts', ...KERNELS_CONV.map((f) => `!${f}`)],
+    tests: ENGINE_TESTS_NO_NATIVE,
+  },
+  'engine-native': { mutate: ['src/engine/kernels/native*.ts'], tests: ENGINE_TESTS },
 };
 
 const part = process.env.PAIRNET_MUTATE_PART ?? 'data';
