@@ -12,7 +12,8 @@ const ENGINE_TESTS = ['test/engine/**/*.test.ts', 'test/models/**/*.test.ts'];
 // Outside the kernels, the native addon's tests only repeat what the WebAssembly kernels' tests check.
 const ENGINE_TESTS_NO_NATIVE = [...ENGINE_TESTS, '!test/engine/kernels-native*.test.ts', '!test/models/zoo-plan-native.test.ts'];
 const KERNELS_CONV = ['conv', 'conv-relu', 'im2col', 'pool'].map((f) => `src/engine/kernels/${f}.ts`);
-const STUDIES_TESTS = ['test/studies/**/*.test.ts', '!test/studies/study-command.test.ts', '!test/studies/queue.test.ts'];
+const QUEUE_TESTS = ['test/studies/queue.test.ts', 'test/studies/queue-status.test.ts'];
+const STUDIES_TESTS = ['test/studies/**/*.test.ts', '!test/studies/study-command.test.ts', ...QUEUE_TESTS.map((f) => `!${f}`)];
 const STUDIES_STATS = ['holm', 'wilcoxon', 'distributions', 'statistics', 'study-stats'].map((f) => `src/studies/${f}.ts`);
 const STUDIES_PLAN = ['config', 'plan', 'overrides', 'run-defaults', 'study-file', 'study-schema', 'study-dir', 'dry-run'].map((f) => `src/studies/${f}.ts`);
 export const parts = {
@@ -29,7 +30,7 @@ export const parts = {
     tests: STUDIES_TESTS,
   },
   // queue-worker.ts runs only inside `pairnet worker` processes started from dist/: no mutant reaches it.
-  'studies-queue': { mutate: ['src/studies/queue-*.ts', '!src/studies/queue-worker.ts'], tests: ['test/studies/queue.test.ts'] },
+  'studies-queue': { mutate: ['src/studies/queue-*.ts', '!src/studies/queue-worker.ts'], tests: QUEUE_TESTS },
   'engine-core': { mutate: ['src/engine/*.ts', 'src/engine/optim/**/*.ts'], tests: ENGINE_TESTS_NO_NATIVE },
   'engine-modules': { mutate: ['src/engine/modules/**/*.ts'], tests: ENGINE_TESTS_NO_NATIVE },
   'engine-plan': { mutate: ['src/engine/plan/**/*.ts'], tests: ENGINE_TESTS_NO_NATIVE },
