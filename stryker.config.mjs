@@ -12,7 +12,7 @@ const ENGINE_TESTS = ['test/engine/**/*.test.ts', 'test/models/**/*.test.ts'];
 // Outside the kernels, the native addon's tests only repeat what the WebAssembly kernels' tests check.
 const ENGINE_TESTS_NO_NATIVE = [...ENGINE_TESTS, '!test/engine/kernels-native*.test.ts', '!test/models/zoo-plan-native.test.ts'];
 const KERNELS_CONV = ['conv', 'conv-relu', 'im2col', 'pool'].map((f) => `src/engine/kernels/${f}.ts`);
-const QUEUE_TESTS = ['test/studies/queue.test.ts', 'test/studies/queue-status.test.ts'];
+const QUEUE_TESTS = ['test/studies/queue.test.ts', 'test/studies/queue-status.test.ts', 'test/studies/queue-executor.test.ts'];
 const STUDIES_TESTS = ['test/studies/**/*.test.ts', '!test/studies/study-command.test.ts', ...QUEUE_TESTS.map((f) => `!${f}`)];
 const STUDIES_STATS = ['holm', 'wilcoxon', 'distributions', 'statistics', 'study-stats'].map((f) => `src/studies/${f}.ts`);
 const STUDIES_PLAN = ['config', 'plan', 'overrides', 'run-defaults', 'study-file', 'study-schema', 'study-dir', 'dry-run'].map((f) => `src/studies/${f}.ts`);
