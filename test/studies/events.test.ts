@@ -1,22 +1,15 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EpochMetrics, RunRecord } from '../../src/training/record.js';
 import { EventLog, inFlight, parseEvents, teeProgress, watchStudy, type RunEvent, type RunWatcher } from '../../src/studies/events.js';
 import type { RunSpec } from '../../src/studies/plan.js';
 import type { ProgressSink } from '../../src/studies/progress-sink.js';
 import type { RunFields } from '../../src/studies/results-store.js';
-import { tempDir } from './tiny-study.js';
+import { tempDirs } from './tiny-study.js';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-const logFile = (): string => {
-  const d = tempDir();
-  dirs.push(d);
-  return join(d, 'events.jsonl');
-};
+const newDir = tempDirs();
+const logFile = (): string => join(newDir(), 'events.jsonl');
 
 const fields: RunFields = { study: 's', phase: 'final', variant: 'A', round: 1, fold: null, point: null, seed: 7 };
 const metrics = (epoch: number): EpochMetrics => ({

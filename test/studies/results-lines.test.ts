@@ -1,13 +1,13 @@
 // Each reason a results line does not count, failed-run lines, derived fields, and the store's read-only and
 // write-failure paths.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   decodeLine, encodeFailureLine, encodeLine, REJECTED_FILE, RESULTS_FILE, ResultsStore, runFields, type RunFields, type StoredRun,
 } from '../../src/studies/results-store.js';
 import type { RunFailure, RunRecord } from '../../src/training/record.js';
+import { tempDirs } from './tiny-study.js';
 
 const record = (extra: Record<string, unknown> = {}): RunRecord =>
   ({ config: { model: 'm', seed: 5 }, final: { testAccuracy: 0.75 }, trainingSeconds: 1, ...extra }) as unknown as RunRecord;
@@ -15,15 +15,7 @@ const fields: RunFields = { study: 's', phase: 'rounds', variant: 'FC', round: 1
 const failure: RunFailure = { message: 'loss is NaN', epoch: 2, batch: 3 } as RunFailure;
 const line = (o: unknown): string => JSON.stringify(o);
 
-const dirs: string[] = [];
-const tempDir = (): string => {
-  const d = mkdtempSync(join(tmpdir(), 'pairnet-lines-'));
-  dirs.push(d);
-  return d;
-};
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs();
 
 describe('a results line', () => {
   it('names why it does not count', () => {

@@ -1,8 +1,8 @@
 // What the runner tells its progress sinks, watchers and the event log, with a scripted executor: real records of the
 // tiny study (trained once), handed back on any slot, with retries, remote flags and failures on demand.
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS_FILE, parseEvents, type RunWatcher } from '../../src/studies/events.js';
 import { InProcessExecutor, RunFailedError, type Executor, type RunHooks, type RunJob } from '../../src/studies/executor.js';
 import type { ProgressSink } from '../../src/studies/progress-sink.js';
@@ -10,19 +10,11 @@ import { ResultsStore } from '../../src/studies/results-store.js';
 import { runStudy, specFields } from '../../src/studies/runner.js';
 import { studyDefaults } from '../../src/studies/run-defaults.js';
 import type { RunFailure, RunRecord } from '../../src/training/record.js';
-import { tempDir, tinyStudy } from './tiny-study.js';
+import { tempDirs, tinyStudy } from './tiny-study.js';
 
 const defaults = studyDefaults();
 const study = tinyStudy();
-const dirs: string[] = [];
-const newDir = (): string => {
-  const d = tempDir();
-  dirs.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const newDir = tempDirs();
 
 let trained: ResultsStore;
 beforeAll(async () => {

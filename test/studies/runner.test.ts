@@ -1,6 +1,6 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resultsTable } from '../../src/reports/tables.js';
 import type { StudyConfig } from '../../src/studies/config.js';
 import { InProcessExecutor, WorkerPoolExecutor, type Executor } from '../../src/studies/executor.js';
@@ -8,18 +8,10 @@ import { RESULTS_FILE, ResultsStore } from '../../src/studies/results-store.js';
 import { currentPlan, runStudy } from '../../src/studies/runner.js';
 import { studyDefaults } from '../../src/studies/run-defaults.js';
 import { collectResults, studyStats } from '../../src/studies/study-stats.js';
-import { tempDir, tinyStudy } from './tiny-study.js';
+import { tempDirs, tinyStudy } from './tiny-study.js';
 
 const defaults = studyDefaults();
-const dirs: string[] = [];
-const newDir = (): string => {
-  const d = tempDir();
-  dirs.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const newDir = tempDirs();
 
 /** The results table without the timing column (wall-clock times differ between runs). */
 function table(study: StudyConfig, dir: string): string[][] {

@@ -1,6 +1,7 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { validateStudyConfig, type StudyConfig } from '../../src/studies/config.js';
 import { studyDefaults } from '../../src/studies/run-defaults.js';
 
@@ -28,6 +29,19 @@ export function tinyStudy(patch: Record<string, unknown> = {}): StudyConfig {
 }
 
 export const tempDir = (): string => mkdtempSync(join(tmpdir(), 'pairnet-study-'));
+
+/** A maker of temporary directories, all removed after the calling file's tests. */
+export function tempDirs(): () => string {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+  return () => {
+    const d = tempDir();
+    dirs.push(d);
+    return d;
+  };
+}
 
 /** The smallest valid study file's JSON (two fcnet variants, multi-round), for tests that break one field of it. */
 export const minimalStudyJson = (): Record<string, unknown> => ({
