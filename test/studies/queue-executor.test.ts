@@ -59,7 +59,7 @@ describe.skipIf(!redisInstalled)('the queue executor', () => {
     const e = await open({ attempts: 4 });
     worker('w1');
     const heard: string[] = [];
-    const hooks = { onStart: (w: string) => heard.push(`start ${w}`), onEpoch: (m: EpochMetrics) => heard.push(`epoch ${m.epoch}`) };
+    const hooks = { onStart: (w: string) => heard.push(`start ${w}`), onEpoch: (m: EpochMetrics | undefined) => heard.push(`epoch ${m?.epoch}`) };
     // The same run asked for twice (another study, or a retry) is one job; both hear of it.
     const [a, b] = await Promise.all([e.run(job(7), 0, hooks), e.run(job(7, 'other key'), 1)]);
     expect(a).toEqual(record(7));
@@ -116,6 +116,8 @@ describe.skipIf(!redisInstalled)('the queue executor', () => {
     const err = await e.run(job(6), 0).catch((x: unknown) => x);
     expect(err).toBeInstanceOf(RunFailedError);
     expect((err as RunFailedError).failure).toEqual(failure);
+    // Collected from the failed job, not tried again: no worker is left to try it.
+    await closing.splice(-1)[0].close();
     const later = await open();
     const err2 = await later.run(job(6), 0).catch((x: unknown) => x);
     expect((err2 as RunFailedError).failure).toEqual(failure);
@@ -134,7 +136,8 @@ describe.skipIf(!redisInstalled)('the queue executor', () => {
     for (let i = 0; i < 100 && !(await queue.getJob(id)); i++) await new Promise((res) => setTimeout(res, 20));
     await queue.remove(id);
     expect(await queue.getJob(id)).toBeUndefined();
-    for (let i = 0; i < 250 && !(await queue.getJob(id)); i++) await new Promise((res) => setTimeout(res, 20));
+    // Sweeps run every 100 ms here (2 s by default).
+    for (let i = 0; i < 75 && !(await queue.getJob(id)); i++) await new Promise((res) => setTimeout(res, 20));
     expect(await queue.getJob(id)).toBeDefined();
     worker('w1');
     expect(await running).toEqual(record(9));
@@ -151,5 +154,31 @@ describe.skipIf(!redisInstalled)('the queue executor', () => {
     await abandoned;
     await expect(e.run(job(11), 0)).rejects.toThrow(new RunAbandonedError('executor closed'));
     expect(await (await queue.getJob(id))!.getState()).toBe('waiting');
+  });
+
+  it('learns of finished and failed jobs from the queue events, without waiting for a sweep', async () => {
+    const e = await QueueExecutor.open({ url: r.url, study: 'S', backoffMs: 10, attempts: 1, sweepMs: 3_600_000 });
+    closing.push(e);
+    worker('w1', (j) => {
+      if (j.data.config.seed === 13) throw new Error('broken');
+      return record(j.data.config.seed);
+    });
+    expect(await e.run(job(12), 0)).toEqual(record(12));
+    await expect(e.run(job(13), 0)).rejects.toThrow('run "run 13" failed on the workers (1 tries): broken');
+  });
+
+  it('reports a lost connection to Redis once per message while it retries', async () => {
+    const warnings: string[] = [];
+    const own = await RedisServer.start();
+    const e = await QueueExecutor.open({ url: own.url, study: 'S', sweepMs: 100, warn: (m) => warnings.push(m) });
+    closing.push(e);
+    await own.kill();
+    for (let i = 0; i < 100 && warnings.length === 0; i++) await new Promise((res) => setTimeout(res, 20));
+    // Reconnection attempts every 100 ms..1 s for a second more: the same refusal, reported once.
+    await new Promise((res) => setTimeout(res, 1000));
+    expect(warnings.length).toBeGreaterThan(0);
+    for (const w of warnings) expect(w).toMatch(/^queue: .+ \(retrying\)$/);
+    for (let i = 1; i < warnings.length; i++) expect(warnings[i]).not.toBe(warnings[i - 1]);
+    expect(warnings.some((w) => w.includes('ECONNREFUSED'))).toBe(true);
   });
 });

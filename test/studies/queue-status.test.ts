@@ -3,7 +3,7 @@
 import { Queue, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE_NAME, queueConnection, redactUrl, type QueueJobData } from '../../src/studies/queue-connection.js';
-import { cleanQueue, drainQueue, formatQueueStatus, queueStatus, type QueueStatus } from '../../src/studies/queue-status.js';
+import { cleanQueue, drainQueue, formatQueueStatus, parseAge, queueStatus, type QueueStatus } from '../../src/studies/queue-status.js';
 import { redisInstalled, RedisServer } from '../../bench/redis-server.js';
 
 if (!redisInstalled && process.env.CI) throw new Error('redis-server is not installed: .ci/run must install it (apt-get install -y redis-server) for the queue tests');
@@ -25,6 +25,13 @@ describe('queue URLs', () => {
       expect(c.maxRetriesPerRequest).toBeNull();
       expect([1, 5, 10, 11, 100].map(c.retryStrategy)).toEqual([100, 500, 1000, 1000, 1000]);
     }
+  });
+});
+
+describe('ages', () => {
+  it('are a whole number with a unit (or 0), with blanks around allowed and nothing after', () => {
+    expect(parseAge(' 30d ')).toBe(30 * 86_400_000);
+    for (const bad of ['30dx', '30 d', 'd', '0x']) expect(parseAge(bad)).toBeNull();
   });
 });
 
@@ -110,5 +117,35 @@ describe.skipIf(!redisInstalled)('a queue in Redis', () => {
     expect(await cleanQueue(r.url, 3_600_000)).toEqual({ completed: 0, failed: 0 });
     expect(await cleanQueue(r.url, 0)).toEqual({ completed: 2, failed: 1 });
     expect((await queueStatus(r.url)).totals).toEqual({ waiting: 0, active: 0, completed: 0, failed: 0, delayed: 0 });
+  });
+
+  it('counts a job waiting for its retry per study but not per worker, names workers in order, and cleans in pages', async () => {
+    const fails = new Worker<QueueJobData>(QUEUE_NAME, async () => {
+      throw new Error('once');
+    }, { connection: queueConnection(r.url), name: 'b-host:2' });
+    const other = new Worker<QueueJobData>(QUEUE_NAME, async () => ({}), { connection: queueConnection(r.url), name: 'a-host:1', autorun: false });
+    const failedOnce = new Promise<void>((resolve) => fails.on('failed', () => resolve()));
+    await queue.add('run', job('retry', 0).data, { jobId: 'retry-0', attempts: 2, backoff: { type: 'fixed', delay: 3_600_000 } });
+    await failedOnce;
+    await fails.pause();
+    const status = await queueStatus(r.url);
+    expect(status.totals.delayed).toBe(1);
+    expect(status.byStudy.retry.delayed).toBe(1);
+    expect(status.byWorker).toEqual({});
+    expect(status.workers).toEqual(['a-host:1', 'b-host:2']);
+    await Promise.all([fails.close(), other.close()]);
+    await drainQueue(r.url);
+
+    // 510 finished jobs: cleaning takes them in two pages.
+    const worker = new Worker<QueueJobData>(QUEUE_NAME, async () => ({}), { connection: queueConnection(r.url), name: 'c-host:3', concurrency: 50 });
+    const done = new Promise<void>((resolve) => {
+      let n = 0;
+      worker.on('completed', () => void (++n === 510 && resolve()));
+    });
+    await queue.addBulk(Array.from({ length: 510 }, (_, i) => job('many', i)));
+    await done;
+    await worker.close();
+    expect((await queueStatus(r.url)).totals.completed).toBe(510);
+    expect(await cleanQueue(r.url, 0)).toEqual({ completed: 510, failed: 0 });
   });
 });
