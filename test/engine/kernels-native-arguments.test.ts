@@ -1,0 +1,75 @@
+// Which problems the native kernels take (the rest go to WebAssembly), and the lengths their entry points check before
+// the addon sees an array: a short array from JavaScript must never reach C.
+import { describe, expect, it } from 'vitest';
+import { NativeBackend, nativeStatus, type ConvShape } from '../../src/engine/kernels/index.js';
+import { nativeConvFits } from '../../src/engine/kernels/native-conv.js';
+import { nativeConvReluFits } from '../../src/engine/kernels/native-conv-relu.js';
+
+const shape = (o: Partial<ConvShape> = {}): ConvShape => ({ N: 2, C: 3, H: 6, W: 5, Cout: 4, k: 3, stride: 1, pad: 1, ...o });
+
+describe('native dispatch', () => {
+  it('the native conv takes stride 1 with pad <= k - 1 and at least one value', () => {
+    expect(nativeConvFits(shape())).toBe(true);
+    expect(nativeConvFits(shape({ pad: 2 }))).toBe(true);
+    expect(nativeConvFits(shape({ pad: 3 }))).toBe(false);
+    expect(nativeConvFits(shape({ stride: 2 }))).toBe(false);
+    for (const empty of ['N', 'C', 'H', 'W'] as const) expect(nativeConvFits(shape({ [empty]: 0 }))).toBe(false);
+  });
+
+  it('the fused pass takes those, with a whole pool window that fits the conv output', () => {
+    const s = shape({ pad: 0 }); // output 4 x 3
+    expect(nativeConvReluFits(s, undefined)).toBe(true);
+    expect(nativeConvReluFits(shape({ stride: 2 }), undefined)).toBe(false);
+    expect(nativeConvReluFits(s, { k: 3, stride: 3 })).toBe(true);
+    expect(nativeConvReluFits(s, { k: 1, stride: 1 })).toBe(true);
+    for (const pool of [{ k: 4, stride: 1 }, { k: 0, stride: 1 }, { k: 2, stride: 0 }, { k: 1.5, stride: 1 }, { k: 2, stride: 1.5 }]) {
+      expect(nativeConvReluFits(s, pool), JSON.stringify(pool)).toBe(false);
+    }
+    expect(nativeConvReluFits(shape({ pad: 0, H: 3 }), { k: 1, stride: 1 })).toBe(true);
+    expect(nativeConvReluFits(shape({ pad: 0, H: 3 }), { k: 2, stride: 1 })).toBe(false);
+  });
+});
+
+const status = nativeStatus();
+describe.skipIf(!status.available)('native entry points check every array', () => {
+  const native = (): NativeBackend => new NativeBackend('simd');
+  /** Calls `run` once per array with that array one element short; each must fail naming the op and the array. */
+  function eachShort(fn: string, arrays: Record<string, number>, run: (a: Record<string, Float32Array>) => void): void {
+    const full = (): Record<string, Float32Array> => Object.fromEntries(Object.entries(arrays).map(([k, n]) => [k, new Float32Array(n)]));
+    expect(() => run(full())).not.toThrow();
+    for (const [name, n] of Object.entries(arrays)) {
+      const a = { ...full(), [name]: new Float32Array(n - 1) };
+      expect(() => run(a), name).toThrow(`${fn}: ${name} has ${n - 1} elements, needs ${n}`);
+    }
+  }
+
+  it('conv2d forward and backward', () => {
+    const s = shape();
+    const b = native();
+    const [x, w, y] = [2 * 3 * 6 * 5, 4 * 3 * 9, 2 * 4 * 6 * 5];
+    eachShort('conv2dForward', { input: x, weight: w, bias: 4, out: y }, (a) => b.conv2dForward(s, a.input, a.weight, a.bias, a.out));
+    eachShort('conv2dBackward', { input: x, gradOut: y, weight: w, gradWeight: w, gradBias: 4, gradInput: x }, (a) =>
+      b.conv2dBackward(s, a.input, a.gradOut, a.weight, a.gradWeight, a.gradBias, a.gradInput));
+  });
+
+  it('the fused conv -> relu -> pool forward and backward', () => {
+    const s = shape({ pad: 0 });
+    const pool = { k: 2, stride: 2 };
+    const b = native();
+    const [x, w, y] = [2 * 3 * 6 * 5, 4 * 3 * 9, 2 * 4 * 2 * 1];
+    const arg = new Int32Array(y);
+    eachShort('convReluForward', { input: x, weight: w, bias: 4, out: y }, (a) => b.convReluForward(s, pool, a.input, a.weight, a.bias, a.out, arg));
+    eachShort('convReluBackward', { input: x, gradOut: y, out: y, weight: w, gradWeight: w, gradBias: 4, gradInput: x }, (a) =>
+      b.convReluBackward(s, pool, a.input, a.gradOut, a.out, arg, a.weight, a.gradWeight, a.gradBias, a.gradInput));
+  });
+
+  it('batchnorm forward and backward', () => {
+    const s = { N: 2, C: 3, S: 4 };
+    const b = native();
+    const o = { training: true, relu: false, momentum: 0.1, eps: 1e-5 };
+    eachShort('batchnormForward', { x: 24, y: 24, xhat: 24, gamma: 3, beta: 3, runningMean: 3, runningVar: 3, invStd: 3 }, (a) =>
+      b.batchnormForward(s, o, a.x, a.gamma, a.beta, a.runningMean, a.runningVar, a.xhat, a.y, a.invStd));
+    eachShort('batchnormBackward', { gy: 24, dx: 24, xhat: 24, gamma: 3, beta: 3, invStd: 3, dgamma: 3, dbeta: 3 }, (a) =>
+      b.batchnormBackward(s, o, a.gy, a.xhat, a.gamma, a.beta, a.invStd, a.dgamma, a.dbeta, a.dx));
+  });
+});
