@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { NativeBackend, nativeStatus, type ConvShape } from '../../src/engine/kernels/index.js';
 import { nativeConvFits } from '../../src/engine/kernels/native-conv.js';
 import { nativeConvReluFits } from '../../src/engine/kernels/native-conv-relu.js';
+import { heapElement } from '../../src/engine/kernels/native-addon.js';
 
 const shape = (o: Partial<ConvShape> = {}): ConvShape => ({ N: 2, C: 3, H: 6, W: 5, Cout: 4, k: 3, stride: 1, pad: 1, ...o });
 
@@ -27,6 +28,13 @@ describe('native dispatch', () => {
     }
     expect(nativeConvReluFits(shape({ pad: 0, H: 3 }), { k: 1, stride: 1 })).toBe(true);
     expect(nativeConvReluFits(shape({ pad: 0, H: 3 }), { k: 2, stride: 1 })).toBe(false);
+  });
+});
+
+describe('heap offsets', () => {
+  it('are non-negative multiples of 4 bytes, named in the error', () => {
+    expect([0, 4, 1024].map((b) => heapElement('op', 'x', b))).toEqual([0, 1, 256]);
+    for (const bad of [-4, 2, 1.5, NaN]) expect(() => heapElement('op', 'x', bad)).toThrow(`op: x must be a non-negative multiple of 4 bytes, got ${bad}`);
   });
 });
 
@@ -71,5 +79,22 @@ describe.skipIf(!status.available)('native entry points check every array', () =
       b.batchnormForward(s, o, a.x, a.gamma, a.beta, a.runningMean, a.runningVar, a.xhat, a.y, a.invStd));
     eachShort('batchnormBackward', { gy: 24, dx: 24, xhat: 24, gamma: 3, beta: 3, invStd: 3, dgamma: 3, dbeta: 3 }, (a) =>
       b.batchnormBackward(s, o, a.gy, a.xhat, a.gamma, a.beta, a.invStd, a.dgamma, a.dbeta, a.dx));
+  });
+
+  it('the resident (At) ops check the weights and each heap offset', () => {
+    const b = native();
+    const s = shape();
+    const [nx, w, ny] = [2 * 3 * 6 * 5, 4 * 3 * 9, 2 * 4 * 6 * 5];
+    const [x, out, gy, dx] = [nx, ny, ny, nx].map((n) => b.allocate(n + 8));
+    const weights = { weight: w, bias: 4 };
+    eachShort('conv2dForward', weights, (a) => b.conv2dForwardAt(s, { x, out }, a.weight, a.bias));
+    eachShort('conv2dBackward', { weight: w, gradWeight: w, gradBias: 4 }, (a) => b.conv2dBackwardAt(s, { x, gy, dx }, a.weight, a.gradWeight, a.gradBias));
+    const ok = { weight: new Float32Array(w), bias: new Float32Array(4) };
+    for (const [name, at] of [['x', { x: x + 2, out }], ['out', { x, out: out + 1 }]] as const) {
+      expect(() => b.conv2dForwardAt(s, at, ok.weight, ok.bias)).toThrow(`conv2dForward: ${name} must be a non-negative multiple of 4 bytes`);
+    }
+    for (const [name, at] of [['x', { x: x + 2, gy, dx }], ['gy', { x, gy: gy + 2, dx }], ['dx', { x, gy, dx: dx + 2 }]] as const) {
+      expect(() => b.conv2dBackwardAt(s, at, ok.weight, new Float32Array(w), ok.bias)).toThrow(`conv2dBackward: ${name} must be a non-negative multiple of 4 bytes`);
+    }
   });
 });
