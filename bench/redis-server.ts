@@ -11,6 +11,11 @@ import { join } from 'node:path';
 
 export const redisInstalled = spawnSync('redis-server', ['--version']).status === 0;
 
+/** Queue tests skip where redis-server is missing, but not in CI, where .ci/run installs it: there they fail loudly. */
+export function requireRedisInCi(): void {
+  if (!redisInstalled && process.env.CI) throw new Error('redis-server is not installed: .ci/run must install it (apt-get install -y redis-server) for the queue tests');
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();

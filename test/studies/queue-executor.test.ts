@@ -9,9 +9,9 @@ import { QueueExecutor } from '../../src/studies/queue-executor.js';
 import { engineBuild, runId } from '../../src/studies/run-cache.js';
 import type { RunConfig } from '../../src/training/config.js';
 import type { EpochMetrics, RunRecord } from '../../src/training/record.js';
-import { redisInstalled, RedisServer } from '../../bench/redis-server.js';
+import { redisInstalled, RedisServer, requireRedisInCi } from '../../bench/redis-server.js';
 
-if (!redisInstalled && process.env.CI) throw new Error('redis-server is not installed: .ci/run must install it (apt-get install -y redis-server) for the queue tests');
+requireRedisInCi();
 
 const config = (seed: number): RunConfig => ({ model: 'fcnet', seed }) as unknown as RunConfig;
 const record = (seed: number): RunRecord => ({ config: config(seed), final: { testAccuracy: seed / 100 } }) as unknown as RunRecord;

@@ -4,9 +4,9 @@ import { Queue, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE_NAME, queueConnection, redactUrl, type QueueJobData } from '../../src/studies/queue-connection.js';
 import { cleanQueue, drainQueue, formatQueueStatus, parseAge, queueStatus, type QueueStatus } from '../../src/studies/queue-status.js';
-import { redisInstalled, RedisServer } from '../../bench/redis-server.js';
+import { redisInstalled, RedisServer, requireRedisInCi } from '../../bench/redis-server.js';
 
-if (!redisInstalled && process.env.CI) throw new Error('redis-server is not installed: .ci/run must install it (apt-get install -y redis-server) for the queue tests');
+requireRedisInCi();
 
 describe('queue URLs', () => {
   it('hides the password, and says when a URL cannot be parsed', () => {

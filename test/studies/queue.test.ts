@@ -12,11 +12,10 @@ import { ResultsStore } from '../../src/studies/results-store.js';
 import { studyDefaults } from '../../src/studies/run-defaults.js';
 import { currentPlan, runStudy, type ProgressSink } from '../../src/studies/runner.js';
 import { CliProcess } from '../../bench/cli-process.js';
-import { redisInstalled, RedisServer } from '../../bench/redis-server.js';
+import { redisInstalled, RedisServer, requireRedisInCi } from '../../bench/redis-server.js';
 import { tempDir, tinyStudy } from './tiny-study.js';
 
-// Skipped where redis-server is missing, but not in CI, where .ci/run installs it: there the suite fails loudly.
-if (!redisInstalled && process.env.CI) throw new Error('redis-server is not installed: .ci/run must install it (apt-get install -y redis-server) for the queue tests');
+requireRedisInCi();
 
 const dir = tempDir();
 const running: { kill(): Promise<void> }[] = [];
