@@ -97,4 +97,61 @@ describe.skipIf(!status.available)('native entry points check every array', () =
       expect(() => b.conv2dBackwardAt(s, at, ok.weight, new Float32Array(w), ok.bias)).toThrow(`conv2dBackward: ${name} must be a non-negative multiple of 4 bytes`);
     }
   });
+
+  /** Each named offset of `at`, moved 2 bytes off, must fail naming the op and that operand. */
+  function eachMisaligned<T extends object>(fn: string, at: T, names: (keyof T & string)[], run: (at: T) => void): void {
+    expect(() => run(at)).not.toThrow();
+    for (const name of names) {
+      const bad = { ...at, [name]: (at[name] as number) + 2 };
+      expect(() => run(bad), name).toThrow(`${fn}: ${name} must be a non-negative multiple of 4 bytes, got ${(at[name] as number) + 2}`);
+    }
+  }
+
+  it('the resident fused conv -> relu -> pool ops check the weights and each heap offset', () => {
+    const b = native();
+    const s = shape({ pad: 0 });
+    const pool = { k: 2, stride: 2 };
+    const [nx, w, ny] = [2 * 3 * 6 * 5, 4 * 3 * 9, 2 * 4 * 2 * 1];
+    const [x, out, arg, gy, dx] = [nx, ny, ny, ny, nx].map((n) => b.allocate(n + 8));
+    eachShort('convReluForward', { weight: w, bias: 4 }, (a) => b.convReluForwardAt(s, pool, { x, out, arg }, a.weight, a.bias));
+    eachShort('convReluBackward', { weight: w, gradWeight: w, gradBias: 4 }, (a) =>
+      b.convReluBackwardAt(s, pool, { x, gy, y: out, arg, dx }, a.weight, a.gradWeight, a.gradBias));
+    const [weight, gradWeight, bias] = [new Float32Array(w), new Float32Array(w), new Float32Array(4)];
+    eachMisaligned('convReluForward', { x, out, arg }, ['x', 'out', 'arg'], (at) => b.convReluForwardAt(s, pool, at, weight, bias));
+    eachMisaligned('convReluBackward', { x, gy, y: out, arg, dx }, ['x', 'gy', 'y', 'arg', 'dx'], (at) =>
+      b.convReluBackwardAt(s, pool, at, weight, gradWeight, bias));
+    // Unpooled, the argmax offset is never read.
+    const unpooled = [2 * 4 * 4 * 3, 2 * 4 * 4 * 3].map((n) => b.allocate(n));
+    expect(() => b.convReluForwardAt(s, undefined, { x, out: unpooled[0], arg: 2 }, weight, bias)).not.toThrow();
+    expect(() => b.convReluBackwardAt(s, undefined, { x, gy: unpooled[1], y: unpooled[0], arg: 2, dx }, weight, gradWeight, bias)).not.toThrow();
+  });
+
+  it('the resident batchnorm ops check the channels and each heap offset', () => {
+    const b = native();
+    const s = { N: 2, C: 3, S: 4 };
+    const o = { training: true, relu: true, momentum: 0.1, eps: 1e-5 };
+    const [x, xhat, y, res, gy, dx] = Array.from({ length: 6 }, () => b.allocate(24));
+    const channels = { gamma: 3, beta: 3, runningMean: 3, runningVar: 3, invStd: 3 };
+    eachShort('batchnormForward', channels, (a) =>
+      b.batchnormForwardAt(s, o, { x, xhat, y, res }, a.gamma, a.beta, a.runningMean, a.runningVar, a.invStd));
+    eachShort('batchnormBackward', { gamma: 3, beta: 3, invStd: 3, dgamma: 3, dbeta: 3 }, (a) =>
+      b.batchnormBackwardAt(s, o, { gy, xhat, dx }, a.gamma, a.beta, a.invStd, a.dgamma, a.dbeta));
+    const c = (): Float32Array => new Float32Array(3).fill(1);
+    eachMisaligned('batchnormForward', { x, xhat, y, res }, ['x', 'xhat', 'y', 'res'], (at) =>
+      b.batchnormForwardAt(s, o, at, c(), c(), c(), c(), c()));
+    eachMisaligned('batchnormBackward', { gy, xhat, dx }, ['gy', 'xhat', 'dx'], (at) => b.batchnormBackwardAt(s, o, at, c(), c(), c(), c(), c()));
+    // A resident x_hat with arrays for the rest.
+    const arrays = (n: number): Float32Array => new Float32Array(n).fill(0.5);
+    expect(() => b.batchnormForward(s, o, arrays(24), c(), c(), c(), c(), xhat + 2, arrays(24), c())).toThrow(
+      `batchnormForward: xhat must be a non-negative multiple of 4 bytes, got ${xhat + 2}`);
+    expect(() => b.batchnormBackward(s, o, arrays(24), xhat + 2, c(), c(), c(), c(), c(), arrays(24))).toThrow(
+      `batchnormBackward: xhat must be a non-negative multiple of 4 bytes, got ${xhat + 2}`);
+  });
+
+  it('the resident elementwise ops check each heap offset', () => {
+    const b = native();
+    const [p, q, r] = [0, 1, 2].map(() => b.allocate(16));
+    eachMisaligned('reluBackwardAt', { y: p, dy: q, dx: r }, ['y', 'dy', 'dx'], (at) => b.reluBackwardAt(16, at.y, at.dy, at.dx));
+    eachMisaligned('addReluAt', { a: p, b: q, y: r }, ['a', 'b', 'y'], (at) => b.addReluAt(true, 16, at.a, at.b, at.y));
+  });
 });
