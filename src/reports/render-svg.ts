@@ -1,10 +1,11 @@
 /** Renders a vega-lite spec to SVG in Node (vega's headless View, no canvas needed), and SVG to PNG with resvg. */
 import { createRequire } from 'node:module';
-import { parse, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import type { VegaLiteSpec } from './charts.js';
 
+/** vega and vega-lite load at the first chart: importing them takes most of a second, which every CLI command paid. */
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
+  const [{ parse, View }, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const vg = compile(spec as unknown as TopLevelSpec).spec;
   const view = new View(parse(vg), { renderer: 'none' });
   try {

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { printJson, UsageError } from '../options.js';
-import { cleanQueue, drainQueue, formatQueueStatus, parseAge, queueStatus } from '../../studies/queue-status.js';
 import { redactUrl } from '../../studies/queue-connection.js';
 import { quote } from '../../io/limits.js';
 
@@ -18,6 +17,8 @@ Examples:
   pairnet queue --queue redis://HOST:6379 --drain
   pairnet queue --queue redis://HOST:6379 --clean 30d --json`)
     .action(async (opts: { queue: string; drain?: boolean; clean?: string; json?: boolean }) => {
+      // BullMQ loads only when this command runs.
+      const { cleanQueue, drainQueue, formatQueueStatus, parseAge, queueStatus } = await import('../../studies/queue-status.js');
       if (opts.clean !== undefined) {
         const age = parseAge(opts.clean);
         if (age === null) throw new UsageError(`--clean: expected an age such as 30d, 12h, 15m, 90s or 0, got "${quote(opts.clean)}"`);

@@ -7,7 +7,7 @@ import { TensorBoardRuns } from '../../reports/tensorboard-runs.js';
 import type { BackendChoice, KernelVariant } from '../../engine/kernels/index.js';
 import { WorkerPoolExecutor } from '../../studies/executor.js';
 import { redactUrl } from '../../studies/queue-connection.js';
-import { QueueExecutor } from '../../studies/queue-executor.js';
+import type { QueueExecutor } from '../../studies/queue-executor.js';
 import { CachingExecutor, defaultCacheDir, RunCache, runId } from '../../studies/run-cache.js';
 import { backend, BACKEND_HELP, kernelVariant, parseNumber, positiveInt, printJson, useBackend } from '../options.js';
 import { parseSet, type Setting } from '../settings.js';
@@ -59,6 +59,8 @@ async function openExecutor(opts: StudyOptions, study: string, warn: (m: string)
   if (opts.workers !== undefined) throw new Error('--workers applies to local runs; with --queue start `pairnet worker --concurrency N` processes instead');
   const shown = redactUrl(opts.queue);
   warn(`sending runs to the queue at ${shown}; train them with \`pairnet worker --queue ${shown}\``);
+  // BullMQ loads only for a queued study (importing it takes a good part of a second).
+  const { QueueExecutor } = await import('../../studies/queue-executor.js');
   const queue = await QueueExecutor.open({ url: opts.queue, study, reuse: opts.cache, warn });
   return { executor: new CachingExecutor(queue, cache, opts.cache), queue };
 }

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { availableParallelism } from 'node:os';
 import { QUEUE_NAME, redactUrl } from '../../studies/queue-connection.js';
-import { QueueWorker } from '../../studies/queue-worker.js';
 import { backend, BACKEND_HELP, positiveInt, useBackend } from '../options.js';
 import type { BackendChoice } from '../../engine/kernels/default.js';
 
@@ -23,6 +22,7 @@ Examples:
       useBackend(opts.backend);
       const log = (line: string): void => console.error(`pairnet worker: ${new Date().toISOString().slice(11, 19)} ${line}`);
       const concurrency = opts.concurrency ?? availableParallelism();
+      const { QueueWorker } = await import('../../studies/queue-worker.js'); // BullMQ: only when a worker starts
       const worker = new QueueWorker({ url: opts.queue, concurrency, lockMs: opts.lockMs, log });
       let stops = 0;
       const stop = (): void => {
