@@ -60,15 +60,16 @@ describe.skipIf(!redisInstalled)('the queue executor', () => {
     worker('w1');
     const heard: string[] = [];
     const hooks = { onStart: (w: string) => heard.push(`start ${w}`), onEpoch: (m: EpochMetrics | undefined) => heard.push(`epoch ${m?.epoch}`) };
-    // The same run asked for twice (another study, or a retry) is one job; both hear of it.
-    const [a, b] = await Promise.all([e.run(job(7), 0, hooks), e.run(job(7, 'other key'), 1)]);
+    // The same run asked for twice (another study, or a retry) is one job, named by the first asker; both hear of
+    // it, the one with hooks even after one without.
+    const [b, a] = await Promise.all([e.run(job(7, 'other key'), 1), e.run(job(7), 0, hooks)]);
     expect(a).toEqual(record(7));
     expect(b).toEqual(record(7));
     expect(heard.slice(0, 4)).toEqual(['start w1/0', 'start w1/0', 'epoch 1', 'start w1/0']);
     expect(heard).toContain('epoch 2');
     expect(heard.at(-1)).toBe('start w1');
     const stored = (await queue.getJob(runId(config(7), 'simd')))!;
-    expect(stored.data).toEqual({ key: 'run 7', study: 'S', config: config(7), kernels: 'simd', engine: engineBuild('simd') });
+    expect(stored.data).toEqual({ key: 'other key', study: 'S', config: config(7), kernels: 'simd', engine: engineBuild('simd') });
     expect(stored.opts).toMatchObject({ attempts: 4, backoff: { type: 'fixed', delay: 10 } });
     expect(stored.processedBy).toBe('w1');
     expect(e.hits).toBe(0);
@@ -107,6 +108,45 @@ describe.skipIf(!redisInstalled)('the queue executor', () => {
     expect(await again.run(job(5), 0)).toEqual(record(5));
   });
 
+  it('a failed job tried again by a later study gets all its tries back', async () => {
+    const first = await open({ attempts: 2 });
+    worker('w1', () => {
+      throw new Error('out of memory');
+    });
+    await expect(first.run(job(14), 0)).rejects.toThrow('(2 tries)');
+    await closing.splice(-1)[0].close();
+    const again = await open({ attempts: 2 });
+    let tries = 0;
+    worker('w2', (j) => {
+      if (++tries === 1) throw new Error('one more failure');
+      return record(j.data.config.seed);
+    });
+    expect(await again.run(job(14), 0)).toEqual(record(14));
+    expect(tries).toBe(2);
+  });
+
+  it('joins a job already waiting in the queue instead of queueing it again', async () => {
+    const id = runId(config(15), 'simd');
+    const data: QueueJobData = { key: 'queued by another study', study: 'T', config: config(15), kernels: 'simd', engine: engineBuild('simd') };
+    const waiting = await queue.add('run', data, { jobId: id });
+    const e = await open();
+    const running = e.run(job(15), 0);
+    await new Promise((res) => setTimeout(res, 300));
+    const still = (await queue.getJob(id))!;
+    expect([still.data.key, still.timestamp]).toEqual(['queued by another study', waiting.timestamp]);
+    worker('w1');
+    expect(await running).toEqual(record(15));
+  });
+
+  it('a run closed before its job was sent is never queued', async () => {
+    const e = await open();
+    const running = expect(e.run(job(16), 0)).rejects.toThrow(RunAbandonedError);
+    await e.close();
+    await running;
+    await new Promise((res) => setTimeout(res, 200));
+    expect(await queue.getJob(runId(config(16), 'simd'))).toBeUndefined();
+  });
+
   it('a diverged run is a failed run result, at once and when collected later', async () => {
     const failure = { message: 'loss is NaN at epoch 1, batch 2', epoch: 1, batch: 2 };
     const e = await open();
@@ -125,8 +165,11 @@ describe.skipIf(!redisInstalled)('the queue executor', () => {
 
   it('a job that finished without a record is an error naming the run and the job', async () => {
     const e = await open();
-    worker('w1', () => ({ final: {} }));
-    await expect(e.run(job(8), 0)).rejects.toThrow(`run "run 8": job ${runId(config(8), 'simd')} finished without a run record`);
+    const answers: unknown[] = [{ final: {} }, {}, null];
+    worker('w1', (j) => answers[j.data.config.seed - 8]);
+    for (const seed of [8, 9, 10]) {
+      await expect(e.run(job(seed), 0)).rejects.toThrow(`run "run ${seed}": job ${runId(config(seed), 'simd')} finished without a run record`);
+    }
   });
 
   it('a job lost from Redis is queued again by the sweep', async () => {
