@@ -71,6 +71,42 @@ describe.skipIf(!status.available)('native entry points check every array', () =
       b.convReluBackward(s, pool, a.input, a.gradOut, a.out, arg, a.weight, a.gradWeight, a.gradBias, a.gradInput));
   });
 
+  it('the elementwise ops, Adam, dropout and the fused pass\'s argmax', () => {
+    const b = native();
+    const f = (n = 8): Float32Array => new Float32Array(n);
+    eachShort('relu', { y: 8 }, (a) => b.relu(f(), a.y));
+    eachShort('reluBackward', { y: 8, dx: 8 }, (a) => b.reluBackward(a.y, f(), a.dx));
+    eachShort('addRelu', { b: 8, y: 8 }, (a) => b.addRelu(true, f(), a.b, a.y));
+    eachShort('leakyRelu', { y: 8 }, (a) => b.leakyRelu(0.1, f(), a.y));
+    eachShort('leakyReluBackward', { x: 8, dx: 8 }, (a) => b.leakyReluBackward(0.1, a.x, f(), a.dx));
+    eachShort('multiply', { b: 8, out: 8 }, (a) => b.multiply(f(), a.b, a.out));
+    const o = { beta1: 0.9, beta2: 0.999, stepSize: 1e-3, invC2: 1, eps: 1e-8, weightDecay: 0 };
+    eachShort('adamStep', { g: 8, m: 8, v: 8 }, (a) => b.adamStep(f(), a.g, a.m, a.v, o));
+    const seed = new Int32Array(16);
+    eachShort('dropoutForward', { y: 8, mask: 8 }, (a) => b.dropoutForward(seed, 0, 1, f(), a.y, a.mask));
+    expect(() => b.dropoutForward(new Int32Array(15), 0, 1, f(), f(), f())).toThrow('dropoutForward: seed has 15 words, needs 16');
+    // A parameter's gradient may be longer than its weights (a view of a larger buffer), never shorter.
+    const moments = b.adamMoments([5]);
+    expect(() => moments.step(0, f(5), f(6), o)).not.toThrow();
+    expect(() => moments.step(0, f(5), f(4), o)).toThrow('adamStep: parameter 0 has 5 elements, got w 5, g 4');
+    const s = shape({ pad: 0 });
+    const pool = { k: 2, stride: 2 };
+    const [x, w, y] = [2 * 3 * 6 * 5, 4 * 3 * 9, 2 * 4 * 2 * 1];
+    expect(() => b.convReluForward(s, pool, f(x), f(w), f(4), f(y), new Int32Array(y - 1))).toThrow(`convReluForward: argmax has ${y - 1} elements, needs ${y}`);
+    expect(() => b.convReluBackward(s, pool, f(x), f(y), f(y), new Int32Array(y - 1), f(w), f(w), f(4), f(x))).toThrow(
+      `convReluBackward: argmax has ${y - 1} elements, needs ${y}`);
+  });
+
+  it('gemm overwrites C unless asked to accumulate', () => {
+    const b = native();
+    const [A, B] = [Float32Array.from([1, 2, 3, 4]), Float32Array.from([5, 6, 7, 8])];
+    const C = new Float32Array(4).fill(100);
+    b.gemm(2, 2, 2, A, B, C);
+    expect([...C]).toEqual([19, 22, 43, 50]);
+    b.gemm(2, 2, 2, A, B, C, { accumulate: true });
+    expect([...C]).toEqual([38, 44, 86, 100]);
+  });
+
   it('batchnorm forward and backward', () => {
     const s = { N: 2, C: 3, S: 4 };
     const b = native();
