@@ -12,6 +12,11 @@ const ENGINE_TESTS = ['test/engine/**/*.test.ts', 'test/models/**/*.test.ts'];
 // Outside the kernels, the native addon's tests only repeat what the WebAssembly kernels' tests check.
 const ENGINE_TESTS_NO_NATIVE = [...ENGINE_TESTS, '!test/engine/kernels-native*.test.ts', '!test/models/zoo-plan-native.test.ts'];
 const KERNELS_CONV = ['conv', 'conv-relu', 'im2col', 'pool'].map((f) => `src/engine/kernels/${f}.ts`);
+const GEMM = ['src/engine/kernels/gemm.ts', 'src/engine/kernels/wasm/instance.ts'];
+const KERNEL_TESTS = [
+  'test/engine/kernels*.test.ts', 'test/engine/plan-lifetime.test.ts', 'test/engine/default-backend.test.ts',
+  'test/engine/rng-known-answers.test.ts', '!test/engine/kernels-native*.test.ts',
+];
 const QUEUE_TESTS = ['test/studies/queue.test.ts', 'test/studies/queue-status.test.ts', 'test/studies/queue-executor.test.ts'];
 const STUDIES_TESTS = ['test/studies/**/*.test.ts', '!test/studies/study-command.test.ts', ...QUEUE_TESTS.map((f) => `!${f}`)];
 const STUDIES_STATS = ['holm', 'wilcoxon', 'distributions', 'statistics', 'study-stats'].map((f) => `src/studies/${f}.ts`);
@@ -34,18 +39,21 @@ export const parts = {
   'engine-core': { mutate: ['src/engine/*.ts', 'src/engine/optim/**/*.ts'], tests: ENGINE_TESTS_NO_NATIVE },
   'engine-modules': { mutate: ['src/engine/modules/**/*.ts'], tests: ENGINE_TESTS_NO_NATIVE },
   'engine-plan': { mutate: ['src/engine/plan/**/*.ts'], tests: ENGINE_TESTS_NO_NATIVE },
-  // The kernels in three parts: the convolution family, the other WebAssembly kernels with their references, and
-  // the native addon's bindings (the only part its tests run for).
+  // The kernels in four parts: the convolution family, GEMM with the WebAssembly instance, the other WebAssembly
+  // kernels with their references, and the native addon's bindings (the only part its tests run for).
   'engine-kernels-conv': { mutate: KERNELS_CONV, tests: ENGINE_TESTS_NO_NATIVE },
-  // Every engine test runs through the backend, its instance and the argument checks, so each mutant there that
-  // survives (a larger slack, say) ran the whole engine suite: minutes a mutant, hours for the part. The kernels'
-  // own tests check every call against its reference; the plan's lifetime tests, the instance's regions.
+  // The kernels outside the conv family are killed by the kernels' own tests, which check every call against its
+  // reference (and the plan's lifetime tests, the instance's regions): every engine test runs through the backend and
+  // the argument checks, so a survivor there re-ran the whole engine suite, minutes a mutant.
+  // Nearly every kernel test runs GEMM (the conv references through it) and the instance, so a surviving or looping
+  // mutant there still re-runs about two minutes of instrumented tests (the reference GEMM's loops go through
+  // Stryker's mutant switches): hours for this part alone.
+  'engine-gemm': { mutate: GEMM, tests: KERNEL_TESTS },
   'engine-kernels': {
-    mutate: ['src/engine/kernels/**/*.ts', '!src/engine/kernels/native*.ts', '!src/engine/kernels/wasm/binary.ts', '!src/engine/kernels/wasm/exports.ts', ...KERNELS_CONV.map((f) => `!${f}`)],
-    tests: [
-      'test/engine/kernels*.test.ts', 'test/engine/plan-lifetime.test.ts', 'test/engine/default-backend.test.ts',
-      'test/engine/rng-known-answers.test.ts', '!test/engine/kernels-native*.test.ts',
+    mutate: [
+      'src/engine/kernels/**/*.ts', '!src/engine/kernels/native*.ts', '!src/engine/kernels/wasm/**', ...[...KERNELS_CONV, ...GEMM].map((f) => `!${f}`),
     ],
+    tests: KERNEL_TESTS,
   },
   'engine-native': { mutate: ['src/engine/kernels/native*.ts'], tests: ENGINE_TESTS },
 };
