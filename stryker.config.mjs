@@ -14,8 +14,8 @@ const ENGINE_TESTS_NO_NATIVE = [...ENGINE_TESTS, '!test/engine/kernels-native*.t
 const KERNELS_CONV = ['conv', 'conv-relu', 'im2col', 'pool'].map((f) => `src/engine/kernels/${f}.ts`);
 const GEMM = ['src/engine/kernels/gemm.ts', 'src/engine/kernels/wasm/instance.ts'];
 const KERNEL_TESTS = [
-  'test/engine/kernels*.test.ts', 'test/engine/plan-lifetime.test.ts', 'test/engine/default-backend.test.ts',
-  'test/engine/rng-known-answers.test.ts', '!test/engine/kernels-native*.test.ts',
+  'test/engine/kernels*.test.ts', 'test/engine/kernel-choice.test.ts', 'test/engine/plan-*.test.ts',
+  'test/engine/default-backend.test.ts', 'test/engine/rng-known-answers.test.ts', '!test/engine/kernels-native*.test.ts',
 ];
 const QUEUE_TESTS = ['test/studies/queue.test.ts', 'test/studies/queue-status.test.ts', 'test/studies/queue-executor.test.ts'];
 const STUDIES_TESTS = ['test/studies/**/*.test.ts', '!test/studies/study-command.test.ts', ...QUEUE_TESTS.map((f) => `!${f}`)];
@@ -43,7 +43,7 @@ export const parts = {
   // kernels with their references, and the native addon's bindings (the only part its tests run for).
   'engine-kernels-conv': { mutate: KERNELS_CONV, tests: ENGINE_TESTS_NO_NATIVE },
   // The kernels outside the conv family are killed by the kernels' own tests, which check every call against its
-  // reference (and the plan's lifetime tests, the instance's regions): every engine test runs through the backend and
+  // reference, and the plan's (the resident ops, the instance's regions): every engine test runs through the backend and
   // the argument checks, so a survivor there re-ran the whole engine suite, minutes a mutant.
   // Nearly every kernel test runs GEMM (the conv references through it) and the instance, so a surviving or looping
   // mutant there still re-runs about two minutes of instrumented tests (the reference GEMM's loops go through

@@ -161,6 +161,26 @@ describe('gemm (engine entry point)', () => {
     expectClose(got, want, 4, 'gemmBatched');
   });
 
+  it('runs GEMMs under 200 multiply-adds on the reference loops (their bits), larger ones on the kernel', () => {
+    const b = new WasmBackend('relaxed');
+    const bits = (M: number, N: number, K: number, A: Float32Array, B: Float32Array, f: (C: Float32Array) => void): number[] => {
+      const C = new Float32Array(M * N);
+      f(C);
+      return Array.from(C);
+    };
+    for (const [M, N, K, small] of [[5, 5, 7, true], [1, 1, 199, true], [5, 5, 8, false], [6, 6, 6, false]] as const) {
+      const [A, B] = [rand(M * K), rand(K * N)];
+      const got = bits(M, N, K, A, B, (C) => b.gemm(M, N, K, A, B, C));
+      const reference = bits(M, N, K, A, B, (C) => gemmReference(M, N, K, A, B, C));
+      const kernel = bits(M, N, K, A, B, (C) => gemmWasm(b, M, N, K, A, B, C));
+      expect(got, `${M}x${N}x${K}`).toEqual(small ? reference : kernel);
+    }
+    // The relaxed kernel's fused multiply-adds round differently, so the two are told apart.
+    const [A, B] = [rand(25 * 7), rand(7 * 5)];
+    expect(bits(5, 5, 7, A, B, (C) => gemmWasm(b, 5, 5, 7, A, B, C))).not.toEqual(bits(5, 5, 7, A, B, (C) => gemmReference(5, 5, 7, A, B, C)));
+    expect(() => b.gemm(2, 2, 2, rand(3), rand(4), rand(4))).toThrow(/^gemm\(M=2, N=2, K=2\): A has 3 elements/);
+  });
+
   it('leaves C untouched for M = 0 or N = 0 and zeroes it for K = 0', () => {
     const C = Float32Array.of(1, 2, 3);
     defaultBackend().gemm(0, 3, 4, new Float32Array(0), rand(12), C);
