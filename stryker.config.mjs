@@ -43,8 +43,8 @@ export const parts = {
   // kernels with their references, and the native addon's bindings (the only part its tests run for).
   'engine-kernels-conv': { mutate: KERNELS_CONV, tests: ENGINE_TESTS_NO_NATIVE },
   // The kernels outside the conv family are killed by the kernels' own tests, which check every call against its
-  // reference, and the plan's (the resident ops, the instance's regions): every engine test runs through the backend and
-  // the argument checks, so a survivor there re-ran the whole engine suite, minutes a mutant.
+  // reference, and the plan's (the resident ops, the instance's regions): every engine test runs through the backend
+  // and the argument checks, so a survivor there re-ran the whole engine suite, minutes a mutant.
   // Nearly every kernel test runs GEMM (the conv references through it) and the instance, so a surviving or looping
   // mutant there still re-runs about two minutes of instrumented tests (the reference GEMM's loops go through
   // Stryker's mutant switches): hours for this part alone.
