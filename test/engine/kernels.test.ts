@@ -26,6 +26,22 @@ function expectSame(actual: Float32Array, expected: Float32Array, what: string):
 
 type Gemm = typeof gemmReference;
 
+/**
+ * The product by plain loops written here: the oracle above 100,000 multiply-adds. A mutation run instruments src/,
+ * so there gemmReference's loops over the big shapes took minutes for every mutant these tests cover.
+ */
+const plainGemm: Gemm = (M, N, K, A, B, C, { transA = false, transB = false, accumulate = false } = {}) => {
+  const a = (i: number, k: number): number => (transA ? A[k * M + i] : A[i * K + k]);
+  const b = (k: number, j: number): number => (transB ? B[j * K + k] : B[k * N + j]);
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < N; j++) {
+      let sum = 0;
+      for (let k = 0; k < K; k++) sum += a(i, k) * b(k, j);
+      C[i * N + j] = (accumulate ? C[i * N + j] : 0) + sum;
+    }
+  }
+};
+
 function checkAgainstReference(fn: Gemm, M: number, N: number, K: number, transA: boolean, transB: boolean, accumulate: boolean, label: string): void {
   const A = rand(M * K);
   const B = rand(K * N);
@@ -33,7 +49,7 @@ function checkAgainstReference(fn: Gemm, M: number, N: number, K: number, transA
   const want = C0.slice();
   const got = C0.slice();
   const opts = { transA, transB, accumulate };
-  gemmReference(M, N, K, A, B, want, opts);
+  (M * N * K > 100_000 ? plainGemm : gemmReference)(M, N, K, A, B, want, opts);
   fn(M, N, K, A, B, got, opts);
   expectClose(got, want, K, `${label} M=${M} N=${N} K=${K} transA=${transA} transB=${transB} accumulate=${accumulate}`);
 }
